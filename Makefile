@@ -1,0 +1,85 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make                 ttp.ko for the running kernel (its headers if installed,
+#                      else Debian's 6.12) in module/, and ttpctl in userspace/
+# make KVER=6.1        ttp.ko for one of the test kernels (6.1, 6.12, 7.3,
+#                      debug) in build/KVER/module/
+# make demo            boot a VM with the module and show TTP working
+# make check           every test: host unit tests, then the suite in QEMU on
+#                      6.1, 6.12, 7.3 and debug (KVER= picks one, T= one test)
+# make vm              a shell in the VM with the module loaded
+#
+# demo, check and vm install what they lack (apt-get, as root). Kernel
+# packages, the trixie chroot and built kernels live in $(TTP_CACHE).
+
+TTP_CACHE ?= /var/cache/ttp
+export TTP_CACHE
+KVER ?=
+T ?=
+VM := selftests/vm
+
+RUNNING_KDIR := /lib/modules/$(shell uname -r)/build
+MODULE_SRCS := Kbuild module/Kbuild $(wildcard module/*.c module/*.h) include/uapi/linux/ttp.h
+
+all: module userspace
+
+# With no KVER: build in place for the running kernel, or for 6.12.
+ifeq ($(KVER),)
+module: $(MODULE_SRCS)
+	@if [ -d $(RUNNING_KDIR) ]; then \
+		$(MAKE) -C $(RUNNING_KDIR) M=$(CURDIR) W=1 modules; \
+	else \
+		$(VM)/kernel prepare 6.12 && \
+		$(MAKE) -C /lib/modules/$$($(VM)/kernel release 6.12)/build M=$(CURDIR) W=1 modules; \
+	fi
+else
+module: build/$(KVER)/module/ttp.ko
+
+# A private copy of the sources per kernel: builds never mix objects.
+build/$(KVER)/module/ttp.ko: $(MODULE_SRCS)
+	$(VM)/kernel prepare $(KVER)
+	rm -rf build/$(KVER)
+	mkdir -p build/$(KVER)/module build/$(KVER)/include/uapi/linux
+	cp Kbuild build/$(KVER)/
+	cp module/Kbuild module/*.c module/*.h build/$(KVER)/module/
+	cp include/uapi/linux/ttp.h build/$(KVER)/include/uapi/linux/
+	$(VM)/kernel build $(KVER) $(CURDIR)/build/$(KVER) W=1 2>&1 | tee build/$(KVER)/build.log
+	@! grep -E 'warning:|error:' build/$(KVER)/build.log
+	@test -e $@
+endif
+
+userspace:
+	$(MAKE) -C userspace
+
+deps:
+	@$(VM)/install-deps
+
+demo: deps
+	$(MAKE) userspace
+	$(MAKE) module KVER=$(or $(KVER),6.12)
+	selftests/demo $(or $(KVER),6.12)
+
+check: deps
+	selftests/check $(KVER) $(if $(T),--test $(T))
+
+vm: deps
+	$(MAKE) userspace
+	$(MAKE) module KVER=$(or $(KVER),6.12)
+	$(VM)/run -i -k $(or $(KVER),6.12)
+
+clean:
+	$(MAKE) -C userspace clean
+	rm -rf build module/*.o module/*.ko module/*.mod module/*.mod.c \
+		module/.*.cmd module/modules.order .*.cmd Module.symvers modules.order
+
+.PHONY: all module userspace deps demo check vm clean
+
+# Documentation/params.md comes from the module's table, read in the VM.
+params-doc: deps
+	$(MAKE) userspace
+	$(MAKE) module KVER=6.12
+	$(VM)/run -q -k 6.12 -- sh -c 'ttpctl -j param show | python3 Documentation/gen-params.py' \
+		>Documentation/params.md.tmp
+	mv Documentation/params.md.tmp Documentation/params.md
+
+.PHONY: params-doc

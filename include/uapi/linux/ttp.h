@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * TTP: a TCP-like reliable byte stream with its own IP protocol number, whose
+ * TIME_WAIT, SYN and retry behaviour is tunable live, per network namespace.
+ *
+ * This header is the one place for every number TTP shows to the outside
+ * world: the IP protocol number, the generic netlink family, its commands and
+ * attributes, the state numbering, the parameter and counter ids. The module,
+ * ttpctl and the tests all include it. Every enum here is append-only: a
+ * number, once released, keeps its meaning forever.
+ *
+ * Generic netlink family "ttp" (TTP_GENL_NAME), version TTP_GENL_VERSION
+ * ---------------------------------------------------------------------
+ *
+ * The family is namespace aware: every command acts on the network namespace
+ * of the netlink socket that sends it. Every request is validated strictly
+ * (unknown attributes, wrong types and wrong lengths are rejected) and errors
+ * carry an extended ACK message that names what was wrong.
+ *
+ * TTP_CMD_PARAM_GET
+ *   As a dump (NLM_F_DUMP), with no attributes: one message per parameter,
+ *   each with one TTP_A_PARAM nest holding every TTP_PARAM_A_* attribute.
+ *   As a do request: one TTP_A_PARAM nest holding TTP_PARAM_A_NAME (or
+ *   TTP_PARAM_A_ID); the reply has the same shape as one dump message.
+ *   Unprivileged.
+ *
+ * TTP_CMD_PARAM_SET
+ *   One or more TTP_A_PARAM nests, each with TTP_PARAM_A_NAME (or
+ *   TTP_PARAM_A_ID) and TTP_PARAM_A_VALUE. All-or-nothing: if any value is
+ *   invalid, nothing changes and the extended ACK names the parameter, the
+ *   rejected value and the allowed range. Needs CAP_NET_ADMIN in the user
+ *   namespace that owns the network namespace.
+ *
+ * TTP_CMD_STATS_GET
+ *   A do request with no attributes. The reply holds one TTP_A_STATE nest per
+ *   connection state (TTP_STATE_A_*: how many sockets, request entries and
+ *   TIME_WAIT entries are in the state now, and how many times it was
+ *   entered) and one TTP_A_COUNTER nest per event counter (TTP_COUNTER_A_*).
+ *   Names travel with the ids, so an older ttpctl prints what a newer module
+ *   adds. Unprivileged.
+ */
+#ifndef _UAPI_LINUX_TTP_H
+#define _UAPI_LINUX_TTP_H
+
+#include <linux/types.h>
+
+/* The IP protocol number of TTP segments (RFC 3692 experimental range). */
+#define IPPROTO_TTP 253
+
+#define TTP_GENL_NAME "ttp"
+#define TTP_GENL_VERSION 1
+
+/* Longest parameter, state or counter name, without the terminating NUL. */
+#define TTP_NAME_MAX 31
+
+enum ttp_cmd {
+	TTP_CMD_UNSPEC,
+	TTP_CMD_PARAM_GET,	/* dump all parameters, or do: one by name */
+	TTP_CMD_PARAM_SET,	/* set one or more parameters, atomically */
+	TTP_CMD_STATS_GET,	/* per-state gauges and totals, counters */
+	__TTP_CMD_MAX
+};
+#define TTP_CMD_MAX (__TTP_CMD_MAX - 1)
+
+/* Top-level attributes of every command. */
+enum ttp_attr {
+	TTP_A_UNSPEC,
+	TTP_A_PARAM,		/* nest of TTP_PARAM_A_*, may repeat */
+	TTP_A_STATE,		/* nest of TTP_STATE_A_*, repeats */
+	TTP_A_COUNTER,		/* nest of TTP_COUNTER_A_*, repeats */
+	__TTP_A_MAX
+};
+#define TTP_A_MAX (__TTP_A_MAX - 1)
+
+/* Inside TTP_A_PARAM. */
+enum ttp_param_attr {
+	TTP_PARAM_A_UNSPEC,
+	TTP_PARAM_A_PAD,
+	TTP_PARAM_A_ID,		/* u32: enum ttp_param */
+	TTP_PARAM_A_NAME,	/* NUL-terminated string, e.g. "msl_ms" */
+	TTP_PARAM_A_VALUE,	/* u64: current value in this namespace */
+	TTP_PARAM_A_DEFAULT,	/* u64: value of a new namespace */
+	TTP_PARAM_A_RANGE_MIN,	/* u64: smallest accepted value */
+	TTP_PARAM_A_RANGE_MAX,	/* u64: largest accepted value */
+	TTP_PARAM_A_UNIT,	/* string: "ms", "count", "bool" or "mode" */
+	TTP_PARAM_A_DESC,	/* string: one line saying what it does */
+	__TTP_PARAM_A_MAX
+};
+#define TTP_PARAM_A_MAX (__TTP_PARAM_A_MAX - 1)
+
+/* Inside TTP_A_STATE. */
+enum ttp_state_attr {
+	TTP_STATE_A_UNSPEC,
+	TTP_STATE_A_PAD,
+	TTP_STATE_A_ID,		/* u32: enum ttp_state */
+	TTP_STATE_A_NAME,	/* string, e.g. "TIME_WAIT" */
+	TTP_STATE_A_CURRENT,	/* u64: sockets/entries in the state now */
+	TTP_STATE_A_ENTERED,	/* u64: times the state was entered */
+	__TTP_STATE_A_MAX
+};
+#define TTP_STATE_A_MAX (__TTP_STATE_A_MAX - 1)
+
+/* Inside TTP_A_COUNTER. */
+enum ttp_counter_attr {
+	TTP_COUNTER_A_UNSPEC,
+	TTP_COUNTER_A_PAD,
+	TTP_COUNTER_A_ID,	/* u32: enum ttp_counter */
+	TTP_COUNTER_A_NAME,	/* string, e.g. "ActiveOpens" */
+	TTP_COUNTER_A_VALUE,	/* u64 */
+	__TTP_COUNTER_A_MAX
+};
+#define TTP_COUNTER_A_MAX (__TTP_COUNTER_A_MAX - 1)
+
+/*
+ * Connection states. The numbers are TCP's (include/net/tcp_states.h), so
+ * that the kernel's generic sock:inet_sock_set_state tracepoint and the tools
+ * that follow it print TTP's states by their right names. TTP_CLOSED is where
+ * every socket starts and ends; it has no gauge.
+ */
+enum ttp_state {
+	TTP_ESTABLISHED = 1,
+	TTP_SYN_SENT,
+	TTP_SYN_RCVD,
+	TTP_FIN_WAIT_1,
+	TTP_FIN_WAIT_2,
+	TTP_TIME_WAIT,
+	TTP_CLOSED,
+	TTP_CLOSE_WAIT,
+	TTP_LAST_ACK,
+	TTP_LISTEN,
+	TTP_CLOSING,
+	__TTP_STATE_MAX
+};
+#define TTP_STATE_MAX (__TTP_STATE_MAX - 1)
+
+/*
+ * Parameter ids. Names, units, defaults and ranges live in the module's
+ * parameter table and travel over netlink; see Documentation/params.md.
+ */
+enum ttp_param {
+	TTP_PARAM_MSL_MS,
+	TTP_PARAM_MSL_LOCAL_MS,
+	TTP_PARAM_FIN_TIMEOUT_MS,
+	TTP_PARAM_SYNCOOKIES,
+	TTP_PARAM_SYN_RETRIES,
+	TTP_PARAM_SYNACK_RETRIES,
+	TTP_PARAM_MAX_SYN_BACKLOG,
+	TTP_PARAM_ABORT_ON_OVERFLOW,
+	TTP_PARAM_TW_REUSE,
+	TTP_PARAM_TW_REUSE_DELAY_MS,
+	TTP_PARAM_MAX_TW_BUCKETS,
+	TTP_PARAM_RFC1337,
+	TTP_PARAM_TIMESTAMPS,
+	TTP_PARAM_WINDOW_SCALING,
+	TTP_PARAM_RTO_INIT_MS,
+	TTP_PARAM_RTO_MIN_MS,
+	TTP_PARAM_RTO_MAX_MS,
+	TTP_PARAM_RETRIES2,
+	TTP_PARAM_KEEPALIVE_TIME_MS,
+	TTP_PARAM_KEEPALIVE_INTVL_MS,
+	TTP_PARAM_KEEPALIVE_PROBES,
+	TTP_PARAM_INVALID_RATELIMIT_MS,
+	__TTP_PARAM_COUNT
+};
+
+/*
+ * Event counter ids. Names live in the module and travel over netlink; where
+ * Linux TCP has the same counter, TTP uses its name.
+ */
+enum ttp_counter {
+	TTP_MIB_PARAM_CHANGES,	/* parameters changed by TTP_CMD_PARAM_SET */
+	__TTP_MIB_COUNT
+};
+
+#endif /* _UAPI_LINUX_TTP_H */

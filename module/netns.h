@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _TTP_NETNS_H
+#define _TTP_NETNS_H
+
+#include <linux/mutex.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+#include "params.h"
+
+struct ttp_mib;
+
+/* Everything TTP keeps per network namespace. */
+struct ttp_net {
+	u32 params[TTP_PARAM_COUNT];	/* written under params_lock, read with READ_ONCE */
+	struct mutex params_lock;	/* makes a multi-parameter set atomic */
+	struct ttp_mib __percpu *mib;
+};
+
+extern unsigned int ttp_net_id;
+
+static inline struct ttp_net *ttp_net(const struct net *net)
+{
+	return net_generic(net, ttp_net_id);
+}
+
+static inline u32 ttp_param(const struct net *net, enum ttp_param id)
+{
+	return READ_ONCE(ttp_net(net)->params[id]);
+}
+
+int ttp_netns_init(void);
+void ttp_netns_exit(void);
+
+#endif /* _TTP_NETNS_H */

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The parameter table: the one place that names TTP's per-namespace knobs and
+ * gives their units, defaults and ranges. Netlink validation, new-namespace
+ * defaults, ttpctl's output and Documentation/params.md all come from it.
+ */
+#include <linux/string.h>
+#include <linux/errno.h>
+#include "params.h"
+
+#define TTP_PARAM(id, nm, u, d, lo, hi, text)				\
+	[id] = { .name = nm, .unit = u, .def = d, .min = lo, .max = hi,	\
+		 .desc = text }
+
+const struct ttp_param_def ttp_param_defs[TTP_PARAM_COUNT] = {
+	TTP_PARAM(TTP_PARAM_MSL_MS, "msl_ms", "ms", 30000, 1, 600000,
+		  "maximum segment lifetime; TIME_WAIT lasts 2*msl_ms"),
+	TTP_PARAM(TTP_PARAM_MSL_LOCAL_MS, "msl_local_ms", "ms", 1000, 1, 600000,
+		  "MSL used when both ends are addresses of this host"),
+	TTP_PARAM(TTP_PARAM_FIN_TIMEOUT_MS, "fin_timeout_ms", "ms", 60000, 1, 600000,
+		  "how long an orphaned socket may stay in FIN_WAIT_2"),
+	TTP_PARAM(TTP_PARAM_SYNCOOKIES, "syncookies", "mode", 1, 0, 2,
+		  "SYN cookies: 0 never, 1 when the SYN queue is full, 2 always"),
+	TTP_PARAM(TTP_PARAM_SYN_RETRIES, "syn_retries", "count", 6, 1, 127,
+		  "SYN retransmissions before connect() gives up"),
+	TTP_PARAM(TTP_PARAM_SYNACK_RETRIES, "synack_retries", "count", 5, 0, 127,
+		  "SYN-ACK retransmissions before a request entry is dropped"),
+	TTP_PARAM(TTP_PARAM_MAX_SYN_BACKLOG, "max_syn_backlog", "count", 1024, 1, 1048576,
+		  "request entries each listener may hold in its SYN queue"),
+	TTP_PARAM(TTP_PARAM_ABORT_ON_OVERFLOW, "abort_on_overflow", "bool", 0, 0, 1,
+		  "answer a handshake's final ACK with RST when the accept queue is full"),
+	TTP_PARAM(TTP_PARAM_TW_REUSE, "tw_reuse", "mode", 2, 0, 2,
+		  "reuse TIME_WAIT 4-tuples for connect(): 0 off, 1 on, 2 loopback only"),
+	TTP_PARAM(TTP_PARAM_TW_REUSE_DELAY_MS, "tw_reuse_delay_ms", "ms", 1000, 1, 600000,
+		  "time since a TIME_WAIT entry's last timestamp before it may be reused"),
+	TTP_PARAM(TTP_PARAM_MAX_TW_BUCKETS, "max_tw_buckets", "count", 262144, 0, 16777216,
+		  "TIME_WAIT entries the namespace may hold; 0 disables TIME_WAIT"),
+	TTP_PARAM(TTP_PARAM_RFC1337, "rfc1337", "bool", 0, 0, 1,
+		  "ignore RST in TIME_WAIT instead of ending the entry early (RFC 1337)"),
+	TTP_PARAM(TTP_PARAM_TIMESTAMPS, "timestamps", "bool", 1, 0, 1,
+		  "offer the timestamps option (RFC 7323) on new connections"),
+	TTP_PARAM(TTP_PARAM_WINDOW_SCALING, "window_scaling", "bool", 1, 0, 1,
+		  "offer the window scale option (RFC 7323) on new connections"),
+	TTP_PARAM(TTP_PARAM_RTO_INIT_MS, "rto_init_ms", "ms", 1000, 10, 120000,
+		  "retransmission timeout before the first RTT sample (RFC 6298)"),
+	TTP_PARAM(TTP_PARAM_RTO_MIN_MS, "rto_min_ms", "ms", 200, 10, 120000,
+		  "lower bound of the retransmission timeout"),
+	TTP_PARAM(TTP_PARAM_RTO_MAX_MS, "rto_max_ms", "ms", 120000, 100, 600000,
+		  "upper bound of the retransmission timeout, backoff included"),
+	TTP_PARAM(TTP_PARAM_RETRIES2, "retries2", "count", 15, 1, 255,
+		  "data retransmissions before an established connection gives up"),
+	TTP_PARAM(TTP_PARAM_KEEPALIVE_TIME_MS, "keepalive_time_ms", "ms", 7200000, 100, 32767000,
+		  "idle time before the first keepalive probe"),
+	TTP_PARAM(TTP_PARAM_KEEPALIVE_INTVL_MS, "keepalive_intvl_ms", "ms", 75000, 100, 32767000,
+		  "time between unanswered keepalive probes"),
+	TTP_PARAM(TTP_PARAM_KEEPALIVE_PROBES, "keepalive_probes", "count", 9, 1, 127,
+		  "unanswered keepalive probes before the connection is dropped"),
+	TTP_PARAM(TTP_PARAM_INVALID_RATELIMIT_MS, "invalid_ratelimit_ms", "ms", 500, 0, 60000,
+		  "least time between replies to invalid segments, per socket"),
+};
+
+/* Returns the parameter's id, or -ENOENT. */
+int ttp_param_lookup(const char *name)
+{
+	int id;
+
+	for (id = 0; id < TTP_PARAM_COUNT; id++)
+		if (!strcmp(ttp_param_defs[id].name, name))
+			return id;
+	return -ENOENT;
+}
+
+bool ttp_param_in_range(enum ttp_param id, u64 value)
+{
+	return value >= ttp_param_defs[id].min && value <= ttp_param_defs[id].max;
+}
+
+/*
+ * Rules that tie parameters together, checked on the whole set of values a
+ * change would leave behind. Returns NULL if they hold, else what is wrong.
+ */
+const char *ttp_params_inconsistent(const u32 *values)
+{
+	if (values[TTP_PARAM_RTO_MIN_MS] > values[TTP_PARAM_RTO_MAX_MS])
+		return "rto_min_ms must not exceed rto_max_ms";
+	return NULL;
+}
+
+void ttp_params_init_defaults(u32 *values)
+{
+	int id;
+
+	for (id = 0; id < TTP_PARAM_COUNT; id++)
+		values[id] = ttp_param_defs[id].def;
+}

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-state gauges and totals, and event counters. A gauge says how many
+ * sockets, request entries and TIME_WAIT entries are in a state now; a total
+ * says how many times the state was entered. Both change only through
+ * ttp_state_move(), so the gauges always equal a census of the namespace.
+ */
+#include <linux/string.h>
+#include "stats.h"
+
+static const char *const ttp_state_names[TTP_STATE_MAX + 1] = {
+	[TTP_ESTABLISHED]	= "ESTABLISHED",
+	[TTP_SYN_SENT]		= "SYN_SENT",
+	[TTP_SYN_RCVD]		= "SYN_RCVD",
+	[TTP_FIN_WAIT_1]	= "FIN_WAIT_1",
+	[TTP_FIN_WAIT_2]	= "FIN_WAIT_2",
+	[TTP_TIME_WAIT]		= "TIME_WAIT",
+	[TTP_CLOSED]		= "CLOSED",
+	[TTP_CLOSE_WAIT]	= "CLOSE_WAIT",
+	[TTP_LAST_ACK]		= "LAST_ACK",
+	[TTP_LISTEN]		= "LISTEN",
+	[TTP_CLOSING]		= "CLOSING",
+};
+
+/* The order in which reports list the states: a connection's life. */
+const u8 ttp_state_report_order[TTP_STATE_GAUGES] = {
+	TTP_LISTEN, TTP_SYN_SENT, TTP_SYN_RCVD, TTP_ESTABLISHED,
+	TTP_FIN_WAIT_1, TTP_FIN_WAIT_2, TTP_CLOSE_WAIT, TTP_CLOSING,
+	TTP_LAST_ACK, TTP_TIME_WAIT,
+};
+
+static const char *const ttp_counter_names[TTP_COUNTER_COUNT] = {
+	[TTP_MIB_PARAM_CHANGES]	= "ParamChanges",
+};
+
+/* CLOSED is where sockets begin and end; counting it would mean nothing. */
+bool ttp_state_has_gauge(int state)
+{
+	return state >= TTP_ESTABLISHED && state <= TTP_STATE_MAX &&
+	       state != TTP_CLOSED;
+}
+
+const char *ttp_state_name(int state)
+{
+	if (state < TTP_ESTABLISHED || state > TTP_STATE_MAX)
+		return NULL;
+	return ttp_state_names[state];
+}
+
+const char *ttp_counter_name(int id)
+{
+	if (id < 0 || id >= TTP_COUNTER_COUNT)
+		return NULL;
+	return ttp_counter_names[id];
+}
+
+void ttp_state_move(const struct net *net, int old, int new)
+{
+	struct ttp_mib __percpu *mib = ttp_net(net)->mib;
+
+	if (old == new)
+		return;
+	if (ttp_state_has_gauge(old))
+		this_cpu_dec(mib->now[old]);
+	if (ttp_state_has_gauge(new)) {
+		this_cpu_inc(mib->now[new]);
+		this_cpu_inc(mib->entered[new]);
+	}
+}
+
+void ttp_stats_sum(const struct net *net, struct ttp_stats_sum *sum)
+{
+	struct ttp_mib __percpu *mib = ttp_net(net)->mib;
+	long now[TTP_STATE_MAX + 1] = {};
+	int cpu, i;
+
+	memset(sum, 0, sizeof(*sum));
+	for_each_possible_cpu(cpu) {
+		const struct ttp_mib *m = per_cpu_ptr(mib, cpu);
+
+		for (i = 0; i < TTP_COUNTER_COUNT; i++)
+			sum->counters[i] += READ_ONCE(m->counters[i]);
+		for (i = 0; i <= TTP_STATE_MAX; i++) {
+			now[i] += READ_ONCE(m->now[i]);
+			sum->entered[i] += READ_ONCE(m->entered[i]);
+		}
+	}
+	/*
+	 * A socket may enter a state on one CPU and leave it on another while
+	 * we sum: the total can dip below zero for that instant. Never report
+	 * that.
+	 */
+	for (i = 0; i <= TTP_STATE_MAX; i++)
+		sum->now[i] = now[i] > 0 ? now[i] : 0;
+}

@@ -1,0 +1,177 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers for TTP's kselftest-style tests: KTAP output, polling,
+# namespaces. Sourced by every test; works in the project's QEMU runner and on
+# any machine where ttp.ko is loaded (or can be loaded).
+
+TTP_SELFTESTS=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
+TTP_REPO=${TTP_REPO:-$(readlink -f "$TTP_SELFTESTS/..")}
+TTPCTL=${TTPCTL:-$(command -v ttpctl || echo "$TTP_REPO/userspace/ttpctl")}
+KSFT_PASS=0 KSFT_FAIL=1 KSFT_SKIP=4
+
+ttp_tests_total=0
+ttp_tests_run=0
+ttp_tests_failed=0
+ttp_cleanups=()
+
+# ttp_plan N: start the TAP stream for N cases.
+ttp_plan() {
+	ttp_tests_total=$1
+	echo "TAP version 13"
+	echo "1..$1"
+}
+
+# ttp_result STATUS DESCRIPTION: STATUS 0 passes, anything else fails.
+ttp_result() {
+	local status=$1
+	shift
+	ttp_tests_run=$((ttp_tests_run + 1))
+	if [ "$status" = 0 ]; then
+		echo "ok $ttp_tests_run $*"
+	else
+		ttp_tests_failed=$((ttp_tests_failed + 1))
+		echo "not ok $ttp_tests_run $*"
+	fi
+}
+
+# ttp_check DESCRIPTION COMMAND...: one case, passing if COMMAND succeeds.
+# COMMAND's output is shown as TAP diagnostics when it fails.
+# COMMAND runs in this shell (not a subshell), so what it defers with
+# ttp_defer is cleaned up when the test exits.
+ttp_check() {
+	local desc=$1 status
+	shift
+	"$@" >"$ttp_check_log" 2>&1 && status=0 || status=$?
+	if [ $status != 0 ] && [ -s "$ttp_check_log" ]; then
+		sed 's/^/# /' "$ttp_check_log" | head -n 40
+	fi
+	ttp_result $status "$desc"
+}
+
+ttp_skip() {
+	ttp_tests_run=$((ttp_tests_run + 1))
+	echo "ok $ttp_tests_run $1 # SKIP ${2:-}"
+}
+
+ttp_diag() {
+	echo "$*" | sed 's/^/# /'
+}
+
+# ttp_fail_msg MESSAGE: print to stderr and fail (for use inside checks).
+ttp_fail_msg() {
+	echo "$*" >&2
+	return 1
+}
+
+# ttp_done: finish the stream and exit with kselftest's status.
+ttp_done() {
+	if [ $ttp_tests_run != "$ttp_tests_total" ]; then
+		echo "# planned $ttp_tests_total cases, ran $ttp_tests_run"
+		exit $KSFT_FAIL
+	fi
+	[ $ttp_tests_failed = 0 ] && exit $KSFT_PASS
+	exit $KSFT_FAIL
+}
+
+# ttp_skip_all REASON: nothing can run here.
+ttp_skip_all() {
+	echo "TAP version 13"
+	echo "1..0 # SKIP $*"
+	exit $KSFT_SKIP
+}
+
+ttp_on_exit() {
+	local i
+	for ((i = ${#ttp_cleanups[@]} - 1; i >= 0; i--)); do
+		eval "${ttp_cleanups[i]}" >/dev/null 2>&1 || true
+	done
+}
+trap ttp_on_exit EXIT
+
+# ttp_defer COMMAND: run COMMAND when the test exits, last deferred first.
+ttp_defer() {
+	ttp_cleanups+=("$*")
+}
+
+ttp_check_log=$(mktemp)
+ttp_defer rm -f "$ttp_check_log"
+
+ttp_require_root() {
+	[ "$(id -u)" = 0 ] || ttp_skip_all "needs root"
+}
+
+ttp_module_loaded() {
+	grep -q '^ttp ' /proc/modules
+}
+
+# Load the module under test if it is not loaded yet: the runner's fresh
+# build ($TTP_MODULE), else whatever modprobe finds.
+ttp_load_module() {
+	ttp_module_loaded && return 0
+	if [ -n "${TTP_MODULE:-}" ]; then
+		insmod "$TTP_MODULE"
+	else
+		modprobe ttp 2>/dev/null
+	fi
+}
+
+ttp_require_module() {
+	ttp_require_root
+	ttp_load_module || ttp_skip_all "ttp.ko is not loaded and cannot be loaded"
+	[ -x "$TTPCTL" ] || ttp_skip_all "ttpctl not found (build it: make -C userspace)"
+}
+
+# ttp_netns NAME: a fresh network namespace, deleted when the test exits.
+ttp_netns() {
+	ip netns del "$1" 2>/dev/null || true
+	ip netns add "$1"
+	ip -n "$1" link set lo up
+	ttp_defer ip netns del "$1"
+}
+
+# ttp_wait_for SECONDS COMMAND...: poll until COMMAND succeeds. Never sleep
+# a fixed time in a test: emulated machines are slow and vary.
+ttp_wait_for() {
+	local limit=$1 start=$SECONDS
+	shift
+	until "$@"; do
+		[ $((SECONDS - start)) -lt "$limit" ] || return 1
+		sleep 0.1
+	done
+}
+
+# ttp_param [-n NS] NAME: a parameter's current value.
+ttp_param() {
+	local ns=()
+	if [ "$1" = -n ]; then
+		ns=(-n "$2")
+		shift 2
+	fi
+	"$TTPCTL" "${ns[@]}" param show "$1" | cut -f2
+}
+
+# ttp_stat [-n NS] {state NAME {now|entered} | counter NAME}: one figure.
+ttp_stat() {
+	local ns=() kind name field=3
+	if [ "$1" = -n ]; then
+		ns=(-n "$2")
+		shift 2
+	fi
+	kind=$1 name=$2
+	[ "$kind" = state ] && [ "${3:-now}" = entered ] && field=4
+	"$TTPCTL" "${ns[@]}" stats | awk -F'\t' -v k="$kind" -v n="$name" -v f=$field \
+		'$1 == k && $2 == n { print $f; found = 1 } END { exit !found }'
+}
+
+# The parameters' defaults as the specification gives them.
+declare -A TTP_DEFAULTS=(
+	[msl_ms]=30000 [msl_local_ms]=1000 [fin_timeout_ms]=60000
+	[syncookies]=1 [syn_retries]=6 [synack_retries]=5
+	[max_syn_backlog]=1024 [abort_on_overflow]=0 [tw_reuse]=2
+	[tw_reuse_delay_ms]=1000 [max_tw_buckets]=262144 [rfc1337]=0
+	[timestamps]=1 [window_scaling]=1 [rto_init_ms]=1000 [rto_min_ms]=200
+	[rto_max_ms]=120000 [retries2]=15 [keepalive_time_ms]=7200000
+	[keepalive_intvl_ms]=75000 [keepalive_probes]=9
+	[invalid_ratelimit_ms]=500
+)
+
+TTP_STATES="LISTEN SYN_SENT SYN_RCVD ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 CLOSE_WAIT CLOSING LAST_ACK TIME_WAIT"

@@ -1,0 +1,27 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# run_kselftest.sh TEST...: run tests the way the kernel's kselftest runner
+# does: one TAP line per test, each test's own TAP output nested under "# ",
+# a per-test timeout from ./settings, exit status 4 meaning skip.
+cd "$(dirname "$0")" || exit 1
+timeout=$(sed -n 's/^timeout=//p' settings 2>/dev/null)
+timeout=${timeout:-600}
+failed=0
+n=0
+
+echo "TAP version 13"
+echo "1..$#"
+for t in "$@"; do
+	n=$((n + 1))
+	echo "# timeout set to $timeout"
+	echo "# selftests: ttp: $t"
+	timeout --foreground -k 5 "$timeout" "./$t" 2>&1 | sed -u 's/^/# /'
+	status=${PIPESTATUS[0]}
+	case $status in
+	0) echo "ok $n selftests: ttp: $t" ;;
+	4) echo "ok $n selftests: ttp: $t # SKIP" ;;
+	124) echo "not ok $n selftests: ttp: $t # TIMEOUT $timeout seconds"; failed=1 ;;
+	*) echo "not ok $n selftests: ttp: $t # exit=$status"; failed=1 ;;
+	esac
+done
+exit $failed
