@@ -33,18 +33,22 @@ module: $(MODULE_SRCS)
 		$(MAKE) -C /lib/modules/$$($(VM)/kernel release 6.12)/build M=$(CURDIR) W=1 modules; \
 	fi
 else
-module: build/$(KVER)/module/ttp.ko
+# A private copy of the sources per kernel: builds never mix objects. The
+# deliberate-bug build (TTP_INJECT_BUGS=y, for the debug kernel's own test)
+# gets a directory of its own.
+B := build/$(KVER)$(if $(filter y,$(TTP_INJECT_BUGS)),-inject)
+module: $(B)/module/ttp.ko
 
-# A private copy of the sources per kernel: builds never mix objects.
-build/$(KVER)/module/ttp.ko: $(MODULE_SRCS)
+$(B)/module/ttp.ko: $(MODULE_SRCS)
 	$(VM)/kernel prepare $(KVER)
-	rm -rf build/$(KVER)
-	mkdir -p build/$(KVER)/module build/$(KVER)/include/uapi/linux
-	cp Kbuild build/$(KVER)/
-	cp module/Kbuild module/*.c module/*.h build/$(KVER)/module/
-	cp include/uapi/linux/ttp.h build/$(KVER)/include/uapi/linux/
-	$(VM)/kernel build $(KVER) $(CURDIR)/build/$(KVER) W=1 2>&1 | tee build/$(KVER)/build.log
-	@! grep -E 'warning:|error:' build/$(KVER)/build.log
+	rm -rf $(B)
+	mkdir -p $(B)/module $(B)/include/uapi/linux
+	cp Kbuild $(B)/
+	cp module/Kbuild module/*.c module/*.h $(B)/module/
+	cp include/uapi/linux/ttp.h $(B)/include/uapi/linux/
+	$(VM)/kernel build $(KVER) $(CURDIR)/$(B) W=1 \
+		$(if $(filter y,$(TTP_INJECT_BUGS)),TTP_INJECT_BUGS=y) 2>&1 | tee $(B)/build.log
+	@! grep -E 'warning:|error:' $(B)/build.log
 	@test -e $@
 endif
 

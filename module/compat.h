@@ -11,6 +11,10 @@
 #include <linux/netlink.h>
 #include <net/genetlink.h>
 
+#if !IS_ENABLED(CONFIG_IPV6)
+#error "TTP needs a kernel with IPv6"
+#endif
+
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
 /*
  * 6.1's extended ACK has no buffer for a formatted message, only a pointer
@@ -26,6 +30,95 @@ void ttp_compat_extack_fmt(struct netlink_ext_ack *extack,
 #else
 #define TTP_NL_ERR_ATTR_FMT(extack, attr, fmt, args...) \
 	NL_SET_ERR_MSG_ATTR_FMT(extack, attr, fmt, ##args)
+#endif
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 12, 0)
+#include <asm/unaligned.h>
+#else
+#include <linux/unaligned.h>
+#endif
+
+/* from_timer() became timer_container_of() in 6.16. */
+#ifdef from_timer
+#define ttp_timer_container(var, timer, field) from_timer(var, timer, field)
+#else
+#define ttp_timer_container(var, timer, field) timer_container_of(var, timer, field)
+#endif
+
+/*
+ * struct proto callbacks whose signatures changed. socket.c implements the
+ * newest form's semantics once; these wrappers adapt. The version
+ * boundaries are those of the upstream changes; only 6.1, 6.12 and 7.3 are
+ * built and tested.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
+#define TTP_COMPAT_ACCEPT(fn)						\
+static struct sock *ttp_compat_accept(struct sock *sk, int flags, int *err, \
+				      bool kern)			\
+{									\
+	return fn(sk, flags, err);					\
+}
+#else
+#define TTP_COMPAT_ACCEPT(fn)						\
+static struct sock *ttp_compat_accept(struct sock *sk,			\
+				      struct proto_accept_arg *arg)	\
+{									\
+	return fn(sk, arg->flags, &arg->err);				\
+}
+#endif
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 5, 0)
+#define TTP_COMPAT_IOCTL(fn)						\
+static int ttp_compat_ioctl(struct sock *sk, int cmd, unsigned long arg) \
+{									\
+	int value, err = fn(sk, cmd, &value);				\
+									\
+	return err ? err : put_user(value, (int __user *)arg);		\
+}
+#else
+#define TTP_COMPAT_IOCTL(fn)						\
+static int ttp_compat_ioctl(struct sock *sk, int cmd, int *karg)	\
+{									\
+	return fn(sk, cmd, karg);					\
+}
+#endif
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 19, 0)
+typedef struct sockaddr ttp_sockaddr_t;
+#define TTP_COMPAT_RECVMSG(fn)						\
+static int ttp_compat_recvmsg(struct sock *sk, struct msghdr *msg,	\
+			      size_t len, int flags, int *addr_len)	\
+{									\
+	return fn(sk, msg, len, flags);					\
+}
+#else
+typedef struct sockaddr_unsized ttp_sockaddr_t;
+#define TTP_COMPAT_RECVMSG(fn)						\
+static int ttp_compat_recvmsg(struct sock *sk, struct msghdr *msg,	\
+			      size_t len, int flags)			\
+{									\
+	return fn(sk, msg, len, flags);					\
+}
+#endif
+
+/* From 6.6, IPv6 finds ipv6_pinfo by an offset; before, at the very end. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 6, 0)
+#define TTP_PROTO_IPV6_PINFO_OFFSET
+#else
+#define TTP_PROTO_IPV6_PINFO_OFFSET \
+	.ipv6_pinfo_offset = offsetof(struct ttp6_sock, inet6),
+#endif
+
+/*
+ * KUnit suites live in their own module (ttp_kunit.ko, built when the kernel
+ * has CONFIG_KUNIT) and reach ttp.ko's pure logic through symbols exported
+ * only then, into a namespace whose spelling changed in 6.13.
+ */
+#include <kunit/visibility.h>
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 13, 0)
+#define TTP_IMPORT_KUNIT_NS() MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING)
+#else
+#define TTP_IMPORT_KUNIT_NS() MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING")
 #endif
 
 #endif /* _TTP_COMPAT_H */

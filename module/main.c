@@ -5,30 +5,70 @@
  */
 #include <linux/module.h>
 #include <net/genetlink.h>
+#include "inject.h"
 #include "netlink.h"
 #include "netns.h"
+#include "ttp.h"
 
 static int __init ttp_init(void)
 {
 	int err;
 
-	err = ttp_netns_init();
+	ttp_isn_init();
+	err = ttp_tw_init();
 	if (err)
 		return err;
-	err = ttp_genl_init();
+	err = ttp_request_init();
+	if (err)
+		goto err_tw;
+	err = ttp_proto_register();
+	if (err)
+		goto err_request;
+	err = ttp_netns_init();
+	if (err)
+		goto err_proto;
+	err = ttp_ipv4_init();
 	if (err)
 		goto err_netns;
+	err = ttp_ipv6_init();
+	if (err)
+		goto err_ipv4;
+	err = ttp_genl_init();
+	if (err)
+		goto err_ipv6;
+	ttp_inject_bugs();
+	pr_info("TTP: IP protocol %d, generic netlink family \"%s\"\n",
+		IPPROTO_TTP, TTP_GENL_NAME);
 	return 0;
 
+err_ipv6:
+	ttp_ipv6_exit();
+err_ipv4:
+	ttp_ipv4_exit();
 err_netns:
 	ttp_netns_exit();
+err_proto:
+	ttp_proto_unregister();
+err_request:
+	ttp_request_exit();
+err_tw:
+	ttp_tw_exit();
 	return err;
 }
 
+/*
+ * No socket can exist now (each holds the module), but TIME_WAIT entries
+ * can: the namespaces' exit purges them.
+ */
 static void __exit ttp_exit(void)
 {
 	ttp_genl_exit();
+	ttp_ipv6_exit();
+	ttp_ipv4_exit();
 	ttp_netns_exit();
+	ttp_proto_unregister();
+	ttp_request_exit();
+	ttp_tw_exit();
 }
 
 module_init(ttp_init);

@@ -7,25 +7,47 @@
 #include <linux/percpu.h>
 #include "netns.h"
 #include "stats.h"
+#include "ttp.h"
 
 unsigned int ttp_net_id __read_mostly;
 
 static int __net_init ttp_net_init(struct net *net)
 {
 	struct ttp_net *tn = ttp_net(net);
+	int err;
 
 	ttp_params_init_defaults(tn->params);
 	mutex_init(&tn->params_lock);
+	atomic_set(&tn->tw_count, 0);
 	tn->mib = alloc_percpu(struct ttp_mib);
 	if (!tn->mib)
 		return -ENOMEM;
+	err = ttp_table_init(net);
+	if (err)
+		goto err_mib;
+	err = ttp_ctl_sock_init(net);
+	if (err)
+		goto err_table;
 	return 0;
+
+err_table:
+	ttp_table_exit(net);
+err_mib:
+	free_percpu(tn->mib);
+	return err;
 }
 
+/*
+ * Sockets hold their namespace, so by now only TIME_WAIT entries (which
+ * do not) can be left: end them, then free the rest.
+ */
 static void __net_exit ttp_net_exit(struct net *net)
 {
 	struct ttp_net *tn = ttp_net(net);
 
+	ttp_tw_purge(net);
+	ttp_ctl_sock_exit(net);
+	ttp_table_exit(net);
 	free_percpu(tn->mib);
 	mutex_destroy(&tn->params_lock);
 }

@@ -3,17 +3,35 @@
 #define _TTP_NETNS_H
 
 #include <linux/mutex.h>
+#include <linux/rhashtable.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include "params.h"
 
 struct ttp_mib;
 
+#define TTP_LISTEN_HASH_SIZE	256
+#define TTP_PORT_HASH_SIZE	1024
+
 /* Everything TTP keeps per network namespace. */
 struct ttp_net {
 	u32 params[TTP_PARAM_COUNT];	/* written under params_lock, read with READ_ONCE */
 	struct mutex params_lock;	/* makes a multi-parameter set atomic */
 	struct ttp_mib __percpu *mib;
+
+	/* The tables (table.c): lookups take no lock, changes do. */
+	struct rhashtable conns;	/* 4-tuple: sockets, requests, TIME_WAIT */
+	spinlock_t listen_lock;
+	struct hlist_head listeners[TTP_LISTEN_HASH_SIZE];
+	spinlock_t port_lock;
+	struct hlist_head ports[TTP_PORT_HASH_SIZE];
+	u32 port_hint;			/* RFC 6056: moves the next search on */
+	atomic_t tw_count;
+
+	/* Kernel sockets that send what no socket of ours can (RSTs, ACKs). */
+	struct sock *ctl4;
+	struct sock *ctl6;
+	bool exiting;
 };
 
 extern unsigned int ttp_net_id;

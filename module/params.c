@@ -6,6 +6,7 @@
  */
 #include <linux/string.h>
 #include <linux/errno.h>
+#include "compat.h"
 #include "params.h"
 
 #define TTP_PARAM(id, nm, u, d, lo, hi, text)				\
@@ -58,6 +59,7 @@ const struct ttp_param_def ttp_param_defs[TTP_PARAM_COUNT] = {
 	TTP_PARAM(TTP_PARAM_INVALID_RATELIMIT_MS, "invalid_ratelimit_ms", "ms", 500, 0, 60000,
 		  "least time between replies to invalid segments, per socket"),
 };
+EXPORT_SYMBOL_IF_KUNIT(ttp_param_defs);
 
 /* Returns the parameter's id, or -ENOENT. */
 int ttp_param_lookup(const char *name)
@@ -69,11 +71,13 @@ int ttp_param_lookup(const char *name)
 			return id;
 	return -ENOENT;
 }
+EXPORT_SYMBOL_IF_KUNIT(ttp_param_lookup);
 
 bool ttp_param_in_range(enum ttp_param id, u64 value)
 {
 	return value >= ttp_param_defs[id].min && value <= ttp_param_defs[id].max;
 }
+EXPORT_SYMBOL_IF_KUNIT(ttp_param_in_range);
 
 /*
  * Rules that tie parameters together, checked on the whole set of values a
@@ -85,6 +89,7 @@ const char *ttp_params_inconsistent(const u32 *values)
 		return "rto_min_ms must not exceed rto_max_ms";
 	return NULL;
 }
+EXPORT_SYMBOL_IF_KUNIT(ttp_params_inconsistent);
 
 void ttp_params_init_defaults(u32 *values)
 {
@@ -93,3 +98,4 @@ void ttp_params_init_defaults(u32 *values)
 	for (id = 0; id < TTP_PARAM_COUNT; id++)
 		values[id] = ttp_param_defs[id].def;
 }
+EXPORT_SYMBOL_IF_KUNIT(ttp_params_init_defaults);

@@ -6,6 +6,7 @@
  * ttp_state_move(), so the gauges always equal a census of the namespace.
  */
 #include <linux/string.h>
+#include "compat.h"
 #include "stats.h"
 
 static const char *const ttp_state_names[TTP_STATE_MAX + 1] = {
@@ -28,9 +29,42 @@ const u8 ttp_state_report_order[TTP_STATE_GAUGES] = {
 	TTP_FIN_WAIT_1, TTP_FIN_WAIT_2, TTP_CLOSE_WAIT, TTP_CLOSING,
 	TTP_LAST_ACK, TTP_TIME_WAIT,
 };
+EXPORT_SYMBOL_IF_KUNIT(ttp_state_report_order);
 
 static const char *const ttp_counter_names[TTP_COUNTER_COUNT] = {
-	[TTP_MIB_PARAM_CHANGES]	= "ParamChanges",
+	[TTP_MIB_PARAM_CHANGES]		= "ParamChanges",
+	[TTP_MIB_ACTIVE_OPENS]		= "ActiveOpens",
+	[TTP_MIB_PASSIVE_OPENS]		= "PassiveOpens",
+	[TTP_MIB_ATTEMPT_FAILS]		= "AttemptFails",
+	[TTP_MIB_ESTAB_RESETS]		= "EstabResets",
+	[TTP_MIB_IN_SEGS]		= "InSegs",
+	[TTP_MIB_OUT_SEGS]		= "OutSegs",
+	[TTP_MIB_RETRANS_SEGS]		= "RetransSegs",
+	[TTP_MIB_OUT_RSTS]		= "OutRsts",
+	[TTP_MIB_IN_ERRS]		= "InErrs",
+	[TTP_MIB_IN_CSUM_ERRORS]	= "InCsumErrors",
+	[TTP_MIB_DROP_BAD_HEADER]	= "DropBadHeader",
+	[TTP_MIB_DROP_BAD_FLAGS]	= "DropBadFlags",
+	[TTP_MIB_DROP_BAD_OPTIONS]	= "DropBadOptions",
+	[TTP_MIB_DROP_NO_SOCKET]	= "DropNoSocket",
+	[TTP_MIB_DROP_OUT_OF_WINDOW]	= "DropOutOfWindow",
+	[TTP_MIB_DROP_NO_MEMORY]	= "DropNoMemory",
+	[TTP_MIB_DROP_BACKLOG]		= "DropBacklog",
+	[TTP_MIB_DROP_SYN_QUEUE_FULL]	= "DropSynQueueFull",
+	[TTP_MIB_DROP_ACCEPT_QUEUE_FULL] = "DropAcceptQueueFull",
+	[TTP_MIB_DROP_BAD_ACK]		= "DropBadAck",
+	[TTP_MIB_SYN_RETRANS]		= "SynRetrans",
+	[TTP_MIB_SYNACK_RETRANS]	= "SynAckRetrans",
+	[TTP_MIB_TIMEOUTS]		= "Timeouts",
+	[TTP_MIB_DELAYED_ACKS]		= "DelayedACKs",
+	[TTP_MIB_CHALLENGE_ACKS]	= "ChallengeACKs",
+	[TTP_MIB_ABORT_ON_CLOSE]	= "AbortOnClose",
+	[TTP_MIB_ABORT_ON_LINGER]	= "AbortOnLinger",
+	[TTP_MIB_ABORT_ON_DATA]		= "AbortOnData",
+	[TTP_MIB_ABORT_ON_TIMEOUT]	= "AbortOnTimeout",
+	[TTP_MIB_FIN_WAIT2_TIMEOUTS]	= "FinWait2Timeouts",
+	[TTP_MIB_REQ_TIMEOUTS]		= "ReqTimeouts",
+	[TTP_MIB_TW_EXPIRED]		= "TimeWaitExpired",
 };
 
 /* CLOSED is where sockets begin and end; counting it would mean nothing. */
@@ -39,6 +73,7 @@ bool ttp_state_has_gauge(int state)
 	return state >= TTP_ESTABLISHED && state <= TTP_STATE_MAX &&
 	       state != TTP_CLOSED;
 }
+EXPORT_SYMBOL_IF_KUNIT(ttp_state_has_gauge);
 
 const char *ttp_state_name(int state)
 {
@@ -46,6 +81,7 @@ const char *ttp_state_name(int state)
 		return NULL;
 	return ttp_state_names[state];
 }
+EXPORT_SYMBOL_IF_KUNIT(ttp_state_name);
 
 const char *ttp_counter_name(int id)
 {
@@ -53,6 +89,7 @@ const char *ttp_counter_name(int id)
 		return NULL;
 	return ttp_counter_names[id];
 }
+EXPORT_SYMBOL_IF_KUNIT(ttp_counter_name);
 
 void ttp_state_move(const struct net *net, int old, int new)
 {

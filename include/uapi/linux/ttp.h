@@ -47,6 +47,45 @@
 /* The IP protocol number of TTP segments (RFC 3692 experimental range). */
 #define IPPROTO_TTP 253
 
+/* Socket option level of TTP's own options, like SOL_TCP. */
+#define SOL_TTP IPPROTO_TTP
+
+/*
+ * The TTP header, in network byte order (Documentation/protocol.md has the
+ * diagram). It is TCP's header without the urgent pointer, and with the
+ * checksum in the urgent pointer's place: a device that can checksum only
+ * TCP and UDP recognises their checksum by its offset, so TTP's lives where
+ * theirs never does and the kernel computes it in software for such devices.
+ */
+struct ttphdr {
+	__be16	source;
+	__be16	dest;
+	__be32	seq;
+	__be32	ack_seq;
+	__u8	doff;		/* header length in 32-bit words, high nibble */
+	__u8	flags;		/* TTP_FLAG_* */
+	__be16	window;		/* receive window, scaled if negotiated */
+	__be16	reserved;	/* zero when sent, ignored when received */
+	__sum16	check;		/* over the IP pseudo-header, header, payload */
+};
+
+#define TTP_FLAG_FIN	0x01	/* no more data from the sender */
+#define TTP_FLAG_SYN	0x02	/* synchronize sequence numbers */
+#define TTP_FLAG_RST	0x04	/* reset the connection */
+#define TTP_FLAG_PSH	0x08	/* push: deliver without waiting for more */
+#define TTP_FLAG_ACK	0x10	/* ack_seq is significant */
+#define TTP_FLAGS_KNOWN	0x1f	/* any other bit set: the segment is dropped */
+
+/* Options, in the header after the fixed 20 bytes; kinds as TCP's. */
+#define TTP_OPT_EOL		0	/* end of options */
+#define TTP_OPT_NOP		1	/* padding */
+#define TTP_OPT_MSS		2	/* SYN only: u16 largest segment to send us */
+#define TTP_OPT_WSCALE		3	/* SYN only: u8 shift of our window, 0..14 */
+#define TTP_OPT_TIMESTAMP	8	/* u32 TSval, u32 TSecr (RFC 7323) */
+#define TTP_OPTLEN_MSS		4
+#define TTP_OPTLEN_WSCALE	3
+#define TTP_OPTLEN_TIMESTAMP	10
+
 #define TTP_GENL_NAME "ttp"
 #define TTP_GENL_VERSION 1
 
@@ -169,6 +208,38 @@ enum ttp_param {
  */
 enum ttp_counter {
 	TTP_MIB_PARAM_CHANGES,	/* parameters changed by TTP_CMD_PARAM_SET */
+	TTP_MIB_ACTIVE_OPENS,	/* connect() sent a SYN */
+	TTP_MIB_PASSIVE_OPENS,	/* a listener made a connection */
+	TTP_MIB_ATTEMPT_FAILS,	/* SYN_SENT or SYN_RCVD ended in CLOSED */
+	TTP_MIB_ESTAB_RESETS,	/* ESTABLISHED or CLOSE_WAIT ended by RST */
+	TTP_MIB_IN_SEGS,	/* segments received, errors included */
+	TTP_MIB_OUT_SEGS,	/* segments sent, retransmissions excluded */
+	TTP_MIB_RETRANS_SEGS,	/* segments retransmitted */
+	TTP_MIB_OUT_RSTS,	/* segments sent with RST */
+	TTP_MIB_IN_ERRS,	/* segments dropped as malformed */
+	TTP_MIB_IN_CSUM_ERRORS,	/* ... of which for a bad checksum */
+	TTP_MIB_DROP_BAD_HEADER, /* ... header length short or past the packet */
+	TTP_MIB_DROP_BAD_FLAGS,	/* ... unknown flags or an impossible combination */
+	TTP_MIB_DROP_BAD_OPTIONS, /* ... truncated or malformed options */
+	TTP_MIB_DROP_NO_SOCKET,	/* for no socket (answered with RST) */
+	TTP_MIB_DROP_OUT_OF_WINDOW, /* outside the receive window */
+	TTP_MIB_DROP_NO_MEMORY,	/* no receive buffer or memory */
+	TTP_MIB_DROP_BACKLOG,	/* the busy socket's backlog was full */
+	TTP_MIB_DROP_SYN_QUEUE_FULL, /* SYN: the listener's SYN queue is full */
+	TTP_MIB_DROP_ACCEPT_QUEUE_FULL, /* handshake done, accept queue full */
+	TTP_MIB_DROP_BAD_ACK,	/* acknowledges what was never sent */
+	TTP_MIB_SYN_RETRANS,	/* SYNs retransmitted */
+	TTP_MIB_SYNACK_RETRANS,	/* SYN-ACKs retransmitted */
+	TTP_MIB_TIMEOUTS,	/* retransmission timer expirations */
+	TTP_MIB_DELAYED_ACKS,	/* ACKs sent by the delayed-ACK timer */
+	TTP_MIB_CHALLENGE_ACKS,	/* RFC 5961 challenge ACKs sent */
+	TTP_MIB_ABORT_ON_CLOSE,	/* close() with unread data: RST */
+	TTP_MIB_ABORT_ON_LINGER, /* close() with SO_LINGER 0: RST */
+	TTP_MIB_ABORT_ON_DATA,	/* data for a closed socket: RST */
+	TTP_MIB_ABORT_ON_TIMEOUT, /* retransmissions gave up */
+	TTP_MIB_FIN_WAIT2_TIMEOUTS, /* orphans closed after fin_timeout_ms */
+	TTP_MIB_REQ_TIMEOUTS,	/* request entries dropped after synack_retries */
+	TTP_MIB_TW_EXPIRED,	/* TIME_WAIT entries that ran their 2*MSL */
 	__TTP_MIB_COUNT
 };
 

@@ -1,0 +1,553 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The receive side: checking a segment, finding what it belongs to, and the
+ * state machine of RFC 9293 3.10.7 for full sockets (listeners, request and
+ * TIME_WAIT entries have files of their own).
+ */
+#include <net/ip.h>
+#include "netns.h"
+#include "stats.h"
+#include "ttp.h"
+
+static void ttp_drop(struct net *net, struct sk_buff *skb, enum ttp_counter why)
+{
+	ttp_count(net, why);
+	kfree_skb(skb);
+}
+
+/*
+ * Flag combinations no honest peer sends: nothing at all, SYN with FIN or
+ * RST, FIN or PSH without ACK, and any bit TTP does not define.
+ */
+static bool ttp_flags_valid(u8 flags)
+{
+	if (flags & ~TTP_FLAGS_KNOWN)
+		return false;
+	if (!(flags & (TTP_FLAG_SYN | TTP_FLAG_ACK | TTP_FLAG_RST)))
+		return false;
+	if ((flags & TTP_FLAG_SYN) && (flags & (TTP_FLAG_FIN | TTP_FLAG_RST)))
+		return false;
+	if ((flags & (TTP_FLAG_FIN | TTP_FLAG_PSH)) && !(flags & TTP_FLAG_ACK))
+		return false;
+	return true;
+}
+
+/*
+ * The checks every segment passes before anything looks it up: the header
+ * is whole, its length sane, the flags and options well formed. The caller
+ * has checked the checksum. On success the header is parsed into the
+ * control block and pulled, leaving the payload; on failure the segment is
+ * counted (InErrs and the reason) and the caller frees it.
+ */
+int ttp_rcv_check(struct sk_buff *skb, struct net *net)
+{
+	struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
+	const struct ttphdr *th;
+	int hdrlen;
+
+	th = (const struct ttphdr *)skb_transport_header(skb);
+	hdrlen = (th->doff >> 4) * 4;
+	memset(cb, 0, sizeof(*cb));
+	if (!ttp_flags_valid(th->flags)) {
+		ttp_count(net, TTP_MIB_IN_ERRS);
+		ttp_count(net, TTP_MIB_DROP_BAD_FLAGS);
+		return -EINVAL;
+	}
+	if (ttp_parse_options((const u8 *)(th + 1), hdrlen - TTP_HDR_LEN,
+			      th->flags & TTP_FLAG_SYN, cb)) {
+		ttp_count(net, TTP_MIB_IN_ERRS);
+		ttp_count(net, TTP_MIB_DROP_BAD_OPTIONS);
+		return -EINVAL;
+	}
+	cb->seq = ntohl(th->seq);
+	cb->ack = ntohl(th->ack_seq);
+	cb->flags = th->flags;
+	cb->wnd = ntohs(th->window);
+	__skb_pull(skb, hdrlen);
+	cb->len = skb->len;
+	cb->end_seq = cb->seq + cb->len + !!(cb->flags & TTP_FLAG_SYN) +
+		      !!(cb->flags & TTP_FLAG_FIN);
+	return 0;
+}
+
+/*
+ * Hand a segment to a socket: at once if no task owns it, else to its
+ * backlog, which release_sock() works through.
+ */
+void ttp_sock_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	bh_lock_sock_nested(sk);
+	if (!sock_owned_by_user(sk)) {
+		ttp_backlog_rcv(sk, skb);
+	} else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
+				  READ_ONCE(sk->sk_sndbuf))) {
+		bh_unlock_sock(sk);
+		ttp_drop(sock_net(sk), skb, TTP_MIB_DROP_BACKLOG);
+		return;
+	}
+	bh_unlock_sock(sk);
+}
+
+/* A segment, checked, for the connection KEY (as seen from this host). */
+void ttp_rcv(struct net *net, struct sk_buff *skb, const struct ttp_conn_key *key,
+	     int ifindex)
+{
+	const struct ttp_af_ops *af = key->family == AF_INET ? &ttp_ipv4_ops
+							     : &ttp_ipv6_ops;
+	struct ttp_conn *conn;
+	struct sock *sk;
+
+	rcu_read_lock();
+	conn = ttp_conn_lookup(net, key);
+	if (conn && !ttp_conn_hold(conn))
+		conn = NULL;
+	rcu_read_unlock();
+
+	if (conn) {
+		switch (conn->kind) {
+		case TTP_CONN_SOCK:
+			sk = (struct sock *)container_of(conn, struct ttp_sock, conn);
+			ttp_sock_rcv(sk, skb);
+			sock_put(sk);
+			return;
+		case TTP_CONN_REQ:
+			/* Its listener decides, under its own lock. */
+			sk = container_of(conn, struct ttp_request, conn)->listener;
+			sock_hold(sk);
+			ttp_conn_put(conn);
+			ttp_sock_rcv(sk, skb);
+			sock_put(sk);
+			return;
+		case TTP_CONN_TW:
+			ttp_tw_rcv(container_of(conn, struct ttp_tw, conn), skb);
+			ttp_conn_put(conn);
+			return;
+		}
+	}
+
+	sk = ttp_listener_lookup(net, key);
+	if (sk) {
+		ttp_sock_rcv(sk, skb);
+		sock_put(sk);
+		return;
+	}
+	ttp_send_reset_reply(net, af, key, TTP_SKB_CB(skb), ifindex);
+	ttp_drop(net, skb, TTP_MIB_DROP_NO_SOCKET);
+}
+
+/*
+ * RFC 9293's acceptability test, against the window we advertised last:
+ * some of the segment must fall inside it (a zero-length segment: its
+ * sequence number).
+ */
+static bool ttp_seq_acceptable(const struct ttp_sock *ts, const struct ttp_skb_cb *cb)
+{
+	u32 right = ts->rcv_wup + ts->rcv_wnd;
+	u32 wnd = ttp_after(right, ts->rcv_nxt) ? right - ts->rcv_nxt : 0;
+	u32 len = cb->end_seq - cb->seq;
+
+	if (!len)
+		return wnd ? ttp_between(cb->seq, ts->rcv_nxt, ts->rcv_nxt + wnd - 1)
+			   : cb->seq == ts->rcv_nxt;
+	if (!wnd)
+		return false;
+	return ttp_between(cb->seq, ts->rcv_nxt, ts->rcv_nxt + wnd - 1) ||
+	       ttp_between(cb->seq + len - 1, ts->rcv_nxt, ts->rcv_nxt + wnd - 1);
+}
+
+/* RFC 5961: answer a suspicious RST or SYN with an ACK, do nothing else. */
+static void ttp_challenge_ack(struct sock *sk)
+{
+	ttp_count(sock_net(sk), TTP_MIB_CHALLENGE_ACKS);
+	ttp_send_ack(sk);
+}
+
+/* RFC 7323: remember the peer's clock from segments that advance ours. */
+static void ttp_store_ts(struct ttp_sock *ts, const struct ttp_skb_cb *cb)
+{
+	if (ts->tstamp_ok && cb->has_ts && !ttp_after(cb->seq, ts->rcv_wup) &&
+	    (s32)(cb->tsval - ts->ts_recent) >= 0)
+		ts->ts_recent = cb->tsval;
+}
+
+static void ttp_rearm_rtx(struct sock *sk)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+
+	if (ts->snd_una == ts->snd_nxt)
+		ttp_stop_rtx_timer(sk);
+	else
+		ttp_reset_rtx_timer(sk, ts->rto);
+}
+
+/*
+ * An acceptable ACK: update the send window, free what it acknowledges,
+ * take an RTT sample, and send what the window now allows.
+ */
+static void ttp_ack(struct sock *sk, const struct ttp_skb_cb *cb)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	u32 ack = cb->ack, sample_us = 0;
+	struct sk_buff *skb;
+	bool freed = false;
+
+	/* SND.WL1/WL2 (RFC 9293 3.10.7.4): only newer segments move the window. */
+	if (ttp_before(ts->snd_wl1, cb->seq) ||
+	    (ts->snd_wl1 == cb->seq && !ttp_before(ack, ts->snd_wl2))) {
+		ts->snd_wnd = (cb->flags & TTP_FLAG_SYN) ? cb->wnd
+							 : cb->wnd << ts->snd_wscale;
+		ts->snd_wl1 = cb->seq;
+		ts->snd_wl2 = ack;
+		ts->max_window = max(ts->max_window, ts->snd_wnd);
+	}
+	if (!ttp_after(ack, ts->snd_una)) {
+		/* A window update or a reply to a probe of a closed window. */
+		if (ts->snd_wnd == 0)
+			ts->retries = 0;
+		ttp_push(sk);
+		return;
+	}
+
+	while ((skb = skb_peek(&sk->sk_write_queue)) &&
+	       !ttp_after(TTP_SKB_CB(skb)->end_seq, ack)) {
+		if (skb == ts->send_head)
+			break;
+		if (!TTP_SKB_CB(skb)->retransmitted)
+			sample_us = ttp_now_us() - TTP_SKB_CB(skb)->sent_us;
+		__skb_unlink(skb, &sk->sk_write_queue);
+		sk_wmem_queued_add(sk, -skb->truesize);
+		sk_mem_uncharge(sk, skb->truesize);
+		__kfree_skb(skb);
+		freed = true;
+	}
+	ts->snd_una = ack;
+	ts->retries = 0;
+	ts->backoff = 0;
+
+	/* Timestamps give a sample even for retransmitted data (RFC 7323). */
+	if (ts->tstamp_ok && cb->has_ts && cb->tsecr)
+		sample_us = (ttp_tsval(ts->ts_offset) - cb->tsecr) * USEC_PER_MSEC;
+	if (sample_us)
+		ttp_ack_update_rtt(sk, sample_us);
+	else if (ts->srtt_us)
+		ttp_ack_update_rtt(sk, ts->srtt_us);	/* undo the backoff */
+	ttp_rearm_rtx(sk);
+
+	if (freed) {
+		sk_mem_reclaim(sk);
+		sk->sk_write_space(sk);
+	}
+	ttp_push(sk);
+}
+
+/* Put an in-order segment on the receive queue. */
+static void ttp_queue_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+
+	ts->rcv_nxt = TTP_SKB_CB(skb)->end_seq;
+	if (skb->len) {
+		__skb_queue_tail(&sk->sk_receive_queue, skb);
+	} else {
+		kfree_skb(skb);		/* a bare FIN: only its sequence counts */
+	}
+}
+
+static void ttp_fin(struct sock *sk)
+{
+	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
+	sock_set_flag(sk, SOCK_DONE);
+	switch (sk->sk_state) {
+	case TTP_ESTABLISHED:
+		ttp_set_state(sk, TTP_CLOSE_WAIT);
+		break;
+	case TTP_FIN_WAIT_1:
+		/* Both closing at once (RFC 9293 figure 13). */
+		ttp_set_state(sk, TTP_CLOSING);
+		break;
+	}
+	if (!sock_flag(sk, SOCK_DEAD)) {
+		sk->sk_state_change(sk);
+		if (sk->sk_shutdown == SHUTDOWN_MASK || sk->sk_state == TTP_CLOSED)
+			sk_wake_async(sk, SOCK_WAKE_WAITD, POLL_HUP);
+		else
+			sk_wake_async(sk, SOCK_WAKE_WAITD, POLL_IN);
+	}
+}
+
+/*
+ * Data and FIN of an acceptable segment in a state that takes them: queue
+ * in order, keep what arrives early, and decide when to ACK (at once for
+ * anything out of order or a FIN, after two segments, or from the delayed
+ * ACK timer).
+ */
+static void ttp_data_queue(struct sock *sk, struct sk_buff *skb)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
+	bool fin = cb->flags & TTP_FLAG_FIN, immediate = false;
+	struct sk_buff *next;
+
+	if (!ttp_after(cb->end_seq, ts->rcv_nxt)) {
+		/* All of it was received before: the ACK was lost. */
+		ttp_send_ack(sk);
+		kfree_skb(skb);
+		return;
+	}
+	/* A closed socket cannot deliver new data: abort like TCP. */
+	if (sock_flag(sk, SOCK_DEAD) && cb->len &&
+	    ttp_after(cb->seq + cb->len, ts->rcv_nxt)) {
+		ttp_count(sock_net(sk), TTP_MIB_ABORT_ON_DATA);
+		ttp_send_active_reset(sk, GFP_ATOMIC);
+		ttp_done(sk);
+		kfree_skb(skb);
+		return;
+	}
+	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize > READ_ONCE(sk->sk_rcvbuf) ||
+	    !sk_rmem_schedule(sk, skb, skb->truesize)) {
+		/* The sender keeps it and tries again. */
+		ttp_send_ack(sk);
+		ttp_drop(sock_net(sk), skb, TTP_MIB_DROP_NO_MEMORY);
+		return;
+	}
+	skb_dst_drop(skb);
+	skb_set_owner_r(skb, sk);
+
+	if (ttp_after(cb->seq, ts->rcv_nxt)) {
+		/* Early: keep it, sorted, and tell the sender at once. */
+		skb_queue_walk(&ts->ooo_queue, next) {
+			if (ttp_after(TTP_SKB_CB(next)->seq, cb->seq))
+				break;
+		}
+		/* Before NEXT, which is the list head itself if none is later. */
+		__skb_queue_before(&ts->ooo_queue, next, skb);
+		ttp_send_ack(sk);
+		return;
+	}
+
+	ttp_queue_rcv(sk, skb);
+	/* What was early may now be in order. */
+	while ((next = skb_peek(&ts->ooo_queue)) &&
+	       !ttp_after(TTP_SKB_CB(next)->seq, ts->rcv_nxt)) {
+		__skb_unlink(next, &ts->ooo_queue);
+		immediate = true;
+		if (!ttp_after(TTP_SKB_CB(next)->end_seq, ts->rcv_nxt)) {
+			kfree_skb(next);
+			continue;
+		}
+		fin |= TTP_SKB_CB(next)->flags & TTP_FLAG_FIN;
+		ttp_queue_rcv(sk, next);
+	}
+
+	if (!sock_flag(sk, SOCK_DEAD))
+		sk->sk_data_ready(sk);
+	if (fin) {
+		ttp_send_ack(sk);
+		ttp_fin(sk);
+		if (sk->sk_state == TTP_FIN_WAIT_2)
+			ttp_time_wait(sk, TTP_TIME_WAIT);
+		return;
+	}
+	if (immediate || ts->quickack || ++ts->ack_pending >= 2) {
+		if (ts->quickack)
+			ts->quickack--;
+		ttp_send_ack(sk);
+	} else {
+		ttp_schedule_delack(sk);
+	}
+}
+
+/* SYN_SENT (RFC 9293 3.10.7.3): our SYN is out, what came back? */
+static void ttp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
+	struct net *net = sock_net(sk);
+
+	if ((cb->flags & TTP_FLAG_ACK) &&
+	    (!ttp_after(cb->ack, ts->iss) || ttp_after(cb->ack, ts->snd_nxt))) {
+		if (!(cb->flags & TTP_FLAG_RST)) {
+			struct ttp_conn_key key;
+
+			ttp_conn_key_from_sock(sk, &key);
+			ttp_send_reset_reply(net, ts->af, &key, cb, sk->sk_bound_dev_if);
+		}
+		ttp_drop(net, skb, TTP_MIB_DROP_BAD_ACK);
+		return;
+	}
+	if (cb->flags & TTP_FLAG_RST) {
+		if (cb->flags & TTP_FLAG_ACK)
+			ttp_reset_received(sk);
+		kfree_skb(skb);
+		return;
+	}
+	if (!(cb->flags & TTP_FLAG_SYN)) {
+		kfree_skb(skb);
+		return;
+	}
+
+	/* The peer's SYN: its sequence space and options. */
+	ts->irs = cb->seq;
+	ts->rcv_nxt = cb->seq + 1;
+	ts->rcv_wup = ts->rcv_nxt;
+	ts->copied_seq = ts->rcv_nxt;
+	ts->peer_mss = cb->has_mss && cb->mss ? cb->mss : TTP_DEFAULT_MSS;
+	ts->wscale_ok = ts->wscale_ok && cb->has_wscale;
+	ts->snd_wscale = ts->wscale_ok ? cb->wscale : 0;
+	if (!ts->wscale_ok)
+		ts->rcv_wscale = 0;
+	ts->tstamp_ok = ts->tstamp_ok && cb->has_ts;
+	if (ts->tstamp_ok)
+		ts->ts_recent = cb->tsval;
+	ts->mss = ttp_current_mss(sk);
+	ts->snd_wl1 = cb->seq - 1;	/* let this segment set the window */
+
+	if (cb->flags & TTP_FLAG_ACK) {
+		ttp_ack(sk, cb);
+		ttp_set_state(sk, TTP_ESTABLISHED);
+		ts->quickack = 8;
+		if (!sock_flag(sk, SOCK_DEAD)) {
+			sk->sk_state_change(sk);
+			sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
+		}
+		ttp_send_ack(sk);
+		ttp_push(sk);
+	} else {
+		/* Simultaneous open (RFC 9293 figure 8): SYN-ACK our SYN. */
+		struct sk_buff *syn = skb_peek(&sk->sk_write_queue);
+
+		ttp_set_state(sk, TTP_SYN_RCVD);
+		ts->snd_wnd = cb->wnd;
+		ts->snd_wl1 = cb->seq;
+		ts->snd_wl2 = ts->iss;
+		if (syn) {
+			TTP_SKB_CB(syn)->flags |= TTP_FLAG_ACK;
+			TTP_SKB_CB(syn)->retransmitted = 1;
+			ttp_transmit_skb(sk, syn, true);
+			ttp_reset_rtx_timer(sk, ts->rto);
+		}
+	}
+	kfree_skb(skb);
+}
+
+/*
+ * A segment for a full socket in any state but LISTEN; the socket is
+ * locked. RFC 9293 3.10.7.4, step by step.
+ */
+int ttp_rcv_state(struct sock *sk, struct sk_buff *skb)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
+	struct net *net = sock_net(sk);
+	bool fin_acked;
+
+	switch (sk->sk_state) {
+	case TTP_CLOSED: {
+		struct ttp_conn_key key;
+
+		/* Being torn down: as if there were no socket. */
+		ttp_conn_key_from_sock(sk, &key);
+		ttp_send_reset_reply(net, ts->af, &key, cb, sk->sk_bound_dev_if);
+		ttp_drop(net, skb, TTP_MIB_DROP_NO_SOCKET);
+		return 0;
+	}
+	case TTP_SYN_SENT:
+		ttp_rcv_syn_sent(sk, skb);
+		return 0;
+	}
+
+	/* First: is any of it inside our window? */
+	if (!ttp_seq_acceptable(ts, cb)) {
+		if (!(cb->flags & TTP_FLAG_RST))
+			ttp_send_ack(sk);
+		ttp_drop(net, skb, TTP_MIB_DROP_OUT_OF_WINDOW);
+		return 0;
+	}
+	ttp_store_ts(ts, cb);
+
+	/* Second: RST. Only an exact one counts; others are challenged. */
+	if (cb->flags & TTP_FLAG_RST) {
+		if (cb->seq == ts->rcv_nxt)
+			ttp_reset_received(sk);
+		else
+			ttp_challenge_ack(sk);
+		kfree_skb(skb);
+		return 0;
+	}
+	/* Fourth: a SYN on a synchronized connection is challenged. */
+	if (cb->flags & TTP_FLAG_SYN) {
+		ttp_challenge_ack(sk);
+		kfree_skb(skb);
+		return 0;
+	}
+	/* Fifth: the ACK. */
+	if (!(cb->flags & TTP_FLAG_ACK)) {
+		kfree_skb(skb);
+		return 0;
+	}
+	if (sk->sk_state == TTP_SYN_RCVD) {
+		if (!ttp_between(cb->ack, ts->snd_una + 1, ts->snd_nxt)) {
+			struct ttp_conn_key key;
+
+			ttp_conn_key_from_sock(sk, &key);
+			ttp_send_reset_reply(net, ts->af, &key, cb, sk->sk_bound_dev_if);
+			ttp_drop(net, skb, TTP_MIB_DROP_BAD_ACK);
+			return 0;
+		}
+		ts->snd_wl1 = cb->seq - 1;
+		ttp_set_state(sk, TTP_ESTABLISHED);
+		if (!sock_flag(sk, SOCK_DEAD)) {
+			sk->sk_state_change(sk);
+			sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
+		}
+	}
+	if (ttp_after(cb->ack, ts->snd_nxt)) {
+		/* Acknowledges what was never sent. */
+		ttp_send_ack(sk);
+		ttp_drop(net, skb, TTP_MIB_DROP_BAD_ACK);
+		return 0;
+	}
+	if (!ttp_before(cb->ack, ts->snd_una))
+		ttp_ack(sk, cb);
+
+	fin_acked = ts->fin_queued && ts->snd_una == ts->write_seq;
+	switch (sk->sk_state) {
+	case TTP_FIN_WAIT_1:
+		if (fin_acked) {
+			ttp_set_state(sk, TTP_FIN_WAIT_2);
+			WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | SEND_SHUTDOWN);
+			if (sock_flag(sk, SOCK_DEAD))
+				ttp_reset_rtx_timer(sk, ttp_fin_timeout(sk));
+			else
+				sk->sk_state_change(sk);
+		}
+		break;
+	case TTP_CLOSING:
+		if (fin_acked) {
+			ttp_time_wait(sk, TTP_TIME_WAIT);
+			kfree_skb(skb);
+			return 0;
+		}
+		break;
+	case TTP_LAST_ACK:
+		if (fin_acked) {
+			ttp_done(sk);
+			kfree_skb(skb);
+			return 0;
+		}
+		break;
+	}
+
+	/* Sixth and eighth: data and FIN, where they may still come. */
+	if (cb->len || (cb->flags & TTP_FLAG_FIN)) {
+		switch (sk->sk_state) {
+		case TTP_ESTABLISHED:
+		case TTP_FIN_WAIT_1:
+		case TTP_FIN_WAIT_2:
+			ttp_data_queue(sk, skb);
+			return 0;
+		}
+	}
+	kfree_skb(skb);
+	return 0;
+}

@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * TTP over IPv4: registration with the inet layer, the receive entry point,
+ * ICMP errors, routes, checksums, connect(), and replies that no socket
+ * sends. IPv6 sockets talking to IPv4 peers (v4-mapped) use these too.
+ */
+#include <linux/icmp.h>
+#include <net/icmp.h>
+#include <net/ip.h>
+#include <net/protocol.h>
+#include <net/route.h>
+#include "netns.h"
+#include "stats.h"
+#include "ttp.h"
+
+static int ttp_v4_queue_xmit(struct sock *sk, struct sk_buff *skb)
+{
+	return ip_queue_xmit(sk, skb, &inet_sk(sk)->cork.fl);
+}
+
+/* The pseudo-header sum now; the device or the stack adds the rest. */
+static void ttp_v4_send_check(struct sock *sk, struct sk_buff *skb)
+{
+	struct ttphdr *th = (struct ttphdr *)skb_transport_header(skb);
+
+	th->check = ~csum_tcpudp_magic(inet_sk(sk)->inet_saddr,
+				       inet_sk(sk)->inet_daddr, skb->len,
+				       IPPROTO_TTP, 0);
+	skb->ip_summed = CHECKSUM_PARTIAL;
+	skb->csum_start = skb_transport_header(skb) - skb->head;
+	skb->csum_offset = offsetof(struct ttphdr, check);
+}
+
+static void ttp_v4_flow(struct sock *sk, struct flowi4 *fl4, __be32 daddr,
+			__be32 saddr, __be16 dport)
+{
+	memset(fl4, 0, sizeof(*fl4));
+	fl4->flowi4_oif = sk->sk_bound_dev_if;
+	fl4->flowi4_mark = sk->sk_mark;
+	fl4->flowi4_proto = IPPROTO_TTP;
+	fl4->flowi4_uid = sk->sk_uid;
+	fl4->daddr = daddr;
+	fl4->saddr = saddr;
+	fl4->fl4_dport = dport;
+	fl4->fl4_sport = inet_sk(sk)->inet_sport;
+}
+
+static int ttp_v4_rebuild_route(struct sock *sk)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	struct flowi4 *fl4 = &inet->cork.fl.u.ip4;
+	struct rtable *rt;
+
+	ttp_v4_flow(sk, fl4, inet->inet_daddr, inet->inet_saddr, inet->inet_dport);
+	rt = ip_route_output_flow(sock_net(sk), fl4, sk);
+	if (IS_ERR(rt))
+		return PTR_ERR(rt);
+	sk_setup_caps(sk, &rt->dst);
+	return 0;
+}
+
+/* Send SKB (a TTP header and maybe payload) with a header built here. */
+static void ttp_v4_send_reply(struct net *net, const struct ttp_conn_key *key,
+			      struct sk_buff *skb, int ifindex)
+{
+	struct ttphdr *th = (struct ttphdr *)skb_transport_header(skb);
+	struct flowi4 fl4 = {
+		.flowi4_proto = IPPROTO_TTP,
+		.daddr = key->raddr.v4,
+		.saddr = key->laddr.v4,
+		.fl4_dport = key->rport,
+		.fl4_sport = key->lport,
+	};
+	struct rtable *rt;
+	struct iphdr *iph;
+
+	th->check = csum_tcpudp_magic(key->laddr.v4, key->raddr.v4, skb->len,
+				      IPPROTO_TTP, csum_partial(th, skb->len, 0));
+	rt = ip_route_output_flow(net, &fl4, NULL);
+	if (IS_ERR(rt)) {
+		kfree_skb(skb);
+		return;
+	}
+	iph = skb_push(skb, sizeof(*iph));
+	skb_reset_network_header(skb);
+	iph->version = 4;
+	iph->ihl = 5;
+	iph->tos = 0;
+	iph->id = 0;
+	iph->frag_off = htons(IP_DF);
+	iph->ttl = ip4_dst_hoplimit(&rt->dst);
+	iph->protocol = IPPROTO_TTP;
+	iph->saddr = key->laddr.v4;
+	iph->daddr = key->raddr.v4;
+	skb->protocol = htons(ETH_P_IP);
+	skb_dst_set(skb, &rt->dst);
+	ip_local_out(net, ttp_net(net)->ctl4, skb);
+}
+
+static bool ttp_v4_is_local_pair(struct net *net, const struct ttp_conn_key *key)
+{
+	return inet_addr_type(net, key->raddr.v4) == RTN_LOCAL;
+}
+
+static u32 ttp_v4_isn(const struct ttp_conn_key *key)
+{
+	return ttp_isn_v4(key->laddr.v4, key->raddr.v4, key->lport, key->rport);
+}
+
+/* The MSS to offer a peer: its route's MTU less the headers. */
+static int ttp_v4_route_mss(struct net *net, const struct ttp_conn_key *key,
+			    int ifindex)
+{
+	struct flowi4 fl4 = {
+		.flowi4_proto = IPPROTO_TTP,
+		.daddr = key->raddr.v4,
+		.saddr = key->laddr.v4,
+	};
+	struct rtable *rt = ip_route_output_flow(net, &fl4, NULL);
+	int mtu = IPV4_MIN_MTU;
+
+	if (!IS_ERR(rt)) {
+		mtu = dst_mtu(&rt->dst);
+		ip_rt_put(rt);
+	}
+	return min(mtu - (int)sizeof(struct iphdr) - TTP_HDR_LEN, 65535);
+}
+
+const struct ttp_af_ops ttp_ipv4_ops = {
+	.family		= AF_INET,
+	.net_header_len	= sizeof(struct iphdr),
+	.queue_xmit	= ttp_v4_queue_xmit,
+	.send_check	= ttp_v4_send_check,
+	.rebuild_route	= ttp_v4_rebuild_route,
+	.send_reply	= ttp_v4_send_reply,
+	.is_local_pair	= ttp_v4_is_local_pair,
+	.isn		= ttp_v4_isn,
+	.route_mss	= ttp_v4_route_mss,
+};
+
+int ttp_v4_connect(struct sock *sk, ttp_sockaddr_t *uaddr, int addr_len)
+{
+	struct sockaddr_in *usin = (struct sockaddr_in *)uaddr;
+	struct inet_sock *inet = inet_sk(sk);
+	/* ip_queue_xmit() builds headers from this flow while the route lasts. */
+	struct flowi4 *fl4 = &inet->cork.fl.u.ip4;
+	struct rtable *rt;
+	int err;
+
+	if (addr_len < sizeof(*usin))
+		return -EINVAL;
+	if (usin->sin_family != AF_INET)
+		return -EAFNOSUPPORT;
+	ttp_v4_flow(sk, fl4, usin->sin_addr.s_addr, inet->inet_saddr,
+		    usin->sin_port);
+	rt = ip_route_output_flow(sock_net(sk), fl4, sk);
+	if (IS_ERR(rt))
+		return PTR_ERR(rt);
+	if (rt->rt_flags & (RTCF_MULTICAST | RTCF_BROADCAST)) {
+		ip_rt_put(rt);
+		return -ENETUNREACH;
+	}
+	if (!inet->inet_saddr)
+		inet->inet_saddr = fl4->saddr;
+	if (!inet->inet_rcv_saddr)
+		inet->inet_rcv_saddr = inet->inet_saddr;
+	inet->inet_daddr = usin->sin_addr.s_addr;
+	inet->inet_dport = usin->sin_port;
+	sk_setup_caps(sk, &rt->dst);
+
+	err = ttp_port_connect(sk);
+	if (err) {
+		sk_dst_reset(sk);
+		inet->inet_dport = 0;
+		inet->inet_daddr = 0;
+		return err;
+	}
+	fl4->fl4_sport = inet->inet_sport;
+	ttp_connect_init(sk);
+	ttp_set_state(sk, TTP_SYN_SENT);
+	ttp_count(sock_net(sk), TTP_MIB_ACTIVE_OPENS);
+	err = ttp_send_syn(sk);
+	if (err)
+		ttp_done(sk);
+	return err;
+}
+
+void ttp_key_from_skb(const struct sk_buff *skb, struct ttp_conn_key *key)
+{
+	const struct ttphdr *th = (const struct ttphdr *)skb_transport_header(skb);
+
+	memset(key, 0, sizeof(*key));
+	key->lport = th->dest;
+	key->rport = th->source;
+	if (ip_hdr(skb)->version == 4) {
+		key->family = AF_INET;
+		key->laddr.v4 = ip_hdr(skb)->daddr;
+		key->raddr.v4 = ip_hdr(skb)->saddr;
+	} else {
+		key->family = AF_INET6;
+		key->laddr.v6 = ipv6_hdr(skb)->daddr;
+		key->raddr.v6 = ipv6_hdr(skb)->saddr;
+	}
+}
+
+/*
+ * The checks before the common ones: the header is all there and its length
+ * makes sense; then the checksum. The caller frees the segment on error.
+ */
+int ttp_rcv_header_ok(struct sk_buff *skb, struct net *net)
+{
+	const struct ttphdr *th;
+	int hdrlen;
+
+	ttp_count(net, TTP_MIB_IN_SEGS);
+	if (!pskb_may_pull(skb, TTP_HDR_LEN))
+		goto bad_header;
+	skb_set_transport_header(skb, 0);
+	th = (const struct ttphdr *)skb_transport_header(skb);
+	hdrlen = (th->doff >> 4) * 4;
+	if (hdrlen < TTP_HDR_LEN || !pskb_may_pull(skb, hdrlen))
+		goto bad_header;
+	return 0;
+bad_header:
+	ttp_count(net, TTP_MIB_IN_ERRS);
+	ttp_count(net, TTP_MIB_DROP_BAD_HEADER);
+	return -EINVAL;
+}
+
+static int ttp_v4_rcv(struct sk_buff *skb)
+{
+	struct net *net = dev_net(skb->dev);
+	struct ttp_conn_key key;
+	int ifindex = inet_iif(skb);
+
+	if (skb->pkt_type != PACKET_HOST)
+		goto discard;
+	if (ttp_rcv_header_ok(skb, net))
+		goto discard;
+	if (skb_checksum_init(skb, IPPROTO_TTP, inet_compute_pseudo) ||
+	    skb_checksum_complete(skb)) {
+		ttp_count(net, TTP_MIB_IN_ERRS);
+		ttp_count(net, TTP_MIB_IN_CSUM_ERRORS);
+		goto discard;
+	}
+	ttp_key_from_skb(skb, &key);
+	if (ttp_rcv_check(skb, net))
+		goto discard;
+	ttp_rcv(net, skb, &key, ifindex);
+	return 0;
+discard:
+	kfree_skb(skb);
+	return 0;
+}
+
+/*
+ * ICMP about a segment we sent: a hard error ends a connection that is
+ * still being set up (a host without TTP answers "protocol unreachable");
+ * on an established one it is reported softly, as TCP does.
+ */
+static int ttp_v4_err(struct sk_buff *skb, u32 info)
+{
+	const struct iphdr *iph = (const struct iphdr *)skb->data;
+	const struct ttphdr *th = (const struct ttphdr *)(skb->data + (iph->ihl << 2));
+	int type = icmp_hdr(skb)->type, code = icmp_hdr(skb)->code, err;
+	struct net *net = dev_net(skb->dev);
+	struct ttp_conn_key key = {
+		.family = AF_INET,
+		.laddr.v4 = iph->saddr,
+		.raddr.v4 = iph->daddr,
+		.lport = th->source,
+		.rport = th->dest,
+	};
+	struct ttp_conn *conn;
+	struct sock *sk;
+
+	switch (type) {
+	case ICMP_DEST_UNREACH:
+		if (code > NR_ICMP_UNREACH || code == ICMP_FRAG_NEEDED)
+			return 0;
+		err = icmp_err_convert[code].errno;
+		break;
+	case ICMP_TIME_EXCEEDED:
+		err = EHOSTUNREACH;
+		break;
+	default:
+		return 0;
+	}
+	rcu_read_lock();
+	conn = ttp_conn_lookup(net, &key);
+	if (!conn || conn->kind != TTP_CONN_SOCK || !ttp_conn_hold(conn)) {
+		rcu_read_unlock();
+		return 0;
+	}
+	rcu_read_unlock();
+	sk = (struct sock *)container_of(conn, struct ttp_sock, conn);
+	bh_lock_sock(sk);
+	if (sk->sk_state == TTP_SYN_SENT && !sock_owned_by_user(sk) &&
+	    type == ICMP_DEST_UNREACH && icmp_err_convert[code].fatal) {
+		WRITE_ONCE(sk->sk_err, err);
+		sk_error_report(sk);
+		ttp_done(sk);
+	} else {
+		WRITE_ONCE(sk->sk_err_soft, err);
+	}
+	bh_unlock_sock(sk);
+	sock_put(sk);
+	return 0;
+}
+
+static const struct net_protocol ttp_v4_protocol = {
+	.handler	= ttp_v4_rcv,
+	.err_handler	= ttp_v4_err,
+	.no_policy	= 1,
+};
+
+static struct inet_protosw ttp_v4_protosw = {
+	.type		= SOCK_STREAM,
+	.protocol	= IPPROTO_TTP,
+	.prot		= &ttp_prot,
+	.ops		= &ttp_stream_ops,
+};
+
+int ttp_ipv4_init(void)
+{
+	int err = inet_add_protocol(&ttp_v4_protocol, IPPROTO_TTP);
+
+	if (err)
+		return err;
+	inet_register_protosw(&ttp_v4_protosw);
+	return 0;
+}
+
+void ttp_ipv4_exit(void)
+{
+	inet_unregister_protosw(&ttp_v4_protosw);
+	inet_del_protocol(&ttp_v4_protocol, IPPROTO_TTP);
+}

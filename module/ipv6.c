@@ -1,0 +1,354 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * TTP over IPv6: registration, the receive entry point, ICMPv6 errors,
+ * routes, checksums, connect() (handing v4-mapped destinations to IPv4),
+ * and replies that no socket sends.
+ */
+#include <linux/icmpv6.h>
+#include <net/addrconf.h>
+#include <net/inet6_connection_sock.h>
+#include <net/ip6_checksum.h>
+#include <net/inet_common.h>
+#include <net/ip6_route.h>
+#include <net/ipv6.h>
+#include <net/protocol.h>
+#include <net/transp_v6.h>
+#include "netns.h"
+#include "stats.h"
+#include "ttp.h"
+
+static int ttp_v6_queue_xmit(struct sock *sk, struct sk_buff *skb)
+{
+	return inet6_csk_xmit(sk, skb, NULL);
+}
+
+static void ttp_v6_send_check(struct sock *sk, struct sk_buff *skb)
+{
+	struct ttphdr *th = (struct ttphdr *)skb_transport_header(skb);
+
+	th->check = ~csum_ipv6_magic(&inet6_sk(sk)->saddr, &sk->sk_v6_daddr,
+				     skb->len, IPPROTO_TTP, 0);
+	skb->ip_summed = CHECKSUM_PARTIAL;
+	skb->csum_start = skb_transport_header(skb) - skb->head;
+	skb->csum_offset = offsetof(struct ttphdr, check);
+}
+
+static void ttp_v6_flow(struct sock *sk, struct flowi6 *fl6)
+{
+	memset(fl6, 0, sizeof(*fl6));
+	fl6->flowi6_proto = IPPROTO_TTP;
+	fl6->daddr = sk->sk_v6_daddr;
+	fl6->saddr = inet6_sk(sk)->saddr;
+	fl6->flowi6_oif = sk->sk_bound_dev_if;
+	fl6->flowi6_mark = sk->sk_mark;
+	fl6->flowi6_uid = sk->sk_uid;
+	fl6->fl6_dport = inet_sk(sk)->inet_dport;
+	fl6->fl6_sport = inet_sk(sk)->inet_sport;
+}
+
+static int ttp_v6_rebuild_route(struct sock *sk)
+{
+	struct dst_entry *dst;
+	struct flowi6 fl6;
+
+	ttp_v6_flow(sk, &fl6);
+	dst = ip6_dst_lookup_flow(sock_net(sk), sk, &fl6, NULL);
+	if (IS_ERR(dst))
+		return PTR_ERR(dst);
+	sk_setup_caps(sk, dst);
+	return 0;
+}
+
+static void ttp_v6_send_reply(struct net *net, const struct ttp_conn_key *key,
+			      struct sk_buff *skb, int ifindex)
+{
+	struct ttphdr *th = (struct ttphdr *)skb_transport_header(skb);
+	struct sock *ctl = ttp_net(net)->ctl6;
+	struct dst_entry *dst;
+	struct flowi6 fl6;
+
+	memset(&fl6, 0, sizeof(fl6));
+	fl6.flowi6_proto = IPPROTO_TTP;
+	fl6.daddr = key->raddr.v6;
+	fl6.saddr = key->laddr.v6;
+	fl6.fl6_dport = key->rport;
+	fl6.fl6_sport = key->lport;
+	if (ipv6_addr_type(&fl6.daddr) & IPV6_ADDR_LINKLOCAL)
+		fl6.flowi6_oif = ifindex;
+	th->check = csum_ipv6_magic(&fl6.saddr, &fl6.daddr, skb->len, IPPROTO_TTP,
+				    csum_partial(th, skb->len, 0));
+	dst = ip6_dst_lookup_flow(net, ctl, &fl6, NULL);
+	if (IS_ERR(dst)) {
+		kfree_skb(skb);
+		return;
+	}
+	skb_dst_set(skb, dst);
+	ip6_xmit(ctl, skb, &fl6, 0, NULL, 0, 0);
+}
+
+static bool ttp_v6_is_local_pair(struct net *net, const struct ttp_conn_key *key)
+{
+	return ipv6_chk_addr(net, &key->raddr.v6, NULL, 0);
+}
+
+static u32 ttp_v6_isn(const struct ttp_conn_key *key)
+{
+	return ttp_isn_v6(&key->laddr.v6, &key->raddr.v6, key->lport, key->rport);
+}
+
+static int ttp_v6_route_mss(struct net *net, const struct ttp_conn_key *key,
+			    int ifindex)
+{
+	struct dst_entry *dst;
+	struct flowi6 fl6;
+	int mtu = IPV6_MIN_MTU;
+
+	memset(&fl6, 0, sizeof(fl6));
+	fl6.flowi6_proto = IPPROTO_TTP;
+	fl6.daddr = key->raddr.v6;
+	fl6.saddr = key->laddr.v6;
+	if (ipv6_addr_type(&fl6.daddr) & IPV6_ADDR_LINKLOCAL)
+		fl6.flowi6_oif = ifindex;
+	dst = ip6_dst_lookup_flow(net, NULL, &fl6, NULL);
+	if (!IS_ERR(dst)) {
+		mtu = dst_mtu(dst);
+		dst_release(dst);
+	}
+	return min(mtu - (int)sizeof(struct ipv6hdr) - TTP_HDR_LEN, 65535);
+}
+
+const struct ttp_af_ops ttp_ipv6_ops = {
+	.family		= AF_INET6,
+	.net_header_len	= sizeof(struct ipv6hdr),
+	.queue_xmit	= ttp_v6_queue_xmit,
+	.send_check	= ttp_v6_send_check,
+	.rebuild_route	= ttp_v6_rebuild_route,
+	.send_reply	= ttp_v6_send_reply,
+	.is_local_pair	= ttp_v6_is_local_pair,
+	.isn		= ttp_v6_isn,
+	.route_mss	= ttp_v6_route_mss,
+};
+
+/* An IPv6 socket connecting to an IPv4 peer: IPv4 does the work. */
+static int ttp_v6_connect_mapped(struct sock *sk, const struct sockaddr_in6 *usin)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	struct inet_sock *inet = inet_sk(sk);
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_port = usin->sin6_port,
+		.sin_addr.s_addr = usin->sin6_addr.s6_addr32[3],
+	};
+	int err;
+
+	if (ipv6_only_sock(sk))
+		return -ENETUNREACH;
+	/* The connection is keyed by the mapped addresses from here on. */
+	sk->sk_v6_daddr = usin->sin6_addr;
+	ts->af = &ttp_ipv4_ops;
+	err = ttp_v4_connect(sk, (ttp_sockaddr_t *)&sin, sizeof(sin));
+	if (err) {
+		ts->af = &ttp_ipv6_ops;
+		memset(&sk->sk_v6_daddr, 0, sizeof(sk->sk_v6_daddr));
+		return err;
+	}
+	ipv6_addr_set_v4mapped(inet->inet_saddr, &inet6_sk(sk)->saddr);
+	ipv6_addr_set_v4mapped(inet->inet_rcv_saddr, &sk->sk_v6_rcv_saddr);
+	return 0;
+}
+
+int ttp_v6_connect(struct sock *sk, ttp_sockaddr_t *uaddr, int addr_len)
+{
+	struct sockaddr_in6 *usin = (struct sockaddr_in6 *)uaddr;
+	struct ipv6_pinfo *np = inet6_sk(sk);
+	struct inet_sock *inet = inet_sk(sk);
+	struct ttp_sock *ts = ttp_sk(sk);
+	struct dst_entry *dst;
+	struct flowi6 fl6;
+	int addr_type, err;
+
+	if (addr_len < SIN6_LEN_RFC2133)
+		return -EINVAL;
+	if (usin->sin6_family != AF_INET6)
+		return -EAFNOSUPPORT;
+	if (ipv6_addr_any(&usin->sin6_addr)) {
+		/* Like TCP: connecting to "any" means this host. */
+		if (ipv6_addr_v4mapped(&sk->sk_v6_rcv_saddr))
+			ipv6_addr_set_v4mapped(htonl(INADDR_LOOPBACK), &usin->sin6_addr);
+		else
+			usin->sin6_addr = in6addr_loopback;
+	}
+	addr_type = ipv6_addr_type(&usin->sin6_addr);
+	if (addr_type & IPV6_ADDR_MULTICAST)
+		return -ENETUNREACH;
+	if (addr_type & IPV6_ADDR_MAPPED)
+		return ttp_v6_connect_mapped(sk, usin);
+	if (addr_type & IPV6_ADDR_LINKLOCAL) {
+		if (addr_len >= sizeof(struct sockaddr_in6) && usin->sin6_scope_id) {
+			if (sk->sk_bound_dev_if &&
+			    sk->sk_bound_dev_if != usin->sin6_scope_id)
+				return -EINVAL;
+			sk->sk_bound_dev_if = usin->sin6_scope_id;
+		}
+		if (!sk->sk_bound_dev_if)
+			return -EINVAL;
+	}
+
+	ts->af = &ttp_ipv6_ops;
+	sk->sk_v6_daddr = usin->sin6_addr;
+	inet->inet_dport = usin->sin6_port;
+	ttp_v6_flow(sk, &fl6);
+	dst = ip6_dst_lookup_flow(sock_net(sk), sk, &fl6, NULL);
+	if (IS_ERR(dst)) {
+		err = PTR_ERR(dst);
+		goto failure;
+	}
+	if (ipv6_addr_any(&np->saddr)) {
+		np->saddr = fl6.saddr;
+		sk->sk_v6_rcv_saddr = fl6.saddr;
+	}
+	/* IPv4 fields of an IPv6 connection: a placeholder, as in TCP. */
+	inet->inet_daddr = LOOPBACK4_IPV6;
+	inet->inet_rcv_saddr = LOOPBACK4_IPV6;
+	inet->inet_saddr = LOOPBACK4_IPV6;
+	sk_setup_caps(sk, dst);
+
+	err = ttp_port_connect(sk);
+	if (err) {
+		sk_dst_reset(sk);
+		goto failure;
+	}
+	ttp_connect_init(sk);
+	ttp_set_state(sk, TTP_SYN_SENT);
+	ttp_count(sock_net(sk), TTP_MIB_ACTIVE_OPENS);
+	err = ttp_send_syn(sk);
+	if (err)
+		ttp_done(sk);
+	return err;
+failure:
+	inet->inet_dport = 0;
+	memset(&sk->sk_v6_daddr, 0, sizeof(sk->sk_v6_daddr));
+	return err;
+}
+
+static int ttp_v6_rcv(struct sk_buff *skb)
+{
+	struct net *net = dev_net(skb->dev);
+	struct ttp_conn_key key;
+	int ifindex = inet6_iif(skb);
+
+	if (skb->pkt_type != PACKET_HOST)
+		goto discard;
+	if (ttp_rcv_header_ok(skb, net))
+		goto discard;
+	if (skb_checksum_init(skb, IPPROTO_TTP, ip6_compute_pseudo) ||
+	    skb_checksum_complete(skb)) {
+		ttp_count(net, TTP_MIB_IN_ERRS);
+		ttp_count(net, TTP_MIB_IN_CSUM_ERRORS);
+		goto discard;
+	}
+	ttp_key_from_skb(skb, &key);
+	if (ttp_rcv_check(skb, net))
+		goto discard;
+	ttp_rcv(net, skb, &key, ifindex);
+	return 0;
+discard:
+	kfree_skb(skb);
+	return 0;
+}
+
+static int ttp_v6_err(struct sk_buff *skb, struct inet6_skb_parm *opt,
+		      u8 type, u8 code, int offset, __be32 info)
+{
+	const struct ipv6hdr *hdr = (const struct ipv6hdr *)skb->data;
+	const struct ttphdr *th = (const struct ttphdr *)(skb->data + offset);
+	struct net *net = dev_net(skb->dev);
+	struct ttp_conn_key key = {
+		.family = AF_INET6,
+		.laddr.v6 = hdr->saddr,
+		.raddr.v6 = hdr->daddr,
+		.lport = th->source,
+		.rport = th->dest,
+	};
+	struct ttp_conn *conn;
+	struct sock *sk;
+	int err;
+	bool fatal;
+
+	if (type == ICMPV6_PKT_TOOBIG)
+		return 0;
+	fatal = icmpv6_err_convert(type, code, &err);
+	rcu_read_lock();
+	conn = ttp_conn_lookup(net, &key);
+	if (!conn || conn->kind != TTP_CONN_SOCK || !ttp_conn_hold(conn)) {
+		rcu_read_unlock();
+		return 0;
+	}
+	rcu_read_unlock();
+	sk = (struct sock *)container_of(conn, struct ttp_sock, conn);
+	bh_lock_sock(sk);
+	if (sk->sk_state == TTP_SYN_SENT && !sock_owned_by_user(sk) && fatal) {
+		WRITE_ONCE(sk->sk_err, err);
+		sk_error_report(sk);
+		ttp_done(sk);
+	} else {
+		WRITE_ONCE(sk->sk_err_soft, err);
+	}
+	bh_unlock_sock(sk);
+	sock_put(sk);
+	return 0;
+}
+
+static const struct inet6_protocol ttp_v6_protocol = {
+	.handler	= ttp_v6_rcv,
+	.err_handler	= ttp_v6_err,
+	.flags		= INET6_PROTO_NOPOLICY | INET6_PROTO_FINAL,
+};
+
+static struct inet_protosw ttp_v6_protosw = {
+	.type		= SOCK_STREAM,
+	.protocol	= IPPROTO_TTP,
+	.prot		= &ttp6_prot,
+	.ops		= &ttp6_stream_ops,
+};
+
+int ttp_ipv6_init(void)
+{
+	int err = inet6_add_protocol(&ttp_v6_protocol, IPPROTO_TTP);
+
+	if (err)
+		return err;
+	err = inet6_register_protosw(&ttp_v6_protosw);
+	if (err)
+		inet6_del_protocol(&ttp_v6_protocol, IPPROTO_TTP);
+	return err;
+}
+
+void ttp_ipv6_exit(void)
+{
+	inet6_unregister_protosw(&ttp_v6_protosw);
+	inet6_del_protocol(&ttp_v6_protocol, IPPROTO_TTP);
+}
+
+/* Each namespace's kernel sockets, for replies that no socket of ours sends. */
+int ttp_ctl_sock_init(struct net *net)
+{
+	struct ttp_net *tn = ttp_net(net);
+	int err;
+
+	err = inet_ctl_sock_create(&tn->ctl4, PF_INET, SOCK_RAW, IPPROTO_TTP, net);
+	if (err)
+		return err;
+	err = inet_ctl_sock_create(&tn->ctl6, PF_INET6, SOCK_RAW, IPPROTO_TTP, net);
+	if (err) {
+		inet_ctl_sock_destroy(tn->ctl4);
+		return err;
+	}
+	return 0;
+}
+
+void ttp_ctl_sock_exit(struct net *net)
+{
+	inet_ctl_sock_destroy(ttp_net(net)->ctl6);
+	inet_ctl_sock_destroy(ttp_net(net)->ctl4);
+}

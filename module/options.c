@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Header options: MSS and window scale on SYNs, timestamps (RFC 7323) on
+ * every segment of a connection that negotiated them. Kinds and lengths are
+ * TCP's; see Documentation/protocol.md.
+ */
+#include "ttp.h"
+
+/*
+ * Parse LEN bytes of options into SEG. An option that runs past the header
+ * or claims a length under 2 makes the segment malformed (-EINVAL); unknown
+ * kinds and known kinds of the wrong length are skipped, as TCP does.
+ */
+int ttp_parse_options(const u8 *opt, int len, bool syn, struct ttp_skb_cb *seg)
+{
+	while (len > 0) {
+		int kind = opt[0], olen;
+
+		if (kind == TTP_OPT_EOL)
+			break;
+		if (kind == TTP_OPT_NOP) {
+			opt++;
+			len--;
+			continue;
+		}
+		if (len < 2)
+			return -EINVAL;
+		olen = opt[1];
+		if (olen < 2 || olen > len)
+			return -EINVAL;
+		switch (kind) {
+		case TTP_OPT_MSS:
+			if (olen == TTP_OPTLEN_MSS && syn) {
+				seg->has_mss = true;
+				seg->mss = get_unaligned_be16(opt + 2);
+			}
+			break;
+		case TTP_OPT_WSCALE:
+			if (olen == TTP_OPTLEN_WSCALE && syn) {
+				seg->has_wscale = true;
+				seg->wscale = min_t(u8, opt[2], TTP_MAX_WSCALE);
+			}
+			break;
+		case TTP_OPT_TIMESTAMP:
+			if (olen == TTP_OPTLEN_TIMESTAMP) {
+				seg->has_ts = true;
+				seg->tsval = get_unaligned_be32(opt + 2);
+				seg->tsecr = get_unaligned_be32(opt + 6);
+			}
+			break;
+		}
+		opt += olen;
+		len -= olen;
+	}
+	return 0;
+}
+
+/* Bytes of options a segment carries, padded to 32-bit words. */
+int ttp_syn_options_len(bool mss, bool wscale, bool ts)
+{
+	return (mss ? 4 : 0) + (wscale ? 4 : 0) + (ts ? 12 : 0);
+}
+
+/*
+ * Write options at P: MSS if MSS is non-zero, window scale if WSCALE is not
+ * negative, timestamps if TS. Returns the end.
+ */
+u8 *ttp_write_options(u8 *p, u16 mss, int wscale, bool ts, u32 tsval, u32 tsecr)
+{
+	if (mss) {
+		*p++ = TTP_OPT_MSS;
+		*p++ = TTP_OPTLEN_MSS;
+		put_unaligned_be16(mss, p);
+		p += 2;
+	}
+	if (wscale >= 0) {
+		*p++ = TTP_OPT_NOP;
+		*p++ = TTP_OPT_WSCALE;
+		*p++ = TTP_OPTLEN_WSCALE;
+		*p++ = wscale;
+	}
+	if (ts) {
+		*p++ = TTP_OPT_NOP;
+		*p++ = TTP_OPT_NOP;
+		*p++ = TTP_OPT_TIMESTAMP;
+		*p++ = TTP_OPTLEN_TIMESTAMP;
+		put_unaligned_be32(tsval, p);
+		put_unaligned_be32(tsecr, p + 4);
+		p += 8;
+	}
+	return p;
+}
+
+/* The smallest shift that lets a window of SPACE bytes be advertised. */
+u8 ttp_choose_wscale(int space)
+{
+	u8 wscale = 0;
+
+	while (space > TTP_MAX_WINDOW && wscale < TTP_MAX_WSCALE) {
+		space >>= 1;
+		wscale++;
+	}
+	return wscale;
+}

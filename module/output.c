@@ -1,0 +1,425 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Building and sending segments: the write queue (data waiting to be sent
+ * and sent but not yet acknowledged), the receive window we advertise, and
+ * the replies sent on behalf of request and TIME_WAIT entries and for
+ * segments that match no connection.
+ */
+#include <linux/ktime.h>
+#include <net/ip.h>
+#include "netns.h"
+#include "stats.h"
+#include "ttp.h"
+
+u32 ttp_now_us(void)
+{
+	return (u32)div_u64(ktime_get_ns(), NSEC_PER_USEC);
+}
+
+/* RFC 7323 timestamps tick every millisecond, from a per-connection origin. */
+u32 ttp_tsval(u32 offset)
+{
+	return (u32)div_u64(ktime_get_ns(), NSEC_PER_MSEC) + offset;
+}
+
+/*
+ * How many more bytes the receive buffer can take. Queued segments cost
+ * their truesize, more than their payload: advertise half of what is free,
+ * as TCP does with its default tcp_adv_win_scale.
+ */
+u32 ttp_free_space(const struct sock *sk)
+{
+	int free = READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc);
+
+	return free > 0 ? free / 2 : 0;
+}
+
+/*
+ * The window field of the next segment. The right edge never moves left
+ * (RFC 9293 3.8.6), and a window that can no longer be represented with
+ * the negotiated scale is rounded up so it does not shrink.
+ */
+u16 ttp_select_window(struct sock *sk)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	u32 cur = ts->rcv_wnd, new_win = ttp_free_space(sk);
+
+	/* What remains of the window we offered last time. */
+	cur = ttp_after(ts->rcv_wup + cur, ts->rcv_nxt) ?
+	      ts->rcv_wup + cur - ts->rcv_nxt : 0;
+	new_win = min_t(u32, new_win, TTP_MAX_WINDOW << ts->rcv_wscale);
+	if (new_win < cur)
+		new_win = ALIGN(cur, 1U << ts->rcv_wscale);
+	else
+		new_win = round_down(new_win, 1U << ts->rcv_wscale);
+	ts->rcv_wnd = new_win;
+	ts->rcv_wup = ts->rcv_nxt;
+	return min_t(u32, new_win >> ts->rcv_wscale, TTP_MAX_WINDOW);
+}
+
+/* The payload size for the current route and the peer's MSS. */
+unsigned int ttp_current_mss(struct sock *sk)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	struct dst_entry *dst = __sk_dst_get(sk);
+	int mss = ts->peer_mss ? ts->peer_mss : TTP_DEFAULT_MSS;
+
+	if (dst) {
+		int mtu = dst_mtu(dst) - ts->af->net_header_len - TTP_HDR_LEN;
+
+		mss = min(mss, mtu);
+	}
+	if (ts->tstamp_ok)
+		mss -= TTP_OPTLEN_TIMESTAMP + 2;
+	return max(mss, TTP_MIN_MSS);
+}
+
+/* The MSS we offer: what our route's MTU lets the peer send us. */
+unsigned int ttp_route_mss(struct sock *sk)
+{
+	struct dst_entry *dst = __sk_dst_get(sk);
+	int mtu = dst ? dst_mtu(dst) : IPV4_MIN_MTU;
+
+	return clamp(mtu - ttp_sk(sk)->af->net_header_len - TTP_HDR_LEN,
+		     TTP_MIN_MSS, 65535);
+}
+
+/* A segment with no payload: SYN, FIN, ACK, RST. */
+struct sk_buff *ttp_alloc_ctl_skb(struct sock *sk, gfp_t gfp)
+{
+	struct sk_buff *skb = alloc_skb(TTP_MAX_HEADER, gfp);
+
+	if (skb)
+		skb_reserve(skb, TTP_MAX_HEADER);
+	return skb;
+}
+
+static void ttp_fill_header(struct sk_buff *skb, __be16 sport, __be16 dport,
+			    u32 seq, u32 ack, u8 flags, u16 wnd, int hdrlen)
+{
+	struct ttphdr *th;
+
+	th = skb_push(skb, hdrlen);
+	skb_reset_transport_header(skb);
+	th->source = sport;
+	th->dest = dport;
+	th->seq = htonl(seq);
+	th->ack_seq = htonl(flags & TTP_FLAG_ACK ? ack : 0);
+	th->doff = (hdrlen / 4) << 4;
+	th->flags = flags;
+	th->window = htons(wnd);
+	th->reserved = 0;
+	th->check = 0;
+}
+
+/*
+ * Put a header on SKB (a queued segment, or a control segment) and send it.
+ * With CLONE the write queue keeps the original for retransmission.
+ */
+int ttp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
+	u8 flags = cb->flags, opts[TTP_MAX_OPT_LEN], *end = opts;
+	bool syn = flags & TTP_FLAG_SYN;
+	u32 seq = cb->seq;
+	int hdrlen, err;
+	u16 wnd;
+
+	if (clone) {
+		cb->sent_us = ttp_now_us();
+		/* A clone still in a queue owns the headroom: copy instead. */
+		skb = skb_cloned(skb) ? pskb_copy(skb, GFP_ATOMIC) :
+					skb_clone(skb, GFP_ATOMIC);
+		if (!skb)
+			return -ENOBUFS;
+	}
+	if (syn) {
+		end = ttp_write_options(opts, ts->adv_mss,
+					ts->wscale_ok ? ts->rcv_wscale : -1,
+					ts->tstamp_ok, ttp_tsval(ts->ts_offset),
+					ts->ts_recent);
+		wnd = min_t(u32, ts->rcv_wnd, TTP_MAX_WINDOW);
+		ts->rcv_wup = ts->rcv_nxt;
+	} else {
+		if (ts->tstamp_ok)
+			end = ttp_write_options(opts, 0, -1, true,
+						ttp_tsval(ts->ts_offset),
+						ts->ts_recent);
+		wnd = ttp_select_window(sk);
+	}
+	hdrlen = TTP_HDR_LEN + (end - opts);
+	ttp_fill_header(skb, inet_sk(sk)->inet_sport, inet_sk(sk)->inet_dport,
+			seq, ts->rcv_nxt, flags, wnd, hdrlen);
+	memcpy(skb_transport_header(skb) + TTP_HDR_LEN, opts, end - opts);
+
+	if (flags & TTP_FLAG_ACK) {
+		/* This segment acknowledges everything: no ACK is owed. */
+		ts->ack_pending = 0;
+		if (timer_pending(&ts->delack_timer))
+			sk_stop_timer(sk, &ts->delack_timer);
+	}
+	memset(skb->cb, 0, sizeof(skb->cb));
+	skb_set_owner_w(skb, sk);
+	ts->af->send_check(sk, skb);
+	ttp_count(sock_net(sk), TTP_MIB_OUT_SEGS);
+	if (flags & TTP_FLAG_RST)
+		ttp_count(sock_net(sk), TTP_MIB_OUT_RSTS);
+	err = ts->af->queue_xmit(sk, skb);
+	return net_xmit_eval(err);
+}
+
+/* Queue a segment of sequence space at the end of the write queue. */
+static void ttp_queue_tail(struct sock *sk, struct sk_buff *skb)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+
+	__skb_queue_tail(&sk->sk_write_queue, skb);
+	/* SYN and FIN must go out even under memory pressure. */
+	sk_wmem_schedule(sk, skb->truesize);
+	sk_wmem_queued_add(sk, skb->truesize);
+	sk_mem_charge(sk, skb->truesize);
+	ts->write_seq = TTP_SKB_CB(skb)->end_seq;
+	if (!ts->send_head)
+		ts->send_head = skb;
+}
+
+static void ttp_free_queued_skb(struct sock *sk, struct sk_buff *skb)
+{
+	sk_wmem_queued_add(sk, -skb->truesize);
+	sk_mem_uncharge(sk, skb->truesize);
+	__kfree_skb(skb);
+}
+
+void ttp_write_queue_purge(struct sock *sk)
+{
+	struct sk_buff *skb;
+
+	while ((skb = __skb_dequeue(&sk->sk_write_queue)))
+		ttp_free_queued_skb(sk, skb);
+	ttp_sk(sk)->send_head = NULL;
+	sk_mem_reclaim(sk);
+}
+
+/*
+ * Send what the peer's window allows from the unsent part of the write
+ * queue. A segment is never split once queued: sendmsg() sizes them.
+ */
+void ttp_push(struct sock *sk)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	struct sk_buff *skb;
+
+	while ((skb = ts->send_head)) {
+		struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
+		bool first = cb->seq == ts->snd_una;
+
+		/*
+		 * Within the window; a segment starting at snd_una always
+		 * fits, so that a zero window is probed by the timer.
+		 */
+		if (ttp_after(cb->end_seq, ts->snd_una + ts->snd_wnd) && !first)
+			break;
+		if (first && ts->snd_wnd == 0 && skb->len) {
+			if (!timer_pending(&ts->rtx_timer))
+				ttp_reset_rtx_timer(sk, ts->rto);
+			break;
+		}
+		if (ttp_transmit_skb(sk, skb, true))
+			break;
+		if (ttp_after(cb->end_seq, ts->snd_nxt))
+			ts->snd_nxt = cb->end_seq;
+		ts->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
+				NULL : skb->next;
+		if (!timer_pending(&ts->rtx_timer))
+			ttp_reset_rtx_timer(sk, ts->rto);
+	}
+}
+
+/* Send the oldest unacknowledged segment again, on a timeout. */
+int ttp_retransmit_head(struct sock *sk)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+	int err;
+
+	if (!skb)
+		return 0;
+	if (skb == ts->send_head) {
+		/* Never sent: a window probe. */
+		err = ttp_transmit_skb(sk, skb, true);
+		if (!err) {
+			ts->snd_nxt = max_t(u32, ts->snd_nxt, TTP_SKB_CB(skb)->end_seq);
+			ts->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
+					NULL : skb->next;
+		}
+		return err;
+	}
+	TTP_SKB_CB(skb)->retransmitted = 1;
+	err = ttp_transmit_skb(sk, skb, true);
+	if (!err) {
+		ts->total_retrans++;
+		ttp_count(sock_net(sk), TTP_MIB_RETRANS_SEGS);
+		/* transmit counted it as new; it is not */
+		this_cpu_dec(ttp_net(sock_net(sk))->mib->counters[TTP_MIB_OUT_SEGS]);
+	}
+	return err;
+}
+
+/* A bare ACK, now. */
+void ttp_send_ack(struct sock *sk)
+{
+	struct sk_buff *skb;
+
+	if (sk->sk_state == TTP_CLOSED || sk->sk_state == TTP_LISTEN)
+		return;
+	skb = ttp_alloc_ctl_skb(sk, GFP_ATOMIC);
+	if (!skb) {
+		/* Try again from the delayed-ACK timer. */
+		ttp_schedule_delack(sk);
+		return;
+	}
+	TTP_SKB_CB(skb)->seq = ttp_sk(sk)->snd_nxt;
+	TTP_SKB_CB(skb)->flags = TTP_FLAG_ACK;
+	ttp_transmit_skb(sk, skb, false);
+}
+
+/* Abort: RST with our next sequence number. */
+void ttp_send_active_reset(struct sock *sk, gfp_t gfp)
+{
+	struct sk_buff *skb = ttp_alloc_ctl_skb(sk, gfp);
+
+	if (!skb)
+		return;
+	TTP_SKB_CB(skb)->seq = ttp_sk(sk)->snd_nxt;
+	TTP_SKB_CB(skb)->flags = TTP_FLAG_RST | TTP_FLAG_ACK;
+	ttp_transmit_skb(sk, skb, false);
+}
+
+/* connect(): queue and send the SYN; it stays queued until acknowledged. */
+int ttp_send_syn(struct sock *sk)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	struct sk_buff *skb = alloc_skb_fclone(TTP_MAX_HEADER, sk->sk_allocation);
+
+	if (!skb)
+		return -ENOBUFS;
+	skb_reserve(skb, TTP_MAX_HEADER);
+	TTP_SKB_CB(skb)->seq = ts->iss;
+	TTP_SKB_CB(skb)->end_seq = ts->iss + 1;
+	TTP_SKB_CB(skb)->flags = TTP_FLAG_SYN;
+	ts->snd_una = ts->iss;
+	ts->snd_nxt = ts->iss;
+	ttp_queue_tail(sk, skb);
+	ttp_push(sk);
+	return 0;
+}
+
+/*
+ * Queue a FIN after the data: on the last unsent segment if there is one,
+ * else as a segment of its own.
+ */
+void ttp_send_fin(struct sock *sk)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	struct sk_buff *tail = skb_peek_tail(&sk->sk_write_queue);
+
+	if (ts->fin_queued)
+		return;
+	if (tail && ts->send_head && !(TTP_SKB_CB(tail)->flags & TTP_FLAG_SYN)) {
+		TTP_SKB_CB(tail)->flags |= TTP_FLAG_FIN;
+		TTP_SKB_CB(tail)->end_seq++;
+		ts->write_seq++;
+	} else {
+		/* Must not fail: wait for memory, as TCP's FIN does. */
+		struct sk_buff *skb = alloc_skb_fclone(TTP_MAX_HEADER,
+						       sk->sk_allocation | __GFP_NOFAIL);
+
+		skb_reserve(skb, TTP_MAX_HEADER);
+		TTP_SKB_CB(skb)->seq = ts->write_seq;
+		TTP_SKB_CB(skb)->end_seq = ts->write_seq + 1;
+		TTP_SKB_CB(skb)->flags = TTP_FLAG_FIN | TTP_FLAG_ACK;
+		ttp_queue_tail(sk, skb);
+	}
+	ts->fin_queued = true;
+	ttp_push(sk);
+}
+
+/*
+ * A reply on behalf of something that is not a full socket: a request or
+ * TIME_WAIT entry, or nothing at all. KEY is the connection as seen from
+ * here; REQ, when given, adds the SYN-ACK's options.
+ */
+void ttp_send_reply(struct net *net, const struct ttp_af_ops *af,
+		    const struct ttp_conn_key *key, u32 seq, u32 ack, u8 flags,
+		    u16 wnd, u32 tsval, u32 tsecr, bool ts,
+		    const struct ttp_request *req, int ifindex)
+{
+	u8 opts[TTP_MAX_OPT_LEN], *end = opts;
+	struct sk_buff *skb;
+	int hdrlen;
+
+	skb = alloc_skb(TTP_MAX_HEADER, GFP_ATOMIC);
+	if (!skb)
+		return;
+	skb_reserve(skb, TTP_MAX_HEADER);
+	if (req)
+		end = ttp_write_options(opts,
+					af->route_mss(net, key, ifindex),
+					req->wscale_ok ? req->rcv_wscale : -1,
+					ts, tsval, tsecr);
+	else if (ts)
+		end = ttp_write_options(opts, 0, -1, true, tsval, tsecr);
+	hdrlen = TTP_HDR_LEN + (end - opts);
+	ttp_fill_header(skb, key->lport, key->rport, seq, ack, flags, wnd, hdrlen);
+	memcpy(skb_transport_header(skb) + TTP_HDR_LEN, opts, end - opts);
+	ttp_count(net, TTP_MIB_OUT_SEGS);
+	if (flags & TTP_FLAG_RST)
+		ttp_count(net, TTP_MIB_OUT_RSTS);
+	af->send_reply(net, key, skb, ifindex);
+}
+
+/*
+ * RST for a segment that has no connection (RFC 9293 3.10.7.1): if it
+ * carried an ACK, the RST takes its sequence number from it; otherwise it
+ * has sequence 0 and acknowledges everything the segment occupied.
+ */
+void ttp_send_reset_reply(struct net *net, const struct ttp_af_ops *af,
+			  const struct ttp_conn_key *key,
+			  const struct ttp_skb_cb *seg, int ifindex)
+{
+	if (seg->flags & TTP_FLAG_RST)
+		return;
+	if (seg->flags & TTP_FLAG_ACK)
+		ttp_send_reply(net, af, key, seg->ack, 0, TTP_FLAG_RST, 0, 0, 0,
+			       false, NULL, ifindex);
+	else
+		ttp_send_reply(net, af, key, 0, seg->end_seq,
+			       TTP_FLAG_RST | TTP_FLAG_ACK, 0, 0, 0, false, NULL,
+			       ifindex);
+}
+
+/*
+ * RFC 6298: fold a new RTT sample (microseconds) into SRTT and RTTVAR, and
+ * set the RTO from them, within the namespace's bounds.
+ */
+void ttp_ack_update_rtt(struct sock *sk, u32 sample_us)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	u32 rto_us;
+
+	if (!sample_us)
+		sample_us = 1;
+	if (!ts->srtt_us) {
+		ts->srtt_us = sample_us;
+		ts->rttvar_us = sample_us / 2;
+	} else {
+		u32 delta = abs((s32)(ts->srtt_us - sample_us));
+
+		ts->rttvar_us = ts->rttvar_us - ts->rttvar_us / 4 + delta / 4;
+		ts->srtt_us = ts->srtt_us - ts->srtt_us / 8 + sample_us / 8;
+	}
+	rto_us = ts->srtt_us + max_t(u32, 4 * ts->rttvar_us, jiffies_to_usecs(1));
+	ts->rto = clamp_t(u32, usecs_to_jiffies(rto_us), ttp_rto_min(sk),
+			  ttp_rto_max(sk));
+}

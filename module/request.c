@@ -1,0 +1,503 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Passive open. A SYN to a listener makes a request entry (the SYN queue,
+ * bounded by max_syn_backlog) and a SYN-ACK, retransmitted with backoff up
+ * to synack_retries times. The handshake's final ACK turns the entry into a
+ * socket on the listener's accept queue (bounded by the listen() backlog),
+ * where accept() finds it. Everything about a listener, its requests
+ * included, happens under the listener's socket lock.
+ */
+#include <linux/slab.h>
+#include <net/inet_common.h>
+#include <net/ip.h>
+#include <net/transp_v6.h>
+#include "netns.h"
+#include "stats.h"
+#include "ttp.h"
+
+static struct kmem_cache *ttp_req_cache;
+
+static void ttp_request_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(ttp_req_cache, container_of(head, struct ttp_request, rcu));
+}
+
+void ttp_request_put(struct ttp_request *req)
+{
+	if (refcount_dec_and_test(&req->refcnt)) {
+		sock_put(req->listener);
+		call_rcu(&req->rcu, ttp_request_free_rcu);
+	}
+}
+
+static const struct ttp_af_ops *ttp_req_af(const struct ttp_request *req)
+{
+	return req->conn.key.family == AF_INET ? &ttp_ipv4_ops : &ttp_ipv6_ops;
+}
+
+/* Arm or re-arm the SYN-ACK timer; a pending timer holds a reference. */
+static void ttp_request_arm(struct ttp_request *req, unsigned long delay)
+{
+	if (!mod_timer(&req->timer, jiffies + delay))
+		refcount_inc(&req->refcnt);
+}
+
+/* Take a request off the SYN queue and the table. Listener locked. */
+static void ttp_request_unlink(struct ttp_request *req)
+{
+	struct sock *sk = req->listener;
+	struct net *net = sock_net(sk);
+
+	if (req->dead)
+		return;
+	req->dead = true;
+	list_del(&req->node);
+	ttp_sk(sk)->listen->nr_requests--;
+	if (timer_delete(&req->timer))
+		ttp_request_put(req);
+	ttp_conn_remove(net, &req->conn);
+}
+
+/* A request that ends without becoming a socket. Listener locked. */
+static void ttp_request_drop(struct ttp_request *req)
+{
+	struct net *net = sock_net(req->listener);
+
+	if (req->dead)
+		return;
+	ttp_request_unlink(req);
+	ttp_state_move(net, TTP_SYN_RCVD, TTP_CLOSED);
+	ttp_count(net, TTP_MIB_ATTEMPT_FAILS);
+	ttp_request_put(req);	/* the reference for being queued */
+}
+
+static void ttp_send_synack(struct ttp_request *req, int ifindex)
+{
+	struct sock *sk = req->listener;
+
+	ttp_send_reply(sock_net(sk), ttp_req_af(req), &req->conn.key, req->iss,
+		       req->irs + 1, TTP_FLAG_SYN | TTP_FLAG_ACK,
+		       min_t(u32, ttp_free_space(sk), TTP_MAX_WINDOW),
+		       ttp_tsval(req->ts_offset), req->ts_recent, req->tstamp_ok,
+		       req, ifindex);
+}
+
+static void ttp_request_timer_fn(struct timer_list *t)
+{
+	struct ttp_request *req = ttp_timer_container(req, t, timer);
+	struct sock *sk = req->listener;
+	struct net *net = sock_net(sk);
+	unsigned long rto;
+
+	bh_lock_sock(sk);
+	if (sock_owned_by_user(sk)) {
+		/* Try again in a moment, rather than defer. */
+		if (!req->dead)
+			ttp_request_arm(req, HZ / 20);
+		goto out;
+	}
+	if (req->dead || sk->sk_state != TTP_LISTEN)
+		goto out;
+	if (req->retries >= ttp_param(net, TTP_PARAM_SYNACK_RETRIES)) {
+		ttp_count(net, TTP_MIB_REQ_TIMEOUTS);
+		ttp_request_drop(req);
+		goto out;
+	}
+	req->retries++;
+	ttp_count(net, TTP_MIB_SYNACK_RETRANS);
+	ttp_count(net, TTP_MIB_RETRANS_SEGS);
+	ttp_send_synack(req, req->ifindex);
+	rto = msecs_to_jiffies(ttp_param(net, TTP_PARAM_RTO_INIT_MS)) << req->retries;
+	ttp_request_arm(req, min_t(unsigned long, rto, ttp_rto_max(sk)));
+out:
+	bh_unlock_sock(sk);
+	ttp_request_put(req);	/* the timer's reference */
+}
+
+/* A SYN for a listener: a new request entry and its SYN-ACK. */
+static void ttp_listen_syn(struct sock *sk, struct sk_buff *skb,
+			   const struct ttp_conn_key *key)
+{
+	struct ttp_listen *l = ttp_sk(sk)->listen;
+	struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
+	struct net *net = sock_net(sk);
+	struct ttp_request *req;
+
+	if (l->nr_requests >= ttp_param(net, TTP_PARAM_MAX_SYN_BACKLOG)) {
+		ttp_count(net, TTP_MIB_DROP_SYN_QUEUE_FULL);
+		return;
+	}
+	if (l->nr_accepted >= l->backlog) {
+		ttp_count(net, TTP_MIB_DROP_ACCEPT_QUEUE_FULL);
+		return;
+	}
+	req = kmem_cache_zalloc(ttp_req_cache, GFP_ATOMIC);
+	if (!req) {
+		ttp_count(net, TTP_MIB_DROP_NO_MEMORY);
+		return;
+	}
+	req->conn.key = *key;
+	req->conn.kind = TTP_CONN_REQ;
+	refcount_set(&req->refcnt, 1);
+	sock_hold(sk);
+	req->listener = sk;
+	timer_setup(&req->timer, ttp_request_timer_fn, 0);
+	req->ifindex = skb->skb_iif;
+	req->irs = cb->seq;
+	req->iss = ttp_req_af(req)->isn(key);
+	req->peer_mss = cb->has_mss && cb->mss ? cb->mss : TTP_DEFAULT_MSS;
+	req->wscale_ok = cb->has_wscale && ttp_param(net, TTP_PARAM_WINDOW_SCALING);
+	req->snd_wscale = req->wscale_ok ? cb->wscale : 0;
+	req->rcv_wscale = req->wscale_ok ? ttp_choose_wscale(READ_ONCE(sk->sk_rcvbuf)) : 0;
+	req->tstamp_ok = cb->has_ts && ttp_param(net, TTP_PARAM_TIMESTAMPS);
+	req->ts_recent = cb->tsval;
+	req->ts_offset = ttp_ts_offset(key);
+
+	if (ttp_conn_insert(net, &req->conn)) {
+		/* A request for this 4-tuple exists already. */
+		ttp_request_put(req);
+		return;
+	}
+	list_add_tail(&req->node, &l->requests);
+	l->nr_requests++;
+	ttp_state_move(net, TTP_CLOSED, TTP_SYN_RCVD);
+	ttp_send_synack(req, req->ifindex);
+	ttp_request_arm(req, msecs_to_jiffies(ttp_param(net, TTP_PARAM_RTO_INIT_MS)));
+}
+
+/* The child socket's addresses, from the 4-tuple of its request. */
+static void ttp_child_addrs(struct sock *child, const struct ttp_conn_key *key)
+{
+	struct inet_sock *inet = inet_sk(child);
+
+	inet->inet_sport = key->lport;
+	inet->inet_dport = key->rport;
+	inet->inet_num = ntohs(key->lport);
+	ttp_sk(child)->af = &ttp_ipv4_ops;
+	if (key->family == AF_INET) {
+		inet->inet_saddr = key->laddr.v4;
+		inet->inet_rcv_saddr = key->laddr.v4;
+		inet->inet_daddr = key->raddr.v4;
+#if IS_ENABLED(CONFIG_IPV6)
+		if (child->sk_family == AF_INET6) {
+			/* An IPv6 socket talking to an IPv4 peer. */
+			ipv6_addr_set_v4mapped(key->laddr.v4, &child->sk_v6_rcv_saddr);
+			ipv6_addr_set_v4mapped(key->laddr.v4, &inet6_sk(child)->saddr);
+			ipv6_addr_set_v4mapped(key->raddr.v4, &child->sk_v6_daddr);
+		}
+	} else {
+		child->sk_v6_rcv_saddr = key->laddr.v6;
+		inet6_sk(child)->saddr = key->laddr.v6;
+		child->sk_v6_daddr = key->raddr.v6;
+		inet->inet_saddr = LOOPBACK4_IPV6;
+		inet->inet_rcv_saddr = LOOPBACK4_IPV6;
+		inet->inet_daddr = LOOPBACK4_IPV6;
+		ttp_sk(child)->af = &ttp_ipv6_ops;
+#endif
+	}
+}
+
+/*
+ * Make the socket a completed handshake becomes. It starts in SYN_RCVD,
+ * taking over the request's place in the state gauges; the final ACK then
+ * moves it on through the ordinary state machine.
+ */
+static struct sock *ttp_child_create(struct sock *sk, struct ttp_request *req)
+{
+	struct net *net = sock_net(sk);
+	struct ttp_sock *ts;
+	struct sock *child;
+
+	child = sk_alloc(net, sk->sk_family, GFP_ATOMIC, sk->sk_prot, 0);
+	if (!child)
+		return NULL;
+	sock_init_data(NULL, child);
+	child->sk_type = SOCK_STREAM;
+	child->sk_protocol = IPPROTO_TTP;
+	child->sk_backlog_rcv = sk->sk_prot->backlog_rcv;
+	child->sk_destruct = inet_sock_destruct;
+	child->sk_reuse = sk->sk_reuse;
+	child->sk_rcvbuf = READ_ONCE(sk->sk_rcvbuf);
+	child->sk_sndbuf = READ_ONCE(sk->sk_sndbuf);
+	child->sk_userlocks = sk->sk_userlocks;
+	child->sk_priority = sk->sk_priority;
+	child->sk_mark = sk->sk_mark;
+	child->sk_bound_dev_if = sk->sk_bound_dev_if;
+	child->sk_lingertime = sk->sk_lingertime;
+	child->sk_rcvtimeo = sk->sk_rcvtimeo;
+	child->sk_sndtimeo = sk->sk_sndtimeo;
+	child->sk_rcvlowat = sk->sk_rcvlowat;
+	child->sk_uid = sk->sk_uid;
+	if (sock_flag(sk, SOCK_KEEPOPEN))
+		sock_set_flag(child, SOCK_KEEPOPEN);
+	if (sock_flag(sk, SOCK_LINGER))
+		sock_set_flag(child, SOCK_LINGER);
+	inet_sk(child)->uc_ttl = inet_sk(sk)->uc_ttl;
+	inet_sk(child)->tos = inet_sk(sk)->tos;
+	inet_sk(child)->pmtudisc = inet_sk(sk)->pmtudisc;
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6) {
+		struct ipv6_pinfo *np = &((struct ttp6_sock *)child)->inet6;
+
+		child->sk_destruct = inet6_sock_destruct;
+		inet_sk(child)->pinet6 = np;
+		np->hop_limit = inet6_sk(sk)->hop_limit;
+		np->mcast_hops = inet6_sk(sk)->mcast_hops;
+		np->pmtudisc = inet6_sk(sk)->pmtudisc;
+		np->tclass = inet6_sk(sk)->tclass;
+		child->sk_ipv6only = sk->sk_ipv6only;
+	}
+#endif
+	ttp_sock_init_common(child);
+	ttp_child_addrs(child, &req->conn.key);
+
+	ts = ttp_sk(child);
+	ts->conn.key = req->conn.key;
+	ts->conn.kind = TTP_CONN_SOCK;
+	ts->iss = req->iss;
+	ts->snd_una = req->iss;
+	ts->snd_nxt = req->iss + 1;
+	ts->write_seq = req->iss + 1;
+	ts->irs = req->irs;
+	ts->rcv_nxt = req->irs + 1;
+	ts->rcv_wup = ts->rcv_nxt;
+	ts->copied_seq = ts->rcv_nxt;
+	ts->rcv_wnd = min_t(u32, ttp_free_space(sk), TTP_MAX_WINDOW);
+	ts->peer_mss = req->peer_mss;
+	ts->wscale_ok = req->wscale_ok;
+	ts->snd_wscale = req->snd_wscale;
+	ts->rcv_wscale = req->rcv_wscale;
+	ts->tstamp_ok = req->tstamp_ok;
+	ts->ts_recent = req->ts_recent;
+	ts->ts_offset = req->ts_offset;
+	ts->rto = msecs_to_jiffies(ttp_param(net, TTP_PARAM_RTO_INIT_MS));
+	ts->quickack = 8;
+	if (ts->af->rebuild_route(child)) {
+		child->sk_state = TTP_CLOSED;
+		sock_set_flag(child, SOCK_DEAD);
+		ttp_destroy_sock(child);
+		sk_free(child);
+		return NULL;
+	}
+	ts->mss = ttp_current_mss(child);
+	ts->adv_mss = ttp_route_mss(child);
+	child->sk_state = TTP_SYN_RCVD;
+	return child;
+}
+
+/*
+ * A segment for one of our requests. RST ends it, a repeated SYN gets the
+ * SYN-ACK again, and the right ACK makes the connection: a socket on the
+ * accept queue, with whatever data or FIN the ACK carried already taken in.
+ */
+static void ttp_request_rcv(struct sock *sk, struct ttp_request *req,
+			    struct sk_buff *skb)
+{
+	struct ttp_listen *l = ttp_sk(sk)->listen;
+	struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
+	struct net *net = sock_net(sk);
+	struct sock *child;
+
+	if (cb->flags & TTP_FLAG_RST) {
+		if (cb->seq == req->irs + 1)
+			ttp_request_drop(req);
+		goto drop;
+	}
+	if (cb->flags & TTP_FLAG_SYN) {
+		if (cb->seq == req->irs)
+			ttp_send_synack(req, skb->skb_iif);
+		goto drop;
+	}
+	if (!(cb->flags & TTP_FLAG_ACK))
+		goto drop;
+	if (cb->ack != req->iss + 1) {
+		ttp_send_reset_reply(net, ttp_req_af(req), &req->conn.key, cb,
+				     skb->skb_iif);
+		ttp_count(net, TTP_MIB_DROP_BAD_ACK);
+		goto drop;
+	}
+	if (cb->seq != req->irs + 1) {
+		ttp_count(net, TTP_MIB_DROP_OUT_OF_WINDOW);
+		goto drop;
+	}
+	if (l->nr_accepted >= l->backlog) {
+		/* The peer will send again; there may be room then. */
+		ttp_count(net, TTP_MIB_DROP_ACCEPT_QUEUE_FULL);
+		goto drop;
+	}
+	child = ttp_child_create(sk, req);
+	if (!child) {
+		ttp_count(net, TTP_MIB_DROP_NO_MEMORY);
+		goto drop;
+	}
+
+	/* The socket takes the request's place in the table and on the port. */
+	ttp_request_unlink(req);
+	if (ttp_conn_insert(net, &ttp_sk(child)->conn) ||
+	    ttp_port_inherit(child, sk)) {
+		ttp_state_move(net, TTP_SYN_RCVD, TTP_CLOSED);
+		ttp_request_put(req);
+		ttp_conn_remove(net, &ttp_sk(child)->conn);
+		child->sk_state = TTP_CLOSED;
+		sock_set_flag(child, SOCK_DEAD);
+		ttp_destroy_sock(child);
+		sk_free(child);
+		goto drop;
+	}
+	ttp_request_put(req);
+	sock_set_flag(child, SOCK_RCU_FREE);
+
+	ttp_sk(child)->parent = sk;
+	list_add_tail(&ttp_sk(child)->accept_node, &l->accepted);
+	WRITE_ONCE(l->nr_accepted, l->nr_accepted + 1);
+	ttp_count(net, TTP_MIB_PASSIVE_OPENS);
+
+	bh_lock_sock_nested(child);
+	ttp_rcv_state(child, skb);
+	bh_unlock_sock(child);
+	sk->sk_data_ready(sk);
+	return;
+drop:
+	kfree_skb(skb);
+}
+
+/*
+ * A segment for a listener (locked): for one of its requests, for a child
+ * that was a request when the segment was queued, or a SYN.
+ */
+void ttp_listen_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
+	struct net *net = sock_net(sk);
+	struct ttp_conn_key key;
+	struct ttp_conn *conn;
+
+	ttp_key_from_skb(skb, &key);
+	rcu_read_lock();
+	conn = ttp_conn_lookup(net, &key);
+	if (conn && !ttp_conn_hold(conn))
+		conn = NULL;
+	rcu_read_unlock();
+	if (conn) {
+		if (conn->kind == TTP_CONN_REQ &&
+		    container_of(conn, struct ttp_request, conn)->listener == sk) {
+			ttp_request_rcv(sk, container_of(conn, struct ttp_request, conn), skb);
+		} else if (conn->kind == TTP_CONN_SOCK) {
+			ttp_sock_rcv((struct sock *)container_of(conn, struct ttp_sock, conn),
+				     skb);
+		} else if (conn->kind == TTP_CONN_TW) {
+			ttp_tw_rcv(container_of(conn, struct ttp_tw, conn), skb);
+		} else {
+			kfree_skb(skb);
+		}
+		ttp_conn_put(conn);
+		return;
+	}
+
+	if (cb->flags & TTP_FLAG_RST) {
+		kfree_skb(skb);
+		return;
+	}
+	if ((cb->flags & (TTP_FLAG_SYN | TTP_FLAG_ACK)) == TTP_FLAG_SYN &&
+	    sk->sk_state == TTP_LISTEN) {
+		ttp_listen_syn(sk, skb, &key);
+		consume_skb(skb);
+		return;
+	}
+	/* An ACK for a handshake we know nothing of. */
+	ttp_send_reset_reply(net, key.family == AF_INET ? &ttp_ipv4_ops : &ttp_ipv6_ops,
+			     &key, cb, skb->skb_iif);
+	ttp_count(net, TTP_MIB_DROP_NO_SOCKET);
+	kfree_skb(skb);
+}
+
+int ttp_listen_start(struct sock *sk, int backlog)
+{
+	struct ttp_listen *l = ttp_sk(sk)->listen;
+	int err;
+
+	if (!l) {
+		l = kzalloc(sizeof(*l), GFP_KERNEL);
+		if (!l)
+			return -ENOMEM;
+		INIT_LIST_HEAD(&l->requests);
+		INIT_LIST_HEAD(&l->accepted);
+		ttp_sk(sk)->listen = l;
+	}
+	WRITE_ONCE(l->backlog, backlog);
+	if (sk->sk_state == TTP_LISTEN)
+		return 0;
+	err = ttp_port_listen(sk);
+	if (err)
+		return err;
+	ttp_set_state(sk, TTP_LISTEN);
+	ttp_listener_add(sk);
+	return 0;
+}
+
+/* close() of a listener: requests vanish, unaccepted children are reset. */
+void ttp_listen_stop(struct sock *sk)
+{
+	struct ttp_listen *l = ttp_sk(sk)->listen;
+	struct ttp_request *req, *next;
+	struct sock *child;
+
+	ttp_listener_del(sk);
+	ttp_port_unlisten(sk);
+	if (!l)
+		return;
+	local_bh_disable();
+	list_for_each_entry_safe(req, next, &l->requests, node)
+		ttp_request_drop(req);
+	local_bh_enable();
+
+	while ((child = ttp_accept_dequeue(sk))) {
+		local_bh_disable();
+		bh_lock_sock_nested(child);
+		sock_hold(child);
+		if (child->sk_state != TTP_CLOSED)
+			ttp_send_active_reset(child, GFP_ATOMIC);
+		sock_orphan(child);
+		if (child->sk_state == TTP_CLOSED)
+			ttp_destroy_orphan(child);
+		else
+			ttp_done(child);
+		bh_unlock_sock(child);
+		local_bh_enable();
+		sock_put(child);
+	}
+}
+
+/* The oldest completed connection, or NULL. Listener locked. */
+struct sock *ttp_accept_dequeue(struct sock *sk)
+{
+	struct ttp_listen *l = ttp_sk(sk)->listen;
+	struct ttp_sock *ts;
+
+	if (!l || list_empty(&l->accepted))
+		return NULL;
+	ts = list_first_entry(&l->accepted, struct ttp_sock, accept_node);
+	list_del_init(&ts->accept_node);
+	WRITE_ONCE(l->nr_accepted, l->nr_accepted - 1);
+	ts->parent = NULL;
+	return (struct sock *)ts;
+}
+
+void ttp_listen_free(struct sock *sk)
+{
+	kfree(ttp_sk(sk)->listen);
+	ttp_sk(sk)->listen = NULL;
+}
+
+int ttp_request_init(void)
+{
+	ttp_req_cache = kmem_cache_create("ttp_request", sizeof(struct ttp_request),
+					  0, SLAB_HWCACHE_ALIGN, NULL);
+	return ttp_req_cache ? 0 : -ENOMEM;
+}
+
+void ttp_request_exit(void)
+{
+	rcu_barrier();
+	kmem_cache_destroy(ttp_req_cache);
+}

@@ -1,0 +1,909 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The socket API: what socket(AF_INET or AF_INET6, SOCK_STREAM, IPPROTO_TTP)
+ * gives. The generic inet layer (inet_bind, inet_stream_connect,
+ * inet_accept, inet_shutdown, ...) drives these through struct proto; a
+ * socket's life in between is in input.c, output.c and timer.c.
+ */
+#include <linux/sched/signal.h>
+#include <asm/ioctls.h>
+#include <linux/sockios.h>
+#include <net/inet_common.h>
+#include <net/ip.h>
+#include <net/transp_v6.h>
+#include "netns.h"
+#include "stats.h"
+#include "ttp.h"
+
+static atomic_long_t ttp_memory_allocated;
+static DEFINE_PER_CPU(int, ttp_memory_per_cpu_fw_alloc);
+static struct percpu_counter ttp_sockets_allocated;
+static unsigned long ttp_memory_pressure;
+/* Pages TTP may use in all, set from memory size at load (like tcp_mem). */
+static long ttp_sysctl_mem[3];
+/* Buffer sizes: minimum, default, maximum (like tcp_wmem and tcp_rmem). */
+static int ttp_sysctl_wmem[3] = { 4096, 16384, 4 * 1024 * 1024 };
+static int ttp_sysctl_rmem[3] = { 4096, 131072, 6 * 1024 * 1024 };
+
+void ttp_set_state(struct sock *sk, int state)
+{
+	int old = sk->sk_state;
+
+	if (old == state)
+		return;
+	ttp_state_move(sock_net(sk), old, state);
+	/* Also the kernel's sock:inet_sock_set_state tracepoint. */
+	inet_sk_set_state(sk, state);
+}
+
+/* Free a port claim at CLOSE unless bind() asked to keep it till close(). */
+static void ttp_put_port(struct sock *sk)
+{
+	if (sk->sk_userlocks & SOCK_BINDPORT_LOCK)
+		return;
+	ttp_port_release(sock_net(sk), &ttp_sk(sk)->bind);
+	inet_sk(sk)->inet_num = 0;
+	inet_sk(sk)->inet_sport = 0;
+}
+
+static void ttp_ooo_purge(struct sock *sk)
+{
+	__skb_queue_purge(&ttp_sk(sk)->ooo_queue);
+}
+
+/* proto->destroy: release everything but the socket itself. Idempotent. */
+void ttp_destroy_sock(struct sock *sk)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+
+	ttp_clear_timers(sk);
+	ttp_write_queue_purge(sk);
+	ttp_ooo_purge(sk);
+	ttp_conn_remove(sock_net(sk), &ts->conn);
+	ttp_listener_del(sk);
+	ttp_port_release(sock_net(sk), &ts->bind);
+	ttp_listen_free(sk);
+	if (ts->counted) {
+		percpu_counter_dec(&ttp_sockets_allocated);
+		ts->counted = false;
+	}
+}
+
+/* The last of an orphan (closed by its owner): free it. Locked. */
+void ttp_destroy_orphan(struct sock *sk)
+{
+	if (ttp_sk(sk)->destroyed)
+		return;
+	ttp_sk(sk)->destroyed = true;
+	ttp_destroy_sock(sk);
+	sk_stream_kill_queues(sk);
+	sock_put(sk);	/* the reference it was created with */
+}
+
+/* Into CLOSED, without touching the state gauges (see ttp_time_wait()). */
+void ttp_done_quiet(struct sock *sk)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+
+	inet_sk_set_state(sk, TTP_CLOSED);
+	ttp_clear_timers(sk);
+	ttp_conn_remove(sock_net(sk), &ts->conn);
+	ttp_put_port(sk);
+	ttp_write_queue_purge(sk);
+	ttp_ooo_purge(sk);
+	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
+	if (!sock_flag(sk, SOCK_DEAD))
+		sk->sk_state_change(sk);
+	else
+		ttp_destroy_orphan(sk);
+}
+
+/* The connection is over (RFC 9293's CLOSED); the socket is locked. */
+void ttp_done(struct sock *sk)
+{
+	int old = sk->sk_state;
+
+	if (old == TTP_SYN_SENT || old == TTP_SYN_RCVD)
+		ttp_count(sock_net(sk), TTP_MIB_ATTEMPT_FAILS);
+	ttp_set_state(sk, TTP_CLOSED);
+	ttp_done_quiet(sk);
+}
+
+/* An acceptable RST: the connection is gone, say why (RFC 9293 3.10.7.4). */
+void ttp_reset_received(struct sock *sk)
+{
+	int err;
+
+	switch (sk->sk_state) {
+	case TTP_SYN_SENT:
+		err = ECONNREFUSED;
+		break;
+	case TTP_CLOSE_WAIT:
+		err = EPIPE;
+		break;
+	case TTP_CLOSED:
+		return;
+	default:
+		err = ECONNRESET;
+	}
+	if (sk->sk_state == TTP_ESTABLISHED || sk->sk_state == TTP_CLOSE_WAIT)
+		ttp_count(sock_net(sk), TTP_MIB_ESTAB_RESETS);
+	WRITE_ONCE(sk->sk_err, err);
+	if (!sock_flag(sk, SOCK_DEAD))
+		sk_error_report(sk);
+	ttp_done(sk);
+}
+
+/* sk_write_space for a stream: wake writers once a third is free again. */
+static void ttp_write_space(struct sock *sk)
+{
+	struct socket_wq *wq;
+
+	if (!sk_stream_is_writeable(sk) || !sk->sk_socket)
+		return;
+	clear_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+	rcu_read_lock();
+	wq = rcu_dereference(sk->sk_wq);
+	if (skwq_has_sleeper(wq))
+		wake_up_interruptible_poll(&wq->wait, EPOLLOUT | EPOLLWRNORM |
+						      EPOLLWRBAND);
+	if (wq && wq->fasync_list && !(sk->sk_shutdown & SEND_SHUTDOWN))
+		sock_wake_async(wq, SOCK_WAKE_SPACE, POLL_OUT);
+	rcu_read_unlock();
+}
+
+/* What every TTP socket starts with, user-made or a listener's child. */
+void ttp_sock_init_common(struct sock *sk)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	struct net *net = sock_net(sk);
+
+	skb_queue_head_init(&ts->ooo_queue);
+	INIT_LIST_HEAD(&ts->accept_node);
+	INIT_HLIST_NODE(&ts->listen_node);
+	ttp_init_timers(sk);
+	ts->af = sk->sk_family == AF_INET ? &ttp_ipv4_ops : &ttp_ipv6_ops;
+	ts->rto = msecs_to_jiffies(ttp_param(net, TTP_PARAM_RTO_INIT_MS));
+	ts->syn_retries = ttp_param(net, TTP_PARAM_SYN_RETRIES);
+	ts->mss = TTP_DEFAULT_MSS;
+	sk->sk_write_space = ttp_write_space;
+	sock_set_flag(sk, SOCK_RCU_FREE);
+	percpu_counter_inc(&ttp_sockets_allocated);
+	ts->counted = true;
+}
+
+/* proto->init, for sockets made by socket(). */
+int ttp_init_sock(struct sock *sk)
+{
+	ttp_sock_init_common(sk);
+	return 0;
+}
+
+int ttp_backlog_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	if (sk->sk_state == TTP_LISTEN)
+		ttp_listen_rcv(sk, skb);
+	else
+		ttp_rcv_state(sk, skb);
+	return 0;
+}
+
+/* Before connect() sends a SYN: the sequence space and what to offer. */
+void ttp_connect_init(struct sock *sk)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	struct net *net = sock_net(sk);
+
+	ts->iss = ts->af->isn(&ts->conn.key);
+	ts->write_seq = ts->iss;
+	ts->snd_una = ts->iss;
+	ts->snd_nxt = ts->iss;
+	ts->ts_offset = ttp_ts_offset(&ts->conn.key);
+	ts->wscale_ok = ttp_param(net, TTP_PARAM_WINDOW_SCALING);
+	ts->tstamp_ok = ttp_param(net, TTP_PARAM_TIMESTAMPS);
+	ts->rcv_wscale = ts->wscale_ok ? ttp_choose_wscale(READ_ONCE(sk->sk_rcvbuf)) : 0;
+	ts->rcv_wnd = min_t(u32, ttp_free_space(sk), TTP_MAX_WINDOW);
+	ts->rcv_nxt = 0;
+	ts->rcv_wup = 0;
+	ts->snd_wnd = 0;
+	ts->fin_queued = false;
+	ts->rto = msecs_to_jiffies(ttp_param(net, TTP_PARAM_RTO_INIT_MS));
+	ts->srtt_us = 0;
+	ts->rttvar_us = 0;
+	ts->retries = 0;
+	ts->backoff = 0;
+	ts->mss = ttp_current_mss(sk);
+	ts->adv_mss = ttp_route_mss(sk);
+	ts->syn_retries = ttp_param(net, TTP_PARAM_SYN_RETRIES);
+}
+
+static int ttp_listen(struct socket *sock, int backlog)
+{
+	struct sock *sk = sock->sk;
+	int somaxconn = READ_ONCE(sock_net(sk)->core.sysctl_somaxconn);
+	int err = -EINVAL;
+
+	lock_sock(sk);
+	if (sock->state != SS_UNCONNECTED || sock->type != SOCK_STREAM)
+		goto out;
+	if (sk->sk_state != TTP_CLOSED && sk->sk_state != TTP_LISTEN)
+		goto out;
+	if (!inet_sk(sk)->inet_num) {
+		/* listen() without bind(): any free port, as TCP does. */
+		err = -EAGAIN;
+		if (ttp_port_bind(sk, 0))
+			goto out;
+		inet_sk(sk)->inet_sport = htons(inet_sk(sk)->inet_num);
+	}
+	err = ttp_listen_start(sk, clamp(backlog, 0, somaxconn));
+out:
+	release_sock(sk);
+	return err;
+}
+
+static int ttp_accept_wait(struct sock *sk, long timeo)
+{
+	struct ttp_listen *l = ttp_sk(sk)->listen;
+	DEFINE_WAIT(wait);
+	int err;
+
+	for (;;) {
+		prepare_to_wait_exclusive(sk_sleep(sk), &wait, TASK_INTERRUPTIBLE);
+		release_sock(sk);
+		if (list_empty(&l->accepted))
+			timeo = schedule_timeout(timeo);
+		lock_sock(sk);
+		err = 0;
+		if (!list_empty(&l->accepted))
+			break;
+		err = -EINVAL;
+		if (sk->sk_state != TTP_LISTEN)
+			break;
+		err = sock_intr_errno(timeo);
+		if (signal_pending(current))
+			break;
+		err = -EAGAIN;
+		if (!timeo)
+			break;
+	}
+	finish_wait(sk_sleep(sk), &wait);
+	return err;
+}
+
+/* proto->accept: the oldest completed connection, waiting if asked to. */
+static struct sock *ttp_accept(struct sock *sk, int flags, int *err)
+{
+	struct sock *child = NULL;
+
+	lock_sock(sk);
+	*err = -EINVAL;
+	if (sk->sk_state != TTP_LISTEN)
+		goto out;
+	*err = ttp_accept_wait(sk, sock_rcvtimeo(sk, flags & O_NONBLOCK));
+	if (!*err)
+		child = ttp_accept_dequeue(sk);
+out:
+	release_sock(sk);
+	return child;
+}
+
+/* Which closing state a FIN takes us to; false if none is due. */
+static bool ttp_close_state(struct sock *sk)
+{
+	switch (sk->sk_state) {
+	case TTP_ESTABLISHED:
+	case TTP_SYN_RCVD:
+		ttp_set_state(sk, TTP_FIN_WAIT_1);
+		return true;
+	case TTP_CLOSE_WAIT:
+		ttp_set_state(sk, TTP_LAST_ACK);
+		return true;
+	}
+	return false;
+}
+
+static void ttp_shutdown(struct sock *sk, int how)
+{
+	if (!(how & SEND_SHUTDOWN))
+		return;
+	if (ttp_close_state(sk))
+		ttp_send_fin(sk);
+}
+
+/* Bytes the application could read now. */
+static int ttp_inq(const struct sock *sk)
+{
+	const struct ttp_sock *ts = ttp_sk(sk);
+	int n = READ_ONCE(ts->rcv_nxt) - READ_ONCE(ts->copied_seq);
+
+	/* The FIN takes a sequence number but is no byte to read. */
+	if (n > 0 && sock_flag(sk, SOCK_DONE))
+		n--;
+	return max(n, 0);
+}
+
+/* proto->close: the application is done with the socket. */
+static void ttp_close(struct sock *sk, long timeout)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	struct net *net = sock_net(sk);
+	bool unread;
+	int state;
+
+	lock_sock(sk);
+	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
+	if (sk->sk_state == TTP_LISTEN) {
+		ttp_set_state(sk, TTP_CLOSED);
+		ttp_listen_stop(sk);
+		goto adjudge;
+	}
+	unread = ttp_inq(sk) > 0;
+	__skb_queue_purge(&sk->sk_receive_queue);
+	ttp_ooo_purge(sk);
+	sk_mem_reclaim(sk);
+
+	if (sk->sk_state == TTP_CLOSED) {
+		goto adjudge;
+	} else if (unread) {
+		/* Data the application never read: tell the peer (RFC 2525). */
+		ttp_count(net, TTP_MIB_ABORT_ON_CLOSE);
+		ttp_send_active_reset(sk, sk->sk_allocation);
+		ttp_done(sk);
+	} else if (sock_flag(sk, SOCK_LINGER) && !sk->sk_lingertime) {
+		/* SO_LINGER with a zero timeout: abort. */
+		ttp_count(net, TTP_MIB_ABORT_ON_LINGER);
+		if (sk->sk_state != TTP_SYN_SENT)
+			ttp_send_active_reset(sk, sk->sk_allocation);
+		ttp_done(sk);
+	} else if (sk->sk_state == TTP_SYN_SENT) {
+		ttp_done(sk);
+	} else if (ttp_close_state(sk)) {
+		ttp_send_fin(sk);
+	}
+	/* SO_LINGER with a timeout: wait for our FIN to be acknowledged. */
+	sk_stream_wait_close(sk, timeout);
+
+adjudge:
+	state = sk->sk_state;
+	sock_hold(sk);
+	sock_orphan(sk);
+	release_sock(sk);
+
+	/* Segments may have moved it on since; look again, BH-locked. */
+	local_bh_disable();
+	bh_lock_sock(sk);
+	if (state != TTP_CLOSED && sk->sk_state == TTP_CLOSED)
+		goto out;	/* already freed by ttp_done() */
+	if (sk->sk_state == TTP_FIN_WAIT_2 && !timer_pending(&ts->rtx_timer))
+		ttp_reset_rtx_timer(sk, ttp_fin_timeout(sk));
+	if (sk->sk_state == TTP_CLOSED)
+		ttp_destroy_orphan(sk);
+out:
+	bh_unlock_sock(sk);
+	local_bh_enable();
+	sock_put(sk);
+}
+
+/* proto->disconnect: connect(AF_UNSPEC), shutdown() of a SYN_SENT socket. */
+static int ttp_disconnect(struct sock *sk, int flags)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	int old = sk->sk_state;
+
+	if (old == TTP_LISTEN) {
+		ttp_set_state(sk, TTP_CLOSED);
+		ttp_listen_stop(sk);
+	} else if (old != TTP_CLOSED && old != TTP_SYN_SENT) {
+		ttp_send_active_reset(sk, gfp_any());
+		WRITE_ONCE(sk->sk_err, ECONNRESET);
+	}
+	ttp_set_state(sk, TTP_CLOSED);
+	ttp_clear_timers(sk);
+	ttp_conn_remove(sock_net(sk), &ts->conn);
+	ttp_put_port(sk);
+	__skb_queue_purge(&sk->sk_receive_queue);
+	ttp_write_queue_purge(sk);
+	ttp_ooo_purge(sk);
+	inet_sk(sk)->inet_dport = 0;
+	WRITE_ONCE(sk->sk_shutdown, 0);
+	sock_reset_flag(sk, SOCK_DONE);
+	sk_error_report(sk);
+	return 0;
+}
+
+static __poll_t ttp_poll(struct file *file, struct socket *sock, poll_table *wait)
+{
+	struct sock *sk = sock->sk;
+	int state, shutdown;
+	__poll_t mask = 0;
+
+	sock_poll_wait(file, sock, wait);
+	state = inet_sk_state_load(sk);
+	if (state == TTP_LISTEN) {
+		struct ttp_listen *l = ttp_sk(sk)->listen;
+
+		return l && READ_ONCE(l->nr_accepted) ? EPOLLIN | EPOLLRDNORM : 0;
+	}
+	shutdown = READ_ONCE(sk->sk_shutdown);
+	if (shutdown == SHUTDOWN_MASK || state == TTP_CLOSED)
+		mask |= EPOLLHUP;
+	if (shutdown & RCV_SHUTDOWN)
+		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
+	if (state != TTP_SYN_SENT && (state != TTP_SYN_RCVD || !sk->sk_socket)) {
+		if (ttp_inq(sk) > 0)
+			mask |= EPOLLIN | EPOLLRDNORM;
+		if (shutdown & SEND_SHUTDOWN) {
+			mask |= EPOLLOUT | EPOLLWRNORM;
+		} else if (sk_stream_is_writeable(sk)) {
+			mask |= EPOLLOUT | EPOLLWRNORM;
+		} else {
+			sk_set_bit(SOCKWQ_ASYNC_NOSPACE, sk);
+			set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+			/* A write_space may have come in between: look again. */
+			smp_mb__after_atomic();
+			if (sk_stream_is_writeable(sk))
+				mask |= EPOLLOUT | EPOLLWRNORM;
+		}
+	}
+	smp_rmb();
+	if (READ_ONCE(sk->sk_err) || !skb_queue_empty_lockless(&sk->sk_error_queue))
+		mask |= EPOLLERR;
+	return mask;
+}
+
+static int ttp_wait_connected(struct sock *sk, long *timeo)
+{
+	if ((1 << sk->sk_state) & ~(TTPF_ESTABLISHED | TTPF_CLOSE_WAIT))
+		return sk_stream_wait_connect(sk, timeo);
+	return 0;
+}
+
+/* A new, empty segment at the end of the write queue, or NULL. */
+static struct sk_buff *ttp_new_data_skb(struct sock *sk)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	struct sk_buff *skb;
+
+	if (!sk_stream_memory_free(sk))
+		return NULL;
+	skb = alloc_skb_fclone(TTP_MAX_HEADER, sk->sk_allocation);
+	if (!skb)
+		return NULL;
+	if (!sk_wmem_schedule(sk, skb->truesize)) {
+		__kfree_skb(skb);
+		return NULL;
+	}
+	skb_reserve(skb, TTP_MAX_HEADER);
+	TTP_SKB_CB(skb)->seq = ts->write_seq;
+	TTP_SKB_CB(skb)->end_seq = ts->write_seq;
+	TTP_SKB_CB(skb)->flags = TTP_FLAG_ACK;
+	__skb_queue_tail(&sk->sk_write_queue, skb);
+	sk_wmem_queued_add(sk, skb->truesize);
+	sk_mem_charge(sk, skb->truesize);
+	if (!ts->send_head)
+		ts->send_head = skb;
+	return skb;
+}
+
+/* Copy up to COPY bytes from MSG into SKB's page fragments. */
+static int ttp_copy_to_skb(struct sock *sk, struct sk_buff *skb,
+			   struct msghdr *msg, int copy)
+{
+	struct page_frag *pfrag = sk_page_frag(sk);
+	int i = skb_shinfo(skb)->nr_frags, err;
+	bool merge;
+
+	if (!sk_page_frag_refill(sk, pfrag))
+		return -ENOMEM;
+	merge = skb_can_coalesce(skb, i, pfrag->page, pfrag->offset);
+	if (!merge && i >= MAX_SKB_FRAGS)
+		return 0;	/* full: the caller starts a new segment */
+	copy = min_t(int, copy, pfrag->size - pfrag->offset);
+	if (!sk_wmem_schedule(sk, copy))
+		return -ENOMEM;
+	err = skb_copy_to_page_nocache(sk, &msg->msg_iter, skb, pfrag->page,
+				       pfrag->offset, copy);
+	if (err)
+		return err;
+	if (merge) {
+		skb_frag_size_add(&skb_shinfo(skb)->frags[i - 1], copy);
+	} else {
+		skb_fill_page_desc(skb, i, pfrag->page, pfrag->offset, copy);
+		get_page(pfrag->page);
+	}
+	pfrag->offset += copy;
+	return copy;
+}
+
+static int ttp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	int flags = msg->msg_flags, copied = 0, err = 0, mss;
+	long timeo;
+
+	if (flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL | MSG_MORE | MSG_EOR |
+		      MSG_CMSG_COMPAT | MSG_WAITALL | MSG_PROBE))
+		return -EOPNOTSUPP;
+	lock_sock(sk);
+	timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
+	err = ttp_wait_connected(sk, &timeo);
+	if (err)
+		goto out_err;
+	mss = ts->mss;
+
+	while (msg_data_left(msg)) {
+		struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
+		int copy;
+
+		err = -EPIPE;
+		if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN))
+			goto out_err;
+		/* Fill the last unsent segment before starting another. */
+		if (!skb || !ts->send_head || skb->len >= mss ||
+		    (TTP_SKB_CB(skb)->flags & (TTP_FLAG_SYN | TTP_FLAG_FIN))) {
+			skb = ttp_new_data_skb(sk);
+			if (!skb)
+				goto wait_for_memory;
+		}
+		copy = min_t(int, mss - skb->len, msg_data_left(msg));
+		copy = ttp_copy_to_skb(sk, skb, msg, copy);
+		if (copy < 0) {
+			if (copy != -ENOMEM) {
+				err = copy;
+				goto out_err;
+			}
+			goto wait_for_memory;
+		}
+		if (!copy) {
+			/* Out of fragment slots: seal it, start another. */
+			mss = skb->len;
+			continue;
+		}
+		mss = ts->mss;
+		TTP_SKB_CB(skb)->end_seq += copy;
+		ts->write_seq += copy;
+		copied += copy;
+		continue;
+
+wait_for_memory:
+		ttp_push(sk);
+		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+		err = sk_stream_wait_memory(sk, &timeo);
+		if (err)
+			goto out_err;
+	}
+	ttp_push(sk);
+	release_sock(sk);
+	return copied;
+
+out_err:
+	ttp_push(sk);
+	if (copied)
+		err = copied;
+	else
+		err = sk_stream_error(sk, flags, err);
+	release_sock(sk);
+	return err;
+}
+
+/*
+ * Tell the peer our window opened, once reading has freed enough of the
+ * receive buffer to matter (like tcp_cleanup_rbuf()).
+ */
+static void ttp_window_update(struct sock *sk)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	u32 right = ts->rcv_wup + ts->rcv_wnd;
+	u32 left = ttp_after(right, ts->rcv_nxt) ? right - ts->rcv_nxt : 0;
+	u32 now = ttp_free_space(sk);
+
+	if (sk->sk_state == TTP_CLOSED || sk->sk_state == TTP_LISTEN)
+		return;
+	if (now >= left + 2 * ts->mss || (left == 0 && now >= ts->mss) ||
+	    now >= 2 * left)
+		ttp_send_ack(sk);
+}
+
+static int ttp_recvmsg_locked(struct sock *sk, struct msghdr *msg, size_t len,
+			      int flags)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	u32 peek_seq = ts->copied_seq, *seq;
+	int copied = 0, target, err = 0;
+	long timeo;
+
+	if (sk->sk_state == TTP_LISTEN)
+		return -ENOTCONN;
+	if (flags & MSG_OOB)
+		return -EINVAL;
+	seq = (flags & MSG_PEEK) ? &peek_seq : &ts->copied_seq;
+	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
+	target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
+
+	do {
+		struct sk_buff *skb, *last = NULL;
+		bool found = false;
+
+		skb_queue_walk(&sk->sk_receive_queue, skb) {
+			u32 off = *seq - TTP_SKB_CB(skb)->seq;
+			size_t used;
+
+			last = skb;
+			if (off >= skb->len)
+				continue;
+			used = min_t(size_t, skb->len - off, len - copied);
+			err = skb_copy_datagram_msg(skb, off, msg, used);
+			if (err) {
+				if (!copied)
+					copied = -EFAULT;
+				goto out;
+			}
+			*seq += used;
+			copied += used;
+			found = true;
+			break;
+		}
+		/* Free what has been read entirely. */
+		if (!(flags & MSG_PEEK)) {
+			while ((skb = skb_peek(&sk->sk_receive_queue)) &&
+			       !ttp_before(ts->copied_seq, TTP_SKB_CB(skb)->seq + skb->len))
+				sk_eat_skb(sk, skb);
+		}
+		if (found && copied < len)
+			continue;
+		if (copied >= target)
+			break;
+
+		if (copied) {
+			if (sk->sk_err || sk->sk_state == TTP_CLOSED ||
+			    (sk->sk_shutdown & RCV_SHUTDOWN) || !timeo ||
+			    signal_pending(current))
+				break;
+		} else {
+			/* A FIN is an end of file; an error after it is not. */
+			if (sock_flag(sk, SOCK_DONE))
+				break;
+			if (sk->sk_err) {
+				copied = sock_error(sk);
+				break;
+			}
+			if (sk->sk_shutdown & RCV_SHUTDOWN)
+				break;
+			if (sk->sk_state == TTP_CLOSED) {
+				copied = -ENOTCONN;
+				break;
+			}
+			if (!timeo) {
+				copied = -EAGAIN;
+				break;
+			}
+			if (signal_pending(current)) {
+				copied = sock_intr_errno(timeo);
+				break;
+			}
+		}
+		if (!(flags & MSG_PEEK))
+			ttp_window_update(sk);
+		sk_wait_data(sk, &timeo, last);
+	} while (copied < len);
+out:
+	if (!(flags & MSG_PEEK))
+		ttp_window_update(sk);
+	return copied;
+}
+
+static int ttp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
+		       int flags)
+{
+	int ret;
+
+	lock_sock(sk);
+	ret = ttp_recvmsg_locked(sk, msg, len, flags);
+	release_sock(sk);
+	return ret;
+}
+
+static int ttp_setsockopt(struct sock *sk, int level, int optname,
+			  sockptr_t optval, unsigned int optlen)
+{
+	if (level != SOL_TTP) {
+#if IS_ENABLED(CONFIG_IPV6)
+		if (sk->sk_family == AF_INET6)
+			return ipv6_setsockopt(sk, level, optname, optval, optlen);
+#endif
+		return ip_setsockopt(sk, level, optname, optval, optlen);
+	}
+	return -ENOPROTOOPT;
+}
+
+static int ttp_getsockopt(struct sock *sk, int level, int optname,
+			  char __user *optval, int __user *optlen)
+{
+	if (level != SOL_TTP) {
+#if IS_ENABLED(CONFIG_IPV6)
+		if (sk->sk_family == AF_INET6)
+			return ipv6_getsockopt(sk, level, optname, optval, optlen);
+#endif
+		return ip_getsockopt(sk, level, optname, optval, optlen);
+	}
+	return -ENOPROTOOPT;
+}
+
+/* SIOCINQ, SIOCOUTQ, SIOCOUTQNSD, as for TCP. */
+static int ttp_ioctl_value(struct sock *sk, int cmd, int *value)
+{
+	const struct ttp_sock *ts = ttp_sk(sk);
+
+	if (sk->sk_state == TTP_LISTEN)
+		return -EINVAL;
+	switch (cmd) {
+	case SIOCINQ:
+		lock_sock(sk);
+		*value = ttp_inq(sk);
+		release_sock(sk);
+		return 0;
+	case SIOCOUTQ:
+		*value = READ_ONCE(ts->write_seq) - READ_ONCE(ts->snd_una);
+		return 0;
+	case SIOCOUTQNSD:
+		*value = READ_ONCE(ts->write_seq) - READ_ONCE(ts->snd_nxt);
+		return 0;
+	}
+	return -ENOIOCTLCMD;
+}
+
+/* proto->get_port, from bind(): 0 or a negative errno. */
+static int ttp_get_port(struct sock *sk, unsigned short snum)
+{
+	return ttp_port_bind(sk, snum) ? -EADDRINUSE : 0;
+}
+
+/* proto->put_port: undo get_port, when a BPF program vetoes the bind. */
+static void ttp_put_port_op(struct sock *sk)
+{
+	ttp_port_release(sock_net(sk), &ttp_sk(sk)->bind);
+	inet_sk(sk)->inet_num = 0;
+}
+
+static int ttp_hash(struct sock *sk)
+{
+	return 0;	/* sockets enter the tables on connect() and listen() */
+}
+
+static void ttp_unhash(struct sock *sk)
+{
+	ttp_conn_remove(sock_net(sk), &ttp_sk(sk)->conn);
+	ttp_listener_del(sk);
+}
+
+TTP_COMPAT_ACCEPT(ttp_accept)
+TTP_COMPAT_IOCTL(ttp_ioctl_value)
+TTP_COMPAT_RECVMSG(ttp_recvmsg)
+
+#define TTP_PROTO_COMMON						\
+	.owner			= THIS_MODULE,				\
+	.close			= ttp_close,				\
+	.disconnect		= ttp_disconnect,			\
+	.accept			= ttp_compat_accept,			\
+	.ioctl			= ttp_compat_ioctl,			\
+	.init			= ttp_init_sock,			\
+	.destroy		= ttp_destroy_sock,			\
+	.shutdown		= ttp_shutdown,				\
+	.setsockopt		= ttp_setsockopt,			\
+	.getsockopt		= ttp_getsockopt,			\
+	.sendmsg		= ttp_sendmsg,				\
+	.recvmsg		= ttp_compat_recvmsg,			\
+	.backlog_rcv		= ttp_backlog_rcv,			\
+	.release_cb		= ttp_release_cb,			\
+	.hash			= ttp_hash,				\
+	.unhash			= ttp_unhash,				\
+	.get_port		= ttp_get_port,				\
+	.put_port		= ttp_put_port_op,			\
+	.memory_allocated	= &ttp_memory_allocated,		\
+	.per_cpu_fw_alloc	= &ttp_memory_per_cpu_fw_alloc,		\
+	.memory_pressure	= &ttp_memory_pressure,			\
+	.sockets_allocated	= &ttp_sockets_allocated,		\
+	.sysctl_mem		= ttp_sysctl_mem,			\
+	.sysctl_wmem		= ttp_sysctl_wmem,			\
+	.sysctl_rmem		= ttp_sysctl_rmem,			\
+	.max_header		= TTP_MAX_HEADER,			\
+	.no_autobind		= true
+
+struct proto ttp_prot = {
+	.name			= "TTP",
+	.connect		= ttp_v4_connect,
+	.obj_size		= sizeof(struct ttp_sock),
+	TTP_PROTO_COMMON,
+};
+
+#if IS_ENABLED(CONFIG_IPV6)
+struct proto ttp6_prot = {
+	.name			= "TTPv6",
+	.connect		= ttp_v6_connect,
+	.obj_size		= sizeof(struct ttp6_sock),
+	TTP_PROTO_IPV6_PINFO_OFFSET
+	TTP_PROTO_COMMON,
+};
+#endif
+
+const struct proto_ops ttp_stream_ops = {
+	.family		= PF_INET,
+	.owner		= THIS_MODULE,
+	.release	= inet_release,
+	.bind		= inet_bind,
+	.connect	= inet_stream_connect,
+	.socketpair	= sock_no_socketpair,
+	.accept		= inet_accept,
+	.getname	= inet_getname,
+	.poll		= ttp_poll,
+	.ioctl		= inet_ioctl,
+	.listen		= ttp_listen,
+	.shutdown	= inet_shutdown,
+	.setsockopt	= sock_common_setsockopt,
+	.getsockopt	= sock_common_getsockopt,
+	.sendmsg	= inet_sendmsg,
+	.recvmsg	= inet_recvmsg,
+	.mmap		= sock_no_mmap,
+};
+
+#if IS_ENABLED(CONFIG_IPV6)
+const struct proto_ops ttp6_stream_ops = {
+	.family		= PF_INET6,
+	.owner		= THIS_MODULE,
+	.release	= inet6_release,
+	.bind		= inet6_bind,
+	.connect	= inet_stream_connect,
+	.socketpair	= sock_no_socketpair,
+	.accept		= inet_accept,
+	.getname	= inet6_getname,
+	.poll		= ttp_poll,
+	.ioctl		= inet6_ioctl,
+	.listen		= ttp_listen,
+	.shutdown	= inet_shutdown,
+	.setsockopt	= sock_common_setsockopt,
+	.getsockopt	= sock_common_getsockopt,
+	.sendmsg	= inet_sendmsg,
+	.recvmsg	= inet_recvmsg,
+	.mmap		= sock_no_mmap,
+};
+#endif
+
+int ttp_proto_register(void)
+{
+	unsigned long limit = nr_free_buffer_pages() / 16;
+	int err;
+
+	/* tcp_mem's defaults, scaled the same way from memory size. */
+	limit = max(limit, 128UL);
+	ttp_sysctl_mem[0] = limit / 4 * 3;
+	ttp_sysctl_mem[1] = limit;
+	ttp_sysctl_mem[2] = ttp_sysctl_mem[0] * 2;
+	err = percpu_counter_init(&ttp_sockets_allocated, 0, GFP_KERNEL);
+	if (err)
+		return err;
+	err = proto_register(&ttp_prot, 1);
+	if (err)
+		goto err_counter;
+#if IS_ENABLED(CONFIG_IPV6)
+	err = proto_register(&ttp6_prot, 1);
+	if (err)
+		goto err_prot;
+#endif
+	return 0;
+#if IS_ENABLED(CONFIG_IPV6)
+err_prot:
+	proto_unregister(&ttp_prot);
+#endif
+err_counter:
+	percpu_counter_destroy(&ttp_sockets_allocated);
+	return err;
+}
+
+void ttp_proto_unregister(void)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	proto_unregister(&ttp6_prot);
+#endif
+	proto_unregister(&ttp_prot);
+	percpu_counter_destroy(&ttp_sockets_allocated);
+}

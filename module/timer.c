@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A socket's timers. The retransmission timer also serves SYN_SENT (SYN
+ * retries), zero-window probes, and orphaned FIN_WAIT_2 sockets (the
+ * FIN_WAIT_2 timeout); the delayed-ACK timer sends ACKs that were held
+ * back. A timer that finds the socket owned by a task leaves its work to
+ * release_sock() (ttp_release_cb).
+ */
+#include "netns.h"
+#include "stats.h"
+#include "ttp.h"
+
+u32 ttp_rto_min(const struct sock *sk)
+{
+	return msecs_to_jiffies(ttp_param(sock_net(sk), TTP_PARAM_RTO_MIN_MS));
+}
+
+u32 ttp_rto_max(const struct sock *sk)
+{
+	return msecs_to_jiffies(ttp_param(sock_net(sk), TTP_PARAM_RTO_MAX_MS));
+}
+
+unsigned long ttp_fin_timeout(const struct sock *sk)
+{
+	if (ttp_sk(sk)->linger2 > 0)
+		return ttp_sk(sk)->linger2;
+	return msecs_to_jiffies(ttp_param(sock_net(sk), TTP_PARAM_FIN_TIMEOUT_MS));
+}
+
+void ttp_reset_rtx_timer(struct sock *sk, unsigned long when)
+{
+	sk_reset_timer(sk, &ttp_sk(sk)->rtx_timer, jiffies + when);
+}
+
+void ttp_stop_rtx_timer(struct sock *sk)
+{
+	sk_stop_timer(sk, &ttp_sk(sk)->rtx_timer);
+}
+
+void ttp_schedule_delack(struct sock *sk)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+
+	if (!timer_pending(&ts->delack_timer))
+		sk_reset_timer(sk, &ts->delack_timer, jiffies + TTP_DELACK_MIN);
+}
+
+/* The retransmission timer expired; the socket is locked. */
+void ttp_rtx_timeout(struct sock *sk)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	struct net *net = sock_net(sk);
+	unsigned int limit;
+
+	switch (sk->sk_state) {
+	case TTP_CLOSED:
+	case TTP_LISTEN:
+		return;
+	case TTP_FIN_WAIT_2:
+		if (sock_flag(sk, SOCK_DEAD)) {
+			/* The peer never closed its side: give up on it. */
+			ttp_count(net, TTP_MIB_FIN_WAIT2_TIMEOUTS);
+			ttp_send_active_reset(sk, GFP_ATOMIC);
+			ttp_done(sk);
+		}
+		return;
+	}
+	if (skb_queue_empty(&sk->sk_write_queue))
+		return;
+
+	limit = sk->sk_state == TTP_SYN_SENT ? ts->syn_retries :
+		ttp_param(net, TTP_PARAM_RETRIES2);
+	if (ts->retries >= limit) {
+		ttp_count(net, sk->sk_state == TTP_SYN_SENT ? TTP_MIB_ATTEMPT_FAILS :
+			  TTP_MIB_ABORT_ON_TIMEOUT);
+		WRITE_ONCE(sk->sk_err, ETIMEDOUT);
+		ttp_done(sk);
+		sk_error_report(sk);
+		return;
+	}
+	ttp_count(net, TTP_MIB_TIMEOUTS);
+	if (sk->sk_state == TTP_SYN_SENT)
+		ttp_count(net, TTP_MIB_SYN_RETRANS);
+	else if (sk->sk_state == TTP_SYN_RCVD)
+		ttp_count(net, TTP_MIB_SYNACK_RETRANS);
+	ttp_retransmit_head(sk);
+	ts->retries++;
+	ts->backoff++;
+	/* RFC 6298 5.5: back off, within the namespace's bound. */
+	ts->rto = min_t(u32, ts->rto * 2, ttp_rto_max(sk));
+	ttp_reset_rtx_timer(sk, ts->rto);
+}
+
+void ttp_delack_timeout(struct sock *sk)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+
+	if (ts->ack_pending && sk->sk_state != TTP_CLOSED) {
+		ttp_count(sock_net(sk), TTP_MIB_DELAYED_ACKS);
+		ttp_send_ack(sk);
+	}
+}
+
+/*
+ * Run WORK now if no task owns the socket; else leave it to release_sock(),
+ * keeping the socket alive until then.
+ */
+static void ttp_timer_run(struct sock *sk, int defer_bit,
+			  void (*work)(struct sock *sk))
+{
+	bh_lock_sock(sk);
+	if (!sock_owned_by_user(sk))
+		work(sk);
+	else if (!test_and_set_bit(defer_bit, &ttp_sk(sk)->deferred))
+		sock_hold(sk);
+	bh_unlock_sock(sk);
+	sock_put(sk);	/* the timer's reference, from sk_reset_timer() */
+}
+
+static void ttp_rtx_timer_fn(struct timer_list *t)
+{
+	struct ttp_sock *ts = ttp_timer_container(ts, t, rtx_timer);
+
+	ttp_timer_run((struct sock *)ts, TTP_DEFER_RTX, ttp_rtx_timeout);
+}
+
+static void ttp_delack_timer_fn(struct timer_list *t)
+{
+	struct ttp_sock *ts = ttp_timer_container(ts, t, delack_timer);
+
+	ttp_timer_run((struct sock *)ts, TTP_DEFER_DELACK, ttp_delack_timeout);
+}
+
+/* proto->release_cb: what timers left for us while a task held the socket. */
+void ttp_release_cb(struct sock *sk)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+
+	if (test_and_clear_bit(TTP_DEFER_RTX, &ts->deferred)) {
+		ttp_rtx_timeout(sk);
+		__sock_put(sk);
+	}
+	if (test_and_clear_bit(TTP_DEFER_DELACK, &ts->deferred)) {
+		ttp_delack_timeout(sk);
+		__sock_put(sk);
+	}
+}
+
+void ttp_init_timers(struct sock *sk)
+{
+	timer_setup(&ttp_sk(sk)->rtx_timer, ttp_rtx_timer_fn, 0);
+	timer_setup(&ttp_sk(sk)->delack_timer, ttp_delack_timer_fn, 0);
+}
+
+void ttp_clear_timers(struct sock *sk)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+
+	sk_stop_timer(sk, &ts->rtx_timer);
+	sk_stop_timer(sk, &ts->delack_timer);
+	if (test_and_clear_bit(TTP_DEFER_RTX, &ts->deferred))
+		__sock_put(sk);
+	if (test_and_clear_bit(TTP_DEFER_DELACK, &ts->deferred))
+		__sock_put(sk);
+}

@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * TIME_WAIT entries: when a connection closes, a small entry (not a socket)
+ * keeps its 4-tuple for 2*MSL, to ACK a retransmitted final FIN and to let
+ * old duplicates die before the 4-tuple is used again. The MSL is the
+ * namespace's msl_ms, or msl_local_ms when both ends are on this host, read
+ * when the entry is made.
+ *
+ * An entry lives from ttp_time_wait() until its timer fires, an RST or a
+ * new SYN ends it, or its namespace or the module goes. It starts with one
+ * reference, for being alive; lookups and a pending timer take more.
+ */
+#include <linux/slab.h>
+#include "netns.h"
+#include "stats.h"
+#include "ttp.h"
+
+static struct kmem_cache *ttp_tw_cache;
+
+static void ttp_tw_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(ttp_tw_cache, container_of(head, struct ttp_tw, rcu));
+}
+
+void ttp_tw_put(struct ttp_tw *tw)
+{
+	/* Lookups run under RCU: free only after they are done. */
+	if (refcount_dec_and_test(&tw->refcnt))
+		call_rcu(&tw->rcu, ttp_tw_free_rcu);
+}
+
+/* Arm or re-arm the timer; a pending timer holds a reference. */
+static void ttp_tw_arm(struct ttp_tw *tw, unsigned long delay)
+{
+	if (!mod_timer(&tw->timer, jiffies + delay))
+		refcount_inc(&tw->refcnt);
+}
+
+/* The end of an entry, whatever ends it. Only the first call does anything. */
+static void ttp_tw_kill(struct ttp_tw *tw)
+{
+	struct net *net = tw->net;
+
+	spin_lock_bh(&tw->lock);
+	if (tw->dead) {
+		spin_unlock_bh(&tw->lock);
+		return;
+	}
+	tw->dead = true;
+	spin_unlock_bh(&tw->lock);
+
+	if (timer_delete(&tw->timer))
+		ttp_tw_put(tw);
+	ttp_conn_remove(net, &tw->conn);
+	ttp_port_release(net, &tw->bind);
+	atomic_dec(&ttp_net(net)->tw_count);
+	ttp_state_move(net, TTP_TIME_WAIT, TTP_CLOSED);
+	ttp_tw_put(tw);		/* the reference for being alive */
+}
+
+static void ttp_tw_timer_fn(struct timer_list *t)
+{
+	struct ttp_tw *tw = ttp_timer_container(tw, t, timer);
+
+	ttp_count(tw->net, TTP_MIB_TW_EXPIRED);
+	ttp_tw_kill(tw);
+	ttp_tw_put(tw);		/* the timer's reference */
+}
+
+/*
+ * SK is closing into STATE (TIME_WAIT): leave an entry in its place in the
+ * connection table and on its port, then finish the socket. The socket is
+ * locked. Returns whether an entry was made.
+ */
+bool ttp_time_wait(struct sock *sk, int state)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	struct net *net = sock_net(sk);
+	struct ttp_tw *tw;
+	u32 msl;
+
+	tw = kmem_cache_zalloc(ttp_tw_cache, GFP_ATOMIC);
+	if (!tw) {
+		ttp_done(sk);
+		return false;
+	}
+	tw->conn.key = ts->conn.key;
+	tw->conn.kind = TTP_CONN_TW;
+	refcount_set(&tw->refcnt, 1);
+	tw->net = net;
+	spin_lock_init(&tw->lock);
+	timer_setup(&tw->timer, ttp_tw_timer_fn, 0);
+	tw->af = ts->af;
+	tw->snd_nxt = ts->snd_nxt;
+	tw->rcv_nxt = ts->rcv_nxt;
+	tw->tstamp_ok = ts->tstamp_ok;
+	tw->ts_recent = ts->ts_recent;
+	tw->ts_offset = ts->ts_offset;
+	tw->rcv_wscale = ts->rcv_wscale;
+	tw->rcv_wnd = min_t(u32, ts->rcv_wnd >> ts->rcv_wscale, TTP_MAX_WINDOW);
+	tw->state = state;
+
+	msl = ts->af->is_local_pair(net, &ts->conn.key) ?
+	      ttp_param(net, TTP_PARAM_MSL_LOCAL_MS) : ttp_param(net, TTP_PARAM_MSL_MS);
+	tw->duration = msecs_to_jiffies(2 * msl);
+
+	/* The entry takes the socket's place without a moment's gap. */
+	if (ts->conn.hashed)
+		ttp_conn_replace(net, &ts->conn, &tw->conn);
+	else
+		ttp_conn_insert(net, &tw->conn);
+	ttp_port_move(net, &ts->bind, &tw->bind);
+	atomic_inc(&ttp_net(net)->tw_count);
+
+	/*
+	 * The state's gauge moves to the entry; the socket then closes
+	 * without counting a second transition.
+	 */
+	ttp_state_move(net, sk->sk_state, state);
+	inet_sk_set_state(sk, state);
+	spin_lock_bh(&tw->lock);
+	ttp_tw_arm(tw, tw->duration);
+	spin_unlock_bh(&tw->lock);
+	ttp_done_quiet(sk);
+	return true;
+}
+
+static void ttp_tw_ack(struct ttp_tw *tw, int ifindex)
+{
+	ttp_send_reply(tw->net, tw->af, &tw->conn.key, tw->snd_nxt, tw->rcv_nxt,
+		       TTP_FLAG_ACK, tw->rcv_wnd, ttp_tsval(tw->ts_offset),
+		       tw->ts_recent, tw->tstamp_ok, NULL, ifindex);
+}
+
+/*
+ * A segment for a TIME_WAIT entry (RFC 9293 3.10.7.4): a retransmitted FIN
+ * is ACKed again and restarts the 2*MSL; an exact RST ends the entry; a new
+ * SYN beyond the old sequence space may start a new connection; anything
+ * else gets an ACK.
+ */
+void ttp_tw_rcv(struct ttp_tw *tw, struct sk_buff *skb)
+{
+	struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
+	int ifindex = skb->skb_iif;
+	struct net *net = tw->net;
+
+	spin_lock_bh(&tw->lock);
+	if (tw->dead) {
+		spin_unlock_bh(&tw->lock);
+		kfree_skb(skb);
+		return;
+	}
+	if (cb->flags & TTP_FLAG_RST) {
+		spin_unlock_bh(&tw->lock);
+		if (cb->seq == tw->rcv_nxt)
+			ttp_tw_kill(tw);
+		kfree_skb(skb);
+		return;
+	}
+	if ((cb->flags & TTP_FLAG_SYN) && !(cb->flags & TTP_FLAG_ACK) &&
+	    ttp_after(cb->seq, tw->rcv_nxt)) {
+		/* A new incarnation: its listener, if any, takes it. */
+		struct ttp_conn_key key = tw->conn.key;
+		struct sock *listener;
+
+		spin_unlock_bh(&tw->lock);
+		ttp_tw_kill(tw);
+		listener = ttp_listener_lookup(net, &key);
+		if (listener) {
+			ttp_sock_rcv(listener, skb);
+			sock_put(listener);
+			return;
+		}
+		ttp_send_reset_reply(net, tw->af, &key, cb, ifindex);
+		kfree_skb(skb);
+		return;
+	}
+	if (cb->flags & TTP_FLAG_FIN)
+		ttp_tw_arm(tw, tw->duration);
+	spin_unlock_bh(&tw->lock);
+	ttp_tw_ack(tw, ifindex);
+	kfree_skb(skb);
+}
+
+/*
+ * End every TIME_WAIT entry of a namespace: it is going away, or the
+ * module is. Process context.
+ */
+void ttp_tw_purge(struct net *net)
+{
+	struct rhashtable_iter iter;
+	struct ttp_conn *conn;
+	struct ttp_tw *tw;
+	bool again;
+
+	do {
+		again = false;
+		rhashtable_walk_enter(&ttp_net(net)->conns, &iter);
+		rhashtable_walk_start(&iter);
+		while ((conn = rhashtable_walk_next(&iter))) {
+			if (IS_ERR(conn))
+				continue;
+			if (conn->kind != TTP_CONN_TW || !ttp_conn_hold(conn))
+				continue;
+			tw = container_of(conn, struct ttp_tw, conn);
+			rhashtable_walk_stop(&iter);
+			ttp_tw_kill(tw);
+			/* Its timer must not run once the module is gone. */
+			timer_delete_sync(&tw->timer);
+			ttp_tw_put(tw);
+			again = true;
+			rhashtable_walk_start(&iter);
+		}
+		rhashtable_walk_stop(&iter);
+		rhashtable_walk_exit(&iter);
+	} while (again);
+}
+
+int ttp_tw_init(void)
+{
+	ttp_tw_cache = kmem_cache_create("ttp_tw", sizeof(struct ttp_tw), 0,
+					 SLAB_HWCACHE_ALIGN, NULL);
+	return ttp_tw_cache ? 0 : -ENOMEM;
+}
+
+void ttp_tw_exit(void)
+{
+	rcu_barrier();	/* every ttp_tw_free_rcu() has run */
+	kmem_cache_destroy(ttp_tw_cache);
+}

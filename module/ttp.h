@@ -1,0 +1,415 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The transport's shared definitions: the socket, the segment control block,
+ * the connection table's entries and the functions the files of the
+ * transport offer each other. The file list mirrors TCP's, so a reader who
+ * knows net/ipv4/tcp*.c finds everything at once:
+ *
+ *   socket.c     the socket API: create, bind, listen, accept, connect,
+ *                send, receive, poll, shutdown, close, options
+ *   input.c      the state machine: what a segment does to a socket
+ *   output.c     building and sending segments, the retransmission queue
+ *   timer.c      retransmission, delayed ACK, FIN_WAIT_2
+ *   request.c    passive open: SYN queue, request entries, accept queue
+ *   timewait.c   TIME_WAIT entries
+ *   table.c      the namespace's connection, listener and port tables
+ *   options.c    header options; isn.c initial sequence numbers and ports
+ *   ipv4.c, ipv6.c   everything that depends on the address family
+ */
+#ifndef _TTP_H
+#define _TTP_H
+
+#include <linux/ipv6.h>
+#include <linux/rhashtable.h>
+#include <linux/skbuff.h>
+#include <net/inet_sock.h>
+#include <net/ipv6.h>
+#include <net/sock.h>
+#include <uapi/linux/ttp.h>
+#include "compat.h"
+
+#define TTP_HDR_LEN		((int)sizeof(struct ttphdr))
+#define TTP_MAX_OPT_LEN		40
+/* Room to reserve in front of a segment: our header, IP's, the link's. */
+#define TTP_MAX_HEADER		(TTP_HDR_LEN + TTP_MAX_OPT_LEN + MAX_HEADER + 128)
+#define TTP_MIN_MSS		88	/* like TCP_MIN_SND_MSS: no smaller segments */
+#define TTP_DEFAULT_MSS		536	/* RFC 9293: when the peer sends no MSS option */
+#define TTP_MAX_WSCALE		14
+#define TTP_MAX_WINDOW		65535U
+
+/* Delayed ACKs: TCP's bounds. */
+#define TTP_DELACK_MIN		(HZ / 25)
+#define TTP_DELACK_MAX		(HZ / 5)
+
+/* State masks, like TCPF_*. */
+#define TTPF_ESTABLISHED	(1 << TTP_ESTABLISHED)
+#define TTPF_SYN_SENT		(1 << TTP_SYN_SENT)
+#define TTPF_SYN_RCVD		(1 << TTP_SYN_RCVD)
+#define TTPF_CLOSE_WAIT		(1 << TTP_CLOSE_WAIT)
+
+/* Sequence number arithmetic, modulo 2^32 (RFC 9293 3.4). */
+static inline bool ttp_before(u32 a, u32 b)
+{
+	return (s32)(a - b) < 0;
+}
+#define ttp_after(a, b) ttp_before(b, a)
+
+static inline bool ttp_between(u32 seq, u32 low, u32 high)
+{
+	return high - low >= seq - low;
+}
+
+/*
+ * The protocol-private part of skb->cb. Received segments carry their
+ * parsed header here; queued outgoing ones their sequence space and send
+ * time. (IP's control block is done with by the time either is written.)
+ */
+struct ttp_skb_cb {
+	u32 seq;		/* first sequence number */
+	u32 end_seq;		/* seq + SYN + payload + FIN */
+	u8 flags;		/* TTP_FLAG_* */
+	u8 retransmitted;	/* out: sent more than once, no RTT sample (Karn) */
+	u16 mss;		/* in: MSS option */
+	u32 sent_us;		/* out: when last sent */
+	u32 ack;		/* in: the rest of the header and options */
+	u32 wnd;
+	u32 len;
+	u32 tsval;
+	u32 tsecr;
+	u8 wscale;
+	u8 has_mss:1, has_wscale:1, has_ts:1;
+};
+#define TTP_SKB_CB(skb) ((struct ttp_skb_cb *)&((skb)->cb[0]))
+
+union ttp_addr {
+	__be32 v4;
+	struct in6_addr v6;
+};
+
+/*
+ * What the connection table is keyed by. Sockets of an IPv6 socket talking
+ * IPv4 (v4-mapped) are keyed as AF_INET, like the packets they exchange.
+ * Unused address bytes are zero so the key can be hashed and compared whole.
+ */
+struct ttp_conn_key {
+	union ttp_addr laddr;
+	union ttp_addr raddr;
+	__be16 lport;
+	__be16 rport;
+	u16 family;
+	u16 zero;
+};
+
+enum ttp_conn_kind {
+	TTP_CONN_SOCK,		/* a full socket: struct ttp_sock */
+	TTP_CONN_REQ,		/* a SYN queue entry: struct ttp_request */
+	TTP_CONN_TW,		/* a TIME_WAIT entry: struct ttp_tw */
+};
+
+/* An entry of the connection table, embedded in each of the kinds above. */
+struct ttp_conn {
+	struct rhash_head node;
+	struct ttp_conn_key key;
+	u8 kind;
+	bool hashed;
+};
+
+struct ttp_port;
+
+/* A claim on a local port, held by sockets and TIME_WAIT entries. */
+struct ttp_bind {
+	struct hlist_node node;
+	struct ttp_port *port;
+	union ttp_addr addr;	/* zero: any address */
+	u16 family;
+	bool v6only;
+	bool reuse;		/* SO_REUSEADDR, for entries without a socket */
+	struct sock *sk;	/* the socket holding it, or NULL */
+	bool listening;
+	bool explicit;		/* by bind(), not chosen by connect() */
+};
+
+struct ttp_af_ops;
+
+/* A listener's queues, allocated by listen(). */
+struct ttp_listen {
+	spinlock_t lock;		/* protects everything below */
+	struct list_head requests;	/* SYN queue: struct ttp_request */
+	struct list_head accepted;	/* accept queue: ttp_sock.accept_node */
+	unsigned int nr_requests;
+	unsigned int nr_accepted;
+	unsigned int backlog;		/* listen() backlog, clamped to somaxconn */
+};
+
+struct ttp_sock {
+	struct inet_sock inet;		/* first: TTP sockets are inet sockets */
+	const struct ttp_af_ops *af;
+	struct ttp_conn conn;		/* in the connection table once connected */
+	struct ttp_bind bind;		/* its local port */
+	struct hlist_node listen_node;	/* in the listener table */
+	struct ttp_listen *listen;	/* LISTEN only */
+	struct list_head accept_node;	/* in a listener's accept queue */
+	struct sock *parent;		/* listener, until accepted */
+
+	/* Send sequence space (RFC 9293 3.3.1). */
+	u32 iss;
+	u32 snd_una;
+	u32 snd_nxt;
+	u32 snd_wnd;		/* peer's window, unscaled to bytes */
+	u32 snd_wl1;
+	u32 snd_wl2;
+	u32 write_seq;		/* end of the data queued by sendmsg() */
+	u32 max_window;
+
+	/* Receive sequence space. */
+	u32 irs;
+	u32 rcv_nxt;
+	u32 rcv_wnd;		/* window last advertised, in bytes */
+	u32 rcv_wup;		/* rcv_nxt when rcv_wnd was advertised */
+	u32 copied_seq;		/* next byte the application will read */
+
+	u16 mss;		/* largest payload we send */
+	u16 peer_mss;		/* the peer's MSS option */
+	u16 adv_mss;		/* the MSS option we send */
+	u8 snd_wscale;		/* the peer's window shift */
+	u8 rcv_wscale;		/* our window shift */
+	bool wscale_ok;
+	bool tstamp_ok;
+	u32 ts_recent;		/* the peer's last TSval (RFC 7323) */
+	u32 ts_offset;		/* random per connection: our TSval's origin */
+
+	/* Retransmission timeout (RFC 6298), in microseconds and jiffies. */
+	u32 srtt_us;		/* smoothed RTT, 0: no sample yet */
+	u32 rttvar_us;
+	u32 rto;		/* jiffies */
+	u8 backoff;		/* consecutive timeouts */
+	u8 retries;		/* retransmissions of the oldest segment */
+	u8 syn_retries;		/* limit while in SYN_SENT */
+	u32 total_retrans;
+
+	/* ACKs. */
+	u16 ack_pending;	/* received segments not yet acknowledged */
+	u8 quickack;		/* ACK the next segments at once */
+	bool fin_queued;	/* a FIN ends the write queue */
+
+	struct sk_buff *send_head;	/* first unsent segment of the write queue */
+	struct sk_buff_head ooo_queue;	/* out-of-order segments, sorted */
+
+	struct timer_list rtx_timer;	/* retransmission, SYN and FIN_WAIT_2 */
+	struct timer_list delack_timer;
+	unsigned long deferred;		/* TTP_DEFER_*: fired while user-owned */
+
+	int linger2;		/* FIN_WAIT_2 timeout, jiffies; 0: namespace's */
+	bool counted;		/* in sockets_allocated */
+	bool destroyed;
+};
+
+/* Work a timer found the socket busy with, done in release_sock(). */
+enum {
+	TTP_DEFER_RTX,
+	TTP_DEFER_DELACK,
+};
+
+static inline struct ttp_sock *ttp_sk(const struct sock *sk)
+{
+	return (struct ttp_sock *)sk;
+}
+
+#if IS_ENABLED(CONFIG_IPV6)
+/* ipv6_pinfo last, where 6.1's inet6_sk_generic() expects it. */
+struct ttp6_sock {
+	struct ttp_sock ttp;
+	struct ipv6_pinfo inet6;
+};
+#endif
+
+/* A SYN queue entry: the state of a passive open before it is a socket. */
+struct ttp_request {
+	struct ttp_conn conn;
+	struct list_head node;		/* in the listener's SYN queue */
+	refcount_t refcnt;
+	struct sock *listener;		/* holds a reference */
+	struct timer_list timer;	/* SYN-ACK retransmission */
+	struct rcu_head rcu;
+	int ifindex;
+	u32 iss;
+	u32 irs;
+	u32 ts_recent;
+	u32 ts_offset;
+	u16 peer_mss;
+	u8 snd_wscale;
+	u8 rcv_wscale;
+	bool wscale_ok;
+	bool tstamp_ok;
+	u8 retries;
+	bool dead;			/* unlinked: finishing is a no-op */
+};
+
+/* A TIME_WAIT entry: all a closed connection leaves behind. */
+struct ttp_tw {
+	struct ttp_conn conn;
+	struct ttp_bind bind;
+	refcount_t refcnt;
+	struct net *net;		/* no reference: purged at namespace exit */
+	struct timer_list timer;
+	struct rcu_head rcu;
+	spinlock_t lock;
+	const struct ttp_af_ops *af;
+	u32 snd_nxt;
+	u32 rcv_nxt;
+	u32 ts_recent;
+	u32 ts_offset;
+	unsigned long duration;		/* 2*MSL, jiffies */
+	u16 rcv_wnd;
+	u8 rcv_wscale;
+	bool tstamp_ok;
+	int state;			/* TTP_TIME_WAIT */
+	bool dead;
+};
+
+/* Everything that depends on the address family of the packets. */
+struct ttp_af_ops {
+	u16 family;
+	int net_header_len;
+	int (*queue_xmit)(struct sock *sk, struct sk_buff *skb);
+	void (*send_check)(struct sock *sk, struct sk_buff *skb);
+	int (*rebuild_route)(struct sock *sk);
+	/* Replies for which no full socket exists (RST, request and TW ACKs). */
+	void (*send_reply)(struct net *net, const struct ttp_conn_key *key,
+			   struct sk_buff *skb, int ifindex);
+	bool (*is_local_pair)(struct net *net, const struct ttp_conn_key *key);
+	u32 (*isn)(const struct ttp_conn_key *key);
+	int (*route_mss)(struct net *net, const struct ttp_conn_key *key, int ifindex);
+};
+
+extern const struct ttp_af_ops ttp_ipv4_ops;
+extern const struct ttp_af_ops ttp_ipv6_ops;
+extern struct proto ttp_prot;
+extern struct proto ttp6_prot;
+
+/* socket.c */
+void ttp_set_state(struct sock *sk, int state);
+void ttp_done(struct sock *sk);
+void ttp_done_quiet(struct sock *sk);
+void ttp_sock_rcv(struct sock *sk, struct sk_buff *skb);
+int ttp_rcv_check(struct sk_buff *skb, struct net *net);
+int ttp_rcv_header_ok(struct sk_buff *skb, struct net *net);
+void ttp_reset_received(struct sock *sk);
+int ttp_v4_connect(struct sock *sk, ttp_sockaddr_t *uaddr, int addr_len);
+int ttp_v6_connect(struct sock *sk, ttp_sockaddr_t *uaddr, int addr_len);
+void ttp_connect_init(struct sock *sk);
+void ttp_destroy_orphan(struct sock *sk);
+void ttp_listen_free(struct sock *sk);
+void ttp_key_from_skb(const struct sk_buff *skb, struct ttp_conn_key *key);
+void ttp_sock_init_common(struct sock *sk);
+int ttp_init_sock(struct sock *sk);
+void ttp_destroy_sock(struct sock *sk);
+int ttp_backlog_rcv(struct sock *sk, struct sk_buff *skb);
+void ttp_release_cb(struct sock *sk);
+extern const struct proto_ops ttp_stream_ops;
+extern const struct proto_ops ttp6_stream_ops;
+int ttp_proto_register(void);
+void ttp_proto_unregister(void);
+
+/* input.c */
+int ttp_rcv_state(struct sock *sk, struct sk_buff *skb);
+void ttp_rcv(struct net *net, struct sk_buff *skb, const struct ttp_conn_key *key,
+	     int ifindex);
+
+/* output.c */
+struct sk_buff *ttp_alloc_ctl_skb(struct sock *sk, gfp_t gfp);
+int ttp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone);
+void ttp_push(struct sock *sk);
+void ttp_send_ack(struct sock *sk);
+void ttp_send_active_reset(struct sock *sk, gfp_t gfp);
+int ttp_send_syn(struct sock *sk);
+void ttp_send_fin(struct sock *sk);
+int ttp_retransmit_head(struct sock *sk);
+void ttp_send_reset_reply(struct net *net, const struct ttp_af_ops *af,
+			  const struct ttp_conn_key *key,
+			  const struct ttp_skb_cb *seg, int ifindex);
+void ttp_send_reply(struct net *net, const struct ttp_af_ops *af,
+		    const struct ttp_conn_key *key, u32 seq, u32 ack, u8 flags,
+		    u16 wnd, u32 tsval, u32 tsecr, bool ts,
+		    const struct ttp_request *req, int ifindex);
+u16 ttp_select_window(struct sock *sk);
+u32 ttp_free_space(const struct sock *sk);
+void ttp_write_queue_purge(struct sock *sk);
+void ttp_ack_update_rtt(struct sock *sk, u32 sample_us);
+unsigned int ttp_current_mss(struct sock *sk);
+unsigned int ttp_route_mss(struct sock *sk);
+u32 ttp_now_us(void);
+u32 ttp_tsval(u32 offset);
+
+/* timer.c */
+void ttp_init_timers(struct sock *sk);
+void ttp_clear_timers(struct sock *sk);
+void ttp_reset_rtx_timer(struct sock *sk, unsigned long when);
+void ttp_stop_rtx_timer(struct sock *sk);
+void ttp_schedule_delack(struct sock *sk);
+void ttp_rtx_timeout(struct sock *sk);
+void ttp_delack_timeout(struct sock *sk);
+u32 ttp_rto_min(const struct sock *sk);
+u32 ttp_rto_max(const struct sock *sk);
+unsigned long ttp_fin_timeout(const struct sock *sk);
+
+/* request.c */
+void ttp_listen_rcv(struct sock *sk, struct sk_buff *skb);
+void ttp_request_put(struct ttp_request *req);
+void ttp_listen_stop(struct sock *sk);
+struct sock *ttp_accept_dequeue(struct sock *sk);
+int ttp_listen_start(struct sock *sk, int backlog);
+int ttp_request_init(void);
+void ttp_request_exit(void);
+
+/* timewait.c */
+bool ttp_time_wait(struct sock *sk, int state);
+void ttp_tw_rcv(struct ttp_tw *tw, struct sk_buff *skb);
+void ttp_tw_put(struct ttp_tw *tw);
+void ttp_tw_purge(struct net *net);
+int ttp_tw_init(void);
+void ttp_tw_exit(void);
+
+/* table.c */
+int ttp_table_init(struct net *net);
+void ttp_table_exit(struct net *net);
+struct ttp_conn *ttp_conn_lookup(struct net *net, const struct ttp_conn_key *key);
+int ttp_conn_insert(struct net *net, struct ttp_conn *conn);
+int ttp_conn_replace(struct net *net, struct ttp_conn *old, struct ttp_conn *new);
+void ttp_conn_remove(struct net *net, struct ttp_conn *conn);
+bool ttp_conn_hold(struct ttp_conn *conn);
+void ttp_conn_put(struct ttp_conn *conn);
+void ttp_conn_key_from_sock(const struct sock *sk, struct ttp_conn_key *key);
+struct sock *ttp_listener_lookup(struct net *net, const struct ttp_conn_key *key);
+void ttp_listener_add(struct sock *sk);
+void ttp_listener_del(struct sock *sk);
+int ttp_port_bind(struct sock *sk, unsigned short port);
+int ttp_port_listen(struct sock *sk);
+void ttp_port_unlisten(struct sock *sk);
+int ttp_port_inherit(struct sock *child, struct sock *listener);
+void ttp_port_release(struct net *net, struct ttp_bind *b);
+int ttp_port_connect(struct sock *sk);
+void ttp_port_move(struct net *net, struct ttp_bind *from, struct ttp_bind *to);
+
+/* options.c */
+int ttp_parse_options(const u8 *opt, int len, bool syn, struct ttp_skb_cb *seg);
+int ttp_syn_options_len(bool mss, bool wscale, bool ts);
+u8 *ttp_write_options(u8 *p, u16 mss, int wscale, bool ts, u32 tsval, u32 tsecr);
+u8 ttp_choose_wscale(int rcvbuf_max);
+
+/* isn.c */
+void ttp_isn_init(void);
+u32 ttp_isn_v4(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport);
+u32 ttp_isn_v6(const struct in6_addr *saddr, const struct in6_addr *daddr,
+	       __be16 sport, __be16 dport);
+u32 ttp_ts_offset(const struct ttp_conn_key *key);
+
+/* ipv4.c, ipv6.c */
+int ttp_ipv4_init(void);
+void ttp_ipv4_exit(void);
+int ttp_ipv6_init(void);
+void ttp_ipv6_exit(void);
+int ttp_ctl_sock_init(struct net *net);
+void ttp_ctl_sock_exit(struct net *net);
+
+#endif /* _TTP_H */

@@ -1,0 +1,370 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""The socket API of TTP, as programs use TCP's: connect, accept, data both
+ways, half-close, resets, non-blocking use with epoll, receive flags,
+ioctls and socket options. Every case runs on IPv4 and IPv6, over loopback
+and over a veth pair between two namespaces, and checks the per-state
+gauges against a census of what it made."""
+
+import ctypes
+import errno
+import fcntl
+import hashlib
+import os
+import select
+import socket
+import struct
+import sys
+import termios
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ttplib import (Suite, Topology, check, expect_gauges, require_module,  # noqa: E402
+                    topologies, wait_for, Failure)
+
+SIOCINQ = termios.FIONREAD
+SIOCOUTQ = termios.TIOCOUTQ
+BIG = int(os.environ.get("TTP_TEST_BIG", 16 << 20))
+
+
+def echo(topo):
+    lsn, c, s = topo.pair()
+    check(c.getpeername()[:2] == s.getsockname()[:2], "getpeername/getsockname disagree")
+    check(s.getpeername()[:2] == c.getsockname()[:2], "getpeername/getsockname disagree")
+    expect_gauges(topo, {"LISTEN": 1, "ESTABLISHED": 2})
+    for msg in (b"x", b"hello, TTP", os.urandom(5000)):
+        c.sendall(msg)
+        got = b""
+        while len(got) < len(msg):
+            got += s.recv(65536)
+        s.sendall(got)
+        back = b""
+        while len(back) < len(msg):
+            back += c.recv(65536)
+        check(back == msg, "echo returned other bytes")
+    for x in (c, s, lsn):
+        x.close()
+
+
+def bulk_both_ways(topo):
+    """BIG bytes each way at once, verified by SHA-256 on both ends."""
+    lsn, c, s = topo.pair(timeout=300)
+    data = {c: os.urandom(BIG), s: os.urandom(BIG)}
+    got = {}
+
+    def sender(sock):
+        sock.sendall(data[sock])
+        sock.shutdown(socket.SHUT_WR)
+
+    def receiver(sock):
+        h, n = hashlib.sha256(), 0
+        while True:
+            b = sock.recv(1 << 16)
+            if not b:
+                break
+            h.update(b)
+            n += len(b)
+        got[sock] = (n, h.hexdigest())
+    threads = [threading.Thread(target=f, args=(x,)) for x in (c, s) for f in (sender, receiver)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for x, peer in ((c, s), (s, c)):
+        check(got.get(x) == (BIG, hashlib.sha256(data[peer]).hexdigest()),
+              "%s received %s, expected %d bytes with the sender's SHA-256" %
+              ("client" if x is c else "server", got.get(x), BIG))
+    for x in (c, s, lsn):
+        x.close()
+
+
+def many_connections(topo, n=200):
+    lsn = topo.listen(backlog=n)
+    port = lsn.getsockname()[1]
+    clients, servers = [], []
+    for i in range(n):
+        c = topo.client_ns.socket(topo.family, blocking=False)
+        err = c.connect_ex((topo.server_addr, port))
+        check(err in (0, errno.EINPROGRESS), "connect %d: %s" % (i, os.strerror(err)))
+        clients.append(c)
+    lsn.settimeout(120)
+    while len(servers) < n:
+        servers.append(lsn.accept()[0])
+    for c in clients:
+        c.setblocking(True)
+        c.settimeout(120)
+    expect_gauges(topo, {"LISTEN": 1, "ESTABLISHED": 2 * n})
+    for i, c in enumerate(clients):
+        c.sendall(b"%d" % i)
+    seen = set()
+    for s in servers:
+        s.settimeout(120)
+        seen.add(int(s.recv(16)))
+    check(seen == set(range(n)), "messages lost or mixed up among %d connections" % n)
+    for x in clients + servers + [lsn]:
+        x.close()
+
+
+def half_close(topo):
+    lsn, c, s = topo.pair()
+    c.sendall(b"request")
+    c.shutdown(socket.SHUT_WR)
+    got = b""
+    while True:
+        b = s.recv(100)
+        if not b:
+            break
+        got += b
+    check(got == b"request", "server read %r" % got)
+    expect_gauges(topo, {"LISTEN": 1, "FIN_WAIT_2": 1, "CLOSE_WAIT": 1})
+    s.sendall(b"reply after the peer's FIN")
+    check(c.recv(100) == b"reply after the peer's FIN", "half-closed client could not read")
+    s.close()
+    check(c.recv(100) == b"", "no EOF after the server closed")
+    c.close()
+    lsn.close()
+
+
+def refused(topo):
+    before = sum(ns.counter("OutRsts") for ns in topo.namespaces())
+    probe = topo.listen()
+    port = probe.getsockname()[1]
+    probe.close()
+    c = topo.client_ns.socket(topo.family)
+    c.settimeout(30)
+    err = c.connect_ex((topo.server_addr, port))
+    check(err == errno.ECONNREFUSED, "connect to a closed port: %s" % os.strerror(err))
+    check(sum(ns.counter("OutRsts") for ns in topo.namespaces()) > before,
+          "no OutRsts counted")
+    c.close()
+
+
+def linger_zero(topo):
+    lsn, c, s = topo.pair()
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    c.close()
+    try:
+        b = s.recv(10)
+        raise Failure("peer read %r instead of ECONNRESET" % b)
+    except ConnectionResetError:
+        pass
+    s.close()
+    lsn.close()
+    check(topo.counter("AbortOnLinger") >= 1, "AbortOnLinger not counted")
+
+
+def close_unread(topo):
+    lsn, c, s = topo.pair()
+    c.sendall(b"never read")
+    wait_for(lambda: fionread(s) == 10, 30, "the data to arrive")
+    s.close()
+    c.settimeout(30)
+    try:
+        b = c.recv(10)
+        raise Failure("peer read %r instead of ECONNRESET" % b)
+    except ConnectionResetError:
+        pass
+    check(topo.counter("AbortOnClose") >= 1, "AbortOnClose not counted")
+    c.close()
+    lsn.close()
+
+
+def fionread(sock):
+    return struct.unpack("i", fcntl.ioctl(sock.fileno(), SIOCINQ, b"\0" * 4))[0]
+
+
+def outq(sock):
+    return struct.unpack("i", fcntl.ioctl(sock.fileno(), SIOCOUTQ, b"\0" * 4))[0]
+
+
+def nonblocking_epoll(topo):
+    lsn = topo.listen(blocking=False)
+    port = lsn.getsockname()[1]
+    ep = select.epoll()
+    ep.register(lsn.fileno(), select.EPOLLIN)
+    c = topo.client_ns.socket(topo.family, blocking=False)
+    err = c.connect_ex((topo.server_addr, port))
+    check(err in (0, errno.EINPROGRESS), "non-blocking connect: %s" % os.strerror(err))
+    ep.register(c.fileno(), select.EPOLLOUT)
+    events = {}
+    wait_for(lambda: events.update(ep.poll(1)) or (c.fileno() in events and lsn.fileno() in events),
+             60, "EPOLLOUT on the client and EPOLLIN on the listener")
+    check(c.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 0, "SO_ERROR set")
+    # accept4() with SOCK_NONBLOCK, as nginx does.
+    libc = ctypes.CDLL(None, use_errno=True)
+    fd = libc.accept4(lsn.fileno(), None, None, socket.SOCK_NONBLOCK | socket.SOCK_CLOEXEC)
+    check(fd >= 0, "accept4: %s" % os.strerror(ctypes.get_errno()))
+    check(fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_NONBLOCK, "accept4 ignored SOCK_NONBLOCK")
+    check(fcntl.fcntl(fd, fcntl.F_GETFD) & fcntl.FD_CLOEXEC, "accept4 ignored SOCK_CLOEXEC")
+    s = socket.socket(fileno=fd)
+    try:
+        lsn.accept()
+        raise Failure("a second accept on an empty queue did not fail")
+    except BlockingIOError:
+        pass
+    try:
+        s.recv(10)
+        raise Failure("recv on an empty non-blocking socket did not fail")
+    except BlockingIOError:
+        pass
+    ep.modify(c.fileno(), select.EPOLLIN | select.EPOLLRDHUP)
+    ep.register(s.fileno(), select.EPOLLIN)
+    s.send(b"ping")
+    wait_for(lambda: any(fd == c.fileno() and ev & select.EPOLLIN for fd, ev in ep.poll(1)),
+             30, "EPOLLIN on the client")
+    check(c.recv(10) == b"ping", "wrong data")
+    s.shutdown(socket.SHUT_WR)
+    wait_for(lambda: any(fd == c.fileno() and ev & select.EPOLLRDHUP for fd, ev in ep.poll(1)),
+             30, "EPOLLRDHUP after the peer's shutdown")
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    s.close()
+    wait_for(lambda: any(fd == c.fileno() and ev & (select.EPOLLHUP | select.EPOLLERR)
+                         for fd, ev in ep.poll(1)), 30, "EPOLLHUP/EPOLLERR after a reset")
+    c.close()
+    lsn.close()
+    ep.close()
+
+
+def recv_flags_and_ioctls(topo):
+    lsn, c, s = topo.pair()
+    # Blocking sockets, as C programs use them; the kernel's own timeout
+    # keeps a broken case from hanging the run.
+    for x in (c, s):
+        x.settimeout(None)
+        x.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, struct.pack("ll", 60, 0))
+    c.sendall(b"0123456789")
+    wait_for(lambda: fionread(s) == 10, 30, "SIOCINQ to show 10 bytes")
+    check(s.recv(4, socket.MSG_PEEK) == b"0123", "MSG_PEEK")
+    check(fionread(s) == 10, "MSG_PEEK consumed data")
+    check(s.recv(4) == b"0123", "read after peek")
+    c.sendall(b"abc")
+    check(s.recv(9, socket.MSG_WAITALL) == b"456789abc", "MSG_WAITALL")
+    try:
+        s.recv(1, socket.MSG_DONTWAIT)
+        raise Failure("MSG_DONTWAIT on an empty socket did not fail")
+    except BlockingIOError:
+        pass
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, struct.pack("ll", 0, 300000))
+    start = time.monotonic()
+    try:
+        s.recv(1)
+        raise Failure("SO_RCVTIMEO did not time out")
+    except BlockingIOError:
+        pass
+    check(time.monotonic() - start >= 0.25, "SO_RCVTIMEO returned too early")
+    wait_for(lambda: outq(c) == 0, 30, "SIOCOUTQ to drain to 0")
+    for opt in (socket.SO_SNDBUF, socket.SO_RCVBUF):
+        c.setsockopt(socket.SOL_SOCKET, opt, 65536)
+        check(c.getsockopt(socket.SOL_SOCKET, opt) == 131072, "SO_SNDBUF/SO_RCVBUF not doubled")
+    for x in (c, s, lsn):
+        x.close()
+
+
+def reuseaddr(topo):
+    """TCP's rules: a port in use needs SO_REUSEADDR on both sockets, and
+    two listeners never share one."""
+    a = topo.server_ns.socket(topo.family)
+    a.bind((topo.server_addr, 0))
+    port = a.getsockname()[1]
+    b = topo.server_ns.socket(topo.family)
+    try:
+        b.bind((topo.server_addr, port))
+        raise Failure("bind to a port in use succeeded without SO_REUSEADDR")
+    except OSError as e:
+        check(e.errno == errno.EADDRINUSE, "bind: %s" % e)
+    a.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    b.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    b.bind((topo.server_addr, port))
+    a.listen(1)
+    try:
+        b.listen(1)
+        raise Failure("two listeners on one address and port")
+    except OSError as e:
+        check(e.errno == errno.EADDRINUSE, "listen: %s" % e)
+    # The listener goes, its connection stays: a restarted server rebinds.
+    c = topo.connect(port)
+    s = a.accept()[0]
+    a.close()
+    b.close()
+    d = topo.server_ns.socket(topo.family)
+    d.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    d.bind((topo.server_addr, port))
+    d.listen(1)
+    for x in (c, s, d):
+        x.close()
+
+
+def v4_mapped(topo):
+    """An AF_INET6 listener on :: takes IPv4 connections unless IPV6_V6ONLY."""
+    v4 = "10.99.0.2" if topo.veth else "127.0.0.1"
+    lsn = topo.server_ns.socket(socket.AF_INET6)
+    lsn.bind(("::", 0))
+    lsn.listen(4)
+    port = lsn.getsockname()[1]
+    c = topo.client_ns.socket(socket.AF_INET)
+    c.settimeout(30)
+    c.connect((v4, port))
+    s, peer = lsn.accept()
+    check(peer[0].startswith("::ffff:"), "peer %s is not v4-mapped" % peer[0])
+    c.sendall(b"mapped")
+    check(s.recv(10) == b"mapped", "no data over the v4-mapped connection")
+    s.sendall(b"back")
+    check(c.recv(10) == b"back", "no data back")
+    # And an AF_INET6 socket connecting to a v4-mapped address.
+    m = topo.client_ns.socket(socket.AF_INET6)
+    m.settimeout(30)
+    m.connect(("::ffff:" + v4, port))
+    s2 = lsn.accept()[0]
+    m.sendall(b"x")
+    check(s2.recv(1) == b"x", "no data from the v4-mapped client")
+    for x in (c, s, m, s2, lsn):
+        x.close()
+    only = topo.server_ns.socket(socket.AF_INET6)
+    only.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+    only.bind(("::", 0))
+    only.listen(1)
+    c = topo.client_ns.socket(socket.AF_INET)
+    c.settimeout(30)
+    err = c.connect_ex((v4, only.getsockname()[1]))
+    check(err == errno.ECONNREFUSED, "IPV6_V6ONLY listener took IPv4: %s" % os.strerror(err))
+    c.close()
+    only.close()
+
+
+def all_closed(topo):
+    """Everything the cases made is gone: every gauge back to zero."""
+    expect_gauges(topo, {}, timeout=120)
+
+
+def main():
+    require_module()
+    suite = Suite()
+    for family, veth in topologies():
+        topo_box = {}
+
+        def topo(box=topo_box, family=family, veth=veth):
+            if "t" not in box:
+                box["t"] = Topology(family, veth)
+            return box["t"]
+        name = "%s-%s" % ("v4" if family == socket.AF_INET else "v6", "veth" if veth else "lo")
+        for desc, fn in (("echo, addresses", echo),
+                         ("%d MiB each way at once, SHA-256 verified" % (BIG >> 20), bulk_both_ways),
+                         ("200 concurrent connections to one listener", many_connections),
+                         ("half-close: the closed side still reads", half_close),
+                         ("closed port: ECONNREFUSED, RST counted", refused),
+                         ("SO_LINGER 0: the peer gets ECONNRESET", linger_zero),
+                         ("close with unread data: RST", close_unread),
+                         ("non-blocking connect and accept4 with epoll", nonblocking_epoll),
+                         ("MSG_PEEK/WAITALL/DONTWAIT, SIOCINQ/OUTQ, timeouts, buffers",
+                          recv_flags_and_ioctls),
+                         ("SO_REUSEADDR as TCP's", reuseaddr),
+                         ("v4-mapped addresses and IPV6_V6ONLY", v4_mapped),
+                         ("every gauge back to zero", all_closed)):
+            if fn is v4_mapped and family != socket.AF_INET6:
+                continue
+            suite.case("%s: %s" % (name, desc), lambda fn=fn, t=topo: fn(t()))
+    suite.run()
+
+
+main()

@@ -1,0 +1,274 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Helpers for TTP's Python selftests: TAP output, network namespaces,
+sockets made inside them, ttpctl, and polling (never a fixed sleep: emulated
+machines are slow and uneven)."""
+
+import ctypes
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import traceback
+
+IPPROTO_TTP = 253
+SOL_TTP = IPPROTO_TTP
+REPO = os.environ.get("TTP_REPO") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TTPCTL = os.environ.get("TTPCTL") or shutil.which("ttpctl") or os.path.join(REPO, "userspace", "ttpctl")
+KSFT_PASS, KSFT_FAIL, KSFT_SKIP = 0, 1, 4
+CLONE_NEWNET = 0x40000000
+_libc = ctypes.CDLL(None, use_errno=True)
+
+STATES = ["LISTEN", "SYN_SENT", "SYN_RCVD", "ESTABLISHED", "FIN_WAIT_1",
+          "FIN_WAIT_2", "CLOSE_WAIT", "CLOSING", "LAST_ACK", "TIME_WAIT"]
+
+
+class Failure(Exception):
+    """A check that did not hold; its message goes into the TAP output."""
+
+
+def check(cond, msg):
+    if not cond:
+        raise Failure(msg)
+
+
+def skip_all(reason):
+    print("TAP version 13")
+    print("1..0 # SKIP %s" % reason)
+    sys.exit(KSFT_SKIP)
+
+
+def require_module():
+    if os.geteuid() != 0:
+        skip_all("needs root")
+    if not os.path.exists("/sys/module/ttp"):
+        mod = os.environ.get("TTP_MODULE")
+        if not (mod and subprocess.run(["insmod", mod]).returncode == 0) and \
+           subprocess.run(["modprobe", "ttp"], stderr=subprocess.DEVNULL).returncode != 0:
+            skip_all("ttp.ko is not loaded and cannot be loaded")
+    if not os.access(TTPCTL, os.X_OK):
+        skip_all("ttpctl not found (build it: make -C userspace)")
+
+
+class Suite:
+    """Run named cases, print TAP, exit with kselftest's status."""
+
+    def __init__(self):
+        self.cases = []
+
+    def case(self, desc, fn, *args, **kwargs):
+        self.cases.append((desc, fn, args, kwargs))
+
+    def run(self):
+        print("TAP version 13")
+        print("1..%d" % len(self.cases))
+        failed = 0
+        for n, (desc, fn, args, kwargs) in enumerate(self.cases, 1):
+            start = time.monotonic()
+            try:
+                fn(*args, **kwargs)
+                print("ok %d %s" % (n, desc))
+            except Failure as e:
+                failed += 1
+                for line in str(e).splitlines():
+                    print("# " + line)
+                print("not ok %d %s" % (n, desc))
+            except Exception:
+                failed += 1
+                for line in traceback.format_exc().splitlines():
+                    print("# " + line)
+                print("not ok %d %s" % (n, desc))
+            sys.stdout.flush()
+            took = time.monotonic() - start
+            if took > 20:
+                print("# (%s took %.0f s)" % (desc, took))
+        cleanup_all()
+        sys.exit(KSFT_FAIL if failed else KSFT_PASS)
+
+
+def wait_for(cond, timeout=60, what="condition"):
+    """Poll COND until it returns something true; return it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        v = cond()
+        if v:
+            return v
+        if time.monotonic() > deadline:
+            raise Failure("timed out after %d s waiting for %s" % (timeout, what))
+        time.sleep(0.05)
+
+
+def run(*cmd, check_rc=True, input=None):
+    p = subprocess.run(cmd, capture_output=True, text=True, input=input)
+    if check_rc and p.returncode != 0:
+        raise Failure("%s: exit %d: %s%s" % (" ".join(cmd), p.returncode, p.stdout, p.stderr))
+    return p
+
+
+_namespaces = []
+
+
+class Netns:
+    """A network namespace made for a test, deleted at the end."""
+    made = 0
+
+    def __init__(self, prefix="ttp"):
+        Netns.made += 1
+        self.name = "%s-%d-%d" % (prefix, os.getpid(), Netns.made)
+        run("ip", "netns", "add", self.name)
+        run("ip", "-n", self.name, "link", "set", "lo", "up")
+        _namespaces.append(self)
+
+    def delete(self):
+        run("ip", "netns", "del", self.name, check_rc=False)
+        if self in _namespaces:
+            _namespaces.remove(self)
+
+    def call(self, fn, *args, **kwargs):
+        """Run FN inside the namespace (in a thread of its own); sockets it
+        makes stay in the namespace wherever they are used later."""
+        result = {}
+
+        def body():
+            try:
+                fd = os.open("/run/netns/" + self.name, os.O_RDONLY)
+                try:
+                    if _libc.setns(fd, CLONE_NEWNET) != 0:
+                        raise OSError(ctypes.get_errno(), "setns")
+                finally:
+                    os.close(fd)
+                result["value"] = fn(*args, **kwargs)
+            except BaseException as e:  # handed to the caller
+                result["error"] = e
+        t = threading.Thread(target=body)
+        t.start()
+        t.join()
+        if "error" in result:
+            raise result["error"]
+        return result["value"]
+
+    def socket(self, family, blocking=True):
+        s = self.call(socket.socket, family, socket.SOCK_STREAM, IPPROTO_TTP)
+        s.setblocking(blocking)
+        return s
+
+    def ip(self, *args):
+        return run("ip", "-n", self.name, *args)
+
+    def ttpctl(self, *args, check_rc=True):
+        return run(TTPCTL, "-n", self.name, *args, check_rc=check_rc)
+
+    def set(self, **params):
+        self.ttpctl("param", "set", *["%s=%s" % kv for kv in params.items()])
+
+    def stats(self):
+        return json.loads(self.ttpctl("-j", "stats").stdout)
+
+    def gauges(self):
+        return {s: v["now"] for s, v in self.stats()["states"].items()}
+
+    def counter(self, name):
+        return self.stats()["counters"][name]
+
+
+def cleanup_all():
+    for ns in list(_namespaces):
+        ns.delete()
+
+
+class Topology:
+    """Where a test's client and server live, and how they reach each other:
+    IPv4 or IPv6, over loopback (one namespace) or a veth pair between two."""
+
+    def __init__(self, family, veth):
+        self.family = family
+        self.veth = veth
+        self.name = "%s-%s" % ("v4" if family == socket.AF_INET else "v6",
+                               "veth" if veth else "lo")
+        self.server_ns = Netns()
+        if veth:
+            self.client_ns = Netns()
+            a, b = self.client_ns.name, self.server_ns.name
+            dev = "ttpv%d" % Netns.made
+            run("ip", "link", "add", dev + "a", "netns", a, "type", "veth",
+                "peer", "name", dev + "b", "netns", b)
+            for ns, d, v4, v6 in ((self.client_ns, dev + "a", "10.99.0.1", "fd99::1"),
+                                  (self.server_ns, dev + "b", "10.99.0.2", "fd99::2")):
+                ns.ip("addr", "add", v4 + "/24", "dev", d)
+                ns.ip("addr", "add", v6 + "/64", "dev", d, "nodad")
+                ns.ip("link", "set", d, "up")
+            self.dev_client, self.dev_server = dev + "a", dev + "b"
+            self.server_addr = "10.99.0.2" if family == socket.AF_INET else "fd99::2"
+            self.client_addr = "10.99.0.1" if family == socket.AF_INET else "fd99::1"
+        else:
+            self.client_ns = self.server_ns
+            self.server_addr = self.client_addr = \
+                "127.0.0.1" if family == socket.AF_INET else "::1"
+        for ns in self.namespaces():
+            # Short TIME_WAIT, so a test's leftovers go quickly.
+            ns.set(msl_ms=1000, msl_local_ms=1000)
+
+    def namespaces(self):
+        return [self.server_ns] if not self.veth else [self.client_ns, self.server_ns]
+
+    def listen(self, port=0, backlog=128, blocking=True):
+        s = self.server_ns.socket(self.family, blocking)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind((self.server_addr, port))
+        s.listen(backlog)
+        return s
+
+    def connect(self, port, timeout=60):
+        s = self.client_ns.socket(self.family)
+        s.settimeout(timeout)
+        s.connect((self.server_addr, port))
+        return s
+
+    def pair(self, timeout=60):
+        """A listener and one connected pair (client, server side)."""
+        lsn = self.listen()
+        c = self.connect(lsn.getsockname()[1], timeout)
+        lsn.settimeout(timeout)
+        s, _ = lsn.accept()
+        s.settimeout(timeout)
+        return lsn, c, s
+
+    def gauges(self):
+        """The states of every namespace involved, summed."""
+        total = {st: 0 for st in STATES}
+        for ns in self.namespaces():
+            for st, v in ns.gauges().items():
+                total[st] += v
+        return total
+
+    def counter(self, name):
+        return sum(ns.counter(name) for ns in self.namespaces())
+
+    def close(self):
+        for ns in self.namespaces():
+            ns.delete()
+
+
+def topologies():
+    """The four places every transport test runs."""
+    return [(socket.AF_INET, False), (socket.AF_INET6, False),
+            (socket.AF_INET, True), (socket.AF_INET6, True)]
+
+
+def expect_gauges(topo, expected, timeout=60):
+    """Wait until the gauges equal EXPECTED (a census: every state not
+    named must be 0)."""
+    want = {st: expected.get(st, 0) for st in STATES}
+    last = {}
+
+    def same():
+        last.update(topo.gauges())
+        return last == want
+    try:
+        wait_for(same, timeout, "the gauges to match the census")
+    except Failure:
+        diff = {st: (last.get(st), want[st]) for st in STATES if last.get(st) != want[st]}
+        raise Failure("gauges do not match the census (state: (gauge, census)): %s" % diff)
