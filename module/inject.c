@@ -4,7 +4,6 @@
  * kernel's checks bite (make KVER=debug TTP_INJECT_BUGS=y; selftests/check
  * does it). Never part of a normal build. Load with inject=NAME.
  */
-#include <linux/delay.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
@@ -18,31 +17,46 @@ MODULE_PARM_DESC(inject, "test builds only: use-after-free, leak, lock-inversion
 static void *ttp_inject_leaked;
 static DEFINE_MUTEX(ttp_inject_a);
 static DEFINE_MUTEX(ttp_inject_b);
+static DEFINE_MUTEX(ttp_inject_c);
 static DEFINE_SPINLOCK(ttp_inject_spin);
 
+static noinline void ttp_inject_leak(void)
+{
+	/* Forget the only pointer to it. */
+	ttp_inject_leaked = kmalloc(64, GFP_KERNEL);
+	WRITE_ONCE(ttp_inject_leaked, NULL);
+}
+
+/*
+ * INJECT is a comma-separated list, so one boot can prove every check. The
+ * order matters: a KASAN report marks lockdep unreliable and turns it off,
+ * so the use after free comes last.
+ */
 void ttp_inject_bugs(void)
 {
-	if (!strcmp(ttp_inject, "use-after-free")) {
+	if (strstr(ttp_inject, "lock-inversion")) {
+		mutex_lock(&ttp_inject_a);
+		mutex_lock(&ttp_inject_b);
+		mutex_unlock(&ttp_inject_b);
+		mutex_unlock(&ttp_inject_a);
+		mutex_lock(&ttp_inject_b);
+		mutex_lock(&ttp_inject_a);
+		mutex_unlock(&ttp_inject_a);
+		mutex_unlock(&ttp_inject_b);
+	}
+	if (strstr(ttp_inject, "sleep-in-atomic")) {
+		/* A mutex may sleep: never under a spinlock. */
+		spin_lock(&ttp_inject_spin);
+		mutex_lock(&ttp_inject_c);
+		mutex_unlock(&ttp_inject_c);
+		spin_unlock(&ttp_inject_spin);
+	}
+	if (strstr(ttp_inject, "leak"))
+		ttp_inject_leak();
+	if (strstr(ttp_inject, "use-after-free")) {
 		u8 *p = kmalloc(32, GFP_KERNEL);
 
 		kfree(p);
 		pr_info("ttp: inject: reading freed memory: %u\n", READ_ONCE(p[3]));
-	} else if (!strcmp(ttp_inject, "leak")) {
-		/* Forget the only pointer to it. */
-		ttp_inject_leaked = kmalloc(64, GFP_KERNEL);
-		ttp_inject_leaked = NULL;
-	} else if (!strcmp(ttp_inject, "lock-inversion")) {
-		mutex_lock(&ttp_inject_a);
-		mutex_lock(&ttp_inject_b);
-		mutex_unlock(&ttp_inject_b);
-		mutex_unlock(&ttp_inject_a);
-		mutex_lock(&ttp_inject_b);
-		mutex_lock(&ttp_inject_a);
-		mutex_unlock(&ttp_inject_a);
-		mutex_unlock(&ttp_inject_b);
-	} else if (!strcmp(ttp_inject, "sleep-in-atomic")) {
-		spin_lock(&ttp_inject_spin);
-		msleep(1);
-		spin_unlock(&ttp_inject_spin);
 	}
 }

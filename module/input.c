@@ -72,11 +72,18 @@ int ttp_rcv_check(struct sk_buff *skb, struct net *net)
 
 /*
  * Hand a segment to a socket: at once if no task owns it, else to its
- * backlog, which release_sock() works through.
+ * backlog, which release_sock() works through. The lock is taken at
+ * lockdep's nesting level 1, as TCP's receive path does, so that a
+ * listener's child can be locked inside it at level 0.
  */
 void ttp_sock_rcv(struct sock *sk, struct sk_buff *skb)
 {
-	bh_lock_sock_nested(sk);
+	__ttp_sock_rcv(sk, skb, SINGLE_DEPTH_NESTING);
+}
+
+void __ttp_sock_rcv(struct sock *sk, struct sk_buff *skb, int subclass)
+{
+	spin_lock_nested(&sk->sk_lock.slock, subclass);
 	if (!sock_owned_by_user(sk)) {
 		ttp_backlog_rcv(sk, skb);
 	} else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +

@@ -352,7 +352,7 @@ static void ttp_request_rcv(struct sock *sk, struct ttp_request *req,
 	WRITE_ONCE(l->nr_accepted, l->nr_accepted + 1);
 	ttp_count(net, TTP_MIB_PASSIVE_OPENS);
 
-	bh_lock_sock_nested(child);
+	bh_lock_sock(child);
 	ttp_rcv_state(child, skb);
 	bh_unlock_sock(child);
 	sk->sk_data_ready(sk);
@@ -383,8 +383,9 @@ void ttp_listen_rcv(struct sock *sk, struct sk_buff *skb)
 		    container_of(conn, struct ttp_request, conn)->listener == sk) {
 			ttp_request_rcv(sk, container_of(conn, struct ttp_request, conn), skb);
 		} else if (conn->kind == TTP_CONN_SOCK) {
-			ttp_sock_rcv((struct sock *)container_of(conn, struct ttp_sock, conn),
-				     skb);
+			/* A child: locked inside its listener's lock. */
+			__ttp_sock_rcv((struct sock *)container_of(conn, struct ttp_sock, conn),
+				       skb, 0);
 		} else if (conn->kind == TTP_CONN_TW) {
 			ttp_tw_rcv(container_of(conn, struct ttp_tw, conn), skb);
 		} else {
@@ -453,7 +454,7 @@ void ttp_listen_stop(struct sock *sk)
 
 	while ((child = ttp_accept_dequeue(sk))) {
 		local_bh_disable();
-		bh_lock_sock_nested(child);
+		bh_lock_sock(child);
 		sock_hold(child);
 		if (child->sk_state != TTP_CLOSED)
 			ttp_send_active_reset(child, GFP_ATOMIC);

@@ -322,6 +322,27 @@ static int ttp_inq(const struct sock *sk)
 	return max(n, 0);
 }
 
+static bool ttp_closing(const struct sock *sk)
+{
+	return (1 << sk->sk_state) & ((1 << TTP_FIN_WAIT_1) | (1 << TTP_CLOSING) |
+				      (1 << TTP_LAST_ACK));
+}
+
+/* SO_LINGER with a timeout: wait until our FIN is acknowledged, or time out. */
+static void ttp_linger_wait(struct sock *sk, long timeout)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+
+	if (!timeout)
+		return;
+	add_wait_queue(sk_sleep(sk), &wait);
+	do {
+		if (sk_wait_event(sk, &timeout, !ttp_closing(sk), &wait))
+			break;
+	} while (!signal_pending(current) && timeout);
+	remove_wait_queue(sk_sleep(sk), &wait);
+}
+
 /* proto->close: the application is done with the socket. */
 static void ttp_close(struct sock *sk, long timeout)
 {
@@ -360,8 +381,7 @@ static void ttp_close(struct sock *sk, long timeout)
 	} else if (ttp_close_state(sk)) {
 		ttp_send_fin(sk);
 	}
-	/* SO_LINGER with a timeout: wait for our FIN to be acknowledged. */
-	sk_stream_wait_close(sk, timeout);
+	ttp_linger_wait(sk, timeout);
 
 adjudge:
 	state = sk->sk_state;

@@ -71,8 +71,9 @@ void ttp_rtx_timeout(struct sock *sk)
 	limit = sk->sk_state == TTP_SYN_SENT ? ts->syn_retries :
 		ttp_param(net, TTP_PARAM_RETRIES2);
 	if (ts->retries >= limit) {
-		ttp_count(net, sk->sk_state == TTP_SYN_SENT ? TTP_MIB_ATTEMPT_FAILS :
-			  TTP_MIB_ABORT_ON_TIMEOUT);
+		/* ttp_done() counts a failed attempt; count an abort here. */
+		if (sk->sk_state != TTP_SYN_SENT && sk->sk_state != TTP_SYN_RCVD)
+			ttp_count(net, TTP_MIB_ABORT_ON_TIMEOUT);
 		WRITE_ONCE(sk->sk_err, ETIMEDOUT);
 		ttp_done(sk);
 		sk_error_report(sk);

@@ -292,6 +292,7 @@ void ttp_set_state(struct sock *sk, int state);
 void ttp_done(struct sock *sk);
 void ttp_done_quiet(struct sock *sk);
 void ttp_sock_rcv(struct sock *sk, struct sk_buff *skb);
+void __ttp_sock_rcv(struct sock *sk, struct sk_buff *skb, int subclass);
 int ttp_rcv_check(struct sk_buff *skb, struct net *net);
 int ttp_rcv_header_ok(struct sk_buff *skb, struct net *net);
 void ttp_reset_received(struct sock *sk);

@@ -48,6 +48,62 @@ show ip netns del demo
 step "Per-state gauges (connections in the state now) and totals (times entered), then counters"
 show ttpctl stats
 
+step "Two hosts: network namespaces demo-a (10.77.0.1) and demo-b (10.77.0.2), joined by veth"
+for ns in demo-a demo-b; do
+	ip netns add $ns
+	ip -n $ns link set lo up
+done
+ip link add demo-a0 netns demo-a type veth peer name demo-b0 netns demo-b
+ip -n demo-a addr add 10.77.0.1/24 dev demo-a0
+ip -n demo-b addr add 10.77.0.2/24 dev demo-b0
+ip -n demo-a link set demo-a0 up
+ip -n demo-b link set demo-b0 up
+show ip -n demo-a -br addr show dev demo-a0
+
+# wait_state NS STATE N: until NS has N connections in STATE.
+wait_state() {
+	local i
+	for i in $(seq 300); do
+		[ "$(ttpctl -n "$1" stats | awk -v s="$2" '$2 == s { print $3 }')" = "$3" ] && return
+		sleep 0.1
+	done
+}
+
+step "A server in demo-b and a client in demo-a talk over TTP (ttpcat is netcat for TTP)"
+echo "${bold}# sleep 2 | ip netns exec demo-b ttpcat -l 7777 > received &${plain}"
+received=$(mktemp)
+(sleep 2 | ip netns exec demo-b ttpcat -l 7777 >"$received") &
+server=$!
+wait_state demo-b LISTEN 1
+echo "${bold}# (echo 'hello over TTP'; sleep 4) | ip netns exec demo-a ttpcat 10.77.0.2 7777 &${plain}"
+( (echo 'hello over TTP'; sleep 4) | ip netns exec demo-a ttpcat 10.77.0.2 7777) &
+client=$!
+wait_state demo-a ESTABLISHED 1
+show ttpctl -n demo-a stats
+
+step "The server's side closes first, so demo-b keeps the connection's TIME_WAIT entry"
+wait $server $client
+show cat "$received"
+show ttpctl -n demo-b stats
+echo "(TIME_WAIT lasts 2*msl_ms: a minute at the default of 30 s.)"
+
+step "Lower msl_ms live in demo-b: the next connection's TIME_WAIT drains in 2 s"
+show ttpctl -n demo-b param set msl_ms=1s
+(sleep 1 | ip netns exec demo-b ttpcat -l 7778 >/dev/null) &
+server=$!
+wait_state demo-b LISTEN 1
+(sleep 3 | ip netns exec demo-a ttpcat 10.77.0.2 7778 >/dev/null) &
+wait $server
+wait_state demo-b TIME_WAIT 2
+show ttpctl -n demo-b stats
+echo "... 2 seconds later the new entry is gone; the old one has its minute to run:"
+wait_state demo-b TIME_WAIT 1
+show ttpctl -n demo-b stats
+wait
+ip netns del demo-a
+ip netns del demo-b
+rm -f "$received"
+
 step "Scripts get one value per line when not on a terminal, or JSON with -j"
 echo "${bold}# ttpctl param show msl_ms syn_retries | cat${plain}"
 ttpctl param show msl_ms syn_retries | cat

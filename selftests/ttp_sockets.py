@@ -149,6 +149,13 @@ def linger_zero(topo):
         raise Failure("peer read %r instead of ECONNRESET" % b)
     except ConnectionResetError:
         pass
+    # After a reset, writing fails with EPIPE (and SIGPIPE, which Python
+    # ignores).
+    try:
+        s.send(b"x")
+        raise Failure("send after a reset succeeded")
+    except BrokenPipeError:
+        pass
     s.close()
     lsn.close()
     check(topo.counter("AbortOnLinger") >= 1, "AbortOnLinger not counted")
@@ -254,6 +261,22 @@ def recv_flags_and_ioctls(topo):
         pass
     check(time.monotonic() - start >= 0.25, "SO_RCVTIMEO returned too early")
     wait_for(lambda: outq(c) == 0, 30, "SIOCOUTQ to drain to 0")
+    # A peer that does not read: the send buffer fills, SO_SNDTIMEO ends
+    # the wait, and SIOCOUTQ shows what is still queued.
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 16384)
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, struct.pack("ll", 0, 300000))
+    sent = 0
+    try:
+        while sent < 64 << 20:
+            sent += c.send(b"z" * 65536)
+        raise Failure("64 MiB went into a socket whose peer does not read")
+    except BlockingIOError:
+        pass
+    check(outq(c) > 0, "SIOCOUTQ is 0 with unsent data")
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, struct.pack("ll", 60, 0))
+    got = 0
+    while got < sent:
+        got += len(s.recv(1 << 20))
     for opt in (socket.SO_SNDBUF, socket.SO_RCVBUF):
         c.setsockopt(socket.SOL_SOCKET, opt, 65536)
         check(c.getsockopt(socket.SOL_SOCKET, opt) == 131072, "SO_SNDBUF/SO_RCVBUF not doubled")
@@ -332,6 +355,49 @@ def v4_mapped(topo):
     only.close()
 
 
+def port_exhaustion(topo):
+    """connect() takes ports from ip_local_port_range, skips 4-tuples in
+    use or in TIME_WAIT, and says EADDRNOTAVAIL when none is left."""
+    ns = topo.client_ns
+    key = "net.ipv4.ip_local_port_range"
+    # The listener first: its port must not come from the narrowed range.
+    lsn = topo.listen()
+    port = lsn.getsockname()[1]
+    old = ns.call(lambda: open("/proc/sys/net/ipv4/ip_local_port_range").read().split())
+    ns.call(lambda: open("/proc/sys/net/ipv4/ip_local_port_range", "w").write("40000 40003"))
+    topo.client_ns.set(msl_ms=2000, msl_local_ms=2000)
+    try:
+        conns = []
+        for i in range(4):
+            c = topo.connect(port)
+            check(40000 <= c.getsockname()[1] <= 40003, "port %d outside %s" %
+                  (c.getsockname()[1], key))
+            conns.append((c, lsn.accept()[0]))
+        c = ns.socket(topo.family)
+        err = c.connect_ex((topo.server_addr, port))
+        check(err == errno.EADDRNOTAVAIL, "a fifth connection: %s" % os.strerror(err))
+        c.close()
+        # The client closes first: its 4-tuple goes into TIME_WAIT.
+        conns[0][0].close()
+        conns[0][1].close()
+        wait_for(lambda: topo.gauges()["TIME_WAIT"] == 1, 30, "the TIME_WAIT entry")
+        c = ns.socket(topo.family)
+        err = c.connect_ex((topo.server_addr, port))
+        check(err == errno.EADDRNOTAVAIL, "a 4-tuple in TIME_WAIT was reused: %s" %
+              os.strerror(err))
+        c.close()
+        wait_for(lambda: topo.gauges()["TIME_WAIT"] == 0, 30, "TIME_WAIT to end")
+        c = topo.connect(port)
+        conns.append((c, lsn.accept()[0]))
+        for pair in conns[1:]:
+            for x in pair:
+                x.close()
+        lsn.close()
+    finally:
+        ns.call(lambda: open("/proc/sys/net/ipv4/ip_local_port_range", "w").write(" ".join(old)))
+        topo.client_ns.set(msl_ms=1000, msl_local_ms=1000)
+
+
 def all_closed(topo):
     """Everything the cases made is gone: every gauge back to zero."""
     expect_gauges(topo, {}, timeout=120)
@@ -360,6 +426,8 @@ def main():
                           recv_flags_and_ioctls),
                          ("SO_REUSEADDR as TCP's", reuseaddr),
                          ("v4-mapped addresses and IPV6_V6ONLY", v4_mapped),
+                         ("ephemeral ports: the range, TIME_WAIT, EADDRNOTAVAIL",
+                          port_exhaustion),
                          ("every gauge back to zero", all_closed)):
             if fn is v4_mapped and family != socket.AF_INET6:
                 continue

@@ -61,10 +61,21 @@ counters_per_namespace() {
 	[ "$(ttp_stat -n ttp-sb counter ParamChanges)" = 0 ] || ttp_fail_msg "ttp-sb: not 0"
 }
 
-ttp_plan 5
+# Every counter the module reports is explained in Documentation/counters.md.
+counters_documented() {
+	local name missing=0
+	for name in $("$TTPCTL" stats | awk -F'\t' '$1 == "counter" { print $2 }'); do
+		grep -qF "| \`$name\` |" "$TTP_REPO/Documentation/counters.md" ||
+			{ echo "$name is not in Documentation/counters.md"; missing=1; }
+	done
+	return $missing
+}
+
+ttp_plan 6
 ttp_check "stats lists every state with now and entered" every_state
 ttp_check "all gauges are zero with no connections" gauges_zero
 ttp_check "-j output parses as JSON, with every state and counter" json_valid
 ttp_check "ParamChanges counts real changes only" changes_counted
 ttp_check "counters are per namespace" counters_per_namespace
+ttp_check "every counter is documented" counters_documented
 ttp_done

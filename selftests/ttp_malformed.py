@@ -1,0 +1,118 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""Segments no honest peer sends, injected with a raw socket at a live
+connection's 4-tuple: a bad checksum, a header length too short or past the
+packet, impossible flags, truncated options. Each must be dropped without an
+answer and counted by its reason, and the connection beside it must carry
+on as if nothing happened. On IPv4 and IPv6, over loopback and veth."""
+
+import os
+import socket
+import struct
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ttplib import (IPPROTO_TTP, Suite, Topology, check, expect_gauges,  # noqa: E402
+                    require_module, topologies)
+
+FIN, SYN, RST, PSH, ACK = 0x01, 0x02, 0x04, 0x08, 0x10
+
+
+def csum(data):
+    if len(data) % 2:
+        data += b"\0"
+    total = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while total >> 16:
+        total = (total & 0xffff) + (total >> 16)
+    return ~total & 0xffff
+
+
+def pseudo(family, src, dst, length):
+    if family == socket.AF_INET:
+        return (socket.inet_pton(family, src) + socket.inet_pton(family, dst) +
+                struct.pack("!BBH", 0, IPPROTO_TTP, length))
+    return (socket.inet_pton(family, src) + socket.inet_pton(family, dst) +
+            struct.pack("!I3xB", length, IPPROTO_TTP))
+
+
+def segment(family, src, dst, sport, dport, seq, ack, flags, doff=5, options=b"",
+            payload=b"", bad_csum=False):
+    """A TTP segment (layout: include/uapi/linux/ttp.h, struct ttphdr)."""
+    hdr = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, doff << 4, flags,
+                      65535, 0, 0) + options
+    seg = hdr + payload
+    c = csum(pseudo(family, src, dst, len(seg)) + seg)
+    if bad_csum:
+        c ^= 0x5a5a
+    return seg[:18] + struct.pack("!H", c) + seg[20:]
+
+
+# (what, counter that must grow, segment fields)
+MALFORMED = [
+    ("bad checksum", "InCsumErrors", dict(flags=ACK, payload=b"evil", bad_csum=True)),
+    ("header length too short", "DropBadHeader", dict(flags=ACK, doff=4)),
+    ("header length past the packet", "DropBadHeader", dict(flags=ACK, doff=15)),
+    ("an unknown flag", "DropBadFlags", dict(flags=ACK | 0x40)),
+    ("SYN with FIN", "DropBadFlags", dict(flags=SYN | FIN)),
+    ("no flags at all", "DropBadFlags", dict(flags=0)),
+    ("FIN without ACK", "DropBadFlags", dict(flags=FIN)),
+    ("option longer than the header", "DropBadOptions",
+     dict(flags=ACK, doff=6, options=bytes([2, 8, 0, 0]))),
+    ("option of length zero", "DropBadOptions",
+     dict(flags=ACK, doff=6, options=bytes([8, 0, 0, 0]))),
+    ("option cut off after its kind", "DropBadOptions",
+     dict(flags=ACK, doff=6, options=bytes([1, 1, 1, 3]))),
+]
+
+
+def still_alive(c, s):
+    for x, y in ((c, s), (s, c)):
+        x.sendall(b"still here")
+        got = b""
+        while len(got) < 10:
+            got += y.recv(10)
+        check(got == b"still here", "the live connection lost its data")
+
+
+def inject(topo, what, counter, fields):
+    lsn, c, s = topo.pair(timeout=30)
+    still_alive(c, s)
+    raw = topo.client_ns.call(socket.socket, topo.family, socket.SOCK_RAW, IPPROTO_TTP)
+    raw.bind((topo.client_addr, 0))
+    before = {k: topo.server_ns.counter(k) for k in (counter, "InErrs", "OutRsts")}
+    cport, sport = c.getsockname()[1], s.getsockname()[1]
+    for _ in range(3):
+        pkt = segment(topo.family, topo.client_addr, topo.server_addr, cport, sport,
+                      12345, 67890, **fields)
+        raw.sendto(pkt, (topo.server_addr, 0))
+    still_alive(c, s)
+    after = {k: topo.server_ns.counter(k) for k in before}
+    check(after[counter] - before[counter] == 3,
+          "%s: %s grew by %d, not 3" % (what, counter, after[counter] - before[counter]))
+    check(after["InErrs"] - before["InErrs"] == 3, "%s: InErrs grew by %d, not 3" %
+          (what, after["InErrs"] - before["InErrs"]))
+    check(after["OutRsts"] == before["OutRsts"], "%s: answered with RST" % what)
+    expect_gauges(topo, {"LISTEN": 1, "ESTABLISHED": 2})
+    for x in (raw, c, s, lsn):
+        x.close()
+
+
+def main():
+    require_module()
+    suite = Suite()
+    for family, veth in topologies():
+        box = {}
+
+        def topo(box=box, family=family, veth=veth):
+            if "t" not in box:
+                box["t"] = Topology(family, veth)
+            return box["t"]
+        name = "%s-%s" % ("v4" if family == socket.AF_INET else "v6", "veth" if veth else "lo")
+        for what, counter, fields in MALFORMED:
+            suite.case("%s: %s: dropped, counted as %s, connection unharmed" %
+                       (name, what, counter),
+                       lambda t=topo, w=what, c=counter, f=fields: inject(t(), w, c, f))
+    suite.run()
+
+
+main()
