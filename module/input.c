@@ -236,8 +236,8 @@ static void ttp_ack(struct sock *sk, const struct ttp_skb_cb *cb)
 		sample_us = (ttp_tsval(ts->ts_offset) - cb->tsecr) * USEC_PER_MSEC;
 	if (sample_us)
 		ttp_ack_update_rtt(sk, sample_us);
-	else if (ts->srtt_us)
-		ttp_ack_update_rtt(sk, ts->srtt_us);	/* undo the backoff */
+	else
+		ttp_reset_rto(sk);	/* undo the backoff */
 	ttp_rearm_rtx(sk);
 
 	if (freed) {

@@ -54,12 +54,7 @@ int ttp_parse_options(const u8 *opt, int len, bool syn, struct ttp_skb_cb *seg)
 	}
 	return 0;
 }
-
-/* Bytes of options a segment carries, padded to 32-bit words. */
-int ttp_syn_options_len(bool mss, bool wscale, bool ts)
-{
-	return (mss ? 4 : 0) + (wscale ? 4 : 0) + (ts ? 12 : 0);
-}
+EXPORT_SYMBOL_IF_KUNIT(ttp_parse_options);
 
 /*
  * Write options at P: MSS if MSS is non-zero, window scale if WSCALE is not
@@ -90,6 +85,7 @@ u8 *ttp_write_options(u8 *p, u16 mss, int wscale, bool ts, u32 tsval, u32 tsecr)
 	}
 	return p;
 }
+EXPORT_SYMBOL_IF_KUNIT(ttp_write_options);
 
 /* The smallest shift that lets a window of SPACE bytes be advertised. */
 u8 ttp_choose_wscale(int space)
@@ -102,3 +98,4 @@ u8 ttp_choose_wscale(int space)
 	}
 	return wscale;
 }
+EXPORT_SYMBOL_IF_KUNIT(ttp_choose_wscale);

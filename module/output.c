@@ -399,27 +399,20 @@ void ttp_send_reset_reply(struct net *net, const struct ttp_af_ops *af,
 			       ifindex);
 }
 
-/*
- * RFC 6298: fold a new RTT sample (microseconds) into SRTT and RTTVAR, and
- * set the RTO from them, within the namespace's bounds.
- */
+/* A new RTT sample (RFC 6298): update the estimate and the RTO. */
 void ttp_ack_update_rtt(struct sock *sk, u32 sample_us)
 {
+	ttp_rtt_sample(&ttp_sk(sk)->rtt, sample_us);
+	ttp_reset_rto(sk);
+}
+
+/* The RTO from the estimate, backoff undone; rto_init_ms before a sample. */
+void ttp_reset_rto(struct sock *sk)
+{
 	struct ttp_sock *ts = ttp_sk(sk);
-	u32 rto_us;
 
-	if (!sample_us)
-		sample_us = 1;
-	if (!ts->srtt_us) {
-		ts->srtt_us = sample_us;
-		ts->rttvar_us = sample_us / 2;
-	} else {
-		u32 delta = abs((s32)(ts->srtt_us - sample_us));
-
-		ts->rttvar_us = ts->rttvar_us - ts->rttvar_us / 4 + delta / 4;
-		ts->srtt_us = ts->srtt_us - ts->srtt_us / 8 + sample_us / 8;
-	}
-	rto_us = ts->srtt_us + max_t(u32, 4 * ts->rttvar_us, jiffies_to_usecs(1));
-	ts->rto = clamp_t(u32, usecs_to_jiffies(rto_us), ttp_rto_min(sk),
-			  ttp_rto_max(sk));
+	if (ts->rtt.srtt_us)
+		ts->rto = ttp_rto_jiffies(&ts->rtt, ttp_rto_min(sk), ttp_rto_max(sk));
+	else
+		ts->rto = msecs_to_jiffies(ttp_param(sock_net(sk), TTP_PARAM_RTO_INIT_MS));
 }

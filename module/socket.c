@@ -208,8 +208,8 @@ void ttp_connect_init(struct sock *sk)
 	ts->snd_wnd = 0;
 	ts->fin_queued = false;
 	ts->rto = msecs_to_jiffies(ttp_param(net, TTP_PARAM_RTO_INIT_MS));
-	ts->srtt_us = 0;
-	ts->rttvar_us = 0;
+	ts->rtt.srtt_us = 0;
+	ts->rtt.rttvar_us = 0;
 	ts->retries = 0;
 	ts->backoff = 0;
 	ts->mss = ttp_current_mss(sk);

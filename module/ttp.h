@@ -27,6 +27,7 @@
 #include <net/sock.h>
 #include <uapi/linux/ttp.h>
 #include "compat.h"
+#include "rtt.h"
 
 #define TTP_HDR_LEN		((int)sizeof(struct ttphdr))
 #define TTP_MAX_OPT_LEN		40
@@ -178,10 +179,9 @@ struct ttp_sock {
 	u32 ts_recent;		/* the peer's last TSval (RFC 7323) */
 	u32 ts_offset;		/* random per connection: our TSval's origin */
 
-	/* Retransmission timeout (RFC 6298), in microseconds and jiffies. */
-	u32 srtt_us;		/* smoothed RTT, 0: no sample yet */
-	u32 rttvar_us;
-	u32 rto;		/* jiffies */
+	/* Retransmission timeout (RFC 6298). */
+	struct ttp_rtt rtt;
+	u32 rto;		/* jiffies, backoff included */
 	u8 backoff;		/* consecutive timeouts */
 	u8 retries;		/* retransmissions of the oldest segment */
 	u8 syn_retries;		/* limit while in SYN_SENT */
@@ -337,6 +337,7 @@ u16 ttp_select_window(struct sock *sk);
 u32 ttp_free_space(const struct sock *sk);
 void ttp_write_queue_purge(struct sock *sk);
 void ttp_ack_update_rtt(struct sock *sk, u32 sample_us);
+void ttp_reset_rto(struct sock *sk);
 unsigned int ttp_current_mss(struct sock *sk);
 unsigned int ttp_route_mss(struct sock *sk);
 u32 ttp_now_us(void);
@@ -394,7 +395,6 @@ void ttp_port_move(struct net *net, struct ttp_bind *from, struct ttp_bind *to);
 
 /* options.c */
 int ttp_parse_options(const u8 *opt, int len, bool syn, struct ttp_skb_cb *seg);
-int ttp_syn_options_len(bool mss, bool wscale, bool ts);
 u8 *ttp_write_options(u8 *p, u16 mss, int wscale, bool ts, u32 tsval, u32 tsecr);
 u8 ttp_choose_wscale(int rcvbuf_max);
 

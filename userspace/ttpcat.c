@@ -4,12 +4,14 @@
  * take one connection; then copy stdin to the socket and the socket to
  * stdout. At the end of stdin it half-closes (shutdown(SHUT_WR)) and keeps
  * reading until the peer closes too, so `ttpcat host port < file` sends a
- * file and prints the reply.
+ * file and prints the reply; and the peer's end of data does not stop it
+ * sending the rest of stdin.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <netdb.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -147,7 +149,11 @@ static int write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-/* Copy both ways until the socket has nothing more to say. */
+/*
+ * Copy both ways until both are done: the peer has sent its last byte
+ * (its FIN) and stdin has ended (and our FIN has gone out). Either may come
+ * first: a half-closed connection still carries data the other way.
+ */
 static int ttpcat_pump(int sock)
 {
 	struct pollfd pfd[2] = {
@@ -155,26 +161,29 @@ static int ttpcat_pump(int sock)
 		{ .fd = sock, .events = POLLIN },
 	};
 	static char buf[65536];
-	bool stdin_open = true;
+	bool stdin_open = true, sock_open = true;
 
-	for (;;) {
+	while (stdin_open || sock_open) {
 		ssize_t n;
 
 		pfd[0].fd = stdin_open ? STDIN_FILENO : -1;
+		pfd[1].fd = sock_open ? sock : -1;
 		if (poll(pfd, 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			perror("ttpcat: poll");
 			return 1;
 		}
-		if (pfd[1].revents) {
+		if (sock_open && pfd[1].revents) {
 			n = read(sock, buf, sizeof(buf));
 			if (n < 0) {
 				fprintf(stderr, "ttpcat: read: %s\n", strerror(errno));
 				return 1;
 			}
-			if (n == 0)
-				return 0;
+			if (n == 0) {
+				sock_open = false;
+				continue;
+			}
 			if (write_all(STDOUT_FILENO, buf, n)) {
 				perror("ttpcat: write to stdout");
 				return 1;
@@ -197,6 +206,7 @@ static int ttpcat_pump(int sock)
 			}
 		}
 	}
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -227,6 +237,8 @@ int main(int argc, char **argv)
 		fputs(ttpcat_usage, stderr);
 		return 1;
 	}
+	/* A peer gone for good is an error from write(), not a silent death. */
+	signal(SIGPIPE, SIG_IGN);
 	sock = listen_mode ? ttpcat_accept(bind_addr, argv[0], family)
 			   : ttpcat_connect(argv[0], argv[1], family, wait);
 	if (sock < 0)

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _TTP_RTT_H
+#define _TTP_RTT_H
+
+#include <linux/types.h>
+
+/* A connection's RTT estimate; srtt_us 0 means no sample yet. */
+struct ttp_rtt {
+	u32 srtt_us;
+	u32 rttvar_us;
+};
+
+void ttp_rtt_sample(struct ttp_rtt *rtt, u32 sample_us);
+u32 ttp_rto_jiffies(const struct ttp_rtt *rtt, u32 min, u32 max);
+
+#endif /* _TTP_RTT_H */
