@@ -73,6 +73,7 @@ vm: deps
 
 clean:
 	$(MAKE) -C userspace clean
+	$(MAKE) -C selftests/ttpdrill clean
 	rm -rf build module/*.o module/*.ko module/*.mod module/*.mod.c \
 		module/.*.cmd module/modules.order .*.cmd Module.symvers modules.order
 

@@ -592,6 +592,13 @@ wait_for_memory:
 		if (err)
 			goto out_err;
 	}
+	/* PSH on the last segment of a write, as TCP does. */
+	if (copied) {
+		struct sk_buff *tail = skb_peek_tail(&sk->sk_write_queue);
+
+		if (tail && ts->send_head)
+			TTP_SKB_CB(tail)->flags |= TTP_FLAG_PSH;
+	}
 	ttp_push(sk);
 	release_sock(sk);
 	return copied;

@@ -1,0 +1,623 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Running a script: a private network namespace with a TUN device whose far
+ * end the tool plays. Segments the stack sends to the remote address come
+ * out of the TUN device; segments the script injects go into it. System
+ * calls run in a thread of their own, so that one may block while segments
+ * keep flowing, as in packetdrill.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <linux/if_tun.h>
+#include <linux/ttp.h>
+#include "packet.h"
+#include "run.h"
+
+#define TD_LOCAL_PORT	8080	/* what bind() takes and connect() reaches */
+#define TD_REMOTE_PORT	43210	/* the remote side's port for a passive open */
+#define TD_MAX_FDS	64
+
+struct td_run {
+	const struct td_script *script;
+	const struct td_options *opt;
+	struct td_conn conn;
+	int tun;
+	long long start, prev;	/* microseconds, monotonic */
+	long long tolerance;
+	int fds[TD_MAX_FDS];	/* script fd -> real fd */
+
+	/* The system call thread and what it is doing. */
+	pthread_t thread;
+	pid_t tid;			/* the thread's, for /proc */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	const struct td_event *job;	/* waiting to start */
+	const struct td_event *running;	/* started, not finished */
+	long long job_start;
+	bool done;			/* a result is waiting to be checked */
+	long ret;
+	int err;
+	long long finished;
+	bool quit;
+	char failure[1024];
+};
+
+static long long td_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
+static int td_error(struct td_run *r, const struct td_event *ev, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	n = snprintf(r->failure, sizeof(r->failure), "%s:%d: ", r->script->name,
+		     ev ? ev->line : 0);
+	va_start(ap, fmt);
+	vsnprintf(r->failure + n, sizeof(r->failure) - n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static double td_secs(struct td_run *r, long long t)
+{
+	return (t - r->start) / 1e6;
+}
+
+static int td_sh(const char *fmt, ...)
+{
+	char cmd[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	return system(cmd);
+}
+
+/* A network namespace of our own, a TUN device, our addresses. */
+static int td_setup(struct td_run *r)
+{
+	struct ifreq ifr = { .ifr_flags = IFF_TUN | IFF_NO_PI };
+	const char *local = r->conn.family == AF_INET ? "192.0.2.1" : "2001:db8::1";
+	const char *remote = r->conn.family == AF_INET ? "192.0.2.2" : "2001:db8::2";
+
+	if (unshare(CLONE_NEWNET)) {
+		perror("ttpdrill: unshare(CLONE_NEWNET) (root needed)");
+		return -1;
+	}
+	r->tun = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (r->tun < 0 && errno == ENOENT && !td_sh("modprobe tun")) {
+		/* The device node appears with the module. */
+		r->tun = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	}
+	if (r->tun < 0) {
+		perror("ttpdrill: /dev/net/tun");
+		return -1;
+	}
+	strcpy(ifr.ifr_name, "ttpd0");
+	if (ioctl(r->tun, TUNSETIFF, &ifr)) {
+		perror("ttpdrill: TUNSETIFF");
+		return -1;
+	}
+	if (td_sh("ip link set lo up && ip link set ttpd0 up") ||
+	    (r->conn.family == AF_INET ?
+	     td_sh("ip addr add %s/24 dev ttpd0", local) :
+	     td_sh("ip addr add %s/64 dev ttpd0 nodad", local))) {
+		fprintf(stderr, "ttpdrill: cannot set up ttpd0\n");
+		return -1;
+	}
+	inet_pton(r->conn.family, local, r->conn.local);
+	inet_pton(r->conn.family, remote, r->conn.remote);
+	return 0;
+}
+
+static int td_fd(struct td_run *r, const char *arg)
+{
+	long n = strtol(arg, NULL, 0);
+
+	if (n < 0 || n >= TD_MAX_FDS || r->fds[n] < 0)
+		return -1;
+	return r->fds[n];
+}
+
+static long td_value(const char *arg)
+{
+	char buf[64], *tok, *save;
+	long v = 0, x;
+
+	if (arg[0] == '[')
+		arg++;
+	snprintf(buf, sizeof(buf), "%s", arg);
+	buf[strcspn(buf, "]")] = '\0';
+	for (tok = strtok_r(buf, "|", &save); tok; tok = strtok_r(NULL, "|", &save)) {
+		while (*tok == ' ')
+			tok++;
+		if (td_lookup_constant(tok, &x))
+			x = strtol(tok, NULL, 0);
+		v |= x;
+	}
+	return v;
+}
+
+static void td_sockaddr(struct td_run *r, const uint8_t *addr, int port,
+			struct sockaddr_storage *ss, socklen_t *len)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (r->conn.family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		memcpy(&sin->sin_addr, addr, 4);
+		*len = sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		memcpy(&sin6->sin6_addr, addr, 16);
+		*len = sizeof(*sin6);
+	}
+}
+
+/* Perform one system call as the script writes it; errno as the result. */
+static long td_do_syscall(struct td_run *r, const struct td_syscall *s, int *err)
+{
+	static char buf[1 << 20];
+	struct sockaddr_storage ss;
+	socklen_t len;
+	long ret = -1;
+	int fd = s->nargs ? td_fd(r, s->args[0]) : -1;
+
+	errno = EBADF;
+	if (!strcmp(s->name, "socket")) {
+		ret = socket(r->conn.family, SOCK_STREAM, IPPROTO_TTP);
+	} else if (fd < 0 && strcmp(s->name, "socket")) {
+		/* an unknown fd: EBADF */
+	} else if (!strcmp(s->name, "bind")) {
+		r->conn.lport = TD_LOCAL_PORT;
+		r->conn.rport = TD_REMOTE_PORT;
+		td_sockaddr(r, r->conn.local, TD_LOCAL_PORT, &ss, &len);
+		ret = bind(fd, (struct sockaddr *)&ss, len);
+	} else if (!strcmp(s->name, "listen") && s->nargs == 2) {
+		ret = listen(fd, (int)td_value(s->args[1]));
+	} else if (!strcmp(s->name, "accept")) {
+		ret = accept(fd, NULL, NULL);
+	} else if (!strcmp(s->name, "connect")) {
+		r->conn.rport = TD_LOCAL_PORT;
+		td_sockaddr(r, r->conn.remote, TD_LOCAL_PORT, &ss, &len);
+		ret = connect(fd, (struct sockaddr *)&ss, len);
+	} else if (!strcmp(s->name, "write") && s->nargs == 3) {
+		size_t n = td_value(s->args[2]);
+
+		memset(buf, 'x', n < sizeof(buf) ? n : sizeof(buf));
+		ret = write(fd, buf, n < sizeof(buf) ? n : sizeof(buf));
+	} else if (!strcmp(s->name, "read") && s->nargs == 3) {
+		size_t n = td_value(s->args[2]);
+
+		ret = read(fd, buf, n < sizeof(buf) ? n : sizeof(buf));
+	} else if (!strcmp(s->name, "shutdown") && s->nargs == 2) {
+		ret = shutdown(fd, (int)td_value(s->args[1]));
+	} else if (!strcmp(s->name, "close")) {
+		ret = close(fd);
+	} else if (!strcmp(s->name, "setsockopt") && s->nargs == 5) {
+		int v[2] = { (int)td_value(s->args[3]), 0 };
+		const char *comma = strchr(s->args[3], ',');
+
+		if (comma)	/* [1, 0]: two ints, for SO_LINGER */
+			v[1] = (int)td_value(comma + 1);
+		ret = setsockopt(fd, (int)td_value(s->args[1]), (int)td_value(s->args[2]),
+				 v, comma ? sizeof(v) : sizeof(int));
+	} else if (!strcmp(s->name, "getsockopt") && s->nargs >= 4) {
+		int v = 0;
+		socklen_t vl = sizeof(v);
+
+		ret = getsockopt(fd, (int)td_value(s->args[1]), (int)td_value(s->args[2]),
+				 &v, &vl);
+		if (!ret && v != td_value(s->args[3])) {
+			/* A wrong value reads as a wrong result. */
+			ret = v;
+		}
+	} else if (!strcmp(s->name, "fcntl") && s->nargs >= 2) {
+		ret = fcntl(fd, (int)td_value(s->args[1]),
+			    s->nargs > 2 ? td_value(s->args[2]) : 0);
+		if (ret >= 0 && td_value(s->args[1]) == F_GETFL)
+			ret &= O_RDWR | O_NONBLOCK;
+	} else if (!strcmp(s->name, "poll") && s->nargs == 3) {
+		struct pollfd p = { .fd = fd, .events = (short)td_value(s->args[1]) };
+
+		ret = poll(&p, 1, (int)td_value(s->args[2]));
+		if (ret >= 0)
+			ret = p.revents;
+	} else {
+		errno = ENOSYS;
+	}
+	*err = ret < 0 ? errno : 0;
+	return ret;
+}
+
+static void *td_syscall_thread(void *arg)
+{
+	struct td_run *r = arg;
+
+	pthread_mutex_lock(&r->lock);
+	r->tid = gettid();
+	pthread_cond_broadcast(&r->cond);
+	for (;;) {
+		const struct td_event *ev;
+		long ret;
+		int err;
+
+		while (!r->job && !r->quit)
+			pthread_cond_wait(&r->cond, &r->lock);
+		if (r->quit)
+			break;
+		ev = r->job;
+		r->job = NULL;
+		r->running = ev;
+		pthread_mutex_unlock(&r->lock);
+		ret = td_do_syscall(r, &ev->sys, &err);
+		pthread_mutex_lock(&r->lock);
+		r->ret = ret;
+		r->err = err;
+		r->finished = td_now();
+		r->done = true;
+		pthread_cond_broadcast(&r->cond);
+	}
+	pthread_mutex_unlock(&r->lock);
+	return NULL;
+}
+
+/* Check a finished system call's result; map new fds. Lock held. */
+static int td_check_syscall(struct td_run *r)
+{
+	const struct td_event *ev = r->running;
+	const struct td_syscall *s = &ev->sys;
+	bool makes_fd = !strcmp(s->name, "socket") || !strcmp(s->name, "accept");
+	long long want_end;
+
+	r->done = false;
+	r->running = NULL;
+	/* A new fd is known by the script's number for it, whatever it is. */
+	if (makes_fd && r->ret >= 0 && s->ret >= 0) {
+		if (s->ret >= TD_MAX_FDS)
+			return td_error(r, ev, "fd %ld out of range", s->ret);
+		r->fds[s->ret] = (int)r->ret;
+		return 0;
+	}
+	if (!s->ret_any && (r->ret != s->ret || (s->ret == -1 && r->err != s->err))) {
+		if (r->ret == -1)
+			return td_error(r, ev, "%s\n  script: %s\n  actual: returned -1 %s (%s)",
+					"system call returned something else", ev->text,
+					td_errno_name(r->err), strerror(r->err));
+		return td_error(r, ev, "%s\n  script: %s\n  actual: returned %ld",
+				"system call returned something else", ev->text, r->ret);
+	}
+	if (!strcmp(s->name, "close") && r->ret == 0)
+		r->fds[strtol(s->args[0], NULL, 0)] = -1;
+	if (ev->has_end) {
+		want_end = r->job_start + ev->end_usecs;
+		if (r->finished < want_end - r->tolerance || r->finished > want_end + r->tolerance)
+			return td_error(r, ev, "system call returned at %.3f s, expected %.3f s (+-%.3f)\n  script: %s",
+					td_secs(r, r->finished), td_secs(r, want_end),
+					r->tolerance / 1e6, ev->text);
+	}
+	return 0;
+}
+
+static int td_syscall_poll(struct td_run *r)
+{
+	int ret = 0;
+
+	pthread_mutex_lock(&r->lock);
+	if (r->done)
+		ret = td_check_syscall(r);
+	pthread_mutex_unlock(&r->lock);
+	return ret;
+}
+
+/*
+ * Read the next TTP segment the stack sends, until DEADLINE. Returns 1 and
+ * fills W, 0 on timeout, -1 on error.
+ */
+static int td_next_segment(struct td_run *r, long long deadline, struct td_wire *w,
+			   long long *when)
+{
+	uint8_t buf[65600];
+
+	for (;;) {
+		long long left = deadline - td_now();
+		struct pollfd p = { .fd = r->tun, .events = POLLIN };
+		ssize_t n;
+		int rc;
+
+		if (td_syscall_poll(r))
+			return -1;
+		if (left <= 0)
+			return 0;
+		/* Wake up now and then to look at the system call thread. */
+		rc = poll(&p, 1, left > 20000 ? 20 : (int)(left / 1000) + 1);
+		if (rc < 0 && errno != EINTR)
+			return td_error(r, NULL, "poll: %s", strerror(errno));
+		if (rc <= 0)
+			continue;
+		n = read(r->tun, buf, sizeof(buf));
+		if (n <= 0)
+			continue;
+		*when = td_now();
+		rc = td_wire_parse(buf, n, w);
+		if (rc == 1)
+			continue;	/* not TTP: neighbour discovery and such */
+		if (rc < 0)
+			return td_error(r, NULL, "the stack sent a malformed TTP segment at %.3f s",
+					td_secs(r, *when));
+		return 1;
+	}
+}
+
+/* Wait until DEADLINE; any segment the stack sends meanwhile is unexpected. */
+static int td_wait_until(struct td_run *r, const struct td_event *ev, long long deadline)
+{
+	struct td_wire w;
+	long long when;
+	char got[256];
+	int rc = td_next_segment(r, deadline, &w, &when);
+
+	if (rc <= 0)
+		return rc;
+	td_format(&r->conn, &w, got, sizeof(got));
+	return td_error(r, ev, "an unexpected segment before this line\n  script: %s\n  actual: %.3f > %s",
+			ev ? ev->text : "(end of script)", td_secs(r, when), got);
+}
+
+static int td_expect(struct td_run *r, const struct td_event *ev, long long target)
+{
+	struct td_wire w;
+	long long when;
+	char got[256], why[128];
+	int rc = td_next_segment(r, target + r->tolerance, &w, &when);
+
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return td_error(r, ev, "a segment did not come\n  script: %s (expected at %.3f s +-%.3f)\n  actual: nothing by %.3f s",
+				ev->text, td_secs(r, target), r->tolerance / 1e6,
+				td_secs(r, target + r->tolerance));
+	/* The first SYN tells us the local side's ISN (and port, if chosen). */
+	if ((w.flags & TTP_FLAG_SYN) && !r->conn.local_isn_known) {
+		r->conn.local_isn = w.seq;
+		r->conn.local_isn_known = true;
+		if (!r->conn.lport)
+			r->conn.lport = w.sport;
+	}
+	td_format(&r->conn, &w, got, sizeof(got));
+	if (when < target - r->tolerance)
+		return td_error(r, ev, "a segment came too early\n  script: %s (at %.3f s +-%.3f)\n  actual: %.3f > %s",
+				ev->text, td_secs(r, target), r->tolerance / 1e6,
+				td_secs(r, when), got);
+	if (td_match(&r->conn, &ev->pkt, &w, why, sizeof(why)))
+		return td_error(r, ev, "a segment differs: %s\n  script: %s\n  actual: %.3f > %s",
+				why, ev->text, td_secs(r, when), got);
+	for (int i = 0; i < w.nopts; i++)
+		if (w.opts[i].kind == TD_OPT_TS)
+			r->conn.last_tsval = w.opts[i].a;
+	r->prev = when;
+	return 0;
+}
+
+static int td_inject(struct td_run *r, const struct td_event *ev)
+{
+	uint8_t buf[65600];
+	char why[128];
+	int n = td_build(&r->conn, &ev->pkt, buf, sizeof(buf), why, sizeof(why));
+
+	if (n < 0)
+		return td_error(r, ev, "%s\n  script: %s", why, ev->text);
+	if (!r->conn.rport)
+		return td_error(r, ev, "no connection yet: bind() or connect() first");
+	if (write(r->tun, buf, n) != n)
+		return td_error(r, ev, "writing to the TUN device: %s", strerror(errno));
+	return 0;
+}
+
+/* Whether the system call thread sleeps in the kernel. */
+static bool td_thread_blocked(struct td_run *r)
+{
+	char path[64], buf[256], *p;
+	FILE *f;
+	bool blocked = false;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", r->tid);
+	f = fopen(path, "r");
+	if (f && fgets(buf, sizeof(buf), f)) {
+		p = strrchr(buf, ')');
+		blocked = p && (p[2] == 'S' || p[2] == 'D');
+	}
+	if (f)
+		fclose(f);
+	return blocked;
+}
+
+/*
+ * Like packetdrill: a system call is waited for until it returns or blocks
+ * in the kernel, so that what follows it in the script happens after it.
+ */
+static int td_settle(struct td_run *r)
+{
+	for (;;) {
+		int ret = 0;
+
+		pthread_mutex_lock(&r->lock);
+		if (r->done) {
+			ret = td_check_syscall(r);
+			pthread_mutex_unlock(&r->lock);
+			return ret;
+		}
+		if (!r->job && r->running && td_thread_blocked(r)) {
+			pthread_mutex_unlock(&r->lock);
+			return 0;
+		}
+		pthread_mutex_unlock(&r->lock);
+		usleep(200);
+	}
+}
+
+static int td_start_syscall(struct td_run *r, const struct td_event *ev, long long now)
+{
+	long long give_up = now + r->tolerance;
+	struct td_wire w;
+	long long when;
+	int rc;
+
+	/* One system call at a time: wait for a blocked one to return. */
+	for (;;) {
+		pthread_mutex_lock(&r->lock);
+		if (r->done && td_check_syscall(r)) {
+			pthread_mutex_unlock(&r->lock);
+			return -1;
+		}
+		if (!r->running && !r->job) {
+			r->job = ev;
+			r->job_start = td_now();
+			pthread_cond_broadcast(&r->cond);
+			pthread_mutex_unlock(&r->lock);
+			return td_settle(r);
+		}
+		pthread_mutex_unlock(&r->lock);
+		rc = td_next_segment(r, td_now() + 10000, &w, &when);
+		if (rc < 0)
+			return -1;
+		if (rc > 0) {
+			char got[256];
+
+			td_format(&r->conn, &w, got, sizeof(got));
+			return td_error(r, ev, "an unexpected segment while a system call blocked\n  script: %s\n  actual: %.3f > %s",
+					ev->text, td_secs(r, when), got);
+		}
+		if (td_now() > give_up)
+			return td_error(r, ev, "the system call before this one is still blocked\n  script: %s",
+					ev->text);
+	}
+}
+
+static int td_shell(struct td_run *r, const struct td_event *ev)
+{
+	int status = system(ev->shell);
+
+	if (status != 0)
+		return td_error(r, ev, "the command failed (status %d)\n  script: %s",
+				WIFEXITED(status) ? WEXITSTATUS(status) : -1, ev->text);
+	return 0;
+}
+
+int td_run(const struct td_script *script, const struct td_options *opt, char *failure,
+	   int len)
+{
+	struct td_run *r = calloc(1, sizeof(*r));
+	int rc = -1, i;
+
+	if (!r)
+		return -1;
+	r->script = script;
+	r->opt = opt;
+	r->conn.family = opt->family;
+	r->conn.remote_isn = script->remote_isn;
+	r->tolerance = script->tolerance_usecs ? script->tolerance_usecs : opt->tolerance_usecs;
+	for (i = 0; i < TD_MAX_FDS; i++)
+		r->fds[i] = -1;
+	pthread_mutex_init(&r->lock, NULL);
+	pthread_cond_init(&r->cond, NULL);
+	if (td_setup(r)) {
+		snprintf(failure, len, "setup failed");
+		free(r);
+		return -2;
+	}
+	pthread_create(&r->thread, NULL, td_syscall_thread, r);
+	pthread_mutex_lock(&r->lock);
+	while (!r->tid)
+		pthread_cond_wait(&r->cond, &r->lock);
+	pthread_mutex_unlock(&r->lock);
+
+	r->start = r->prev = td_now();
+	for (i = 0; i < script->nevents; i++) {
+		const struct td_event *ev = &script->events[i];
+		long long target = (ev->relative ? r->prev : r->start) + ev->usecs;
+
+		if (ev->type != TD_EXPECT && td_wait_until(r, ev, target))
+			goto out;
+		switch (ev->type) {
+		case TD_EXPECT:
+			if (td_expect(r, ev, target))
+				goto out;
+			break;
+		case TD_INJECT:
+			if (td_inject(r, ev))
+				goto out;
+			r->prev = target;
+			break;
+		case TD_SYSCALL:
+			if (td_start_syscall(r, ev, target))
+				goto out;
+			r->prev = target;
+			break;
+		case TD_SHELL:
+			if (td_shell(r, ev))
+				goto out;
+			r->prev = td_now();
+			break;
+		}
+		if (td_syscall_poll(r))
+			goto out;
+	}
+	/* A system call still under way must finish, and as the script says. */
+	for (long long deadline = td_now() + r->tolerance + 2000000;;) {
+		bool idle;
+
+		pthread_mutex_lock(&r->lock);
+		if (r->done && td_check_syscall(r)) {
+			pthread_mutex_unlock(&r->lock);
+			goto out;
+		}
+		idle = !r->running && !r->job;
+		pthread_mutex_unlock(&r->lock);
+		if (idle)
+			break;
+		if (td_now() > deadline) {
+			td_error(r, r->running, "a system call never returned");
+			goto out;
+		}
+		usleep(10000);
+	}
+	rc = 0;
+out:
+	if (rc)
+		snprintf(failure, len, "%s", r->failure);
+	pthread_mutex_lock(&r->lock);
+	r->quit = true;
+	pthread_cond_broadcast(&r->cond);
+	pthread_mutex_unlock(&r->lock);
+	/* A call blocked forever keeps its thread; the process is ending. */
+	if (!r->running)
+		pthread_join(r->thread, NULL);
+	return rc;
+}
