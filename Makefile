@@ -64,7 +64,7 @@ demo: deps
 	selftests/demo $(or $(KVER),6.12)
 
 check: deps
-	selftests/check $(KVER) $(if $(T),--test $(T))
+	selftests/check $(KVER) $(foreach t,$(T),--test $(t))
 
 vm: deps
 	$(MAKE) userspace

@@ -22,9 +22,17 @@ static DEFINE_SPINLOCK(ttp_inject_spin);
 
 static noinline void ttp_inject_leak(void)
 {
-	/* Forget the only pointer to it. */
-	ttp_inject_leaked = kmalloc(64, GFP_KERNEL);
-	WRITE_ONCE(ttp_inject_leaked, NULL);
+	int i;
+
+	/*
+	 * Forget the only pointer to each. Several objects, because kmemleak
+	 * may miss one whose address lingers in a stack slot or a register it
+	 * scans: one in a run was seen to slip through.
+	 */
+	for (i = 0; i < 16; i++) {
+		WRITE_ONCE(ttp_inject_leaked, kmalloc(64 + 16 * i, GFP_KERNEL));
+		WRITE_ONCE(ttp_inject_leaked, NULL);
+	}
 }
 
 /*

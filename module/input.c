@@ -162,19 +162,71 @@ static bool ttp_seq_acceptable(const struct ttp_sock *ts, const struct ttp_skb_c
 	       ttp_between(cb->seq + len - 1, ts->rcv_nxt, ts->rcv_nxt + wnd - 1);
 }
 
-/* RFC 5961: answer a suspicious RST or SYN with an ACK, do nothing else. */
-static void ttp_challenge_ack(struct sock *sk)
+/*
+ * Replies to segments that are not acceptable (out of the window, too old,
+ * a challenge) are limited to one per invalid_ratelimit_ms per socket, so
+ * that two confused ends cannot keep each other busy. The budget is the
+ * socket's own: a budget shared by all connections would let an off-path
+ * attacker learn about them by watching it run out (CVE-2016-5696).
+ * Segments with data are always answered, as in Linux.
+ */
+static bool ttp_reply_limited(struct sock *sk, const struct ttp_skb_cb *cb)
 {
+	struct ttp_sock *ts = ttp_sk(sk);
+	u32 ms = ttp_param(sock_net(sk), TTP_PARAM_INVALID_RATELIMIT_MS);
+
+	if (!ms || (cb->len && !(cb->flags & TTP_FLAG_SYN)))
+		return false;
+	if (ts->last_oow_ack &&
+	    time_before(jiffies, ts->last_oow_ack + msecs_to_jiffies(ms)))
+		return true;
+	ts->last_oow_ack = jiffies ?: 1;
+	return false;
+}
+
+/* RFC 5961: answer a suspicious RST or SYN with an ACK, do nothing else. */
+static void ttp_challenge_ack(struct sock *sk, const struct ttp_skb_cb *cb)
+{
+	if (ttp_reply_limited(sk, cb)) {
+		ttp_count(sock_net(sk), TTP_MIB_CHALLENGE_ACKS_LIMITED);
+		return;
+	}
 	ttp_count(sock_net(sk), TTP_MIB_CHALLENGE_ACKS);
 	ttp_send_ack(sk);
+}
+
+/* The ACK a segment outside the window or otherwise unacceptable gets. */
+static void ttp_dup_ack(struct sock *sk, const struct ttp_skb_cb *cb)
+{
+	if (!(cb->flags & TTP_FLAG_RST) && !ttp_reply_limited(sk, cb))
+		ttp_send_ack(sk);
 }
 
 /* RFC 7323: remember the peer's clock from segments that advance ours. */
 static void ttp_store_ts(struct ttp_sock *ts, const struct ttp_skb_cb *cb)
 {
 	if (ts->tstamp_ok && cb->has_ts && !ttp_after(cb->seq, ts->rcv_wup) &&
-	    (s32)(cb->tsval - ts->ts_recent) >= 0)
+	    (s32)(cb->tsval - ts->ts_recent) >= 0) {
 		ts->ts_recent = cb->tsval;
+		ts->ts_recent_stamp = jiffies;
+	}
+}
+
+/*
+ * PAWS (RFC 7323 5): a segment whose timestamp is older than the newest
+ * seen is an old duplicate, unless the connection sat idle for 24 days.
+ */
+static bool ttp_paws_reject(struct ttp_sock *ts, const struct ttp_skb_cb *cb)
+{
+	if (!ts->tstamp_ok || !cb->has_ts || !ts->ts_recent_stamp ||
+	    (cb->flags & TTP_FLAG_RST) || (s32)(cb->tsval - ts->ts_recent) >= 0)
+		return false;
+	if (time_after(jiffies, ts->ts_recent_stamp + TTP_PAWS_IDLE)) {
+		ts->ts_recent = cb->tsval;
+		ts->ts_recent_stamp = jiffies;
+		return false;
+	}
+	return true;
 }
 
 static void ttp_rearm_rtx(struct sock *sk)
@@ -404,8 +456,10 @@ static void ttp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 	if (!ts->wscale_ok)
 		ts->rcv_wscale = 0;
 	ts->tstamp_ok = ts->tstamp_ok && cb->has_ts;
-	if (ts->tstamp_ok)
+	if (ts->tstamp_ok) {
 		ts->ts_recent = cb->tsval;
+		ts->ts_recent_stamp = jiffies;
+	}
 	ts->mss = ttp_current_mss(sk);
 	ts->snd_wl1 = cb->seq - 1;	/* let this segment set the window */
 
@@ -463,10 +517,15 @@ int ttp_rcv_state(struct sock *sk, struct sk_buff *skb)
 		return 0;
 	}
 
+	/* An old duplicate from an earlier incarnation? */
+	if (ttp_paws_reject(ts, cb)) {
+		ttp_dup_ack(sk, cb);
+		ttp_drop(net, skb, TTP_MIB_PAWS_REJECTED);
+		return 0;
+	}
 	/* First: is any of it inside our window? */
 	if (!ttp_seq_acceptable(ts, cb)) {
-		if (!(cb->flags & TTP_FLAG_RST))
-			ttp_send_ack(sk);
+		ttp_dup_ack(sk, cb);
 		ttp_drop(net, skb, TTP_MIB_DROP_OUT_OF_WINDOW);
 		return 0;
 	}
@@ -474,16 +533,19 @@ int ttp_rcv_state(struct sock *sk, struct sk_buff *skb)
 
 	/* Second: RST. Only an exact one counts; others are challenged. */
 	if (cb->flags & TTP_FLAG_RST) {
-		if (cb->seq == ts->rcv_nxt)
+		if (cb->seq == ts->rcv_nxt) {
 			ttp_reset_received(sk);
-		else
-			ttp_challenge_ack(sk);
+		} else {
+			ttp_count(net, TTP_MIB_INVALID_RSTS);
+			ttp_challenge_ack(sk, cb);
+		}
 		kfree_skb(skb);
 		return 0;
 	}
 	/* Fourth: a SYN on a synchronized connection is challenged. */
 	if (cb->flags & TTP_FLAG_SYN) {
-		ttp_challenge_ack(sk);
+		ttp_count(net, TTP_MIB_INVALID_SYNS);
+		ttp_challenge_ack(sk, cb);
 		kfree_skb(skb);
 		return 0;
 	}
@@ -510,8 +572,14 @@ int ttp_rcv_state(struct sock *sk, struct sk_buff *skb)
 	}
 	if (ttp_after(cb->ack, ts->snd_nxt)) {
 		/* Acknowledges what was never sent. */
-		ttp_send_ack(sk);
+		ttp_dup_ack(sk, cb);
 		ttp_drop(net, skb, TTP_MIB_DROP_BAD_ACK);
+		return 0;
+	}
+	if (ttp_before(cb->ack, ts->snd_una - ts->max_window)) {
+		/* RFC 5961 5.2: older than any window could make it: blind. */
+		ttp_dup_ack(sk, cb);
+		ttp_drop(net, skb, TTP_MIB_INVALID_ACKS);
 		return 0;
 	}
 	if (!ttp_before(cb->ack, ts->snd_una))
@@ -523,10 +591,17 @@ int ttp_rcv_state(struct sock *sk, struct sk_buff *skb)
 		if (fin_acked) {
 			ttp_set_state(sk, TTP_FIN_WAIT_2);
 			WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | SEND_SHUTDOWN);
-			if (sock_flag(sk, SOCK_DEAD))
-				ttp_reset_rtx_timer(sk, ttp_fin_timeout(sk));
-			else
+			if (!sock_flag(sk, SOCK_DEAD)) {
 				sk->sk_state_change(sk);
+			} else if (ts->linger2 < 0) {
+				ttp_count(net, TTP_MIB_ABORT_ON_LINGER2);
+				ttp_send_active_reset(sk, GFP_ATOMIC);
+				ttp_done(sk);
+				kfree_skb(skb);
+				return 0;
+			} else {
+				ttp_reset_rtx_timer(sk, ttp_fin_timeout(sk));
+			}
 		}
 		break;
 	case TTP_CLOSING:

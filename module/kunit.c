@@ -4,7 +4,7 @@
  * has CONFIG_KUNIT (the debug kernel of the test runner). Loading it after
  * ttp.ko runs every suite; selftests/ttp_kunit.sh reports the results as
  * TAP cases of the suite: the parameter table, state and counter names,
- * sequence arithmetic, header options, and the RTT estimator.
+ * sequence arithmetic, header options, the RTT estimator and SYN cookies.
  */
 #include <kunit/test.h>
 #include <linux/module.h>
@@ -12,6 +12,7 @@
 #include "compat.h"
 #include "params.h"
 #include "stats.h"
+#include "syncookies.h"
 #include "ttp.h"
 
 /* Every row is complete, self-consistent and unique. */
@@ -298,8 +299,134 @@ static struct kunit_suite ttp_rtt_suite = {
 	.test_cases = ttp_rtt_cases,
 };
 
+/* A fixed secret and 4-tuple, so that failures reproduce. */
+static const siphash_key_t ttp_test_secret = { { 0x0123456789abcdefULL, 0xfedcba9876543210ULL } };
+
+static void ttp_test_key(struct ttp_conn_key *key)
+{
+	memset(key, 0, sizeof(*key));
+	key->family = AF_INET;
+	key->laddr.v4 = htonl(0xc0000201);
+	key->raddr.v4 = htonl(0xc0000202);
+	key->lport = htons(8080);
+	key->rport = htons(43210);
+}
+
+/* A cookie checks for its own connection and gives back the MSS class. */
+static void ttp_cookie_valid_test(struct kunit *test)
+{
+	static const struct { u16 offered, encoded; } mss[] = {
+		{ 100, 536 }, { 536, 536 }, { 1299, 536 }, { 1300, 1300 },
+		{ 1400, 1300 }, { 1440, 1440 }, { 1460, 1460 }, { 9000, 1460 },
+	};
+	struct ttp_conn_key key;
+	u32 t = 1000, cookie;
+	unsigned int i;
+
+	ttp_test_key(&key);
+	for (i = 0; i < ARRAY_SIZE(mss); i++) {
+		cookie = ttp_cookie_make(&ttp_test_secret, &key, 0x11223344, mss[i].offered, t);
+		KUNIT_EXPECT_EQ_MSG(test, ttp_cookie_check(&ttp_test_secret, &key, 0x11223344,
+							   cookie, t, 120000),
+				    mss[i].encoded, "offered MSS %u", mss[i].offered);
+	}
+}
+
+/* Anything that differs from what the cookie was made for fails. */
+static void ttp_cookie_forged_test(struct kunit *test)
+{
+	const siphash_key_t other = { { 1, 2 } };
+	struct ttp_conn_key key, moved;
+	u32 t = 77, cookie;
+	int bit;
+
+	ttp_test_key(&key);
+	cookie = ttp_cookie_make(&ttp_test_secret, &key, 5000, 1460, t);
+	KUNIT_EXPECT_EQ(test, ttp_cookie_check(&other, &key, 5000, cookie, t, 120000), 0);
+	KUNIT_EXPECT_EQ(test, ttp_cookie_check(&ttp_test_secret, &key, 5001, cookie, t, 120000), 0);
+	moved = key;
+	moved.rport = htons(43211);
+	KUNIT_EXPECT_EQ(test, ttp_cookie_check(&ttp_test_secret, &moved, 5000, cookie, t, 120000), 0);
+	moved = key;
+	moved.raddr.v4 = htonl(0xc0000203);
+	KUNIT_EXPECT_EQ(test, ttp_cookie_check(&ttp_test_secret, &moved, 5000, cookie, t, 120000), 0);
+	/* Every single-bit change of the hash fails. */
+	for (bit = 0; bit < 23; bit++)
+		KUNIT_EXPECT_EQ_MSG(test, ttp_cookie_check(&ttp_test_secret, &key, 5000,
+							   cookie ^ BIT(bit), t, 120000),
+				    0, "hash bit %d flipped", bit);
+	/* The MSS index is covered by the hash: a larger one is not granted. */
+	for (bit = 23; bit < 25; bit++)
+		KUNIT_EXPECT_EQ_MSG(test, ttp_cookie_check(&ttp_test_secret, &key, 5000,
+							   cookie ^ BIT(bit), t, 120000),
+				    0, "MSS index bit %d flipped", bit);
+	/* So is the 7-bit time. */
+	KUNIT_EXPECT_EQ(test, ttp_cookie_check(&ttp_test_secret, &key, 5000,
+					       cookie ^ BIT(25), t, 120000), 0);
+}
+
+/* Cookies age in 2-second ticks; the lifetime bounds them, wrap included. */
+static void ttp_cookie_age_test(struct kunit *test)
+{
+	struct ttp_conn_key key;
+	u32 t, cookie;
+
+	ttp_test_key(&key);
+	for (t = 120; t < 140; t += 7) {	/* across the 7-bit wrap at 128 */
+		cookie = ttp_cookie_make(&ttp_test_secret, &key, 42, 1460, t);
+		KUNIT_EXPECT_EQ(test, ttp_cookie_check(&ttp_test_secret, &key, 42, cookie,
+						       t + 60, 120000), 1460);
+		KUNIT_EXPECT_EQ(test, ttp_cookie_check(&ttp_test_secret, &key, 42, cookie,
+						       t + 61, 120000), 0);
+		/* A shorter lifetime: 2 s is one tick. */
+		KUNIT_EXPECT_EQ(test, ttp_cookie_check(&ttp_test_secret, &key, 42, cookie,
+						       t + 1, 2000), 1460);
+		KUNIT_EXPECT_EQ(test, ttp_cookie_check(&ttp_test_secret, &key, 42, cookie,
+						       t + 2, 2000), 0);
+		/* Once the 7-bit clock wraps, the hash's full t no longer matches. */
+		KUNIT_EXPECT_EQ(test, ttp_cookie_check(&ttp_test_secret, &key, 42, cookie,
+						       t + 128, 240000), 0);
+	}
+}
+
+/* The window scale rides in the SYN-ACK's TSval and comes back in TSecr. */
+static void ttp_cookie_ts_test(struct kunit *test)
+{
+	bool ok;
+	u8 ws;
+	u32 v;
+
+	v = ttp_cookie_tsval(0xabcdef00, true, 7);
+	KUNIT_EXPECT_EQ(test, v & ~0x1fU, 0xabcdef00U);
+	ttp_cookie_ts_decode(v, &ok, &ws);
+	KUNIT_EXPECT_TRUE(test, ok);
+	KUNIT_EXPECT_EQ(test, ws, 7);
+	v = ttp_cookie_tsval(0xffffffff, false, 7);
+	KUNIT_EXPECT_EQ(test, v, 0xffffffe0U);
+	ttp_cookie_ts_decode(v, &ok, &ws);
+	KUNIT_EXPECT_FALSE(test, ok);
+	KUNIT_EXPECT_EQ(test, ws, 0);
+	/* A forged echo asks for more than RFC 7323's 14: clamped. */
+	ttp_cookie_ts_decode(0x1f, &ok, &ws);
+	KUNIT_EXPECT_TRUE(test, ok);
+	KUNIT_EXPECT_EQ(test, ws, 14);
+}
+
+static struct kunit_case ttp_cookie_cases[] = {
+	KUNIT_CASE(ttp_cookie_valid_test),
+	KUNIT_CASE(ttp_cookie_forged_test),
+	KUNIT_CASE(ttp_cookie_age_test),
+	KUNIT_CASE(ttp_cookie_ts_test),
+	{}
+};
+
+static struct kunit_suite ttp_cookie_suite = {
+	.name = "ttp_syncookies",
+	.test_cases = ttp_cookie_cases,
+};
+
 kunit_test_suites(&ttp_param_suite, &ttp_stats_suite, &ttp_seq_suite,
-		  &ttp_options_suite, &ttp_rtt_suite);
+		  &ttp_options_suite, &ttp_rtt_suite, &ttp_cookie_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit suites for TTP");

@@ -12,6 +12,7 @@
 #include "netns.h"
 #include "params.h"
 #include "stats.h"
+#include "ttp.h"
 
 static const struct nla_policy ttp_param_policy[TTP_PARAM_A_MAX + 1] = {
 	[TTP_PARAM_A_ID]	= NLA_POLICY_MAX(NLA_U32, TTP_PARAM_COUNT - 1),
@@ -132,6 +133,7 @@ static int ttp_nl_param_set_doit(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *tb[TTP_PARAM_A_MAX + 1];
 	unsigned long changes = 0;
 	const struct nlattr *nla;
+	bool msl_lowered;
 	const char *why;
 	int rem, id, err;
 	u64 value;
@@ -187,12 +189,17 @@ static int ttp_nl_param_set_doit(struct sk_buff *skb, struct genl_info *info)
 		TTP_NL_ERR_ATTR_FMT(extack, NULL, "%s", why);
 		return -EINVAL;
 	}
+	msl_lowered = values[TTP_PARAM_MSL_MS] < tn->params[TTP_PARAM_MSL_MS] ||
+		      values[TTP_PARAM_MSL_LOCAL_MS] < tn->params[TTP_PARAM_MSL_LOCAL_MS];
 	for (id = 0; id < TTP_PARAM_COUNT; id++) {
 		if (tn->params[id] != values[id]) {
 			WRITE_ONCE(tn->params[id], values[id]);
 			changes++;
 		}
 	}
+	/* A lower MSL applies to the TIME_WAIT entries there are, too. */
+	if (msl_lowered)
+		ttp_tw_msl_lowered(genl_info_net(info));
 	mutex_unlock(&tn->params_lock);
 	ttp_count_add(genl_info_net(info), TTP_MIB_PARAM_CHANGES, changes);
 	return 0;

@@ -7,6 +7,7 @@
 #include <linux/percpu.h>
 #include "netns.h"
 #include "stats.h"
+#include "syncookies.h"
 #include "ttp.h"
 
 unsigned int ttp_net_id __read_mostly;
@@ -19,6 +20,9 @@ static int __net_init ttp_net_init(struct net *net)
 	ttp_params_init_defaults(tn->params);
 	mutex_init(&tn->params_lock);
 	atomic_set(&tn->tw_count, 0);
+	ratelimit_state_init(&tn->tw_overflow_log, 60 * HZ, 1);
+	ratelimit_set_flags(&tn->tw_overflow_log, RATELIMIT_MSG_ON_RELEASE);
+	ttp_cookie_init_secret(&tn->cookie_secret);
 	tn->mib = alloc_percpu(struct ttp_mib);
 	if (!tn->mib)
 		return -ENOMEM;

@@ -3,7 +3,9 @@
 #define _TTP_NETNS_H
 
 #include <linux/mutex.h>
+#include <linux/ratelimit.h>
 #include <linux/rhashtable.h>
+#include <linux/siphash.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include "params.h"
@@ -27,6 +29,8 @@ struct ttp_net {
 	struct hlist_head ports[TTP_PORT_HASH_SIZE];
 	u32 port_hint;			/* RFC 6056: moves the next search on */
 	atomic_t tw_count;
+	struct ratelimit_state tw_overflow_log;	/* a minute between messages */
+	siphash_key_t cookie_secret;		/* SYN cookies (syncookies.c) */
 
 	/* Kernel sockets that send what no socket of ours can (RSTs, ACKs). */
 	struct sock *ctl4;

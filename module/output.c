@@ -135,10 +135,11 @@ int ttp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 			return -ENOBUFS;
 	}
 	if (syn) {
+		/* A SYN echoes nothing (TSecr 0); a SYN-ACK the peer's SYN. */
 		end = ttp_write_options(opts, ts->adv_mss,
 					ts->wscale_ok ? ts->rcv_wscale : -1,
 					ts->tstamp_ok, ttp_tsval(ts->ts_offset),
-					ts->ts_recent);
+					(flags & TTP_FLAG_ACK) ? ts->ts_recent : 0);
 		wnd = min_t(u32, ts->rcv_wnd, TTP_MAX_WINDOW);
 		ts->rcv_wup = ts->rcv_nxt;
 	} else {

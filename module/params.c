@@ -58,6 +58,8 @@ const struct ttp_param_def ttp_param_defs[TTP_PARAM_COUNT] = {
 		  "unanswered keepalive probes before the connection is dropped"),
 	TTP_PARAM(TTP_PARAM_INVALID_RATELIMIT_MS, "invalid_ratelimit_ms", "ms", 500, 0, 60000,
 		  "least time between replies to invalid segments, per socket"),
+	TTP_PARAM(TTP_PARAM_SYNCOOKIE_LIFETIME_MS, "syncookie_lifetime_ms", "ms", 120000,
+		  2000, 240000, "how long a SYN cookie stays valid"),
 };
 EXPORT_SYMBOL_IF_KUNIT(ttp_param_defs);
 

@@ -13,9 +13,13 @@
 #include <net/transp_v6.h>
 #include "netns.h"
 #include "stats.h"
+#include "syncookies.h"
 #include "ttp.h"
 
 static struct kmem_cache *ttp_req_cache;
+
+static void ttp_request_accept(struct sock *sk, struct ttp_request *req,
+			       struct sk_buff *skb, bool cookie);
 
 static void ttp_request_free_rcu(struct rcu_head *head)
 {
@@ -71,15 +75,82 @@ static void ttp_request_drop(struct ttp_request *req)
 	ttp_request_put(req);	/* the reference for being queued */
 }
 
-static void ttp_send_synack(struct ttp_request *req, int ifindex)
+static void ttp_send_synack_ts(const struct ttp_request *req, u32 tsval, int ifindex)
 {
 	struct sock *sk = req->listener;
 
 	ttp_send_reply(sock_net(sk), ttp_req_af(req), &req->conn.key, req->iss,
 		       req->irs + 1, TTP_FLAG_SYN | TTP_FLAG_ACK,
 		       min_t(u32, ttp_free_space(sk), TTP_MAX_WINDOW),
-		       ttp_tsval(req->ts_offset), req->ts_recent, req->tstamp_ok,
-		       req, ifindex);
+		       tsval, req->ts_recent, req->tstamp_ok, req, ifindex);
+}
+
+static void ttp_send_synack(struct ttp_request *req, int ifindex)
+{
+	ttp_send_synack_ts(req, ttp_tsval(req->ts_offset), ifindex);
+}
+
+/* A full accept queue, by Linux's measure: listen(fd, 0) still takes one. */
+static bool ttp_accept_queue_full(const struct ttp_listen *l)
+{
+	return READ_ONCE(l->nr_accepted) > READ_ONCE(l->backlog);
+}
+
+/* The first overflow of a listener's SYN queue says so, once. */
+static void ttp_synflood_warn(struct sock *sk, bool cookies)
+{
+	struct ttp_listen *l = ttp_sk(sk)->listen;
+
+	if (l->synflood_warned)
+		return;
+	l->synflood_warned = true;
+	if (net_ratelimit())
+		pr_info("TTP: Possible SYN flooding on port %u. %s.\n",
+			inet_sk(sk)->inet_num, cookies ? "Sending cookies" : "Dropping request");
+}
+
+/* What a request entry would hold, from a SYN, for a SYN-ACK or a cookie. */
+static void ttp_request_from_syn(struct ttp_request *req, struct sock *sk,
+				 const struct sk_buff *skb, const struct ttp_conn_key *key)
+{
+	const struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
+	struct net *net = sock_net(sk);
+
+	req->conn.key = *key;
+	req->conn.kind = TTP_CONN_REQ;
+	req->listener = sk;
+	req->ifindex = skb->skb_iif;
+	req->irs = cb->seq;
+	req->peer_mss = cb->has_mss && cb->mss ? cb->mss : TTP_DEFAULT_MSS;
+	req->wscale_ok = cb->has_wscale && ttp_param(net, TTP_PARAM_WINDOW_SCALING);
+	req->snd_wscale = req->wscale_ok ? cb->wscale : 0;
+	req->rcv_wscale = req->wscale_ok ? ttp_choose_wscale(READ_ONCE(sk->sk_rcvbuf)) : 0;
+	req->tstamp_ok = cb->has_ts && ttp_param(net, TTP_PARAM_TIMESTAMPS);
+	req->ts_recent = cb->tsval;
+	req->ts_offset = ttp_ts_offset(key);
+}
+
+/*
+ * Answer a SYN with a cookie and keep nothing. Without timestamps there is
+ * nowhere to keep the peer's window scale: such a connection goes without.
+ */
+static void ttp_send_cookie(struct sock *sk, const struct sk_buff *skb,
+			    const struct ttp_conn_key *key)
+{
+	struct net *net = sock_net(sk);
+	struct ttp_request req = {};
+	u32 tsval;
+
+	ttp_request_from_syn(&req, sk, skb, key);
+	if (!req.tstamp_ok) {
+		req.wscale_ok = false;
+		req.rcv_wscale = 0;
+	}
+	req.iss = ttp_cookie_make(&ttp_net(net)->cookie_secret, key, req.irs,
+				  req.peer_mss, ttp_cookie_time());
+	tsval = ttp_cookie_tsval(ttp_tsval(req.ts_offset), req.wscale_ok, req.snd_wscale);
+	ttp_send_synack_ts(&req, tsval, req.ifindex);
+	ttp_count(net, TTP_MIB_SYNCOOKIES_SENT);
 }
 
 static void ttp_request_timer_fn(struct timer_list *t)
@@ -114,21 +185,35 @@ out:
 	ttp_request_put(req);	/* the timer's reference */
 }
 
-/* A SYN for a listener: a new request entry and its SYN-ACK. */
+/*
+ * A SYN for a listener: a new request entry and its SYN-ACK; or, when the
+ * SYN queue is full or syncookies is 2, a SYN-ACK with a cookie.
+ */
 static void ttp_listen_syn(struct sock *sk, struct sk_buff *skb,
 			   const struct ttp_conn_key *key)
 {
 	struct ttp_listen *l = ttp_sk(sk)->listen;
-	struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
 	struct net *net = sock_net(sk);
+	u32 cookies = ttp_param(net, TTP_PARAM_SYNCOOKIES);
 	struct ttp_request *req;
+	bool queue_full;
 
-	if (l->nr_requests >= ttp_param(net, TTP_PARAM_MAX_SYN_BACKLOG)) {
-		ttp_count(net, TTP_MIB_DROP_SYN_QUEUE_FULL);
+	if (ttp_accept_queue_full(l)) {
+		ttp_count(net, TTP_MIB_LISTEN_OVERFLOWS);
+		ttp_count(net, TTP_MIB_LISTEN_DROPS);
 		return;
 	}
-	if (l->nr_accepted >= l->backlog) {
-		ttp_count(net, TTP_MIB_DROP_ACCEPT_QUEUE_FULL);
+	queue_full = l->nr_requests >= ttp_param(net, TTP_PARAM_MAX_SYN_BACKLOG);
+	if (queue_full)
+		ttp_synflood_warn(sk, cookies);
+	if (cookies == 2 || (cookies == 1 && queue_full)) {
+		l->last_overflow = jiffies;
+		ttp_send_cookie(sk, skb, key);
+		return;
+	}
+	if (queue_full) {
+		ttp_count(net, TTP_MIB_DROP_SYN_QUEUE_FULL);
+		ttp_count(net, TTP_MIB_LISTEN_DROPS);
 		return;
 	}
 	req = kmem_cache_zalloc(ttp_req_cache, GFP_ATOMIC);
@@ -136,22 +221,11 @@ static void ttp_listen_syn(struct sock *sk, struct sk_buff *skb,
 		ttp_count(net, TTP_MIB_DROP_NO_MEMORY);
 		return;
 	}
-	req->conn.key = *key;
-	req->conn.kind = TTP_CONN_REQ;
+	ttp_request_from_syn(req, sk, skb, key);
 	refcount_set(&req->refcnt, 1);
 	sock_hold(sk);
-	req->listener = sk;
 	timer_setup(&req->timer, ttp_request_timer_fn, 0);
-	req->ifindex = skb->skb_iif;
-	req->irs = cb->seq;
 	req->iss = ttp_req_af(req)->isn(key);
-	req->peer_mss = cb->has_mss && cb->mss ? cb->mss : TTP_DEFAULT_MSS;
-	req->wscale_ok = cb->has_wscale && ttp_param(net, TTP_PARAM_WINDOW_SCALING);
-	req->snd_wscale = req->wscale_ok ? cb->wscale : 0;
-	req->rcv_wscale = req->wscale_ok ? ttp_choose_wscale(READ_ONCE(sk->sk_rcvbuf)) : 0;
-	req->tstamp_ok = cb->has_ts && ttp_param(net, TTP_PARAM_TIMESTAMPS);
-	req->ts_recent = cb->tsval;
-	req->ts_offset = ttp_ts_offset(key);
 
 	if (ttp_conn_insert(net, &req->conn)) {
 		/* A request for this 4-tuple exists already. */
@@ -269,6 +343,7 @@ static struct sock *ttp_child_create(struct sock *sk, struct ttp_request *req)
 	ts->rcv_wscale = req->rcv_wscale;
 	ts->tstamp_ok = req->tstamp_ok;
 	ts->ts_recent = req->ts_recent;
+	ts->ts_recent_stamp = req->tstamp_ok ? jiffies : 0;
 	ts->ts_offset = req->ts_offset;
 	ts->rto = msecs_to_jiffies(ttp_param(net, TTP_PARAM_RTO_INIT_MS));
 	ts->quickack = 8;
@@ -293,10 +368,8 @@ static struct sock *ttp_child_create(struct sock *sk, struct ttp_request *req)
 static void ttp_request_rcv(struct sock *sk, struct ttp_request *req,
 			    struct sk_buff *skb)
 {
-	struct ttp_listen *l = ttp_sk(sk)->listen;
 	struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
 	struct net *net = sock_net(sk);
-	struct sock *child;
 
 	if (cb->flags & TTP_FLAG_RST) {
 		if (cb->seq == req->irs + 1)
@@ -320,9 +393,37 @@ static void ttp_request_rcv(struct sock *sk, struct ttp_request *req,
 		ttp_count(net, TTP_MIB_DROP_OUT_OF_WINDOW);
 		goto drop;
 	}
-	if (l->nr_accepted >= l->backlog) {
-		/* The peer will send again; there may be room then. */
-		ttp_count(net, TTP_MIB_DROP_ACCEPT_QUEUE_FULL);
+	ttp_request_accept(sk, req, skb, false);
+	return;
+drop:
+	kfree_skb(skb);
+}
+
+/*
+ * Make the connection a handshake's final ACK completes, from a request
+ * entry or from a cookie (COOKIE: REQ is a stack copy, nothing to unlink).
+ * The socket takes the request's place in the table and on the port, and
+ * goes on the accept queue. Consumes SKB.
+ */
+static void ttp_request_accept(struct sock *sk, struct ttp_request *req,
+			       struct sk_buff *skb, bool cookie)
+{
+	struct ttp_listen *l = ttp_sk(sk)->listen;
+	struct net *net = sock_net(sk);
+	struct sock *child;
+
+	if (ttp_accept_queue_full(l)) {
+		ttp_count(net, TTP_MIB_LISTEN_OVERFLOWS);
+		ttp_count(net, TTP_MIB_LISTEN_DROPS);
+		if (ttp_param(net, TTP_PARAM_ABORT_ON_OVERFLOW)) {
+			/* abort_on_overflow 1: tell the peer at once. */
+			ttp_count(net, TTP_MIB_ABORT_ON_OVERFLOW);
+			ttp_send_reset_reply(net, ttp_req_af(req), &req->conn.key,
+					     TTP_SKB_CB(skb), skb->skb_iif);
+			if (!cookie)
+				ttp_request_drop(req);
+		}
+		/* Else the peer will send again; there may be room then. */
 		goto drop;
 	}
 	child = ttp_child_create(sk, req);
@@ -330,13 +431,16 @@ static void ttp_request_rcv(struct sock *sk, struct ttp_request *req,
 		ttp_count(net, TTP_MIB_DROP_NO_MEMORY);
 		goto drop;
 	}
-
-	/* The socket takes the request's place in the table and on the port. */
-	ttp_request_unlink(req);
+	/* A cookie connection enters SYN_RCVD only now. */
+	if (cookie)
+		ttp_state_move(net, TTP_CLOSED, TTP_SYN_RCVD);
+	else
+		ttp_request_unlink(req);
 	if (ttp_conn_insert(net, &ttp_sk(child)->conn) ||
 	    ttp_port_inherit(child, sk)) {
 		ttp_state_move(net, TTP_SYN_RCVD, TTP_CLOSED);
-		ttp_request_put(req);
+		if (!cookie)
+			ttp_request_put(req);
 		ttp_conn_remove(net, &ttp_sk(child)->conn);
 		child->sk_state = TTP_CLOSED;
 		sock_set_flag(child, SOCK_DEAD);
@@ -344,7 +448,8 @@ static void ttp_request_rcv(struct sock *sk, struct ttp_request *req,
 		sk_free(child);
 		goto drop;
 	}
-	ttp_request_put(req);
+	if (!cookie)
+		ttp_request_put(req);
 	sock_set_flag(child, SOCK_RCU_FREE);
 
 	ttp_sk(child)->parent = sk;
@@ -359,6 +464,50 @@ static void ttp_request_rcv(struct sock *sk, struct ttp_request *req,
 	return;
 drop:
 	kfree_skb(skb);
+}
+
+/*
+ * A final ACK that no request entry knows: if cookies were sent lately (or
+ * always are), it may carry one. True if it did and the connection is made.
+ */
+static bool ttp_cookie_ack(struct sock *sk, struct sk_buff *skb,
+			   const struct ttp_conn_key *key)
+{
+	struct ttp_listen *l = ttp_sk(sk)->listen;
+	struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
+	struct net *net = sock_net(sk);
+	u32 cookies = ttp_param(net, TTP_PARAM_SYNCOOKIES);
+	u32 lifetime = ttp_param(net, TTP_PARAM_SYNCOOKIE_LIFETIME_MS);
+	struct ttp_request req = {};
+	u16 mss;
+
+	if (!cookies || (cookies == 1 && (!l->last_overflow ||
+			 time_after(jiffies, l->last_overflow + msecs_to_jiffies(lifetime)))))
+		return false;
+	mss = ttp_cookie_check(&ttp_net(net)->cookie_secret, key, cb->seq - 1,
+			       cb->ack - 1, ttp_cookie_time(), lifetime);
+	if (!mss) {
+		ttp_count(net, TTP_MIB_SYNCOOKIES_FAILED);
+		return false;
+	}
+	ttp_count(net, TTP_MIB_SYNCOOKIES_RECV);
+	req.conn.key = *key;
+	req.conn.kind = TTP_CONN_REQ;
+	req.listener = sk;
+	req.ifindex = skb->skb_iif;
+	req.irs = cb->seq - 1;
+	req.iss = cb->ack - 1;
+	req.peer_mss = mss;
+	req.tstamp_ok = cb->has_ts && cb->tsecr && ttp_param(net, TTP_PARAM_TIMESTAMPS);
+	if (req.tstamp_ok) {
+		req.ts_recent = cb->tsval;
+		req.ts_offset = ttp_ts_offset(key);
+		ttp_cookie_ts_decode(cb->tsecr, &req.wscale_ok, &req.snd_wscale);
+		if (req.wscale_ok)
+			req.rcv_wscale = ttp_choose_wscale(READ_ONCE(sk->sk_rcvbuf));
+	}
+	ttp_request_accept(sk, &req, skb, true);
+	return true;
 }
 
 /*
@@ -405,7 +554,10 @@ void ttp_listen_rcv(struct sock *sk, struct sk_buff *skb)
 		consume_skb(skb);
 		return;
 	}
-	/* An ACK for a handshake we know nothing of. */
+	/* An ACK for a handshake we know nothing of: a cookie, or nothing. */
+	if ((cb->flags & (TTP_FLAG_SYN | TTP_FLAG_ACK)) == TTP_FLAG_ACK &&
+	    sk->sk_state == TTP_LISTEN && ttp_cookie_ack(sk, skb, &key))
+		return;
 	ttp_send_reset_reply(net, key.family == AF_INET ? &ttp_ipv4_ops : &ttp_ipv6_ops,
 			     &key, cb, skb->skb_iif);
 	ttp_count(net, TTP_MIB_DROP_NO_SOCKET);

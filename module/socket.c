@@ -194,7 +194,8 @@ void ttp_connect_init(struct sock *sk)
 	struct ttp_sock *ts = ttp_sk(sk);
 	struct net *net = sock_net(sk);
 
-	ts->iss = ts->af->isn(&ts->conn.key);
+	ts->iss = ts->tw_reuse_seq ? ts->tw_reuse_seq : ts->af->isn(&ts->conn.key);
+	ts->tw_reuse_seq = 0;
 	ts->write_seq = ts->iss;
 	ts->snd_una = ts->iss;
 	ts->snd_nxt = ts->iss;
@@ -214,7 +215,7 @@ void ttp_connect_init(struct sock *sk)
 	ts->backoff = 0;
 	ts->mss = ttp_current_mss(sk);
 	ts->adv_mss = ttp_route_mss(sk);
-	ts->syn_retries = ttp_param(net, TTP_PARAM_SYN_RETRIES);
+	ts->syn_retries = ts->syncnt ? ts->syncnt : ttp_param(net, TTP_PARAM_SYN_RETRIES);
 }
 
 static int ttp_listen(struct socket *sock, int backlog)
@@ -394,8 +395,17 @@ adjudge:
 	bh_lock_sock(sk);
 	if (state != TTP_CLOSED && sk->sk_state == TTP_CLOSED)
 		goto out;	/* already freed by ttp_done() */
-	if (sk->sk_state == TTP_FIN_WAIT_2 && !timer_pending(&ts->rtx_timer))
-		ttp_reset_rtx_timer(sk, ttp_fin_timeout(sk));
+	if (sk->sk_state == TTP_FIN_WAIT_2) {
+		if (ts->linger2 < 0) {
+			/* TTP_LINGER2 -1: no FIN_WAIT_2 for orphans. */
+			ttp_count(net, TTP_MIB_ABORT_ON_LINGER2);
+			ttp_send_active_reset(sk, GFP_ATOMIC);
+			ttp_done(sk);
+			goto out;
+		}
+		if (!timer_pending(&ts->rtx_timer))
+			ttp_reset_rtx_timer(sk, ttp_fin_timeout(sk));
+	}
 	if (sk->sk_state == TTP_CLOSED)
 		ttp_destroy_orphan(sk);
 out:
@@ -622,7 +632,8 @@ static void ttp_window_update(struct sock *sk)
 	struct ttp_sock *ts = ttp_sk(sk);
 	u32 right = ts->rcv_wup + ts->rcv_wnd;
 	u32 left = ttp_after(right, ts->rcv_nxt) ? right - ts->rcv_nxt : 0;
-	u32 now = ttp_free_space(sk);
+	/* What we could advertise now: no more than the field can carry. */
+	u32 now = min_t(u32, ttp_free_space(sk), TTP_MAX_WINDOW << ts->rcv_wscale);
 
 	if (sk->sk_state == TTP_CLOSED || sk->sk_state == TTP_LISTEN)
 		return;
@@ -733,6 +744,10 @@ static int ttp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 static int ttp_setsockopt(struct sock *sk, int level, int optname,
 			  sockptr_t optval, unsigned int optlen)
 {
+	struct ttp_sock *ts = ttp_sk(sk);
+	struct net *net = sock_net(sk);
+	int val, err = 0;
+
 	if (level != SOL_TTP) {
 #if IS_ENABLED(CONFIG_IPV6)
 		if (sk->sk_family == AF_INET6)
@@ -740,12 +755,49 @@ static int ttp_setsockopt(struct sock *sk, int level, int optname,
 #endif
 		return ip_setsockopt(sk, level, optname, optval, optlen);
 	}
-	return -ENOPROTOOPT;
+	if (optlen < sizeof(int))
+		return -EINVAL;
+	if (copy_from_sockptr(&val, optval, sizeof(val)))
+		return -EFAULT;
+
+	lock_sock(sk);
+	switch (optname) {
+	case TTP_SYNCNT:
+		if (val < 1 || val > 127)
+			err = -EINVAL;
+		else
+			ts->syncnt = val;
+		break;
+	case TTP_LINGER2:
+		/* TCP_LINGER2's meaning, in milliseconds, capped as fin_timeout_ms. */
+		if (val < 0)
+			ts->linger2 = -1;
+		else
+			ts->linger2 = min(val, (int)ttp_param_defs[TTP_PARAM_FIN_TIMEOUT_MS].max);
+		break;
+	case TTP_MSL:
+		if (!ttp_param_in_range(TTP_PARAM_MSL_MS, val))
+			err = -EINVAL;
+		else if (val < ttp_param(net, TTP_PARAM_MSL_MS) &&
+			 !ns_capable(net->user_ns, CAP_NET_ADMIN))
+			err = -EPERM;	/* a shorter TIME_WAIT than the namespace's */
+		else
+			ts->msl = val;
+		break;
+	default:
+		err = -ENOPROTOOPT;
+	}
+	release_sock(sk);
+	return err;
 }
 
 static int ttp_getsockopt(struct sock *sk, int level, int optname,
 			  char __user *optval, int __user *optlen)
 {
+	struct ttp_sock *ts = ttp_sk(sk);
+	struct net *net = sock_net(sk);
+	int val, len;
+
 	if (level != SOL_TTP) {
 #if IS_ENABLED(CONFIG_IPV6)
 		if (sk->sk_family == AF_INET6)
@@ -753,7 +805,27 @@ static int ttp_getsockopt(struct sock *sk, int level, int optname,
 #endif
 		return ip_getsockopt(sk, level, optname, optval, optlen);
 	}
-	return -ENOPROTOOPT;
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < 0)
+		return -EINVAL;
+	switch (optname) {
+	case TTP_SYNCNT:
+		val = ts->syncnt ? ts->syncnt : ttp_param(net, TTP_PARAM_SYN_RETRIES);
+		break;
+	case TTP_LINGER2:
+		val = ts->linger2 ? ts->linger2 : ttp_param(net, TTP_PARAM_FIN_TIMEOUT_MS);
+		break;
+	case TTP_MSL:
+		val = ts->msl ? ts->msl : ttp_param(net, TTP_PARAM_MSL_MS);
+		break;
+	default:
+		return -ENOPROTOOPT;
+	}
+	len = min_t(int, len, sizeof(val));
+	if (put_user(len, optlen) || copy_to_user(optval, &val, len))
+		return -EFAULT;
+	return 0;
 }
 
 /* SIOCINQ, SIOCOUTQ, SIOCOUTQNSD, as for TCP. */

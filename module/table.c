@@ -468,6 +468,46 @@ void ttp_port_release(struct net *net, struct ttp_bind *b)
 	spin_unlock_bh(&tn->port_lock);
 }
 
+/*
+ * SK's 4-tuple is taken: by a TIME_WAIT entry that tw_reuse lets it have?
+ * Then SK takes the entry's place, starts its sequence space beyond the old
+ * connection's, and keeps its peer's last timestamp for PAWS. Port lock
+ * held.
+ */
+static int ttp_port_reuse_tw(struct sock *sk)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	struct net *net = sock_net(sk);
+	struct ttp_conn *conn;
+	struct ttp_tw *tw = NULL;
+	int err = -EEXIST;
+
+	rcu_read_lock();
+	conn = ttp_conn_lookup(net, &ts->conn.key);
+	if (conn && conn->kind == TTP_CONN_TW && ttp_conn_hold(conn))
+		tw = container_of(conn, struct ttp_tw, conn);
+	rcu_read_unlock();
+	if (!tw)
+		return err;
+	/* Once claimed, the entry is ours alone to take out of the table. */
+	if (ttp_tw_may_reuse(tw) && ttp_tw_recycle_start(tw)) {
+		err = ttp_conn_replace(net, &tw->conn, &ts->conn);
+		WARN_ON_ONCE(err);
+		/* The port keeps an owner: SK, bound or about to be. */
+		if (tw->bind.port) {
+			hlist_del(&tw->bind.node);
+			tw->bind.port = NULL;
+		}
+		/* RFC 6191's rule, as Linux keeps it: beyond the old window. */
+		ts->tw_reuse_seq = (tw->snd_nxt + 65535 + 2) ?: 1;
+		ts->ts_recent = tw->ts_recent;
+		ts->ts_recent_stamp = tw->ts_recent_stamp;
+		ttp_tw_recycle_finish(tw);
+	}
+	ttp_tw_put(tw);
+	return err;
+}
+
 /* Try to make SK's 4-tuple, with local port NUM, its own. Port lock held. */
 static int ttp_port_try_tuple(struct sock *sk, struct ttp_port *port,
 			      unsigned short num)
@@ -479,6 +519,8 @@ static int ttp_port_try_tuple(struct sock *sk, struct ttp_port *port,
 	ttp_conn_key_from_sock(sk, &ts->conn.key);
 	ts->conn.kind = TTP_CONN_SOCK;
 	err = ttp_conn_insert(sock_net(sk), &ts->conn);
+	if (err == -EEXIST)
+		err = ttp_port_reuse_tw(sk);
 	if (err)
 		return err;
 	if (!ts->bind.port) {
@@ -501,7 +543,7 @@ static int ttp_port_try_tuple(struct sock *sk, struct ttp_port *port,
  * local port if bind() did not (RFC 6056's double-hash algorithm: the start
  * depends on a keyed hash of the addresses and the remote port, and moves on
  * with every use). A port someone bound explicitly is never borrowed, and a
- * 4-tuple in TIME_WAIT is not reused.
+ * 4-tuple in TIME_WAIT is reused only as tw_reuse allows.
  */
 int ttp_port_connect(struct sock *sk)
 {

@@ -20,10 +20,11 @@ u32 ttp_rto_max(const struct sock *sk)
 	return msecs_to_jiffies(ttp_param(sock_net(sk), TTP_PARAM_RTO_MAX_MS));
 }
 
+/* How long an orphan may stay in FIN_WAIT_2: TTP_LINGER2 or fin_timeout_ms. */
 unsigned long ttp_fin_timeout(const struct sock *sk)
 {
 	if (ttp_sk(sk)->linger2 > 0)
-		return ttp_sk(sk)->linger2;
+		return msecs_to_jiffies(ttp_sk(sk)->linger2);
 	return msecs_to_jiffies(ttp_param(sock_net(sk), TTP_PARAM_FIN_TIMEOUT_MS));
 }
 

@@ -10,7 +10,9 @@
  * new SYN ends it, or its namespace or the module goes. It starts with one
  * reference, for being alive; lookups and a pending timer take more.
  */
+#include <linux/ratelimit.h>
 #include <linux/slab.h>
+#include <net/ipv6.h>
 #include "netns.h"
 #include "stats.h"
 #include "ttp.h"
@@ -79,6 +81,16 @@ bool ttp_time_wait(struct sock *sk, int state)
 	struct ttp_tw *tw;
 	u32 msl;
 
+	/* max_tw_buckets: past it, close without TIME_WAIT (0: never keep one). */
+	if (atomic_read(&ttp_net(net)->tw_count) >=
+	    ttp_param(net, TTP_PARAM_MAX_TW_BUCKETS)) {
+		ttp_count(net, TTP_MIB_TW_OVERFLOW);
+		if (__ratelimit(&ttp_net(net)->tw_overflow_log))
+			pr_info("TTP: max_tw_buckets (%u) reached: closing without TIME_WAIT\n",
+				ttp_param(net, TTP_PARAM_MAX_TW_BUCKETS));
+		ttp_done(sk);
+		return false;
+	}
 	tw = kmem_cache_zalloc(ttp_tw_cache, GFP_ATOMIC);
 	if (!tw) {
 		ttp_done(sk);
@@ -95,13 +107,18 @@ bool ttp_time_wait(struct sock *sk, int state)
 	tw->rcv_nxt = ts->rcv_nxt;
 	tw->tstamp_ok = ts->tstamp_ok;
 	tw->ts_recent = ts->ts_recent;
+	tw->ts_recent_stamp = ts->ts_recent_stamp;
 	tw->ts_offset = ts->ts_offset;
 	tw->rcv_wscale = ts->rcv_wscale;
 	tw->rcv_wnd = min_t(u32, ts->rcv_wnd >> ts->rcv_wscale, TTP_MAX_WINDOW);
 	tw->state = state;
 
-	msl = ts->af->is_local_pair(net, &ts->conn.key) ?
-	      ttp_param(net, TTP_PARAM_MSL_LOCAL_MS) : ttp_param(net, TTP_PARAM_MSL_MS);
+	tw->local = ts->af->is_local_pair(net, &ts->conn.key);
+	tw->own_msl = ts->msl != 0;
+	if (tw->own_msl)
+		msl = ts->msl;
+	else
+		msl = ttp_param(net, tw->local ? TTP_PARAM_MSL_LOCAL_MS : TTP_PARAM_MSL_MS);
 	tw->duration = msecs_to_jiffies(2 * msl);
 
 	/* The entry takes the socket's place without a moment's gap. */
@@ -152,13 +169,25 @@ void ttp_tw_rcv(struct ttp_tw *tw, struct sk_buff *skb)
 	}
 	if (cb->flags & TTP_FLAG_RST) {
 		spin_unlock_bh(&tw->lock);
-		if (cb->seq == tw->rcv_nxt)
-			ttp_tw_kill(tw);
+		if (cb->seq == tw->rcv_nxt) {
+			/* RFC 1337: an RST may "assassinate" TIME_WAIT. */
+			if (ttp_param(net, TTP_PARAM_RFC1337)) {
+				ttp_count(net, TTP_MIB_TW_RST_IGNORED);
+			} else {
+				ttp_count(net, TTP_MIB_TW_KILLED);
+				ttp_tw_kill(tw);
+			}
+		}
 		kfree_skb(skb);
 		return;
 	}
+	/*
+	 * A new SYN may start a new incarnation if it cannot be confused with
+	 * the old one: its sequence number or timestamp is newer (RFC 6191).
+	 */
 	if ((cb->flags & TTP_FLAG_SYN) && !(cb->flags & TTP_FLAG_ACK) &&
-	    ttp_after(cb->seq, tw->rcv_nxt)) {
+	    (ttp_after(cb->seq, tw->rcv_nxt) ||
+	     (tw->tstamp_ok && cb->has_ts && (s32)(cb->tsval - tw->ts_recent) > 0))) {
 		/* A new incarnation: its listener, if any, takes it. */
 		struct ttp_conn_key key = tw->conn.key;
 		struct sock *listener;
@@ -175,11 +204,100 @@ void ttp_tw_rcv(struct ttp_tw *tw, struct sk_buff *skb)
 		kfree_skb(skb);
 		return;
 	}
+	if (tw->tstamp_ok && cb->has_ts && (s32)(cb->tsval - tw->ts_recent) >= 0) {
+		tw->ts_recent = cb->tsval;
+		tw->ts_recent_stamp = jiffies;
+	}
 	if (cb->flags & TTP_FLAG_FIN)
 		ttp_tw_arm(tw, tw->duration);
 	spin_unlock_bh(&tw->lock);
 	ttp_tw_ack(tw, ifindex);
 	kfree_skb(skb);
+}
+
+/*
+ * tw_reuse: may connect() take this entry's 4-tuple? Only if the old
+ * connection used timestamps (so PAWS keeps its old duplicates out of the
+ * new one) and its last timestamp is at least tw_reuse_delay_ms old; with
+ * tw_reuse 2, only between loopback addresses.
+ */
+bool ttp_tw_may_reuse(const struct ttp_tw *tw)
+{
+	const struct ttp_conn_key *key = &tw->conn.key;
+	u32 mode = ttp_param(tw->net, TTP_PARAM_TW_REUSE);
+	unsigned long delay = msecs_to_jiffies(ttp_param(tw->net, TTP_PARAM_TW_REUSE_DELAY_MS));
+
+	if (!mode || !tw->tstamp_ok || !ttp_param(tw->net, TTP_PARAM_TIMESTAMPS))
+		return false;
+	if (mode == 2) {
+		if (key->family == AF_INET ?
+		    !ipv4_is_loopback(key->laddr.v4) || !ipv4_is_loopback(key->raddr.v4) :
+		    !ipv6_addr_loopback(&key->laddr.v6) || !ipv6_addr_loopback(&key->raddr.v6))
+			return false;
+	}
+	return time_after_eq(jiffies, tw->ts_recent_stamp + delay);
+}
+
+/*
+ * connect() takes the entry's place (table.c, under the port lock): first
+ * claim the entry, so that nothing else ends it meanwhile...
+ */
+bool ttp_tw_recycle_start(struct ttp_tw *tw)
+{
+	bool ok;
+
+	spin_lock_bh(&tw->lock);
+	ok = !tw->dead;
+	tw->dead = true;
+	spin_unlock_bh(&tw->lock);
+	return ok;
+}
+
+/* ...then, once out of the table and off the port, let it go. */
+void ttp_tw_recycle_finish(struct ttp_tw *tw)
+{
+	if (timer_delete(&tw->timer))
+		ttp_tw_put(tw);
+	atomic_dec(&ttp_net(tw->net)->tw_count);
+	ttp_state_move(tw->net, TTP_TIME_WAIT, TTP_CLOSED);
+	ttp_count(tw->net, TTP_MIB_TW_RECYCLED);
+	ttp_tw_put(tw);
+}
+
+/*
+ * msl_ms or msl_local_ms was lowered: no entry may now outlive the new
+ * 2*MSL. Entries with their own (TTP_MSL) keep it; none is lengthened.
+ * Process context.
+ */
+void ttp_tw_msl_lowered(struct net *net)
+{
+	unsigned long msl = ttp_param(net, TTP_PARAM_MSL_MS);
+	unsigned long msl_local = ttp_param(net, TTP_PARAM_MSL_LOCAL_MS);
+	struct rhashtable_iter iter;
+	struct ttp_conn *conn;
+
+	rhashtable_walk_enter(&ttp_net(net)->conns, &iter);
+	rhashtable_walk_start(&iter);
+	while ((conn = rhashtable_walk_next(&iter))) {
+		unsigned long limit, left;
+		struct ttp_tw *tw;
+
+		if (IS_ERR(conn) || conn->kind != TTP_CONN_TW)
+			continue;
+		tw = container_of(conn, struct ttp_tw, conn);
+		spin_lock_bh(&tw->lock);
+		limit = msecs_to_jiffies(2 * (tw->local ? msl_local : msl));
+		if (!tw->dead && !tw->own_msl && timer_pending(&tw->timer)) {
+			left = time_after(tw->timer.expires, jiffies) ?
+			       tw->timer.expires - jiffies : 0;
+			if (left > limit)
+				ttp_tw_arm(tw, limit);
+			tw->duration = min(tw->duration, limit);
+		}
+		spin_unlock_bh(&tw->lock);
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
 }
 
 /*

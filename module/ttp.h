@@ -38,6 +38,9 @@
 #define TTP_MAX_WSCALE		14
 #define TTP_MAX_WINDOW		65535U
 
+/* PAWS forgets a timestamp older than this (RFC 7323 5.5: 24 days). */
+#define TTP_PAWS_IDLE		(24 * 24 * 3600 * HZ)
+
 /* Delayed ACKs: TCP's bounds. */
 #define TTP_DELACK_MIN		(HZ / 25)
 #define TTP_DELACK_MAX		(HZ / 5)
@@ -140,6 +143,8 @@ struct ttp_listen {
 	unsigned int nr_requests;
 	unsigned int nr_accepted;
 	unsigned int backlog;		/* listen() backlog, clamped to somaxconn */
+	unsigned long last_overflow;	/* jiffies: cookies sent lately */
+	bool synflood_warned;
 };
 
 struct ttp_sock {
@@ -177,7 +182,10 @@ struct ttp_sock {
 	bool wscale_ok;
 	bool tstamp_ok;
 	u32 ts_recent;		/* the peer's last TSval (RFC 7323) */
+	unsigned long ts_recent_stamp;	/* jiffies when it came; 0: never */
 	u32 ts_offset;		/* random per connection: our TSval's origin */
+	u32 tw_reuse_seq;	/* connect() reused a TIME_WAIT: ISN from here */
+	unsigned long last_oow_ack;	/* jiffies: the last rate-limited reply */
 
 	/* Retransmission timeout (RFC 6298). */
 	struct ttp_rtt rtt;
@@ -185,6 +193,7 @@ struct ttp_sock {
 	u8 backoff;		/* consecutive timeouts */
 	u8 retries;		/* retransmissions of the oldest segment */
 	u8 syn_retries;		/* limit while in SYN_SENT */
+	u8 syncnt;		/* TTP_SYNCNT; 0: the namespace's syn_retries */
 	u32 total_retrans;
 
 	/* ACKs. */
@@ -199,7 +208,8 @@ struct ttp_sock {
 	struct timer_list delack_timer;
 	unsigned long deferred;		/* TTP_DEFER_*: fired while user-owned */
 
-	int linger2;		/* FIN_WAIT_2 timeout, jiffies; 0: namespace's */
+	int linger2;		/* TTP_LINGER2, ms: 0 namespace's, -1 none */
+	u32 msl;		/* TTP_MSL, ms; 0: the namespace's */
 	bool counted;		/* in sockets_allocated */
 	bool destroyed;
 };
@@ -258,8 +268,11 @@ struct ttp_tw {
 	u32 snd_nxt;
 	u32 rcv_nxt;
 	u32 ts_recent;
+	unsigned long ts_recent_stamp;
 	u32 ts_offset;
 	unsigned long duration;		/* 2*MSL, jiffies */
+	bool local;			/* both ends on this host: msl_local_ms */
+	bool own_msl;			/* TTP_MSL set: not the namespace's */
 	u16 rcv_wnd;
 	u8 rcv_wscale;
 	bool tstamp_ok;
@@ -369,6 +382,10 @@ bool ttp_time_wait(struct sock *sk, int state);
 void ttp_tw_rcv(struct ttp_tw *tw, struct sk_buff *skb);
 void ttp_tw_put(struct ttp_tw *tw);
 void ttp_tw_purge(struct net *net);
+void ttp_tw_msl_lowered(struct net *net);
+bool ttp_tw_may_reuse(const struct ttp_tw *tw);
+bool ttp_tw_recycle_start(struct ttp_tw *tw);
+void ttp_tw_recycle_finish(struct ttp_tw *tw);
 int ttp_tw_init(void);
 void ttp_tw_exit(void);
 

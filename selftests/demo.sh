@@ -84,21 +84,98 @@ show ttpctl -n demo-a stats
 step "The server's side closes first, so demo-b keeps the connection's TIME_WAIT entry"
 wait $server $client
 show cat "$received"
-show ttpctl -n demo-b stats
+show ttpctl -n demo-b stats show ESTABLISHED TIME_WAIT
 echo "(TIME_WAIT lasts 2*msl_ms: a minute at the default of 30 s.)"
 
-step "Lower msl_ms live in demo-b: the next connection's TIME_WAIT drains in 2 s"
-show ttpctl -n demo-b param set msl_ms=1s
-(sleep 1 | ip netns exec demo-b ttpcat -l 7778 >/dev/null) &
+# run_shown LINE: like show, for a shell pipeline.
+run_shown() {
+	echo "${bold}# $1${plain}"
+	script -qefc "$1" /dev/null | tr -d '\r'
+	local status=${PIPESTATUS[0]}
+	[ "$status" = 0 ] || echo "(exit status $status)"
+}
+
+# A server in demo-b on port 7777 that answers one connection after another
+# and lets the client close first, so that the client keeps the TIME_WAIT
+# entries: its input ends only once the client's FIN has arrived.
+client_closed() {
+	until [ "$(ttpctl -n demo-b stats | awk '$2 == "CLOSE_WAIT" { print $3 }')" = 1 ]; do
+		sleep 0.1
+	done
+}
+set -m	# its own process group, to stop it as a whole
+(while :; do
+	client_closed | ip netns exec demo-b ttpcat -l 7777 >/dev/null 2>&1 || sleep 0.1
+done) &
+server_loop=$!
+set +m
+
+# short_connections N: N connections from demo-a, one at a time.
+short_connections() {
+	local i
+	for i in $(seq "$1"); do
+		wait_state demo-b LISTEN 1
+		ip netns exec demo-a ttpcat 10.77.0.2 7777 </dev/null
+	done
+}
+
+step "Port exhaustion: demo-a gets four ephemeral ports; each short connection leaves one in TIME_WAIT"
+show ip netns exec demo-a sysctl -w net.ipv4.ip_local_port_range="40000 40003"
+echo "${bold}# (4 times) ip netns exec demo-a ttpcat 10.77.0.2 7777 < /dev/null${plain}"
+short_connections 4
+wait_state demo-a TIME_WAIT 4
+show ttpctl -n demo-a stats show TIME_WAIT TimeWaitExpired TWRecycled
+wait_state demo-b LISTEN 1
+show ip netns exec demo-a ttpcat 10.77.0.2 7777
+echo "(tw_reuse is 2 by default: TIME_WAIT entries are reused only between loopback addresses.)"
+
+step "Relief, live: lower msl_ms in demo-a; the entries that exist are cut to the new 2*MSL too"
+show ttpctl -n demo-a param set msl_ms=1s
+wait_state demo-a TIME_WAIT 0
+show ttpctl -n demo-a stats show TIME_WAIT TimeWaitExpired
+run_shown "echo 'a port again' | ip netns exec demo-a ttpcat 10.77.0.2 7777"
+show ttpctl -n demo-a param set msl_ms=30s
+
+step "Or let connect() take over a TIME_WAIT entry: tw_reuse=1 (timestamps keep old segments out)"
+wait_state demo-a TIME_WAIT 0
+short_connections 4
+wait_state demo-a TIME_WAIT 4
+show ttpctl -n demo-a stats show TIME_WAIT TWRecycled
+show ttpctl -n demo-a param set tw_reuse=1
+sleep 1	# tw_reuse_delay_ms: an entry must be quiet for a second
+wait_state demo-b LISTEN 1
+run_shown "echo 'reused' | ip netns exec demo-a ttpcat 10.77.0.2 7777"
+show ttpctl -n demo-a stats show TIME_WAIT TWRecycled
+echo "(The reused entry's connection closed and left a TIME_WAIT entry of its own.)"
+kill -- -$server_loop
+wait $server_loop 2>/dev/null
+
+step "A SYN flood: 100 SYNs from addresses that never answer, at a listener with room for 16 half-open connections"
+show ttpctl -n demo-b param set max_syn_backlog=16
+(ip netns exec demo-b ttpcat -l 7779 </dev/null >"$received") &
 server=$!
 wait_state demo-b LISTEN 1
-(sleep 3 | ip netns exec demo-a ttpcat 10.77.0.2 7778 >/dev/null) &
+show selftests/synflood.py demo-a demo-a0 10.77.0.2 7779 100
+show ttpctl -n demo-b stats show SYN_RCVD SyncookiesSent
+
+step "With syncookies=1 (the default) a real client still gets in: its SYN-ACK carries a cookie"
+run_shown "echo 'through the flood' | ip netns exec demo-a ttpcat 10.77.0.2 7779"
 wait $server
-wait_state demo-b TIME_WAIT 2
-show ttpctl -n demo-b stats
-echo "... 2 seconds later the new entry is gone; the old one has its minute to run:"
-wait_state demo-b TIME_WAIT 1
-show ttpctl -n demo-b stats
+show cat "$received"
+show ttpctl -n demo-b stats show SYN_RCVD SyncookiesRecv PassiveOpens
+echo "(Closing the listener ended its half-open entries.)"
+run_shown "dmesg | grep 'SYN flooding'"
+
+step "The same flood with syncookies=0: the client's SYNs are dropped, and it gives up"
+show ttpctl -n demo-b param set syncookies=0
+(ip netns exec demo-b ttpcat -l 7780 </dev/null >/dev/null 2>&1) &
+server=$!
+wait_state demo-b LISTEN 1
+show selftests/synflood.py demo-a demo-a0 10.77.0.2 7780 100
+show ip netns exec demo-a ttpcat -w 4 10.77.0.2 7780
+show ttpctl -n demo-b stats show SYN_RCVD DropSynQueueFull ListenDrops
+run_shown "dmesg | grep 'SYN flooding'"
+kill $server 2>/dev/null
 wait
 ip netns del demo-a
 ip netns del demo-b

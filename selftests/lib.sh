@@ -171,7 +171,7 @@ declare -A TTP_DEFAULTS=(
 	[timestamps]=1 [window_scaling]=1 [rto_init_ms]=1000 [rto_min_ms]=200
 	[rto_max_ms]=120000 [retries2]=15 [keepalive_time_ms]=7200000
 	[keepalive_intvl_ms]=75000 [keepalive_probes]=9
-	[invalid_ratelimit_ms]=500
+	[invalid_ratelimit_ms]=500 [syncookie_lifetime_ms]=120000
 )
 
 TTP_STATES="LISTEN SYN_SENT SYN_RCVD ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 CLOSE_WAIT CLOSING LAST_ACK TIME_WAIT"

@@ -13,38 +13,9 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ttplib import (IPPROTO_TTP, Suite, Topology, check, expect_gauges,  # noqa: E402
-                    require_module, topologies)
+                    require_module, segment, topologies)
 
-FIN, SYN, RST, PSH, ACK = 0x01, 0x02, 0x04, 0x08, 0x10
-
-
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    total = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while total >> 16:
-        total = (total & 0xffff) + (total >> 16)
-    return ~total & 0xffff
-
-
-def pseudo(family, src, dst, length):
-    if family == socket.AF_INET:
-        return (socket.inet_pton(family, src) + socket.inet_pton(family, dst) +
-                struct.pack("!BBH", 0, IPPROTO_TTP, length))
-    return (socket.inet_pton(family, src) + socket.inet_pton(family, dst) +
-            struct.pack("!I3xB", length, IPPROTO_TTP))
-
-
-def segment(family, src, dst, sport, dport, seq, ack, flags, doff=5, options=b"",
-            payload=b"", bad_csum=False):
-    """A TTP segment (layout: include/uapi/linux/ttp.h, struct ttphdr)."""
-    hdr = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, doff << 4, flags,
-                      65535, 0, 0) + options
-    seg = hdr + payload
-    c = csum(pseudo(family, src, dst, len(seg)) + seg)
-    if bad_csum:
-        c ^= 0x5a5a
-    return seg[:18] + struct.pack("!H", c) + seg[20:]
+from ttplib import FIN, SYN, RST, PSH, ACK  # noqa: E402,F401
 
 
 # (what, counter that must grow, segment fields)

@@ -365,7 +365,9 @@ def port_exhaustion(topo):
     port = lsn.getsockname()[1]
     old = ns.call(lambda: open("/proc/sys/net/ipv4/ip_local_port_range").read().split())
     ns.call(lambda: open("/proc/sys/net/ipv4/ip_local_port_range", "w").write("40000 40003"))
-    topo.client_ns.set(msl_ms=2000, msl_local_ms=2000)
+    # A TIME_WAIT entry that outlives the slowest check, and no reuse of it
+    # (tw_reuse 2, the default, would reuse it on loopback: ttp_knobs.py).
+    topo.client_ns.set(msl_ms=60000, msl_local_ms=60000, tw_reuse=0)
     try:
         conns = []
         for i in range(4):
@@ -386,6 +388,8 @@ def port_exhaustion(topo):
         check(err == errno.EADDRNOTAVAIL, "a 4-tuple in TIME_WAIT was reused: %s" %
               os.strerror(err))
         c.close()
+        # Lowering the MSL cuts the entry's remaining life to the new 2*MSL.
+        topo.client_ns.set(msl_ms=1000, msl_local_ms=1000)
         wait_for(lambda: topo.gauges()["TIME_WAIT"] == 0, 30, "TIME_WAIT to end")
         c = topo.connect(port)
         conns.append((c, lsn.accept()[0]))
@@ -395,7 +399,7 @@ def port_exhaustion(topo):
         lsn.close()
     finally:
         ns.call(lambda: open("/proc/sys/net/ipv4/ip_local_port_range", "w").write(" ".join(old)))
-        topo.client_ns.set(msl_ms=1000, msl_local_ms=1000)
+        topo.client_ns.set(msl_ms=1000, msl_local_ms=1000, tw_reuse=2)
 
 
 def all_closed(topo):

@@ -38,7 +38,7 @@ assert "ParamChanges" in d["counters"]
 	"$TTPCTL" -j param show | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
-assert len(d) == 22, len(d)
+assert len(d) == 23, len(d)
 for p in d:
     assert set(p) == {"name", "value", "unit", "default", "min", "max", "description", "id"}, p
 '

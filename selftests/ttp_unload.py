@@ -11,11 +11,22 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ttplib import (Netns, Suite, Topology, check, expect_gauges,  # noqa: E402
-                    require_module, skip_all)
+                    require_module, skip_all, wait_for)
 
 
 def rmmod():
     return subprocess.run(["rmmod", "ttp"], capture_output=True, text=True)
+
+
+def users():
+    with open("/sys/module/ttp/refcnt") as f:
+        return int(f.read())
+
+
+def wait_unused():
+    """Sockets earlier tests closed may still be finishing (FIN_WAIT_2,
+    LAST_ACK in namespaces on their way out): each holds the module."""
+    wait_for(lambda: users() == 0, 300, "earlier tests' sockets to finish")
 
 
 def reload():
@@ -47,6 +58,7 @@ def unload_with_time_wait():
         s.close()
         lsn.close()
         expect_gauges(t, {"TIME_WAIT": 1})
+    wait_unused()
     r = rmmod()
     check(r.returncode == 0, "rmmod with TIME_WAIT entries: %s" % r.stderr)
     check(not os.path.exists("/sys/module/ttp"), "module still there")

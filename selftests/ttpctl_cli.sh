@@ -32,7 +32,18 @@ without_module() {
 	return $status
 }
 
-ttp_plan 13
+# Names pick states and counters; the output keeps the kernel's order.
+stats_select() {
+	local out got
+	out=$("$TTPCTL" stats show twrecycled time_wait ActiveOpens) || return
+	got=$(cut -f1,2 <<<"$out" | tr '\t\n' ' ;')
+	[ "$got" = "state TIME_WAIT;counter ActiveOpens;counter TWRecycled;" ] && return
+	echo "stats show twrecycled time_wait ActiveOpens printed:"
+	echo "$out"
+	return 1
+}
+
+ttp_plan 16
 ttp_check "--version" expect 0 '^ttpctl .*family "ttp" version 1' "$TTPCTL" --version
 ttp_check "help" expect 0 'Usage: ttpctl' "$TTPCTL" help
 ttp_check "param help" expect 0 'Usage: ttpctl param show' "$TTPCTL" param help
@@ -49,5 +60,11 @@ ttp_check "no such namespace: status 2" \
 	expect 2 'Cannot open network namespace "ttp-none"' "$TTPCTL" -n ttp-none stats
 ttp_check "unknown parameter: status 2" \
 	expect 2 "unknown parameter 'nosuch'" "$TTPCTL" param show nosuch
+ttp_check "stats show NAME...: only those, kernel order, any case" stats_select
+ttp_check "stats show NAME in JSON" \
+	expect 0 '^\{"states":\{\},"counters":\{"SyncookiesSent":[0-9]+\}\}$' \
+	"$TTPCTL" -j stats show SyncookiesSent
+ttp_check "stats show an unknown name: status 2" \
+	expect 2 "Error: no state or counter 'nosuch'" "$TTPCTL" stats show ActiveOpens nosuch
 ttp_check "module not loaded: status 2 and what to do" without_module
 ttp_done

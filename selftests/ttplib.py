@@ -7,6 +7,7 @@ import ctypes
 import json
 import os
 import shutil
+import struct
 import socket
 import subprocess
 import sys
@@ -22,8 +23,39 @@ KSFT_PASS, KSFT_FAIL, KSFT_SKIP = 0, 1, 4
 CLONE_NEWNET = 0x40000000
 _libc = ctypes.CDLL(None, use_errno=True)
 
+FIN, SYN, RST, PSH, ACK = 0x01, 0x02, 0x04, 0x08, 0x10
+
 STATES = ["LISTEN", "SYN_SENT", "SYN_RCVD", "ESTABLISHED", "FIN_WAIT_1",
           "FIN_WAIT_2", "CLOSE_WAIT", "CLOSING", "LAST_ACK", "TIME_WAIT"]
+
+
+def csum(data):
+    if len(data) % 2:
+        data += b"\0"
+    total = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while total >> 16:
+        total = (total & 0xffff) + (total >> 16)
+    return ~total & 0xffff
+
+
+def pseudo(family, src, dst, length):
+    if family == socket.AF_INET:
+        return (socket.inet_pton(family, src) + socket.inet_pton(family, dst) +
+                struct.pack("!BBH", 0, IPPROTO_TTP, length))
+    return (socket.inet_pton(family, src) + socket.inet_pton(family, dst) +
+            struct.pack("!I3xB", length, IPPROTO_TTP))
+
+
+def segment(family, src, dst, sport, dport, seq, ack, flags, doff=5, options=b"",
+            payload=b"", bad_csum=False):
+    """A TTP segment, checksummed (layout: include/uapi/linux/ttp.h)."""
+    hdr = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, doff << 4, flags,
+                      65535, 0, 0) + options
+    seg = hdr + payload
+    c = csum(pseudo(family, src, dst, len(seg)) + seg)
+    if bad_csum:
+        c ^= 0x5a5a
+    return seg[:18] + struct.pack("!H", c) + seg[20:]
 
 
 class Failure(Exception):
@@ -111,6 +143,84 @@ def run(*cmd, check_rc=True, input=None):
 _namespaces = []
 
 
+def netns_call(name, fn, *args, **kwargs):
+    """Run FN inside the network namespace NAME (made by ip netns; in a
+    thread of its own); sockets it makes stay in the namespace wherever
+    they are used later."""
+    result = {}
+
+    def body():
+        try:
+            fd = os.open("/run/netns/" + name, os.O_RDONLY)
+            try:
+                if _libc.setns(fd, CLONE_NEWNET) != 0:
+                    raise OSError(ctypes.get_errno(), "setns")
+            finally:
+                os.close(fd)
+            result["value"] = fn(*args, **kwargs)
+        except BaseException as e:  # handed to the caller
+            result["error"] = e
+    t = threading.Thread(target=body)
+    t.start()
+    t.join()
+    if "error" in result:
+        raise result["error"]
+    return result["value"]
+
+
+def ip_packet(family, src, dst, payload):
+    """An IPv4 or IPv6 packet carrying PAYLOAD as TTP, for raw sending."""
+    a, b = socket.inet_pton(family, src), socket.inet_pton(family, dst)
+    if family == socket.AF_INET:
+        hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), 0, 0x4000, 64,
+                          IPPROTO_TTP, 0, a, b)
+        return hdr[:10] + struct.pack("!H", csum(hdr)) + hdr[12:] + payload
+    return struct.pack("!IHBB16s16s", 6 << 28, len(payload), IPPROTO_TTP, 64, a, b) + payload
+
+
+def neighbour_mac(netns, dev, addr, timeout=10):
+    """The link address of ADDR on DEV, as seen from NETNS (resolving it
+    first if need be, with a datagram to the discard port)."""
+    family = socket.AF_INET6 if ":" in addr else socket.AF_INET
+
+    def prime():
+        with socket.socket(family, socket.SOCK_DGRAM) as u:
+            u.sendto(b"", (addr, 9))
+    deadline = time.monotonic() + timeout
+    while True:
+        out = run("ip", "-n", netns, "-j", "neigh", "show", addr, "dev", dev).stdout
+        entries = [e for e in json.loads(out or "[]") if e.get("lladdr")]
+        if entries and entries[0].get("state", ["REACHABLE"])[0] not in ("INCOMPLETE", "FAILED"):
+            return bytes.fromhex(entries[0]["lladdr"].replace(":", ""))
+        if time.monotonic() > deadline:
+            raise Failure("no link address for %s on %s" % (addr, dev))
+        netns_call(netns, prime)
+        time.sleep(0.1)
+
+
+def spoofed_syns(netns, dev, dst, port, count):
+    """COUNT SYNs to DST PORT from addresses on DEV's link that nobody owns
+    (DST's /24 or /64, hosts 100 and up), sent as Ethernet frames from
+    NETNS: their SYN-ACKs go nowhere, as in a real SYN flood."""
+    family = socket.AF_INET6 if ":" in dst else socket.AF_INET
+    ethertype = 0x86dd if family == socket.AF_INET6 else 0x0800
+    mac = neighbour_mac(netns, dev, dst)
+    net = socket.inet_pton(family, dst)
+    mss = bytes([2, 4]) + struct.pack("!H", 1400)
+    pkt = netns_call(netns, socket.socket, socket.AF_PACKET, socket.SOCK_DGRAM,
+                     socket.htons(ethertype))
+    with pkt:
+        for i in range(count):
+            host = 100 + i % 100
+            if family == socket.AF_INET:
+                src = socket.inet_ntop(family, net[:3] + bytes([host]))
+            else:
+                src = socket.inet_ntop(family, net[:8] + struct.pack("!Q", 0x100 + i))
+            seg = segment(family, src, dst, 20000 + i, port, (i * 2654435761) & 0xffffffff,
+                          0, SYN, doff=6, options=mss)
+            pkt.sendto(ip_packet(family, src, dst, seg), (dev, ethertype, 0, 0, mac))
+
+
 class Netns:
     """A network namespace made for a test, deleted at the end."""
     made = 0
@@ -128,27 +238,7 @@ class Netns:
             _namespaces.remove(self)
 
     def call(self, fn, *args, **kwargs):
-        """Run FN inside the namespace (in a thread of its own); sockets it
-        makes stay in the namespace wherever they are used later."""
-        result = {}
-
-        def body():
-            try:
-                fd = os.open("/run/netns/" + self.name, os.O_RDONLY)
-                try:
-                    if _libc.setns(fd, CLONE_NEWNET) != 0:
-                        raise OSError(ctypes.get_errno(), "setns")
-                finally:
-                    os.close(fd)
-                result["value"] = fn(*args, **kwargs)
-            except BaseException as e:  # handed to the caller
-                result["error"] = e
-        t = threading.Thread(target=body)
-        t.start()
-        t.join()
-        if "error" in result:
-            raise result["error"]
-        return result["value"]
+        return netns_call(self.name, fn, *args, **kwargs)
 
     def socket(self, family, blocking=True):
         s = self.call(socket.socket, family, socket.SOCK_STREAM, IPPROTO_TTP)

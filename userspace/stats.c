@@ -9,11 +9,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <linux/ttp.h>
 #include "parse.h"
 #include "ttpctl.h"
 
-static const char ttp_stats_usage[] = "Usage: ttpctl stats [show]\n";
+static const char ttp_stats_usage[] =
+	"Usage: ttpctl stats [show [NAME...]]\n"
+	"  NAME: a state (TIME_WAIT) or counter (SyncookiesSent), any case;\n"
+	"  without names, every state and counter\n";
 
 struct ttp_stat {
 	char name[TTP_NAME_MAX + 1];
@@ -127,6 +131,8 @@ static void ttp_stats_print_text(const struct ttp_ctl *ctl,
 			       st->counters[i].value);
 		return;
 	}
+	if (!st->nstates)
+		goto counters;
 	ttp_table_init(&t, 3, sh, sr);
 	for (i = 0; i < st->nstates; i++) {
 		const char *row[] = { st->states[i].name, a, b };
@@ -137,7 +143,10 @@ static void ttp_stats_print_text(const struct ttp_ctl *ctl,
 	}
 	ttp_table_print(&t, stdout, true);
 	ttp_table_free(&t);
+	if (!st->ncounters)
+		return;
 	putchar('\n');
+counters:
 	ttp_table_init(&t, 2, ch, cr);
 	for (i = 0; i < st->ncounters; i++) {
 		const char *row[] = { st->counters[i].name, a };
@@ -149,20 +158,60 @@ static void ttp_stats_print_text(const struct ttp_ctl *ctl,
 	ttp_table_free(&t);
 }
 
+static bool ttp_stats_named(const char *name, int argc, char **argv, bool *used)
+{
+	bool named = false;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		if (!strcasecmp(name, argv[i])) {
+			used[i] = true;
+			named = true;
+		}
+	}
+	return named;
+}
+
+/* Keep only what NAMES (as given on the command line) name, in kernel order. */
+static int ttp_stats_select(struct ttp_stats *st, int argc, char **argv)
+{
+	bool *used = calloc(argc, sizeof(*used));
+	int i, n;
+
+	if (!used)
+		return -ENOMEM;
+	for (i = n = 0; i < st->nstates; i++)
+		if (ttp_stats_named(st->states[i].name, argc, argv, used))
+			st->states[n++] = st->states[i];
+	st->nstates = n;
+	for (i = n = 0; i < st->ncounters; i++)
+		if (ttp_stats_named(st->counters[i].name, argc, argv, used))
+			st->counters[n++] = st->counters[i];
+	st->ncounters = n;
+	for (i = 0; i < argc && used[i]; i++)
+		;
+	free(used);
+	return i;	/* the first unknown name, or ARGC */
+}
+
 static int ttp_stats_show(struct ttp_ctl *ctl, int argc, char **argv)
 {
 	struct ttp_stats st = { 0 };
 	struct nl_msg *msg;
-	int ret = TTP_EXIT_OK;
+	int ret = TTP_EXIT_OK, bad;
 
-	(void)argv;
-	if (argc > 0)
-		return ttp_ctl_usage_error(ttp_stats_usage, "Unexpected \"%s\"", argv[0]);
 	if (ttp_ctl_connect(ctl))
 		return TTP_EXIT_KERNEL;
 	msg = ttp_nl_msg(&ctl->nl, TTP_CMD_STATS_GET, 0);
 	if (!msg || ttp_nl_request(&ctl->nl, msg, ttp_stats_collect, &st)) {
 		ttp_nl_print_error(&ctl->nl);
+		ret = TTP_EXIT_KERNEL;
+	} else if (argc > 0 && (bad = ttp_stats_select(&st, argc, argv)) < argc) {
+		/* Like an unknown parameter: the kernel's names are the list. */
+		if (bad < 0)
+			fprintf(stderr, "Error: %s\n", strerror(-bad));
+		else
+			fprintf(stderr, "Error: no state or counter '%s'\n", argv[bad]);
 		ret = TTP_EXIT_KERNEL;
 	} else if (ctl->json) {
 		ttp_stats_print_json(ctl, &st);

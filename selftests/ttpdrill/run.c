@@ -11,6 +11,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,8 +33,20 @@
 #define TD_REMOTE_PORT	43210	/* the remote side's port for a passive open */
 #define TD_MAX_FDS	64
 
+/* What the tool knows of each remote port's connection. */
+struct td_peer {
+	uint16_t port;
+	uint32_t local_isn;
+	bool known;
+	uint32_t last_tsval;
+};
+
+#define TD_MAX_PEERS 16
+
 struct td_run {
 	const struct td_script *script;
+	struct td_peer peers[TD_MAX_PEERS];
+	int npeers;
 	const struct td_options *opt;
 	struct td_conn conn;
 	int tun;
@@ -375,9 +388,37 @@ static int td_next_segment(struct td_run *r, long long deadline, struct td_wire 
 	}
 }
 
+static struct td_peer *td_peer(struct td_run *r, uint16_t port)
+{
+	int i;
+
+	for (i = 0; i < r->npeers; i++)
+		if (r->peers[i].port == port)
+			return &r->peers[i];
+	if (r->npeers == TD_MAX_PEERS)
+		return &r->peers[0];
+	r->peers[r->npeers].port = port;
+	return &r->peers[r->npeers++];
+}
+
+/* The connection a segment line is about: its remote port's. */
+static struct td_peer *td_view(struct td_run *r, const struct td_packet *p,
+			       struct td_conn *view)
+{
+	struct td_peer *peer = td_peer(r, p && p->port ? p->port : r->conn.rport);
+
+	*view = r->conn;
+	view->rport = peer->port;
+	view->local_isn = peer->local_isn;
+	view->local_isn_known = peer->known;
+	view->last_tsval = peer->last_tsval;
+	return peer;
+}
+
 /* Wait until DEADLINE; any segment the stack sends meanwhile is unexpected. */
 static int td_wait_until(struct td_run *r, const struct td_event *ev, long long deadline)
 {
+	struct td_conn view;
 	struct td_wire w;
 	long long when;
 	char got[256];
@@ -385,13 +426,16 @@ static int td_wait_until(struct td_run *r, const struct td_event *ev, long long 
 
 	if (rc <= 0)
 		return rc;
-	td_format(&r->conn, &w, got, sizeof(got));
+	td_view(r, NULL, &view);
+	td_format(&view, &w, got, sizeof(got));
 	return td_error(r, ev, "an unexpected segment before this line\n  script: %s\n  actual: %.3f > %s",
 			ev ? ev->text : "(end of script)", td_secs(r, when), got);
 }
 
 static int td_expect(struct td_run *r, const struct td_event *ev, long long target)
 {
+	struct td_conn view;
+	struct td_peer *peer;
 	struct td_wire w;
 	long long when;
 	char got[256], why[128];
@@ -403,24 +447,30 @@ static int td_expect(struct td_run *r, const struct td_event *ev, long long targ
 		return td_error(r, ev, "a segment did not come\n  script: %s (expected at %.3f s +-%.3f)\n  actual: nothing by %.3f s",
 				ev->text, td_secs(r, target), r->tolerance / 1e6,
 				td_secs(r, target + r->tolerance));
-	/* The first SYN tells us the local side's ISN (and port, if chosen). */
-	if ((w.flags & TTP_FLAG_SYN) && !r->conn.local_isn_known) {
-		r->conn.local_isn = w.seq;
-		r->conn.local_isn_known = true;
-		if (!r->conn.lport)
-			r->conn.lport = w.sport;
+	if (!r->conn.lport)
+		r->conn.lport = w.sport;	/* connect() chose it */
+	peer = td_view(r, &ev->pkt, &view);
+	/*
+	 * A SYN tells the local side's ISN: the first one, or any whose
+	 * sequence number the script leaves as "*" (a new connection).
+	 */
+	if ((w.flags & TTP_FLAG_SYN) && (!peer->known || ev->pkt.seq == TD_ANY)) {
+		peer->local_isn = w.seq;
+		peer->known = true;
+		r->conn.lport = w.sport;	/* a new connect() may pick another */
+		td_view(r, &ev->pkt, &view);
 	}
-	td_format(&r->conn, &w, got, sizeof(got));
+	td_format(&view, &w, got, sizeof(got));
 	if (when < target - r->tolerance)
 		return td_error(r, ev, "a segment came too early\n  script: %s (at %.3f s +-%.3f)\n  actual: %.3f > %s",
 				ev->text, td_secs(r, target), r->tolerance / 1e6,
 				td_secs(r, when), got);
-	if (td_match(&r->conn, &ev->pkt, &w, why, sizeof(why)))
+	if (td_match(&view, &ev->pkt, &w, why, sizeof(why)))
 		return td_error(r, ev, "a segment differs: %s\n  script: %s\n  actual: %.3f > %s",
 				why, ev->text, td_secs(r, when), got);
 	for (int i = 0; i < w.nopts; i++)
 		if (w.opts[i].kind == TD_OPT_TS)
-			r->conn.last_tsval = w.opts[i].a;
+			peer->last_tsval = w.opts[i].a;
 	r->prev = when;
 	return 0;
 }
@@ -428,9 +478,12 @@ static int td_expect(struct td_run *r, const struct td_event *ev, long long targ
 static int td_inject(struct td_run *r, const struct td_event *ev)
 {
 	uint8_t buf[65600];
+	struct td_conn view;
 	char why[128];
-	int n = td_build(&r->conn, &ev->pkt, buf, sizeof(buf), why, sizeof(why));
+	int n;
 
+	td_view(r, &ev->pkt, &view);
+	n = td_build(&view, &ev->pkt, buf, sizeof(buf), why, sizeof(why));
 	if (n < 0)
 		return td_error(r, ev, "%s\n  script: %s", why, ev->text);
 	if (!r->conn.rport)
@@ -508,9 +561,11 @@ static int td_start_syscall(struct td_run *r, const struct td_event *ev, long lo
 		if (rc < 0)
 			return -1;
 		if (rc > 0) {
+			struct td_conn view;
 			char got[256];
 
-			td_format(&r->conn, &w, got, sizeof(got));
+			td_view(r, NULL, &view);
+			td_format(&view, &w, got, sizeof(got));
 			return td_error(r, ev, "an unexpected segment while a system call blocked\n  script: %s\n  actual: %.3f > %s",
 					ev->text, td_secs(r, when), got);
 		}
@@ -527,6 +582,75 @@ static int td_shell(struct td_run *r, const struct td_event *ev)
 	if (status != 0)
 		return td_error(r, ev, "the command failed (status %d)\n  script: %s",
 				WIFEXITED(status) ? WEXITSTATUS(status) : -1, ev->text);
+	return 0;
+}
+
+/*
+ * A stat line: one `ttpctl stats` (its script-friendly form: "state NAME NOW
+ * ENTERED" and "counter NAME VALUE" lines), run directly rather than through
+ * a shell, since every process costs a good fraction of a second on a
+ * debug kernel under emulation, and a script's timing is tight.
+ */
+static int td_stat(struct td_run *r, const struct td_event *ev)
+{
+	const struct td_stat *st = &ev->stat;
+	char *argv[] = { "ttpctl", "stats", NULL }, line[256];
+	bool found[TD_MAX_STATS] = { false };
+	unsigned long long got[TD_MAX_STATS];
+	posix_spawn_file_actions_t fa;
+	int pipefd[2], status, i;
+	pid_t pid;
+	FILE *f;
+
+	if (pipe(pipefd))
+		return td_error(r, ev, "pipe: %s", strerror(errno));
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, pipefd[1], STDOUT_FILENO);
+	posix_spawn_file_actions_addclose(&fa, pipefd[0]);
+	i = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(pipefd[1]);
+	if (i) {
+		close(pipefd[0]);
+		return td_error(r, ev, "ttpctl: %s\n  script: %s", strerror(i), ev->text);
+	}
+	f = fdopen(pipefd[0], "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		char kind[16], name[TD_STAT_NAME];
+		unsigned long long a, b = 0;
+		int n = sscanf(line, "%15s %39s %llu %llu", kind, name, &a, &b);
+
+		if (n < 3)
+			continue;
+		for (i = 0; i < st->n; i++) {
+			if (strcmp(st->want[i].name, name))
+				continue;
+			if (!strcmp(kind, "state") && n == 4) {
+				got[i] = st->want[i].entered ? b : a;
+				found[i] = true;
+			} else if (!strcmp(kind, "counter") && !st->want[i].entered) {
+				got[i] = a;
+				found[i] = true;
+			}
+		}
+	}
+	if (f)
+		fclose(f);
+	else
+		close(pipefd[0]);
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
+		return td_error(r, ev, "ttpctl stats failed\n  script: %s", ev->text);
+	for (i = 0; i < st->n; i++) {
+		const char *what = st->want[i].entered ? ".entered" : "";
+
+		if (!found[i])
+			return td_error(r, ev, "ttpctl stats shows no %s%s\n  script: %s",
+					st->want[i].name, what, ev->text);
+		if (got[i] != st->want[i].value)
+			return td_error(r, ev, "%s%s is %llu, not %llu\n  script: %s",
+					st->want[i].name, what, got[i], st->want[i].value,
+					ev->text);
+	}
 	return 0;
 }
 
@@ -585,6 +709,11 @@ int td_run(const struct td_script *script, const struct td_options *opt, char *f
 				goto out;
 			r->prev = td_now();
 			break;
+		case TD_STAT:
+			if (td_stat(r, ev))
+				goto out;
+			r->prev = td_now();
+			break;
 		}
 		if (td_syscall_poll(r))
 			goto out;
@@ -612,6 +741,19 @@ int td_run(const struct td_script *script, const struct td_options *opt, char *f
 out:
 	if (rc)
 		snprintf(failure, len, "%s", r->failure);
+	/*
+	 * Leave nothing behind: the script's sockets end with an RST, not in
+	 * a closing state that would keep the namespace (and the module)
+	 * busy for minutes after the TUN device is gone.
+	 */
+	for (i = 0; i < TD_MAX_FDS; i++) {
+		struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+
+		if (r->fds[i] < 0)
+			continue;
+		setsockopt(r->fds[i], SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+		close(r->fds[i]);
+	}
 	pthread_mutex_lock(&r->lock);
 	r->quit = true;
 	pthread_cond_broadcast(&r->cond);

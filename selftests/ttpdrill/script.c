@@ -22,6 +22,7 @@ static const struct {
 	{ "AF_INET", AF_INET }, { "AF_INET6", AF_INET6 },
 	{ "SOCK_STREAM", SOCK_STREAM }, { "IPPROTO_TTP", IPPROTO_TTP },
 	{ "SOL_SOCKET", SOL_SOCKET }, { "SOL_TTP", SOL_TTP },
+	{ "TTP_SYNCNT", TTP_SYNCNT }, { "TTP_LINGER2", TTP_LINGER2 }, { "TTP_MSL", TTP_MSL },
 	{ "SO_REUSEADDR", SO_REUSEADDR }, { "SO_LINGER", SO_LINGER },
 	{ "SO_RCVBUF", SO_RCVBUF }, { "SO_SNDBUF", SO_SNDBUF },
 	{ "SO_ERROR", SO_ERROR }, { "SO_KEEPALIVE", SO_KEEPALIVE },
@@ -255,6 +256,12 @@ static int td_parse_packet_lex(struct td_lex *lx, struct td_packet *pkt)
 		} else if (td_accept(lx, "<")) {
 			if (td_parse_opts(lx, pkt))
 				return -1;
+		} else if (td_accept(lx, "port")) {
+			uint32_t port;
+
+			if (td_number(lx, &port, false, "a port") || !port || port > 65535)
+				return td_fail(lx, "port takes 1..65535");
+			pkt->port = (uint16_t)port;
 		} else if (td_accept(lx, "bad_csum")) {
 			pkt->bad_csum = true;
 		} else if (td_accept(lx, "doff")) {
@@ -383,6 +390,37 @@ static int td_parse_syscall(struct td_lex *lx, struct td_syscall *sys)
 	return 0;
 }
 
+/* NAME=N ..., at least one, NAME a state (NAME.entered) or a counter. */
+static int td_parse_stat(struct td_lex *lx, struct td_stat *st)
+{
+	for (td_skip_space(lx); *lx->p; td_skip_space(lx)) {
+		size_t n = strspn(lx->p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_");
+		const char *dot;
+		char *end;
+
+		if (st->n == TD_MAX_STATS)
+			return td_fail(lx, "a stat line checks at most %d figures", TD_MAX_STATS);
+		if (!n || n >= TD_STAT_NAME)
+			return td_fail(lx, "expected a state or counter name at \"%.20s\"", lx->p);
+		memcpy(st->want[st->n].name, lx->p, n);
+		st->want[st->n].name[n] = '\0';
+		lx->p += n;
+		dot = ".entered";
+		if (!strncmp(lx->p, dot, strlen(dot))) {
+			st->want[st->n].entered = true;
+			lx->p += strlen(dot);
+		}
+		if (*lx->p != '=' || !isdigit((unsigned char)lx->p[1]))
+			return td_fail(lx, "expected =NUMBER after %s", st->want[st->n].name);
+		st->want[st->n].value = strtoull(lx->p + 1, &end, 10);
+		lx->p = end;
+		st->n++;
+	}
+	if (!st->n)
+		return td_fail(lx, "stat names what to check: stat TIME_WAIT=1");
+	return 0;
+}
+
 static int td_parse_line(struct td_lex *lx, struct td_script *script, int lineno,
 			 const char *line)
 {
@@ -447,6 +485,10 @@ static int td_parse_line(struct td_lex *lx, struct td_script *script, int lineno
 			td_fail(lx, "bad_csum and doff are for segments to inject");
 			goto fail;
 		}
+	} else if (td_accept(lx, "stat")) {
+		ev.type = TD_STAT;
+		if (td_parse_stat(lx, &ev.stat))
+			goto fail;
 	} else if (*lx->p == '`') {
 		const char *end = strchr(lx->p + 1, '`');
 

@@ -18,6 +18,7 @@ enum td_event_type {
 	TD_INJECT,	/* "<": a segment the remote side sends */
 	TD_EXPECT,	/* ">": a segment the local side must send */
 	TD_SHELL,	/* `command`: must exit 0 */
+	TD_STAT,	/* "stat NAME=N ...": figures of `ttpctl stats` */
 };
 
 enum td_opt_kind {
@@ -47,6 +48,7 @@ struct td_packet {
 	bool has_opts;		/* options listed: they must match */
 	int nopts;
 	struct td_opt opts[TD_MAX_OPTS];
+	uint16_t port;		/* the remote side's port; 0: the default */
 	/* Ways to break an injected segment. */
 	bool bad_csum;
 	int doff;		/* header length in words; 0: the right one */
@@ -61,6 +63,22 @@ struct td_syscall {
 	int err;		/* expected errno when ret is -1 */
 };
 
+#define TD_MAX_STATS 4
+#define TD_STAT_NAME 40
+
+/*
+ * "stat TIME_WAIT=1 TimeWaitExpired=2 TIME_WAIT.entered=3": a state's gauge
+ * (or with .entered its total) or a counter, by the name ttpctl shows.
+ */
+struct td_stat {
+	int n;
+	struct {
+		char name[TD_STAT_NAME];
+		bool entered;
+		unsigned long long value;
+	} want[TD_MAX_STATS];
+};
+
 struct td_event {
 	int line;
 	char *text;		/* the line as written, for messages */
@@ -73,6 +91,7 @@ struct td_event {
 		struct td_packet pkt;
 		struct td_syscall sys;
 		char *shell;
+		struct td_stat stat;
 	};
 };
 

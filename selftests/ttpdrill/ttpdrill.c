@@ -78,6 +78,14 @@ int main(int argc, char **argv)
 	if (rc == -1)
 		fprintf(stderr, "%s\n", err);
 	fflush(stderr);
+	/*
+	 * A script that stopped half way may leave orphaned sockets (closed,
+	 * with a FIN unacknowledged) retransmitting into the device that goes
+	 * with us, for many minutes at the default bounds, keeping the module
+	 * busy. Make them give up within seconds: this namespace is ours.
+	 */
+	if (rc != 0 && system("ttpctl param set retries2=1 rto_min_ms=10 rto_max_ms=100"))
+		fputs("ttpdrill: could not shorten the retransmissions of orphans\n", stderr);
 	/* A system call may still block in its thread: do not wait for it. */
 	_exit(rc == 0 ? 0 : rc == -1 ? 1 : 2);
 }

@@ -51,6 +51,19 @@
 #define SOL_TTP IPPROTO_TTP
 
 /*
+ * Socket options at level SOL_TTP. Where TCP has the option, the number is
+ * TCP's (TCP_SYNCNT and TTP_SYNCNT are both 7), so that a program's TCP
+ * options map one to one; times are in milliseconds, not TCP's seconds.
+ */
+#define TTP_SYNCNT	7	/* int 1..127: SYN retransmissions before giving up */
+#define TTP_LINGER2	8	/* int ms: FIN_WAIT_2 lifetime of an orphan;
+				 * 0 the namespace's fin_timeout_ms, -1 none
+				 * (abort with RST at close) */
+#define TTP_MSL		128	/* int ms 1..600000: this connection's MSL, so its
+				 * TIME_WAIT lasts 2*TTP_MSL; lowering it below
+				 * the namespace's msl_ms needs CAP_NET_ADMIN */
+
+/*
  * The TTP header, in network byte order (Documentation/protocol.md has the
  * diagram). It is TCP's header without the urgent pointer, and with the
  * checksum in the urgent pointer's place: a device that can checksum only
@@ -199,6 +212,7 @@ enum ttp_param {
 	TTP_PARAM_KEEPALIVE_INTVL_MS,
 	TTP_PARAM_KEEPALIVE_PROBES,
 	TTP_PARAM_INVALID_RATELIMIT_MS,
+	TTP_PARAM_SYNCOOKIE_LIFETIME_MS,
 	__TTP_PARAM_COUNT
 };
 
@@ -226,7 +240,7 @@ enum ttp_counter {
 	TTP_MIB_DROP_NO_MEMORY,	/* no receive buffer or memory */
 	TTP_MIB_DROP_BACKLOG,	/* the busy socket's backlog was full */
 	TTP_MIB_DROP_SYN_QUEUE_FULL, /* SYN: the listener's SYN queue is full */
-	TTP_MIB_DROP_ACCEPT_QUEUE_FULL, /* handshake done, accept queue full */
+	TTP_MIB_LISTEN_OVERFLOWS, /* SYN or final ACK: the accept queue is full */
 	TTP_MIB_DROP_BAD_ACK,	/* acknowledges what was never sent */
 	TTP_MIB_SYN_RETRANS,	/* SYNs retransmitted */
 	TTP_MIB_SYNACK_RETRANS,	/* SYN-ACKs retransmitted */
@@ -240,6 +254,21 @@ enum ttp_counter {
 	TTP_MIB_FIN_WAIT2_TIMEOUTS, /* orphans closed after fin_timeout_ms */
 	TTP_MIB_REQ_TIMEOUTS,	/* request entries dropped after synack_retries */
 	TTP_MIB_TW_EXPIRED,	/* TIME_WAIT entries that ran their 2*MSL */
+	TTP_MIB_TW_OVERFLOW,	/* closings left without TIME_WAIT: max_tw_buckets */
+	TTP_MIB_TW_KILLED,	/* TIME_WAIT entries ended by an RST (rfc1337 0) */
+	TTP_MIB_TW_RST_IGNORED,	/* RSTs a TIME_WAIT entry ignored (rfc1337 1) */
+	TTP_MIB_ABORT_ON_LINGER2, /* orphans reset at close: TTP_LINGER2 -1 */
+	TTP_MIB_LISTEN_DROPS,	/* SYNs and final ACKs a listener dropped */
+	TTP_MIB_SYNCOOKIES_SENT, /* SYN-ACKs with a cookie */
+	TTP_MIB_SYNCOOKIES_RECV, /* final ACKs with a valid cookie */
+	TTP_MIB_SYNCOOKIES_FAILED, /* final ACKs whose cookie was wrong or stale */
+	TTP_MIB_ABORT_ON_OVERFLOW, /* final ACKs reset: accept queue full */
+	TTP_MIB_TW_RECYCLED,	/* connect() reused a TIME_WAIT 4-tuple */
+	TTP_MIB_PAWS_REJECTED,	/* segments with an old timestamp (RFC 7323) */
+	TTP_MIB_CHALLENGE_ACKS_LIMITED, /* challenge ACKs held back: rate limit */
+	TTP_MIB_INVALID_RSTS,	/* RSTs in the window, not at rcv_nxt */
+	TTP_MIB_INVALID_SYNS,	/* SYNs on a synchronized connection */
+	TTP_MIB_INVALID_ACKS,	/* ACKs of data older than the window */
 	__TTP_MIB_COUNT
 };
 

@@ -39,9 +39,10 @@ int main(void)
 		       "1.5...2.0 connect(3, ..., ...) = -1 ETIMEDOUT (Connection timed out)\n"
 		       "+0 `ttpctl param set msl_ms=1s`\n"
 		       "+0 poll(4, POLLIN|POLLOUT, 0) = POLLOUT\n"
+		       "+0 stat TIME_WAIT=1 TimeWaitExpired=20 TIME_WAIT.entered=3\n"
 		       "tolerance 50ms\n"
 		       "remote_isn 7\n", &s, err, sizeof(err)), "a script of every kind parses");
-	TAP_OK(s.nevents == 6, "six events");
+	TAP_OK(s.nevents == 7, "seven events");
 	TAP_OK(s.tolerance_usecs == 50000, "tolerance 50ms");
 	TAP_OK(s.remote_isn == 7, "remote_isn");
 	e = &s.events[0];
@@ -65,6 +66,12 @@ int main(void)
 	TAP_OK(e->type == TD_SHELL && !strcmp(e->shell, "ttpctl param set msl_ms=1s"), "shell line");
 	e = &s.events[5];
 	TAP_OK(e->sys.ret == (POLLOUT) && e->sys.nargs == 3, "poll result by name");
+	e = &s.events[6];
+	TAP_OK(e->type == TD_STAT && e->stat.n == 3 &&
+	       !strcmp(e->stat.want[0].name, "TIME_WAIT") && !e->stat.want[0].entered &&
+	       e->stat.want[0].value == 1 && !strcmp(e->stat.want[1].name, "TimeWaitExpired") &&
+	       e->stat.want[1].value == 20 && !strcmp(e->stat.want[2].name, "TIME_WAIT") &&
+	       e->stat.want[2].entered && e->stat.want[2].value == 3, "stat line");
 	td_free_script(&s);
 
 	TAP_OK(!td_parse_packet("P. 1:1001(1000) ack 1 win *", &p, err, sizeof(err)) &&
@@ -90,6 +97,11 @@ int main(void)
 	must_fail("0...1 < S 0:0(0)\n", "only a system call takes a time range");
 	must_fail("x close(3) = 0\n", "expected a time");
 	must_fail("tolerance 5\n", "tolerance takes a unit");
+	must_fail("0 stat\n", "stat names what to check");
+	must_fail("0 stat TIME_WAIT\n", "expected =NUMBER after TIME_WAIT");
+	must_fail("0 stat TIME_WAIT=x\n", "expected =NUMBER");
+	must_fail("0 stat =1\n", "expected a state or counter name");
+	must_fail("0 stat A=1 B=1 C=1 D=1 E=1\n", "at most 4 figures");
 	must_fail("// nothing\n", "no events");
 	must_fail("0 close(3) = 0\n0 < S 0:0(0) junk\n", "t.pkt:2:");
 	return tap_done();

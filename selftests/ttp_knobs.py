@@ -1,0 +1,289 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""The knobs an operator reaches for, seen from programs and counters:
+MSL at two settings (msl_ms between hosts, msl_local_ms within one), the
+per-socket TTP_MSL and who may lower it, TIME_WAIT reuse (tw_reuse 0, 1, 2)
+when the ephemeral ports run out, and a SYN flood from spoofed addresses
+with and without SYN cookies. ttpdrill's packet scripts check the same
+knobs segment by segment; these check them end to end, on IPv4 and IPv6,
+over loopback and veth (a flood needs addresses that do not answer: veth)."""
+
+import errno
+import os
+import socket
+import struct
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ttplib import (IPPROTO_TTP, SOL_TTP, Failure, Suite, Topology,  # noqa: E402
+                    check, expect_gauges, require_module, run, spoofed_syns,
+                    topologies, wait_for)
+
+TTP_MSL = 128
+SLACK = 15
+LINGER0 = struct.pack("ii", 1, 0)
+
+
+def abort(*socks):
+    """Close without leaving TIME_WAIT behind."""
+    for s in socks:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, LINGER0)
+        s.close()
+
+
+def tw_lifetime(topo, msl):
+    """Make one TIME_WAIT entry in the client's namespace; return how long
+    it lived (from the active close to its end)."""
+    lsn, c, s = topo.pair()
+    tw = topo.client_ns.stats()["states"]["TIME_WAIT"]["entered"]
+    start = time.monotonic()
+    c.close()
+    check(s.recv(10) == b"", "no EOF at the passive closer")
+    s.close()
+    wait_for(lambda: topo.client_ns.stats()["states"]["TIME_WAIT"]["entered"] == tw + 1,
+             SLACK, "the active closer to enter TIME_WAIT")
+    wait_for(lambda: topo.client_ns.gauges()["TIME_WAIT"] == 0, 2 * msl / 1000 + SLACK,
+             "the TIME_WAIT entry to expire")
+    lsn.close()
+    return time.monotonic() - start
+
+
+def msl_two_settings(topo):
+    """TIME_WAIT is 2*MSL at a short and a long setting, and only the MSL
+    that applies counts: msl_ms between two hosts, msl_local_ms when both
+    ends are this host's."""
+    param, other = ("msl_ms", "msl_local_ms") if topo.veth else ("msl_local_ms", "msl_ms")
+    short, long = 700, 3000
+    try:
+        topo.client_ns.set(**{param: short, other: 600000})
+        lived = tw_lifetime(topo, short)
+        check(lived >= 2 * short / 1000 * 0.9,
+              "%s=%d: TIME_WAIT lasted %.2f s" % (param, short, lived))
+        # The long setting's lower bound is what a broken knob would miss.
+        check(lived < 2 * long / 1000 * 0.9,
+              "%s=%d: TIME_WAIT lasted %.2f s, as long as 2*%d ms" % (param, short, lived, long))
+        topo.client_ns.set(**{param: long})
+        lived = tw_lifetime(topo, long)
+        check(lived >= 2 * long / 1000 * 0.9,
+              "%s=%d: TIME_WAIT lasted %.2f s" % (param, long, lived))
+    finally:
+        topo.client_ns.set(msl_ms=1000, msl_local_ms=1000)
+    expect_gauges(topo, {})
+
+
+def unprivileged(topo, code):
+    """Run CODE (python) as nobody, without capabilities, in the client's
+    namespace; return its output."""
+    prog = ("import socket, sys\n"
+            "s = socket.socket(%d, socket.SOCK_STREAM, %d)\n" % (topo.family, IPPROTO_TTP) +
+            code)
+    p = run("ip", "netns", "exec", topo.client_ns.name, "setpriv", "--reuid=65534",
+            "--regid=65534", "--clear-groups", "--inh-caps=-all", "python3", "-c", prog)
+    return p.stdout.strip()
+
+
+def ttp_msl_privilege(topo):
+    """TTP_MSL may lengthen this socket's TIME_WAIT for anyone; shortening
+    it below msl_ms needs CAP_NET_ADMIN over the namespace."""
+    topo.client_ns.set(msl_ms=5000)
+    try:
+        tmpl = ("try:\n"
+                "    s.setsockopt(%d, %d, %%d)\n"
+                "    print(s.getsockopt(%d, %d))\n"
+                "except OSError as e:\n"
+                "    print(e.errno)\n") % (SOL_TTP, TTP_MSL, SOL_TTP, TTP_MSL)
+        out = unprivileged(topo, tmpl % 1000)
+        check(out == str(errno.EPERM),
+              "unprivileged TTP_MSL 1000 below msl_ms 5000: %s, not EPERM" % out)
+        out = unprivileged(topo, tmpl % 20000)
+        check(out == "20000", "unprivileged TTP_MSL 20000: %s" % out)
+        out = unprivileged(topo, tmpl % 5000)
+        check(out == "5000", "unprivileged TTP_MSL equal to msl_ms: %s" % out)
+        out = unprivileged(topo, tmpl % 0)
+        check(out == str(errno.EINVAL), "TTP_MSL 0: %s, not EINVAL" % out)
+        # Root may shorten it.
+        s = topo.client_ns.socket(topo.family)
+        s.setsockopt(SOL_TTP, TTP_MSL, 1000)
+        check(s.getsockopt(SOL_TTP, TTP_MSL) == 1000, "root could not lower TTP_MSL")
+        s.close()
+    finally:
+        topo.client_ns.set(msl_ms=1000)
+
+
+def sysctl(ns, name, value=None):
+    args = ["ip", "netns", "exec", ns.name, "sysctl", "-n"]
+    if value is None:
+        return run(*args, name).stdout.strip()
+    return run("ip", "netns", "exec", ns.name, "sysctl", "-q", "-w", "%s=%s" % (name, value))
+
+
+def tw_reuse(topo):
+    """The client has one ephemeral port and it sits in TIME_WAIT for the
+    server's port: connect() fails with EADDRNOTAVAIL under tw_reuse 0, and
+    also under 1 and 2 until tw_reuse_delay_ms has passed since the entry's
+    last timestamp; then 1 reuses the 4-tuple, and so does 2 on loopback
+    only. The new connection works and TWRecycled counts it."""
+    delay = 2000
+    cns = topo.client_ns
+    lsn = topo.listen()
+    port = lsn.getsockname()[1]
+    eph = 40123 if port != 40123 else 40124
+    old_range = sysctl(cns, "net.ipv4.ip_local_port_range")
+    cns.set(msl_ms=600000, msl_local_ms=600000, tw_reuse=0, tw_reuse_delay_ms=delay)
+    sysctl(cns, "net.ipv4.ip_local_port_range", "%d %d" % (eph, eph))
+    socks = [lsn]
+
+    def attempt():
+        x = cns.socket(topo.family)
+        x.settimeout(60)
+        socks.append(x)
+        return x, x.connect_ex((topo.server_addr, port))
+
+    try:
+        c = topo.connect(port)
+        s = lsn.accept()[0]
+        check(c.getsockname()[1] == eph, "the client did not get port %d" % eph)
+        closed = time.monotonic()
+        c.close()
+        s.settimeout(60)
+        check(s.recv(10) == b"", "no EOF at the passive closer")
+        s.close()
+        wait_for(lambda: cns.gauges()["TIME_WAIT"] == 1, SLACK, "TIME_WAIT on the client")
+        recycled = cns.counter("TWRecycled")
+
+        # Too soon for any mode (checked only if this host is quick enough).
+        cns.set(tw_reuse=1)
+        _, err = attempt()
+        if time.monotonic() - closed < delay / 1000 * 0.8:
+            check(err == errno.EADDRNOTAVAIL,
+                  "tw_reuse 1 before the delay: %s, not EADDRNOTAVAIL" % os.strerror(err))
+
+        # Past the delay, 0 still refuses.
+        cns.set(tw_reuse=0)
+        time.sleep(max(0, closed + delay / 1000 + 0.5 - time.monotonic()))
+        _, err = attempt()
+        check(err == errno.EADDRNOTAVAIL,
+              "tw_reuse 0: %s, not EADDRNOTAVAIL" % os.strerror(err))
+
+        # 2: loopback only.
+        cns.set(tw_reuse=2)
+        c, err = attempt()
+        if topo.veth:
+            check(err == errno.EADDRNOTAVAIL,
+                  "tw_reuse 2 between two hosts: %s, not EADDRNOTAVAIL" % os.strerror(err))
+            cns.set(tw_reuse=1)
+            c, err = attempt()
+        check(err == 0, "tw_reuse %d past the delay: %s" % (1 if topo.veth else 2,
+                                                              os.strerror(err)))
+        check(c.getsockname()[1] == eph, "the new connection is not on port %d" % eph)
+        s = lsn.accept()[0]
+        s.settimeout(60)
+        c.sendall(b"reborn")
+        check(s.recv(10) == b"reborn", "no data on the recycled 4-tuple")
+        check(cns.counter("TWRecycled") == recycled + 1,
+              "TWRecycled grew by %d, not 1" % (cns.counter("TWRecycled") - recycled))
+        check(cns.gauges()["TIME_WAIT"] == 0, "the recycled entry is still in TIME_WAIT")
+        socks += [s]
+    finally:
+        sysctl(cns, "net.ipv4.ip_local_port_range", old_range.replace("\t", " "))
+        cns.set(msl_ms=1000, msl_local_ms=1000, tw_reuse=2, tw_reuse_delay_ms=1000)
+        abort(*socks)
+    expect_gauges(topo, {})
+
+
+def flood_logged(port, what):
+    return ("Possible SYN flooding on port %d. %s." % (port, what)) in run("dmesg").stdout
+
+
+def syn_flood(topo, cookies):
+    """Spoofed SYNs fill the SYN queue (max_syn_backlog 8). With syncookies
+    1 a real client still connects, through a cookie; with 0 its SYNs are
+    dropped and connect() times out. Either way the flood is logged once."""
+    sns, cns = topo.server_ns, topo.client_ns
+    backlog, flood = 8, 40
+    sns.set(syncookies=cookies, max_syn_backlog=backlog)
+    cns.set(syn_retries=2)
+    lsn = topo.listen()
+    port = lsn.getsockname()[1]
+    names = ("SyncookiesSent", "SyncookiesRecv", "DropSynQueueFull", "ListenDrops",
+             "PassiveOpens")
+    before = {k: sns.counter(k) for k in names}
+
+    def grew(k):
+        return sns.counter(k) - before[k]
+    socks = [lsn]
+    try:
+        spoofed_syns(topo.client_ns.name, topo.dev_client, topo.server_addr, port, flood)
+        # The first BACKLOG make request entries; the rest overflow.
+        wait_for(lambda: grew("SyncookiesSent" if cookies else "DropSynQueueFull")
+                 == flood - backlog, SLACK, "the overflowing SYNs to be counted")
+        check(sns.gauges()["SYN_RCVD"] == backlog,
+              "SYN_RCVD holds %d, not max_syn_backlog %d" % (sns.gauges()["SYN_RCVD"], backlog))
+        c = cns.socket(topo.family)
+        c.settimeout(120)
+        socks.append(c)
+        if cookies:
+            c.connect((topo.server_addr, port))
+            s = lsn.accept()[0]
+            socks.append(s)
+            s.settimeout(60)
+            c.sendall(b"through the flood")
+            got = b""
+            while len(got) < 17:
+                got += s.recv(100)
+            check(got == b"through the flood", "data lost on the cookie connection")
+            check(grew("SyncookiesRecv") == 1, "SyncookiesRecv grew by %d" % grew("SyncookiesRecv"))
+            check(grew("ListenDrops") == 0, "ListenDrops grew with cookies on")
+            check(flood_logged(port, "Sending cookies"), "the flood was not logged")
+        else:
+            err = c.connect_ex((topo.server_addr, port))
+            check(err == errno.ETIMEDOUT,
+                  "connect() through a full SYN queue: %s, not ETIMEDOUT" % os.strerror(err))
+            check(grew("DropSynQueueFull") >= flood - backlog + 3,
+                  "the client's SYNs were not dropped as DropSynQueueFull")
+            check(grew("ListenDrops") == grew("DropSynQueueFull"),
+                  "ListenDrops %d != DropSynQueueFull %d" % (grew("ListenDrops"),
+                                                          grew("DropSynQueueFull")))
+            check(grew("SyncookiesSent") == 0, "cookies sent with syncookies 0")
+            check(grew("PassiveOpens") == 0, "a connection got through a full SYN queue")
+            check(flood_logged(port, "Dropping request"), "the flood was not logged")
+    finally:
+        sns.set(syncookies=1, max_syn_backlog=1024)
+        cns.set(syn_retries=6)
+        abort(*socks)
+    # Closing the listener ends its request entries.
+    expect_gauges(topo, {})
+
+
+def main():
+    require_module()
+    suite = Suite()
+    for family, veth in topologies():
+        box = {}
+
+        def topo(box=box, family=family, veth=veth):
+            if "t" not in box:
+                box["t"] = Topology(family, veth)
+            return box["t"]
+        name = "%s-%s" % ("v4" if family == socket.AF_INET else "v6", "veth" if veth else "lo")
+        cases = [("TIME_WAIT is 2*MSL at two settings", msl_two_settings),
+                 ("TTP_MSL: anyone may raise it, lowering needs CAP_NET_ADMIN",
+                  ttp_msl_privilege),
+                 ("tw_reuse 0/1/2 when the only ephemeral port is in TIME_WAIT", tw_reuse)]
+        if veth:
+            cases += [("SYN flood with syncookies 1: a client still connects",
+                       lambda t: syn_flood(t, 1)),
+                      ("SYN flood with syncookies 0: SYNs dropped, connect() times out",
+                       lambda t: syn_flood(t, 0))]
+        for desc, fn in cases:
+            suite.case("%s: %s" % (name, desc), lambda fn=fn, t=topo: fn(t()))
+    suite.run()
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except Failure as e:
+        print("# " + str(e))
+        sys.exit(1)
