@@ -530,6 +530,9 @@ int ttp_rcv_state(struct sock *sk, struct sk_buff *skb)
 		return 0;
 	}
 	ttp_store_ts(ts, cb);
+	/* The peer is alive: keepalive's idle clock starts again. */
+	ts->rcv_tstamp = jiffies;
+	ts->probes_out = 0;
 
 	/* Second: RST. Only an exact one counts; others are challenged. */
 	if (cb->flags & TTP_FLAG_RST) {

@@ -285,6 +285,22 @@ void ttp_send_ack(struct sock *sk)
 	ttp_transmit_skb(sk, skb, false);
 }
 
+/*
+ * A keepalive probe: an ACK carrying sequence number snd_una - 1, already
+ * acknowledged, which the peer must answer with an ACK of its own
+ * (RFC 9293 3.8.4; no garbage byte, as Linux sends none).
+ */
+void ttp_send_keepalive_probe(struct sock *sk)
+{
+	struct sk_buff *skb = ttp_alloc_ctl_skb(sk, GFP_ATOMIC);
+
+	if (!skb)
+		return;	/* the next interval tries again */
+	TTP_SKB_CB(skb)->seq = ttp_sk(sk)->snd_una - 1;
+	TTP_SKB_CB(skb)->flags = TTP_FLAG_ACK;
+	ttp_transmit_skb(sk, skb, false);
+}
+
 /* Abort: RST with our next sequence number. */
 void ttp_send_active_reset(struct sock *sk, gfp_t gfp)
 {

@@ -347,6 +347,9 @@ static struct sock *ttp_child_create(struct sock *sk, struct ttp_request *req)
 	ts->ts_offset = req->ts_offset;
 	ts->rto = msecs_to_jiffies(ttp_param(net, TTP_PARAM_RTO_INIT_MS));
 	ts->quickack = 8;
+	ts->keepidle = ttp_sk(sk)->keepidle;
+	ts->keepintvl = ttp_sk(sk)->keepintvl;
+	ts->keepcnt = ttp_sk(sk)->keepcnt;
 	if (ts->af->rebuild_route(child)) {
 		child->sk_state = TTP_CLOSED;
 		sock_set_flag(child, SOCK_DEAD);

@@ -34,6 +34,12 @@ void ttp_set_state(struct sock *sk, int state)
 	ttp_state_move(sock_net(sk), old, state);
 	/* Also the kernel's sock:inet_sock_set_state tracepoint. */
 	inet_sk_set_state(sk, state);
+	if (state == TTP_ESTABLISHED) {
+		/* Idle time counts from here. */
+		ttp_sk(sk)->rcv_tstamp = jiffies;
+		if (sock_flag(sk, SOCK_KEEPOPEN))
+			ttp_reset_keepalive(sk, ttp_keepidle(sk));
+	}
 }
 
 /* Free a port claim at CLOSE unless bind() asked to keep it till close(). */
@@ -762,6 +768,29 @@ static int ttp_setsockopt(struct sock *sk, int level, int optname,
 
 	lock_sock(sk);
 	switch (optname) {
+	case TTP_KEEPIDLE:
+	case TTP_KEEPINTVL:
+		/* Within the namespace parameter's range, as TCP's within its. */
+		if (!ttp_param_in_range(optname == TTP_KEEPIDLE ? TTP_PARAM_KEEPALIVE_TIME_MS :
+					TTP_PARAM_KEEPALIVE_INTVL_MS, val)) {
+			err = -EINVAL;
+			break;
+		}
+		if (optname == TTP_KEEPINTVL) {
+			ts->keepintvl = val;
+			break;
+		}
+		ts->keepidle = val;
+		/* A running idle clock is measured against the new value now. */
+		if (sock_flag(sk, SOCK_KEEPOPEN) && timer_pending(&ts->keepalive_timer))
+			ttp_reset_keepalive(sk, 0);
+		break;
+	case TTP_KEEPCNT:
+		if (!ttp_param_in_range(TTP_PARAM_KEEPALIVE_PROBES, val))
+			err = -EINVAL;
+		else
+			ts->keepcnt = val;
+		break;
 	case TTP_SYNCNT:
 		if (val < 1 || val > 127)
 			err = -EINVAL;
@@ -810,6 +839,15 @@ static int ttp_getsockopt(struct sock *sk, int level, int optname,
 	if (len < 0)
 		return -EINVAL;
 	switch (optname) {
+	case TTP_KEEPIDLE:
+		val = ts->keepidle ?: ttp_param(net, TTP_PARAM_KEEPALIVE_TIME_MS);
+		break;
+	case TTP_KEEPINTVL:
+		val = ts->keepintvl ?: ttp_param(net, TTP_PARAM_KEEPALIVE_INTVL_MS);
+		break;
+	case TTP_KEEPCNT:
+		val = ts->keepcnt ?: ttp_param(net, TTP_PARAM_KEEPALIVE_PROBES);
+		break;
 	case TTP_SYNCNT:
 		val = ts->syncnt ? ts->syncnt : ttp_param(net, TTP_PARAM_SYN_RETRIES);
 		break;
@@ -888,6 +926,7 @@ TTP_COMPAT_RECVMSG(ttp_recvmsg)
 	.init			= ttp_init_sock,			\
 	.destroy		= ttp_destroy_sock,			\
 	.shutdown		= ttp_shutdown,				\
+	.keepalive		= ttp_set_keepalive,			\
 	.setsockopt		= ttp_setsockopt,			\
 	.getsockopt		= ttp_getsockopt,			\
 	.sendmsg		= ttp_sendmsg,				\

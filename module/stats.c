@@ -80,6 +80,8 @@ static const char *const ttp_counter_names[TTP_COUNTER_COUNT] = {
 	[TTP_MIB_INVALID_RSTS]		= "InvalidRsts",
 	[TTP_MIB_INVALID_SYNS]		= "InvalidSyns",
 	[TTP_MIB_INVALID_ACKS]		= "InvalidAcks",
+	[TTP_MIB_KEEPALIVE_PROBES]	= "KeepAlive",
+	[TTP_MIB_KEEPALIVE_TIMEOUTS]	= "KeepaliveTimeouts",
 };
 
 /* CLOSED is where sockets begin and end; counting it would mean nothing. */

@@ -3,8 +3,9 @@
  * A socket's timers. The retransmission timer also serves SYN_SENT (SYN
  * retries), zero-window probes, and orphaned FIN_WAIT_2 sockets (the
  * FIN_WAIT_2 timeout); the delayed-ACK timer sends ACKs that were held
- * back. A timer that finds the socket owned by a task leaves its work to
- * release_sock() (ttp_release_cb).
+ * back; the keepalive timer probes a peer that has been silent. A timer
+ * that finds the socket owned by a task leaves its work to release_sock()
+ * (ttp_release_cb).
  */
 #include "netns.h"
 #include "stats.h"
@@ -44,6 +45,94 @@ void ttp_schedule_delack(struct sock *sk)
 
 	if (!timer_pending(&ts->delack_timer))
 		sk_reset_timer(sk, &ts->delack_timer, jiffies + TTP_DELACK_MIN);
+}
+
+/* Keepalive times: the socket's TTP_KEEP* options, or the namespace's. */
+unsigned long ttp_keepidle(const struct sock *sk)
+{
+	u32 ms = ttp_sk(sk)->keepidle;
+
+	return msecs_to_jiffies(ms ?: ttp_param(sock_net(sk), TTP_PARAM_KEEPALIVE_TIME_MS));
+}
+
+static unsigned long ttp_keepintvl(const struct sock *sk)
+{
+	u32 ms = ttp_sk(sk)->keepintvl;
+
+	return msecs_to_jiffies(ms ?: ttp_param(sock_net(sk), TTP_PARAM_KEEPALIVE_INTVL_MS));
+}
+
+static unsigned int ttp_keepcnt(const struct sock *sk)
+{
+	return ttp_sk(sk)->keepcnt ?: ttp_param(sock_net(sk), TTP_PARAM_KEEPALIVE_PROBES);
+}
+
+void ttp_reset_keepalive(struct sock *sk, unsigned long when)
+{
+	sk_reset_timer(sk, &ttp_sk(sk)->keepalive_timer, jiffies + when);
+}
+
+/*
+ * proto->keepalive, from SO_KEEPALIVE (the socket is locked): start the
+ * idle clock on a connection, or stop it.
+ */
+void ttp_set_keepalive(struct sock *sk, int on)
+{
+	if (on && !sock_flag(sk, SOCK_KEEPOPEN) && sk->sk_state != TTP_LISTEN && sk->sk_state != TTP_CLOSED &&
+	    sk->sk_state != TTP_SYN_SENT && sk->sk_state != TTP_SYN_RCVD)
+		ttp_reset_keepalive(sk, ttp_keepidle(sk));
+	else if (!on)
+		sk_stop_timer(sk, &ttp_sk(sk)->keepalive_timer);
+}
+
+/*
+ * The keepalive timer expired; the socket is locked. As TCP's (RFC 9293
+ * 3.8.4): after keepidle without a segment from the peer, a probe (an ACK
+ * one byte before snd_una, which the peer must answer) every keepintvl;
+ * after keepcnt unanswered probes the connection fails with ETIMEDOUT.
+ * While data is in flight the retransmission timer watches the peer.
+ */
+void ttp_keepalive_timeout(struct sock *sk)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	struct net *net = sock_net(sk);
+	unsigned long idle = ttp_keepidle(sk), elapsed;
+
+	if (!sock_flag(sk, SOCK_KEEPOPEN))
+		return;
+	switch (sk->sk_state) {
+	case TTP_CLOSED:
+	case TTP_LISTEN:
+	case TTP_SYN_SENT:
+	case TTP_SYN_RCVD:
+		return;
+	case TTP_FIN_WAIT_2:
+		if (sock_flag(sk, SOCK_DEAD))
+			return;	/* the FIN_WAIT_2 timeout's business */
+		break;
+	}
+	if (!skb_queue_empty(&sk->sk_write_queue)) {
+		ts->probes_out = 0;
+		ttp_reset_keepalive(sk, idle);
+		return;
+	}
+	elapsed = jiffies - ts->rcv_tstamp;
+	if (elapsed < idle) {
+		ttp_reset_keepalive(sk, idle - elapsed);
+		return;
+	}
+	if (ts->probes_out >= ttp_keepcnt(sk)) {
+		ttp_count(net, TTP_MIB_KEEPALIVE_TIMEOUTS);
+		ttp_send_active_reset(sk, GFP_ATOMIC);
+		WRITE_ONCE(sk->sk_err, ETIMEDOUT);
+		ttp_done(sk);
+		sk_error_report(sk);
+		return;
+	}
+	ttp_count(net, TTP_MIB_KEEPALIVE_PROBES);
+	ttp_send_keepalive_probe(sk);
+	ts->probes_out++;
+	ttp_reset_keepalive(sk, ttp_keepintvl(sk));
 }
 
 /* The retransmission timer expired; the socket is locked. */
@@ -133,6 +222,13 @@ static void ttp_delack_timer_fn(struct timer_list *t)
 	ttp_timer_run((struct sock *)ts, TTP_DEFER_DELACK, ttp_delack_timeout);
 }
 
+static void ttp_keepalive_timer_fn(struct timer_list *t)
+{
+	struct ttp_sock *ts = ttp_timer_container(ts, t, keepalive_timer);
+
+	ttp_timer_run((struct sock *)ts, TTP_DEFER_KEEPALIVE, ttp_keepalive_timeout);
+}
+
 /* proto->release_cb: what timers left for us while a task held the socket. */
 void ttp_release_cb(struct sock *sk)
 {
@@ -146,12 +242,17 @@ void ttp_release_cb(struct sock *sk)
 		ttp_delack_timeout(sk);
 		__sock_put(sk);
 	}
+	if (test_and_clear_bit(TTP_DEFER_KEEPALIVE, &ts->deferred)) {
+		ttp_keepalive_timeout(sk);
+		__sock_put(sk);
+	}
 }
 
 void ttp_init_timers(struct sock *sk)
 {
 	timer_setup(&ttp_sk(sk)->rtx_timer, ttp_rtx_timer_fn, 0);
 	timer_setup(&ttp_sk(sk)->delack_timer, ttp_delack_timer_fn, 0);
+	timer_setup(&ttp_sk(sk)->keepalive_timer, ttp_keepalive_timer_fn, 0);
 }
 
 void ttp_clear_timers(struct sock *sk)
@@ -160,8 +261,11 @@ void ttp_clear_timers(struct sock *sk)
 
 	sk_stop_timer(sk, &ts->rtx_timer);
 	sk_stop_timer(sk, &ts->delack_timer);
+	sk_stop_timer(sk, &ts->keepalive_timer);
 	if (test_and_clear_bit(TTP_DEFER_RTX, &ts->deferred))
 		__sock_put(sk);
 	if (test_and_clear_bit(TTP_DEFER_DELACK, &ts->deferred))
+		__sock_put(sk);
+	if (test_and_clear_bit(TTP_DEFER_KEEPALIVE, &ts->deferred))
 		__sock_put(sk);
 }

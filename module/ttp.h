@@ -206,7 +206,14 @@ struct ttp_sock {
 
 	struct timer_list rtx_timer;	/* retransmission, SYN and FIN_WAIT_2 */
 	struct timer_list delack_timer;
+	struct timer_list keepalive_timer;
 	unsigned long deferred;		/* TTP_DEFER_*: fired while user-owned */
+
+	/* Keepalive: the per-socket options (0: the namespace's) and state. */
+	u32 keepidle, keepintvl;	/* ms */
+	u8 keepcnt;
+	u8 probes_out;			/* probes sent since the peer was heard */
+	unsigned long rcv_tstamp;	/* jiffies: the peer was last heard */
 
 	int linger2;		/* TTP_LINGER2, ms: 0 namespace's, -1 none */
 	u32 msl;		/* TTP_MSL, ms; 0: the namespace's */
@@ -218,6 +225,7 @@ struct ttp_sock {
 enum {
 	TTP_DEFER_RTX,
 	TTP_DEFER_DELACK,
+	TTP_DEFER_KEEPALIVE,
 };
 
 static inline struct ttp_sock *ttp_sk(const struct sock *sk)
@@ -362,6 +370,11 @@ void ttp_clear_timers(struct sock *sk);
 void ttp_reset_rtx_timer(struct sock *sk, unsigned long when);
 void ttp_stop_rtx_timer(struct sock *sk);
 void ttp_schedule_delack(struct sock *sk);
+unsigned long ttp_keepidle(const struct sock *sk);
+void ttp_reset_keepalive(struct sock *sk, unsigned long when);
+void ttp_set_keepalive(struct sock *sk, int on);
+void ttp_keepalive_timeout(struct sock *sk);
+void ttp_send_keepalive_probe(struct sock *sk);
 void ttp_rtx_timeout(struct sock *sk);
 void ttp_delack_timeout(struct sock *sk);
 u32 ttp_rto_min(const struct sock *sk);

@@ -4,7 +4,8 @@
 MSL at two settings (msl_ms between hosts, msl_local_ms within one), the
 per-socket TTP_MSL and who may lower it, TIME_WAIT reuse (tw_reuse 0, 1, 2)
 when the ephemeral ports run out, and a SYN flood from spoofed addresses
-with and without SYN cookies. ttpdrill's packet scripts check the same
+with and without SYN cookies, and keepalive finding a peer that vanished.
+ttpdrill's packet scripts check the same
 knobs segment by segment; these check them end to end, on IPv4 and IPv6,
 over loopback and veth (a flood needs addresses that do not answer: veth)."""
 
@@ -256,6 +257,45 @@ def syn_flood(topo, cookies):
     expect_gauges(topo, {})
 
 
+def keepalive_vanished(family):
+    """Keepalive probes are answered while the peer is there; when it
+    vanishes (its link down: nothing comes back, not even an RST), the
+    connection fails with ETIMEDOUT after keepalive_probes unanswered
+    probes, keepalive_intvl_ms apart. A topology of its own: its link goes
+    down."""
+    topo = Topology(family, True)
+    cns = topo.client_ns
+    idle, intvl, probes = 1000, 500, 3
+    try:
+        cns.set(keepalive_time_ms=idle, keepalive_intvl_ms=intvl, keepalive_probes=probes)
+        lsn, c, s = topo.pair()
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+        wait_for(lambda: cns.counter("KeepAlive") >= 2, SLACK, "two keepalive probes")
+        check(cns.gauges()["ESTABLISHED"] == 1 and
+              c.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 0,
+              "answered probes ended the connection")
+        check(cns.counter("KeepaliveTimeouts") == 0, "KeepaliveTimeouts with a live peer")
+        topo.server_ns.ip("link", "set", topo.dev_server, "down")
+        start = time.monotonic()
+        c.settimeout(probes * intvl / 1000 + idle / 1000 + SLACK)
+        try:
+            c.recv(10)
+            check(False, "recv() returned with the peer gone")
+        except OSError as e:
+            check(e.errno == errno.ETIMEDOUT, "recv(): %s, not ETIMEDOUT" % e)
+        took = time.monotonic() - start
+        # The idle clock restarted at the last answer, at most one idle
+        # time before the link went down; then PROBES intervals must pass.
+        check(took >= probes * intvl / 1000 - 0.1,
+              "the vanished peer was given up after %.2f s only" % took)
+        check(cns.counter("KeepaliveTimeouts") == 1,
+              "KeepaliveTimeouts is %d" % cns.counter("KeepaliveTimeouts"))
+        check(cns.gauges()["ESTABLISHED"] == 0, "the client is still ESTABLISHED")
+        abort(c, s, lsn)
+    finally:
+        topo.close()
+
+
 def main():
     require_module()
     suite = Suite()
@@ -278,6 +318,9 @@ def main():
                        lambda t: syn_flood(t, 0))]
         for desc, fn in cases:
             suite.case("%s: %s" % (name, desc), lambda fn=fn, t=topo: fn(t()))
+        if veth:
+            suite.case("%s: keepalive: a peer that vanishes is given up in time" % name,
+                       keepalive_vanished, family)
     suite.run()
 
 

@@ -55,6 +55,12 @@
  * TCP's (TCP_SYNCNT and TTP_SYNCNT are both 7), so that a program's TCP
  * options map one to one; times are in milliseconds, not TCP's seconds.
  */
+#define TTP_KEEPIDLE	4	/* int ms: idle time before the first keepalive
+				 * probe; 0 the namespace's keepalive_time_ms */
+#define TTP_KEEPINTVL	5	/* int ms: between unanswered probes; 0 the
+				 * namespace's keepalive_intvl_ms */
+#define TTP_KEEPCNT	6	/* int: unanswered probes before the connection
+				 * fails; 0 the namespace's keepalive_probes */
 #define TTP_SYNCNT	7	/* int 1..127: SYN retransmissions before giving up */
 #define TTP_LINGER2	8	/* int ms: FIN_WAIT_2 lifetime of an orphan;
 				 * 0 the namespace's fin_timeout_ms, -1 none
@@ -269,6 +275,8 @@ enum ttp_counter {
 	TTP_MIB_INVALID_RSTS,	/* RSTs in the window, not at rcv_nxt */
 	TTP_MIB_INVALID_SYNS,	/* SYNs on a synchronized connection */
 	TTP_MIB_INVALID_ACKS,	/* ACKs of data older than the window */
+	TTP_MIB_KEEPALIVE_PROBES, /* keepalive probes sent */
+	TTP_MIB_KEEPALIVE_TIMEOUTS, /* connections failed: keepalive unanswered */
 	__TTP_MIB_COUNT
 };
 
