@@ -85,6 +85,14 @@ void ttp_set_keepalive(struct sock *sk, int on)
 		sk_stop_timer(sk, &ttp_sk(sk)->keepalive_timer);
 }
 
+/* A timer gives up on the peer: the connection fails with ETIMEDOUT. */
+static void ttp_timed_out(struct sock *sk)
+{
+	WRITE_ONCE(sk->sk_err, ETIMEDOUT);
+	ttp_done(sk);
+	sk_error_report(sk);
+}
+
 /*
  * The keepalive timer expired; the socket is locked. As TCP's (RFC 9293
  * 3.8.4): after keepidle without a segment from the peer, a probe (an ACK
@@ -112,7 +120,6 @@ void ttp_keepalive_timeout(struct sock *sk)
 		break;
 	}
 	if (!skb_queue_empty(&sk->sk_write_queue)) {
-		ts->probes_out = 0;
 		ttp_reset_keepalive(sk, idle);
 		return;
 	}
@@ -124,9 +131,7 @@ void ttp_keepalive_timeout(struct sock *sk)
 	if (ts->probes_out >= ttp_keepcnt(sk)) {
 		ttp_count(net, TTP_MIB_KEEPALIVE_TIMEOUTS);
 		ttp_send_active_reset(sk, GFP_ATOMIC);
-		WRITE_ONCE(sk->sk_err, ETIMEDOUT);
-		ttp_done(sk);
-		sk_error_report(sk);
+		ttp_timed_out(sk);
 		return;
 	}
 	ttp_count(net, TTP_MIB_KEEPALIVE_PROBES);
@@ -164,9 +169,7 @@ void ttp_rtx_timeout(struct sock *sk)
 		/* ttp_done() counts a failed attempt; count an abort here. */
 		if (sk->sk_state != TTP_SYN_SENT && sk->sk_state != TTP_SYN_RCVD)
 			ttp_count(net, TTP_MIB_ABORT_ON_TIMEOUT);
-		WRITE_ONCE(sk->sk_err, ETIMEDOUT);
-		ttp_done(sk);
-		sk_error_report(sk);
+		ttp_timed_out(sk);
 		return;
 	}
 	ttp_count(net, TTP_MIB_TIMEOUTS);

@@ -19,7 +19,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ttplib import (IPPROTO_TTP, SOL_TTP, Failure, Suite, Topology,  # noqa: E402
                     check, expect_gauges, require_module, run, spoofed_syns,
-                    topologies, wait_for)
+                    named_topologies, wait_for)
 
 TTP_MSL = 128
 SLACK = 15
@@ -299,14 +299,7 @@ def keepalive_vanished(family):
 def main():
     require_module()
     suite = Suite()
-    for family, veth in topologies():
-        box = {}
-
-        def topo(box=box, family=family, veth=veth):
-            if "t" not in box:
-                box["t"] = Topology(family, veth)
-            return box["t"]
-        name = "%s-%s" % ("v4" if family == socket.AF_INET else "v6", "veth" if veth else "lo")
+    for name, family, veth, topo in named_topologies():
         cases = [("TIME_WAIT is 2*MSL at two settings", msl_two_settings),
                  ("TTP_MSL: anyone may raise it, lowering needs CAP_NET_ADMIN",
                   ttp_msl_privilege),

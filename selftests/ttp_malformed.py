@@ -8,12 +8,11 @@ on as if nothing happened. On IPv4 and IPv6, over loopback and veth."""
 
 import os
 import socket
-import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ttplib import (IPPROTO_TTP, Suite, Topology, check, expect_gauges,  # noqa: E402
-                    require_module, segment, topologies)
+from ttplib import (IPPROTO_TTP, Suite, check, expect_gauges,  # noqa: E402
+                    named_topologies, require_module, segment)
 
 from ttplib import FIN, SYN, RST, PSH, ACK  # noqa: E402,F401
 
@@ -71,14 +70,7 @@ def inject(topo, what, counter, fields):
 def main():
     require_module()
     suite = Suite()
-    for family, veth in topologies():
-        box = {}
-
-        def topo(box=box, family=family, veth=veth):
-            if "t" not in box:
-                box["t"] = Topology(family, veth)
-            return box["t"]
-        name = "%s-%s" % ("v4" if family == socket.AF_INET else "v6", "veth" if veth else "lo")
+    for name, family, veth, topo in named_topologies():
         for what, counter, fields in MALFORMED:
             suite.case("%s: %s: dropped, counted as %s, connection unharmed" %
                        (name, what, counter),

@@ -20,8 +20,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ttplib import (Suite, Topology, check, expect_gauges, require_module,  # noqa: E402
-                    topologies, wait_for, Failure)
+from ttplib import (Suite, check, expect_gauges, named_topologies,  # noqa: E402
+                    require_module, wait_for, Failure)
 
 SIOCINQ = termios.FIONREAD
 SIOCOUTQ = termios.TIOCOUTQ
@@ -410,14 +410,7 @@ def all_closed(topo):
 def main():
     require_module()
     suite = Suite()
-    for family, veth in topologies():
-        topo_box = {}
-
-        def topo(box=topo_box, family=family, veth=veth):
-            if "t" not in box:
-                box["t"] = Topology(family, veth)
-            return box["t"]
-        name = "%s-%s" % ("v4" if family == socket.AF_INET else "v6", "veth" if veth else "lo")
+    for name, family, veth, topo in named_topologies():
         for desc, fn in (("echo, addresses", echo),
                          ("%d MiB each way at once, SHA-256 verified" % (BIG >> 20), bulk_both_ways),
                          ("200 concurrent connections to one listener", many_connections),

@@ -15,8 +15,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ttplib import (Suite, Topology, check, expect_gauges, require_module,  # noqa: E402
-                    run, topologies, wait_for, Failure)
+from ttplib import (Suite, check, expect_gauges, named_topologies,  # noqa: E402
+                    require_module, run, wait_for)
 
 # Under emulation things run late, never early: lower bounds are tight,
 # upper bounds generous.
@@ -199,14 +199,7 @@ def fin_wait2_timeout(topo):
 def main():
     require_module()
     suite = Suite()
-    for family, veth in topologies():
-        box = {}
-
-        def topo(box=box, family=family, veth=veth):
-            if "t" not in box:
-                box["t"] = Topology(family, veth)
-            return box["t"]
-        name = "%s-%s" % ("v4" if family == socket.AF_INET else "v6", "veth" if veth else "lo")
+    for name, family, veth, topo in named_topologies():
         for desc, fn in (("TIME_WAIT lasts 2*MSL and holds its 4-tuple", time_wait),
                          ("simultaneous close: CLOSING, then TIME_WAIT on both", simultaneous_close),
                          ("simultaneous open: SYN_RCVD on both, then data", simultaneous_open),

@@ -348,6 +348,21 @@ def topologies():
             (socket.AF_INET, True), (socket.AF_INET6, True)]
 
 
+def named_topologies():
+    """(name, family, veth, topo) for each of topologies(), NAME as "v4-lo"
+    and TOPO() making the Topology on first use, once: the cases of one
+    place share it, and a place no case uses costs nothing."""
+    for family, veth in topologies():
+        box = {}
+
+        def topo(box=box, family=family, veth=veth):
+            if "t" not in box:
+                box["t"] = Topology(family, veth)
+            return box["t"]
+        name = "%s-%s" % ("v4" if family == socket.AF_INET else "v6", "veth" if veth else "lo")
+        yield name, family, veth, topo
+
+
 def expect_gauges(topo, expected, timeout=60):
     """Wait until the gauges equal EXPECTED (a census: every state not
     named must be 0)."""
