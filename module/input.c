@@ -233,22 +233,38 @@ static void ttp_rearm_rtx(struct sock *sk)
 {
 	struct ttp_sock *ts = ttp_sk(sk);
 
-	if (ts->snd_una == ts->snd_nxt)
+	if (ts->persist)
+		return;
+	if (!ts->cong.packets_out)
 		ttp_stop_rtx_timer(sk);
 	else
 		ttp_reset_rtx_timer(sk, ts->rto);
 }
 
 /*
+ * RFC 5681's duplicate ACK: it acknowledges nothing new, carries no data
+ * and no window change, and data is outstanding.
+ */
+static bool ttp_is_dupack(const struct ttp_sock *ts, const struct ttp_skb_cb *cb,
+			  u32 prior_wnd)
+{
+	return cb->ack == ts->snd_una && ts->cong.packets_out && !cb->len &&
+	       !(cb->flags & (TTP_FLAG_SYN | TTP_FLAG_FIN)) &&
+	       ts->snd_wnd == prior_wnd;
+}
+
+/*
  * An acceptable ACK: update the send window, free what it acknowledges,
- * take an RTT sample, and send what the window now allows.
+ * take an RTT sample, let congestion control see it, and send what the
+ * windows now allow.
  */
 static void ttp_ack(struct sock *sk, const struct ttp_skb_cb *cb)
 {
 	struct ttp_sock *ts = ttp_sk(sk);
-	u32 ack = cb->ack, sample_us = 0;
+	u32 ack = cb->ack, sample_us = 0, prior_wnd = ts->snd_wnd;
+	u32 prior_out = ts->cong.packets_out, acked = 0;
 	struct sk_buff *skb;
-	bool freed = false;
+	bool freed = false, rtx_acked = false;
 
 	/* SND.WL1/WL2 (RFC 9293 3.10.7.4): only newer segments move the window. */
 	if (ttp_before(ts->snd_wl1, cb->seq) ||
@@ -260,18 +276,25 @@ static void ttp_ack(struct sock *sk, const struct ttp_skb_cb *cb)
 		ts->max_window = max(ts->max_window, ts->snd_wnd);
 	}
 	if (!ttp_after(ack, ts->snd_una)) {
-		/* A window update or a reply to a probe of a closed window. */
-		if (ts->snd_wnd == 0)
-			ts->retries = 0;
+		if (ttp_is_dupack(ts, cb, prior_wnd))
+			ttp_cong_dupack(sk);
 		ttp_push(sk);
 		return;
 	}
 
 	while ((skb = skb_peek(&sk->sk_write_queue)) &&
 	       !ttp_after(TTP_SKB_CB(skb)->end_seq, ack)) {
-		if (skb == ts->send_head)
-			break;
-		if (!TTP_SKB_CB(skb)->retransmitted)
+		if (skb == ts->send_head) {
+			/* Sent before a timeout rewound send_head: not in flight. */
+			ts->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
+					NULL : skb->next;
+		} else {
+			ts->cong.packets_out--;
+			acked++;
+		}
+		if (TTP_SKB_CB(skb)->retransmitted)
+			rtx_acked = true;
+		else
 			sample_us = ttp_now_us() - TTP_SKB_CB(skb)->sent_us;
 		__skb_unlink(skb, &sk->sk_write_queue);
 		sk_wmem_queued_add(sk, -skb->truesize);
@@ -280,19 +303,31 @@ static void ttp_ack(struct sock *sk, const struct ttp_skb_cb *cb)
 		freed = true;
 	}
 	ts->snd_una = ack;
+	if (ttp_after(ack, ts->snd_nxt))
+		ts->snd_nxt = ack;
 	ts->retries = 0;
 	ts->backoff = 0;
 
-	/* Timestamps give a sample even for retransmitted data (RFC 7323). */
-	if (ts->tstamp_ok && cb->has_ts && cb->tsecr)
+	/*
+	 * Karn's rule, as Linux applies it: an ACK that covers a segment sent
+	 * twice says nothing about the path from the send times of the others
+	 * either, as it may have waited for the repair of a hole before them.
+	 * Timestamps give a sample even then (RFC 7323), to the millisecond;
+	 * the send time is better when valid.
+	 */
+	if (rtx_acked)
+		sample_us = 0;
+	if (!sample_us && ts->tstamp_ok && cb->has_ts && cb->tsecr)
 		sample_us = (ttp_tsval(ts->ts_offset) - cb->tsecr) * USEC_PER_MSEC;
 	if (sample_us)
 		ttp_ack_update_rtt(sk, sample_us);
 	else
 		ttp_reset_rto(sk);	/* undo the backoff */
-	ttp_rearm_rtx(sk);
 
+	ttp_cong_ack(sk, acked, prior_out, ts->tstamp_ok && cb->has_ts ? cb->tsecr : 0);
+	ttp_rearm_rtx(sk);
 	if (freed) {
+		ttp_sndbuf_expand(sk);
 		sk_mem_reclaim(sk);
 		sk->sk_write_space(sk);
 	}
@@ -335,6 +370,54 @@ static void ttp_fin(struct sock *sk)
 }
 
 /*
+ * ACK the next segments at once, not every second one after a delay: a
+ * sender repairing a loss has a small window, and a delayed ACK would
+ * stall it (Linux's tcp_enter_quickack_mode()).
+ */
+static void ttp_quickack_mode(struct ttp_sock *ts)
+{
+	ts->quickack = max_t(u8, ts->quickack, TTP_MAX_QUICKACKS);
+}
+
+/* Does an early segment bring nothing the out-of-order queue lacks? */
+static bool ttp_ooo_covered(const struct ttp_sock *ts, const struct ttp_skb_cb *cb)
+{
+	struct sk_buff *skb;
+
+	skb_queue_walk(&ts->ooo_queue, skb) {
+		if (ttp_after(TTP_SKB_CB(skb)->seq, cb->seq))
+			return false;
+		if (!ttp_before(TTP_SKB_CB(skb)->end_seq, cb->end_seq))
+			return true;
+	}
+	return false;
+}
+
+static bool ttp_rmem_fits(struct sock *sk, struct sk_buff *skb)
+{
+	return atomic_read(&sk->sk_rmem_alloc) + skb->truesize <= READ_ONCE(sk->sk_rcvbuf) &&
+	       sk_rmem_schedule(sk, skb, skb->truesize);
+}
+
+/*
+ * The receive buffer is full and the segment that would let the reader go
+ * on does not fit: give up what arrived early instead (the sender sends it
+ * again), as TCP's tcp_prune_ofo_queue() does. Else a buffer full of early
+ * segments would wait forever for the one it has no room for.
+ */
+static bool ttp_ooo_prune(struct sock *sk)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+
+	if (skb_queue_empty(&ts->ooo_queue))
+		return false;
+	__skb_queue_purge(&ts->ooo_queue);
+	sk_mem_reclaim(sk);
+	ttp_count(sock_net(sk), TTP_MIB_OFO_PRUNED);
+	return true;
+}
+
+/*
  * Data and FIN of an acceptable segment in a state that takes them: queue
  * in order, keep what arrives early, and decide when to ACK (at once for
  * anything out of order or a FIN, after two segments, or from the delayed
@@ -349,6 +432,7 @@ static void ttp_data_queue(struct sock *sk, struct sk_buff *skb)
 
 	if (!ttp_after(cb->end_seq, ts->rcv_nxt)) {
 		/* All of it was received before: the ACK was lost. */
+		ttp_quickack_mode(ts);
 		ttp_send_ack(sk);
 		kfree_skb(skb);
 		return;
@@ -362,8 +446,18 @@ static void ttp_data_queue(struct sock *sk, struct sk_buff *skb)
 		kfree_skb(skb);
 		return;
 	}
-	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize > READ_ONCE(sk->sk_rcvbuf) ||
-	    !sk_rmem_schedule(sk, skb, skb->truesize)) {
+	/* Loss or reordering on the path: the sender needs every ACK now. */
+	if (ttp_after(cb->seq, ts->rcv_nxt))
+		ttp_quickack_mode(ts);
+	if (ttp_after(cb->seq, ts->rcv_nxt) && ttp_ooo_covered(ts, cb)) {
+		/* A copy of what is already held (a duplicate, a resend). */
+		ttp_send_ack(sk);
+		kfree_skb(skb);
+		return;
+	}
+	if (!ttp_rmem_fits(sk, skb) &&
+	    (ttp_after(cb->seq, ts->rcv_nxt) || !ttp_ooo_prune(sk) ||
+	     !ttp_rmem_fits(sk, skb))) {
 		/* The sender keeps it and tries again. */
 		ttp_send_ack(sk);
 		ttp_drop(sock_net(sk), skb, TTP_MIB_DROP_NO_MEMORY);
@@ -380,6 +474,14 @@ static void ttp_data_queue(struct sock *sk, struct sk_buff *skb)
 		}
 		/* Before NEXT, which is the list head itself if none is later. */
 		__skb_queue_before(&ts->ooo_queue, next, skb);
+		/* Drop what it covers entirely. */
+		while (!skb_queue_is_last(&ts->ooo_queue, skb)) {
+			next = skb->next;
+			if (ttp_after(TTP_SKB_CB(next)->end_seq, cb->end_seq))
+				break;
+			__skb_unlink(next, &ts->ooo_queue);
+			kfree_skb(next);
+		}
 		ttp_send_ack(sk);
 		return;
 	}
@@ -424,7 +526,7 @@ static void ttp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 	struct net *net = sock_net(sk);
 
 	if ((cb->flags & TTP_FLAG_ACK) &&
-	    (!ttp_after(cb->ack, ts->iss) || ttp_after(cb->ack, ts->snd_nxt))) {
+	    (!ttp_after(cb->ack, ts->iss) || ttp_after(cb->ack, ts->snd_max))) {
 		if (!(cb->flags & TTP_FLAG_RST)) {
 			struct ttp_conn_key key;
 
@@ -465,6 +567,9 @@ static void ttp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 
 	if (cb->flags & TTP_FLAG_ACK) {
 		ttp_ack(sk, cb);
+		ttp_cong_init(sk, ts->total_retrans);
+		ttp_rcv_space_init(sk);
+		ttp_sndbuf_expand(sk);
 		ttp_set_state(sk, TTP_ESTABLISHED);
 		ts->quickack = 8;
 		if (!sock_flag(sk, SOCK_DEAD)) {
@@ -530,6 +635,7 @@ int ttp_rcv_state(struct sock *sk, struct sk_buff *skb)
 		return 0;
 	}
 	ttp_store_ts(ts, cb);
+	ttp_rcv_rtt_sample(sk, cb);
 	/* The peer is alive: keepalive's idle clock starts again. */
 	ts->rcv_tstamp = jiffies;
 	ts->probes_out = 0;
@@ -558,7 +664,7 @@ int ttp_rcv_state(struct sock *sk, struct sk_buff *skb)
 		return 0;
 	}
 	if (sk->sk_state == TTP_SYN_RCVD) {
-		if (!ttp_between(cb->ack, ts->snd_una + 1, ts->snd_nxt)) {
+		if (!ttp_between(cb->ack, ts->snd_una + 1, ts->snd_max)) {
 			struct ttp_conn_key key;
 
 			ttp_conn_key_from_sock(sk, &key);
@@ -573,7 +679,7 @@ int ttp_rcv_state(struct sock *sk, struct sk_buff *skb)
 			sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
 		}
 	}
-	if (ttp_after(cb->ack, ts->snd_nxt)) {
+	if (ttp_after(cb->ack, ts->snd_max)) {
 		/* Acknowledges what was never sent. */
 		ttp_dup_ack(sk, cb);
 		ttp_drop(net, skb, TTP_MIB_DROP_BAD_ACK);

@@ -48,6 +48,15 @@ u16 ttp_select_window(struct sock *sk)
 	cur = ttp_after(ts->rcv_wup + cur, ts->rcv_nxt) ?
 	      ts->rcv_wup + cur - ts->rcv_nxt : 0;
 	new_win = min_t(u32, new_win, TTP_MAX_WINDOW << ts->rcv_wscale);
+	/*
+	 * Receiver-side silly window avoidance (RFC 9293 3.8.6.2.2): move
+	 * the right edge only by a full segment or half the buffer's window,
+	 * whichever is less, so the sender is never invited to send slivers.
+	 */
+	if (new_win > cur &&
+	    new_win - cur < min_t(u32, ts->adv_mss,
+				  READ_ONCE(sk->sk_rcvbuf) / 4))
+		new_win = cur;
 	if (new_win < cur)
 		new_win = ALIGN(cur, 1U << ts->rcv_wscale);
 	else
@@ -121,7 +130,7 @@ int ttp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	struct ttp_sock *ts = ttp_sk(sk);
 	struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
 	u8 flags = cb->flags, opts[TTP_MAX_OPT_LEN], *end = opts;
-	bool syn = flags & TTP_FLAG_SYN;
+	bool syn = flags & TTP_FLAG_SYN, rtx = cb->retransmitted;
 	u32 seq = cb->seq;
 	int hdrlen, err;
 	u16 wnd;
@@ -163,7 +172,7 @@ int ttp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	memset(skb->cb, 0, sizeof(skb->cb));
 	skb_set_owner_w(skb, sk);
 	ts->af->send_check(sk, skb);
-	ttp_count(sock_net(sk), TTP_MIB_OUT_SEGS);
+	ttp_count(sock_net(sk), rtx ? TTP_MIB_RETRANS_SEGS : TTP_MIB_OUT_SEGS);
 	if (flags & TTP_FLAG_RST)
 		ttp_count(sock_net(sk), TTP_MIB_OUT_RSTS);
 	err = ts->af->queue_xmit(sk, skb);
@@ -203,68 +212,194 @@ void ttp_write_queue_purge(struct sock *sk)
 }
 
 /*
- * Send what the peer's window allows from the unsent part of the write
- * queue. A segment is never split once queued: sendmsg() sizes them.
+ * Send SKB, the first unsent segment or one sent before, and account for
+ * it: a segment below snd_max is a retransmission (and no longer gives an
+ * RTT sample, Karn's rule); one from send_head is now in flight.
  */
-void ttp_push(struct sock *sk)
+static int ttp_xmit_one(struct sock *sk, struct sk_buff *skb)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
+	struct net *net = sock_net(sk);
+	bool rtx = ttp_before(cb->seq, ts->snd_max);
+	int err;
+
+	if (rtx)
+		cb->retransmitted = 1;
+	err = ttp_transmit_skb(sk, skb, true);
+	if (err) {
+		if (rtx)
+			ttp_count(net, TTP_MIB_RETRANS_FAIL);
+		return err;
+	}
+	if (rtx) {
+		ts->total_retrans++;
+		if (ts->cong.state == TTP_CA_LOSS)
+			ttp_count(net, TTP_MIB_SLOW_START_RETRANS);
+	}
+	if (skb == ts->send_head) {
+		ts->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
+				NULL : skb->next;
+		ts->cong.packets_out++;
+		if (ttp_after(cb->end_seq, ts->snd_nxt))
+			ts->snd_nxt = cb->end_seq;
+	}
+	if (ttp_after(cb->end_seq, ts->snd_max))
+		ts->snd_max = cb->end_seq;
+	if (skb->len < ts->mss)
+		ts->snd_sml = cb->end_seq;
+	ts->cong.lsndtime = jiffies;
+	return 0;
+}
+
+/*
+ * Split an unsent segment after LEN bytes of payload, so that the part the
+ * window allows can go (TCP's tcp_fragment()). The payload is all in page
+ * fragments, so the split moves fragments, not bytes.
+ */
+static int ttp_split(struct sock *sk, struct sk_buff *skb, u32 len)
+{
+	struct ttp_skb_cb *cb = TTP_SKB_CB(skb), *ncb;
+	struct sk_buff *buff;
+	int nlen;
+
+	buff = alloc_skb_fclone(TTP_MAX_HEADER, GFP_ATOMIC);
+	if (!buff)
+		return -ENOMEM;
+	skb_reserve(buff, TTP_MAX_HEADER);
+	sk_wmem_queued_add(sk, buff->truesize);
+	sk_mem_charge(sk, buff->truesize);
+	nlen = skb->len - len;
+	buff->truesize += nlen;
+	skb->truesize -= nlen;
+	skb_split(skb, buff, len);
+
+	ncb = TTP_SKB_CB(buff);
+	*ncb = *cb;
+	ncb->seq = cb->seq + len;
+	cb->end_seq = ncb->seq;
+	/* FIN and PSH belong to the end of the data. */
+	cb->flags &= ~(TTP_FLAG_FIN | TTP_FLAG_PSH);
+	__skb_queue_after(&sk->sk_write_queue, skb, buff);
+	return 0;
+}
+
+/*
+ * Nagle's algorithm as Linux has it (with Minshall's change): a segment
+ * smaller than the MSS waits while an earlier small one is unacknowledged,
+ * so a stream of small writes becomes full segments. TTP_NODELAY turns it
+ * off; TTP_CORK and MSG_MORE hold every small segment; a FIN never waits.
+ */
+static bool ttp_nagle_holds(const struct sock *sk, const struct sk_buff *skb,
+			    int nonagle)
+{
+	const struct ttp_sock *ts = ttp_sk(sk);
+
+	if (skb->len >= ts->mss || (TTP_SKB_CB(skb)->flags & TTP_FLAG_FIN) ||
+	    (nonagle & TTP_NAGLE_PUSH))
+		return false;
+	if (nonagle & TTP_NAGLE_CORK)
+		return true;
+	return !(nonagle & TTP_NAGLE_OFF) && ts->cong.packets_out &&
+	       ttp_after(ts->snd_sml, ts->snd_una);
+}
+
+/*
+ * How much of SKB the peer's window takes, if not all of it: worth sending
+ * when it is a full segment or half the largest window the peer offered
+ * (sender-side silly window avoidance, RFC 9293 3.8.6.2.1), or anything
+ * when the persist timer says so; else 0.
+ */
+static u32 ttp_window_part(const struct sock *sk, const struct sk_buff *skb,
+			   int nonagle)
+{
+	const struct ttp_sock *ts = ttp_sk(sk);
+	u32 right = ts->snd_una + ts->snd_wnd, seq = TTP_SKB_CB(skb)->seq;
+	u32 part;
+
+	if (!ttp_after(right, seq))
+		return 0;
+	part = min(right - seq, skb->len);
+	if (part >= ts->mss || part >= ts->max_window / 2 ||
+	    (nonagle & TTP_NAGLE_PUSH))
+		return part;
+	return 0;
+}
+
+/*
+ * Send what the congestion and receive windows allow from send_head on:
+ * segments a timeout marked lost, then new ones. NONAGLE adds to the
+ * socket's own TTP_NAGLE_* bits.
+ */
+void __ttp_push(struct sock *sk, int nonagle)
 {
 	struct ttp_sock *ts = ttp_sk(sk);
 	struct sk_buff *skb;
+	bool sent = false;
 
+	nonagle |= ts->nonagle;
+	if (ts->send_head)
+		ttp_cong_restart(sk);
 	while ((skb = ts->send_head)) {
 		struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
-		bool first = cb->seq == ts->snd_una;
+		bool rtx = ttp_before(cb->seq, ts->snd_max);
 
-		/*
-		 * Within the window; a segment starting at snd_una always
-		 * fits, so that a zero window is probed by the timer.
-		 */
-		if (ttp_after(cb->end_seq, ts->snd_una + ts->snd_wnd) && !first)
+		if (!ttp_cwnd_room(sk))
 			break;
-		if (first && ts->snd_wnd == 0 && skb->len) {
-			if (!timer_pending(&ts->rtx_timer))
-				ttp_reset_rtx_timer(sk, ts->rto);
+		if (!rtx && ttp_nagle_holds(sk, skb, nonagle))
 			break;
+		/* A SYN goes whatever the window: there is none yet. */
+		if (!(cb->flags & TTP_FLAG_SYN) &&
+		    ttp_after(cb->end_seq, ts->snd_una + ts->snd_wnd)) {
+			u32 part = rtx ? 0 : ttp_window_part(sk, skb, nonagle);
+
+			if (!part || part == skb->len || ttp_split(sk, skb, part))
+				break;
 		}
-		if (ttp_transmit_skb(sk, skb, true))
+		if (ttp_xmit_one(sk, skb))
 			break;
-		if (ttp_after(cb->end_seq, ts->snd_nxt))
-			ts->snd_nxt = cb->end_seq;
-		ts->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
-				NULL : skb->next;
-		if (!timer_pending(&ts->rtx_timer))
-			ttp_reset_rtx_timer(sk, ts->rto);
+		sent = true;
+	}
+	if (sent && (ts->persist || !timer_pending(&ts->rtx_timer))) {
+		if (ts->persist) {
+			/* The window opened: probing is over. */
+			ts->persist = false;
+			ts->backoff = 0;
+		}
+		ttp_reset_rtx_timer(sk, ts->rto);
+	} else if (ts->send_head && !ts->cong.packets_out) {
+		/* Nothing in flight to bring an ACK: probe the window. */
+		ttp_start_persist(sk);
 	}
 }
 
-/* Send the oldest unacknowledged segment again, on a timeout. */
+void ttp_push(struct sock *sk)
+{
+	__ttp_push(sk, 0);
+}
+
+/*
+ * Send the oldest unacknowledged segment again: fast retransmit, a partial
+ * ACK in fast recovery, a timeout.
+ */
 int ttp_retransmit_head(struct sock *sk)
 {
-	struct ttp_sock *ts = ttp_sk(sk);
 	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
-	int err;
 
-	if (!skb)
-		return 0;
-	if (skb == ts->send_head) {
-		/* Never sent: a window probe. */
-		err = ttp_transmit_skb(sk, skb, true);
-		if (!err) {
-			ts->snd_nxt = max_t(u32, ts->snd_nxt, TTP_SKB_CB(skb)->end_seq);
-			ts->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
-					NULL : skb->next;
-		}
-		return err;
-	}
-	TTP_SKB_CB(skb)->retransmitted = 1;
-	err = ttp_transmit_skb(sk, skb, true);
-	if (!err) {
-		ts->total_retrans++;
-		ttp_count(sock_net(sk), TTP_MIB_RETRANS_SEGS);
-		/* transmit counted it as new; it is not */
-		this_cpu_dec(ttp_net(sock_net(sk))->mib->counters[TTP_MIB_OUT_SEGS]);
-	}
-	return err;
+	return skb ? ttp_xmit_one(sk, skb) : 0;
+}
+
+/*
+ * After a timeout: count nothing in flight and send everything again from
+ * snd_una, as the window allows. snd_max remembers how far we had got.
+ */
+void ttp_rewind(struct sock *sk)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+
+	ts->send_head = skb_peek(&sk->sk_write_queue);
+	ts->snd_nxt = ts->snd_una;
+	ts->cong.packets_out = 0;
 }
 
 /* A bare ACK, now. */
@@ -280,17 +415,18 @@ void ttp_send_ack(struct sock *sk)
 		ttp_schedule_delack(sk);
 		return;
 	}
-	TTP_SKB_CB(skb)->seq = ttp_sk(sk)->snd_nxt;
+	TTP_SKB_CB(skb)->seq = ttp_sk(sk)->snd_max;
 	TTP_SKB_CB(skb)->flags = TTP_FLAG_ACK;
 	ttp_transmit_skb(sk, skb, false);
 }
 
 /*
- * A keepalive probe: an ACK carrying sequence number snd_una - 1, already
- * acknowledged, which the peer must answer with an ACK of its own
- * (RFC 9293 3.8.4; no garbage byte, as Linux sends none).
+ * A keepalive or zero-window probe: an ACK carrying sequence number
+ * snd_una - 1, already acknowledged, which the peer must answer with an
+ * ACK of its own and its window (RFC 9293 3.8.4; no garbage byte, as Linux
+ * sends none).
  */
-void ttp_send_keepalive_probe(struct sock *sk)
+void ttp_send_probe(struct sock *sk)
 {
 	struct sk_buff *skb = ttp_alloc_ctl_skb(sk, GFP_ATOMIC);
 
@@ -308,7 +444,7 @@ void ttp_send_active_reset(struct sock *sk, gfp_t gfp)
 
 	if (!skb)
 		return;
-	TTP_SKB_CB(skb)->seq = ttp_sk(sk)->snd_nxt;
+	TTP_SKB_CB(skb)->seq = ttp_sk(sk)->snd_max;
 	TTP_SKB_CB(skb)->flags = TTP_FLAG_RST | TTP_FLAG_ACK;
 	ttp_transmit_skb(sk, skb, false);
 }
@@ -327,6 +463,7 @@ int ttp_send_syn(struct sock *sk)
 	TTP_SKB_CB(skb)->flags = TTP_FLAG_SYN;
 	ts->snd_una = ts->iss;
 	ts->snd_nxt = ts->iss;
+	ts->snd_max = ts->iss;
 	ttp_queue_tail(sk, skb);
 	ttp_push(sk);
 	return 0;
@@ -343,7 +480,9 @@ void ttp_send_fin(struct sock *sk)
 
 	if (ts->fin_queued)
 		return;
-	if (tail && ts->send_head && !(TTP_SKB_CB(tail)->flags & TTP_FLAG_SYN)) {
+	/* (Not on one sent before: a timeout may have rewound send_head.) */
+	if (tail && ts->send_head && !(TTP_SKB_CB(tail)->flags & TTP_FLAG_SYN) &&
+	    !ttp_before(TTP_SKB_CB(tail)->seq, ts->snd_max)) {
 		TTP_SKB_CB(tail)->flags |= TTP_FLAG_FIN;
 		TTP_SKB_CB(tail)->end_seq++;
 		ts->write_seq++;

@@ -124,7 +124,7 @@ static void ttp_request_from_syn(struct ttp_request *req, struct sock *sk,
 	req->peer_mss = cb->has_mss && cb->mss ? cb->mss : TTP_DEFAULT_MSS;
 	req->wscale_ok = cb->has_wscale && ttp_param(net, TTP_PARAM_WINDOW_SCALING);
 	req->snd_wscale = req->wscale_ok ? cb->wscale : 0;
-	req->rcv_wscale = req->wscale_ok ? ttp_choose_wscale(READ_ONCE(sk->sk_rcvbuf)) : 0;
+	req->rcv_wscale = req->wscale_ok ? ttp_choose_wscale(ttp_rcvbuf_max(sk)) : 0;
 	req->tstamp_ok = cb->has_ts && ttp_param(net, TTP_PARAM_TIMESTAMPS);
 	req->ts_recent = cb->tsval;
 	req->ts_offset = ttp_ts_offset(key);
@@ -331,6 +331,7 @@ static struct sock *ttp_child_create(struct sock *sk, struct ttp_request *req)
 	ts->iss = req->iss;
 	ts->snd_una = req->iss;
 	ts->snd_nxt = req->iss + 1;
+	ts->snd_max = req->iss + 1;
 	ts->write_seq = req->iss + 1;
 	ts->irs = req->irs;
 	ts->rcv_nxt = req->irs + 1;
@@ -350,6 +351,8 @@ static struct sock *ttp_child_create(struct sock *sk, struct ttp_request *req)
 	ts->keepidle = ttp_sk(sk)->keepidle;
 	ts->keepintvl = ttp_sk(sk)->keepintvl;
 	ts->keepcnt = ttp_sk(sk)->keepcnt;
+	ts->nonagle = ttp_sk(sk)->nonagle;
+	ttp_cong_init(child, req->retries);
 	if (ts->af->rebuild_route(child)) {
 		child->sk_state = TTP_CLOSED;
 		sock_set_flag(child, SOCK_DEAD);
@@ -359,6 +362,8 @@ static struct sock *ttp_child_create(struct sock *sk, struct ttp_request *req)
 	}
 	ts->mss = ttp_current_mss(child);
 	ts->adv_mss = ttp_route_mss(child);
+	ttp_rcv_space_init(child);
+	ttp_sndbuf_expand(child);
 	child->sk_state = TTP_SYN_RCVD;
 	return child;
 }
@@ -507,7 +512,7 @@ static bool ttp_cookie_ack(struct sock *sk, struct sk_buff *skb,
 		req.ts_offset = ttp_ts_offset(key);
 		ttp_cookie_ts_decode(cb->tsecr, &req.wscale_ok, &req.snd_wscale);
 		if (req.wscale_ok)
-			req.rcv_wscale = ttp_choose_wscale(READ_ONCE(sk->sk_rcvbuf));
+			req.rcv_wscale = ttp_choose_wscale(ttp_rcvbuf_max(sk));
 	}
 	ttp_request_accept(sk, &req, skb, true);
 	return true;

@@ -21,9 +21,6 @@ static struct percpu_counter ttp_sockets_allocated;
 static unsigned long ttp_memory_pressure;
 /* Pages TTP may use in all, set from memory size at load (like tcp_mem). */
 static long ttp_sysctl_mem[3];
-/* Buffer sizes: minimum, default, maximum (like tcp_wmem and tcp_rmem). */
-static int ttp_sysctl_wmem[3] = { 4096, 16384, 4 * 1024 * 1024 };
-static int ttp_sysctl_rmem[3] = { 4096, 131072, 6 * 1024 * 1024 };
 
 void ttp_set_state(struct sock *sk, int state)
 {
@@ -172,6 +169,7 @@ void ttp_sock_init_common(struct sock *sk)
 	ts->rto = msecs_to_jiffies(ttp_param(net, TTP_PARAM_RTO_INIT_MS));
 	ts->syn_retries = ttp_param(net, TTP_PARAM_SYN_RETRIES);
 	ts->mss = TTP_DEFAULT_MSS;
+	ttp_cong_init(sk, false);
 	sk->sk_write_space = ttp_write_space;
 	sock_set_flag(sk, SOCK_RCU_FREE);
 	percpu_counter_inc(&ttp_sockets_allocated);
@@ -205,10 +203,11 @@ void ttp_connect_init(struct sock *sk)
 	ts->write_seq = ts->iss;
 	ts->snd_una = ts->iss;
 	ts->snd_nxt = ts->iss;
+	ts->snd_max = ts->iss;
 	ts->ts_offset = ttp_ts_offset(&ts->conn.key);
 	ts->wscale_ok = ttp_param(net, TTP_PARAM_WINDOW_SCALING);
 	ts->tstamp_ok = ttp_param(net, TTP_PARAM_TIMESTAMPS);
-	ts->rcv_wscale = ts->wscale_ok ? ttp_choose_wscale(READ_ONCE(sk->sk_rcvbuf)) : 0;
+	ts->rcv_wscale = ts->wscale_ok ? ttp_choose_wscale(ttp_rcvbuf_max(sk)) : 0;
 	ts->rcv_wnd = min_t(u32, ttp_free_space(sk), TTP_MAX_WINDOW);
 	ts->rcv_nxt = 0;
 	ts->rcv_wup = 0;
@@ -222,6 +221,7 @@ void ttp_connect_init(struct sock *sk)
 	ts->mss = ttp_current_mss(sk);
 	ts->adv_mss = ttp_route_mss(sk);
 	ts->syn_retries = ts->syncnt ? ts->syncnt : ttp_param(net, TTP_PARAM_SYN_RETRIES);
+	ttp_cong_init(sk, false);
 }
 
 static int ttp_listen(struct socket *sock, int backlog)
@@ -615,7 +615,8 @@ wait_for_memory:
 		if (tail && ts->send_head)
 			TTP_SKB_CB(tail)->flags |= TTP_FLAG_PSH;
 	}
-	ttp_push(sk);
+	/* MSG_MORE: more is coming, hold a partial segment as TTP_CORK does. */
+	__ttp_push(sk, (flags & MSG_MORE) ? TTP_NAGLE_CORK : 0);
 	release_sock(sk);
 	return copied;
 
@@ -731,8 +732,10 @@ static int ttp_recvmsg_locked(struct sock *sk, struct msghdr *msg, size_t len,
 		sk_wait_data(sk, &timeo, last);
 	} while (copied < len);
 out:
-	if (!(flags & MSG_PEEK))
+	if (!(flags & MSG_PEEK)) {
+		ttp_rcv_space_adjust(sk);
 		ttp_window_update(sk);
+	}
 	return copied;
 }
 
@@ -768,6 +771,25 @@ static int ttp_setsockopt(struct sock *sk, int level, int optname,
 
 	lock_sock(sk);
 	switch (optname) {
+	case TTP_NODELAY:
+		if (val) {
+			ts->nonagle |= TTP_NAGLE_OFF;
+			/* What Nagle held goes now, as TCP_NODELAY does. */
+			if (sk->sk_state != TTP_CLOSED && sk->sk_state != TTP_LISTEN)
+				__ttp_push(sk, TTP_NAGLE_PUSH);
+		} else {
+			ts->nonagle &= ~TTP_NAGLE_OFF;
+		}
+		break;
+	case TTP_CORK:
+		if (val) {
+			ts->nonagle |= TTP_NAGLE_CORK;
+		} else {
+			ts->nonagle &= ~TTP_NAGLE_CORK;
+			if (sk->sk_state != TTP_CLOSED && sk->sk_state != TTP_LISTEN)
+				__ttp_push(sk, TTP_NAGLE_PUSH);
+		}
+		break;
 	case TTP_KEEPIDLE:
 	case TTP_KEEPINTVL:
 		/* Within the namespace parameter's range, as TCP's within its. */
@@ -839,6 +861,12 @@ static int ttp_getsockopt(struct sock *sk, int level, int optname,
 	if (len < 0)
 		return -EINVAL;
 	switch (optname) {
+	case TTP_NODELAY:
+		val = !!(ts->nonagle & TTP_NAGLE_OFF);
+		break;
+	case TTP_CORK:
+		val = !!(ts->nonagle & TTP_NAGLE_CORK);
+		break;
 	case TTP_KEEPIDLE:
 		val = ts->keepidle ?: ttp_param(net, TTP_PARAM_KEEPALIVE_TIME_MS);
 		break;
@@ -883,7 +911,7 @@ static int ttp_ioctl_value(struct sock *sk, int cmd, int *value)
 		*value = READ_ONCE(ts->write_seq) - READ_ONCE(ts->snd_una);
 		return 0;
 	case SIOCOUTQNSD:
-		*value = READ_ONCE(ts->write_seq) - READ_ONCE(ts->snd_nxt);
+		*value = READ_ONCE(ts->write_seq) - READ_ONCE(ts->snd_max);
 		return 0;
 	}
 	return -ENOIOCTLCMD;

@@ -82,6 +82,13 @@ static const char *const ttp_counter_names[TTP_COUNTER_COUNT] = {
 	[TTP_MIB_INVALID_ACKS]		= "InvalidAcks",
 	[TTP_MIB_KEEPALIVE_PROBES]	= "KeepAlive",
 	[TTP_MIB_KEEPALIVE_TIMEOUTS]	= "KeepaliveTimeouts",
+	[TTP_MIB_FAST_RETRANS]		= "FastRetrans",
+	[TTP_MIB_RENO_RECOVERY]		= "RenoRecovery",
+	[TTP_MIB_SLOW_START_RETRANS]	= "SlowStartRetrans",
+	[TTP_MIB_ZERO_WINDOW_PROBES]	= "ZeroWindowProbes",
+	[TTP_MIB_RETRANS_FAIL]		= "RetransFail",
+	[TTP_MIB_OFO_PRUNED]		= "OfoPruned",
+	[TTP_MIB_RENO_REORDER]		= "RenoReorder",
 };
 
 /* CLOSED is where sockets begin and end; counting it would mean nothing. */

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A socket's timers. The retransmission timer also serves SYN_SENT (SYN
- * retries), zero-window probes, and orphaned FIN_WAIT_2 sockets (the
- * FIN_WAIT_2 timeout); the delayed-ACK timer sends ACKs that were held
+ * retries), zero-window probes (the persist timer), and orphaned FIN_WAIT_2
+ * sockets (the FIN_WAIT_2 timeout); the delayed-ACK timer sends ACKs that were held
  * back; the keepalive timer probes a peer that has been silent. A timer
  * that finds the socket owned by a task leaves its work to release_sock()
  * (ttp_release_cb).
@@ -135,9 +135,57 @@ void ttp_keepalive_timeout(struct sock *sk)
 		return;
 	}
 	ttp_count(net, TTP_MIB_KEEPALIVE_PROBES);
-	ttp_send_keepalive_probe(sk);
+	ttp_send_probe(sk);
 	ts->probes_out++;
 	ttp_reset_keepalive(sk, ttp_keepintvl(sk));
+}
+
+/*
+ * Nothing in flight, data waiting, and the window too small for it: only
+ * a probe can bring the ACK that opens it. The persist timer runs on
+ * rtx_timer, first after the RTO, then backing off to rto_max_ms.
+ */
+void ttp_start_persist(struct sock *sk)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	u64 when = (u64)ts->rto << min_t(u8, ts->backoff, 31);
+
+	if (timer_pending(&ts->rtx_timer))
+		return;
+	ts->persist = true;
+	ttp_reset_rtx_timer(sk, min_t(u64, when, ttp_rto_max(sk)));
+}
+
+/*
+ * The persist timer expired: send what part of the next segment the window
+ * takes, or else a zero-window probe. The peer answers probes; one that
+ * stays silent through retries2 of them is gone (ETIMEDOUT, as in TCP).
+ */
+static void ttp_persist_timeout(struct sock *sk)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	struct net *net = sock_net(sk);
+
+	if (!ts->send_head || ts->cong.packets_out) {
+		ts->persist = false;
+		ttp_push(sk);
+		return;
+	}
+	if (ts->probes_out >= ttp_param(net, TTP_PARAM_RETRIES2)) {
+		ttp_count(net, TTP_MIB_ABORT_ON_TIMEOUT);
+		ttp_send_active_reset(sk, GFP_ATOMIC);
+		ttp_timed_out(sk);
+		return;
+	}
+	if (ts->backoff < U8_MAX)
+		ts->backoff++;
+	/* Sends and ends persist mode, or re-arms it, backed off. */
+	__ttp_push(sk, TTP_NAGLE_PUSH);
+	if (ts->persist) {
+		ttp_count(net, TTP_MIB_ZERO_WINDOW_PROBES);
+		ttp_send_probe(sk);
+		ts->probes_out++;
+	}
 }
 
 /* The retransmission timer expired; the socket is locked. */
@@ -160,8 +208,14 @@ void ttp_rtx_timeout(struct sock *sk)
 		}
 		return;
 	}
-	if (skb_queue_empty(&sk->sk_write_queue))
+	if (ts->persist) {
+		ttp_persist_timeout(sk);
 		return;
+	}
+	if (!ts->cong.packets_out) {
+		ttp_push(sk);
+		return;
+	}
 
 	limit = sk->sk_state == TTP_SYN_SENT ? ts->syn_retries :
 		ttp_param(net, TTP_PARAM_RETRIES2);
@@ -177,6 +231,8 @@ void ttp_rtx_timeout(struct sock *sk)
 		ttp_count(net, TTP_MIB_SYN_RETRANS);
 	else if (sk->sk_state == TTP_SYN_RCVD)
 		ttp_count(net, TTP_MIB_SYNACK_RETRANS);
+	else
+		ttp_cong_timeout(sk);	/* everything in flight is lost */
 	ttp_retransmit_head(sk);
 	ts->retries++;
 	ts->backoff++;

@@ -103,7 +103,7 @@ bool ttp_time_wait(struct sock *sk, int state)
 	spin_lock_init(&tw->lock);
 	timer_setup(&tw->timer, ttp_tw_timer_fn, 0);
 	tw->af = ts->af;
-	tw->snd_nxt = ts->snd_nxt;
+	tw->snd_nxt = ts->snd_max;
 	tw->rcv_nxt = ts->rcv_nxt;
 	tw->tstamp_ok = ts->tstamp_ok;
 	tw->ts_recent = ts->ts_recent;

@@ -9,7 +9,11 @@
  *                send, receive, poll, shutdown, close, options
  *   input.c      the state machine: what a segment does to a socket
  *   output.c     building and sending segments, the retransmission queue
- *   timer.c      retransmission, delayed ACK, FIN_WAIT_2
+ *   timer.c      retransmission, zero-window probes, delayed ACK, keepalive,
+ *                FIN_WAIT_2
+ *   cong.c       congestion control and loss recovery (RFC 5681, 6582);
+ *                reno.c the algorithm
+ *   buffer.c     buffer limits and their autotuning
  *   request.c    passive open: SYN queue, request entries, accept queue
  *   timewait.c   TIME_WAIT entries
  *   table.c      the namespace's connection, listener and port tables
@@ -27,6 +31,7 @@
 #include <net/sock.h>
 #include <uapi/linux/ttp.h>
 #include "compat.h"
+#include "cong.h"
 #include "rtt.h"
 
 #define TTP_HDR_LEN		((int)sizeof(struct ttphdr))
@@ -44,6 +49,7 @@
 /* Delayed ACKs: TCP's bounds. */
 #define TTP_DELACK_MIN		(HZ / 25)
 #define TTP_DELACK_MAX		(HZ / 5)
+#define TTP_MAX_QUICKACKS	16	/* segments ACKed at once after a loss */
 
 /* State masks, like TCPF_*. */
 #define TTPF_ESTABLISHED	(1 << TTP_ESTABLISHED)
@@ -160,7 +166,9 @@ struct ttp_sock {
 	/* Send sequence space (RFC 9293 3.3.1). */
 	u32 iss;
 	u32 snd_una;
-	u32 snd_nxt;
+	u32 snd_nxt;		/* next to send; goes back after a timeout */
+	u32 snd_max;		/* highest sequence number sent + 1 */
+	u32 snd_sml;		/* end of the last small segment sent (Nagle) */
 	u32 snd_wnd;		/* peer's window, unscaled to bytes */
 	u32 snd_wl1;
 	u32 snd_wl2;
@@ -187,14 +195,26 @@ struct ttp_sock {
 	u32 tw_reuse_seq;	/* connect() reused a TIME_WAIT: ISN from here */
 	unsigned long last_oow_ack;	/* jiffies: the last rate-limited reply */
 
-	/* Retransmission timeout (RFC 6298). */
+	/*
+	 * The path as the sender sees it, in one place: RTT estimate,
+	 * retransmission timeout and congestion state.
+	 */
 	struct ttp_rtt rtt;
+	struct ttp_cong cong;
 	u32 rto;		/* jiffies, backoff included */
 	u8 backoff;		/* consecutive timeouts */
 	u8 retries;		/* retransmissions of the oldest segment */
 	u8 syn_retries;		/* limit while in SYN_SENT */
 	u8 syncnt;		/* TTP_SYNCNT; 0: the namespace's syn_retries */
 	u32 total_retrans;
+	bool persist;		/* rtx_timer runs as the zero-window probe timer */
+	u8 nonagle;		/* TTP_NAGLE_* */
+
+	/* Receive buffer autotuning: what the application read per RTT. */
+	u32 rcvq_space;		/* most bytes read in one RTT so far */
+	u32 rcvq_seq;		/* copied_seq when the current RTT began */
+	u32 rcvq_time_us;	/* when it began */
+	u32 rcv_rtt_us;		/* RTT seen by the receiver, from timestamps */
 
 	/* ACKs. */
 	u16 ack_pending;	/* received segments not yet acknowledged */
@@ -220,6 +240,11 @@ struct ttp_sock {
 	bool counted;		/* in sockets_allocated */
 	bool destroyed;
 };
+
+/* Nagle's algorithm, TTP_NODELAY and TTP_CORK. */
+#define TTP_NAGLE_OFF		1	/* TTP_NODELAY */
+#define TTP_NAGLE_CORK		2	/* TTP_CORK: only full segments */
+#define TTP_NAGLE_PUSH		4	/* send what is held now, once */
 
 /* Work a timer found the socket busy with, done in release_sock(). */
 enum {
@@ -342,11 +367,14 @@ void ttp_rcv(struct net *net, struct sk_buff *skb, const struct ttp_conn_key *ke
 struct sk_buff *ttp_alloc_ctl_skb(struct sock *sk, gfp_t gfp);
 int ttp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone);
 void ttp_push(struct sock *sk);
+void __ttp_push(struct sock *sk, int nonagle);
 void ttp_send_ack(struct sock *sk);
 void ttp_send_active_reset(struct sock *sk, gfp_t gfp);
 int ttp_send_syn(struct sock *sk);
 void ttp_send_fin(struct sock *sk);
 int ttp_retransmit_head(struct sock *sk);
+void ttp_rewind(struct sock *sk);
+void ttp_send_probe(struct sock *sk);
 void ttp_send_reset_reply(struct net *net, const struct ttp_af_ops *af,
 			  const struct ttp_conn_key *key,
 			  const struct ttp_skb_cb *seg, int ifindex);
@@ -374,9 +402,9 @@ unsigned long ttp_keepidle(const struct sock *sk);
 void ttp_reset_keepalive(struct sock *sk, unsigned long when);
 void ttp_set_keepalive(struct sock *sk, int on);
 void ttp_keepalive_timeout(struct sock *sk);
-void ttp_send_keepalive_probe(struct sock *sk);
 void ttp_rtx_timeout(struct sock *sk);
 void ttp_delack_timeout(struct sock *sk);
+void ttp_start_persist(struct sock *sk);
 u32 ttp_rto_min(const struct sock *sk);
 u32 ttp_rto_max(const struct sock *sk);
 unsigned long ttp_fin_timeout(const struct sock *sk);
@@ -427,6 +455,15 @@ void ttp_port_move(struct net *net, struct ttp_bind *from, struct ttp_bind *to);
 int ttp_parse_options(const u8 *opt, int len, bool syn, struct ttp_skb_cb *seg);
 u8 *ttp_write_options(u8 *p, u16 mss, int wscale, bool ts, u32 tsval, u32 tsecr);
 u8 ttp_choose_wscale(int rcvbuf_max);
+
+/* buffer.c */
+extern int ttp_sysctl_wmem[3];
+extern int ttp_sysctl_rmem[3];
+int ttp_rcvbuf_max(const struct sock *sk);
+void ttp_rcv_space_init(struct sock *sk);
+void ttp_rcv_space_adjust(struct sock *sk);
+void ttp_rcv_rtt_sample(struct sock *sk, const struct ttp_skb_cb *cb);
+void ttp_sndbuf_expand(struct sock *sk);
 
 /* isn.c */
 void ttp_isn_init(void);

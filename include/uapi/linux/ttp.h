@@ -55,12 +55,16 @@
  * TCP's (TCP_SYNCNT and TTP_SYNCNT are both 7), so that a program's TCP
  * options map one to one; times are in milliseconds, not TCP's seconds.
  */
+#define TTP_NODELAY	1	/* int bool: send small segments at once, no
+				 * Nagle algorithm */
 #define TTP_KEEPIDLE	4	/* int ms: idle time before the first keepalive
 				 * probe; 0 the namespace's keepalive_time_ms */
 #define TTP_KEEPINTVL	5	/* int ms: between unanswered probes; 0 the
 				 * namespace's keepalive_intvl_ms */
 #define TTP_KEEPCNT	6	/* int: unanswered probes before the connection
 				 * fails; 0 the namespace's keepalive_probes */
+#define TTP_CORK	3	/* int bool: send only full segments until
+				 * cleared; clearing it sends what is held */
 #define TTP_SYNCNT	7	/* int 1..127: SYN retransmissions before giving up */
 #define TTP_LINGER2	8	/* int ms: FIN_WAIT_2 lifetime of an orphan;
 				 * 0 the namespace's fin_timeout_ms, -1 none
@@ -277,6 +281,13 @@ enum ttp_counter {
 	TTP_MIB_INVALID_ACKS,	/* ACKs of data older than the window */
 	TTP_MIB_KEEPALIVE_PROBES, /* keepalive probes sent */
 	TTP_MIB_KEEPALIVE_TIMEOUTS, /* connections failed: keepalive unanswered */
+	TTP_MIB_FAST_RETRANS,	/* segments sent again on three duplicate ACKs */
+	TTP_MIB_RENO_RECOVERY,	/* fast recoveries begun (RFC 6582) */
+	TTP_MIB_SLOW_START_RETRANS, /* segments sent again after a timeout */
+	TTP_MIB_ZERO_WINDOW_PROBES, /* probes of a zero window (persist timer) */
+	TTP_MIB_RETRANS_FAIL,	/* retransmissions the IP layer refused */
+	TTP_MIB_OFO_PRUNED,	/* out-of-order queues dropped: no buffer left */
+	TTP_MIB_RENO_REORDER,	/* fast retransmits undone: reordering, not loss */
 	__TTP_MIB_COUNT
 };
 

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Buffer sizes and their autotuning, as TCP's: a socket starts with the
+ * default sizes and grows its buffers to what the path needs, up to the
+ * maximums below, unless the application pinned them with SO_RCVBUF or
+ * SO_SNDBUF. The receive buffer follows what the application reads per
+ * round trip (dynamic right-sizing, like tcp_rcv_space_adjust()); the send
+ * buffer follows the congestion window (like tcp_sndbuf_expand()).
+ */
+#include "ttp.h"
+
+/* Minimum, default, maximum: TCP's tcp_wmem and tcp_rmem defaults. */
+int ttp_sysctl_wmem[3] = { 4096, 16384, 4 * 1024 * 1024 };
+int ttp_sysctl_rmem[3] = { 4096, 131072, 6 * 1024 * 1024 };
+
+/* How large the receive buffer may become: what the window scale must cover. */
+int ttp_rcvbuf_max(const struct sock *sk)
+{
+	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK)
+		return READ_ONCE(sk->sk_rcvbuf);
+	return max(READ_ONCE(sk->sk_rcvbuf), ttp_sysctl_rmem[2]);
+}
+
+/* At the start of a connection: measure from here, ten segments so far. */
+void ttp_rcv_space_init(struct sock *sk)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+
+	ts->rcvq_space = TTP_INIT_CWND * ts->adv_mss;
+	ts->rcvq_seq = ts->copied_seq;
+	ts->rcvq_time_us = ttp_now_us();
+	ts->rcv_rtt_us = 0;
+}
+
+/*
+ * The receiver's view of the RTT, from the timestamps the sender echoes on
+ * data: how long our ACK took to be answered with more data. Millisecond
+ * ticks, so at least 1 ms; smoothed by 1/8 like SRTT.
+ */
+void ttp_rcv_rtt_sample(struct sock *sk, const struct ttp_skb_cb *cb)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	u32 ms, us;
+
+	if (!ts->tstamp_ok || !cb->has_ts || !cb->tsecr || !cb->len)
+		return;
+	ms = ttp_tsval(ts->ts_offset) - cb->tsecr;
+	if (ms > 60 * MSEC_PER_SEC)
+		return;		/* a stale echo, not a measurement */
+	us = max(ms, 1U) * USEC_PER_MSEC;
+	ts->rcv_rtt_us = ts->rcv_rtt_us ? ts->rcv_rtt_us - ts->rcv_rtt_us / 8 + us / 8
+					: us;
+}
+
+/*
+ * After the application read: once per RTT, if it read more than ever
+ * before in one, make the receive buffer four times that. The window is
+ * half the buffer (ttp_free_space()), so the sender may send twice what was
+ * read: room for slow start to double.
+ */
+void ttp_rcv_space_adjust(struct sock *sk)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	u32 now = ttp_now_us(), rtt = ts->rcv_rtt_us ?: ts->rtt.srtt_us;
+	u32 copied;
+
+	if (!rtt || now - ts->rcvq_time_us < rtt)
+		return;
+	copied = ts->copied_seq - ts->rcvq_seq;
+	if (copied > ts->rcvq_space) {
+		ts->rcvq_space = copied;
+		if (!(sk->sk_userlocks & SOCK_RCVBUF_LOCK)) {
+			int rcvbuf = min_t(u64, 4ULL * copied, ttp_sysctl_rmem[2]);
+
+			if (rcvbuf > READ_ONCE(sk->sk_rcvbuf))
+				WRITE_ONCE(sk->sk_rcvbuf, rcvbuf);
+		}
+	}
+	ts->rcvq_seq = ts->copied_seq;
+	ts->rcvq_time_us = now;
+}
+
+/*
+ * After an ACK: room in the send buffer for two congestion windows of
+ * segments with their overhead, so the window never waits on the buffer
+ * while the previous one is being acknowledged.
+ */
+void ttp_sndbuf_expand(struct sock *sk)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	u64 per_seg = ts->mss + SKB_TRUESIZE(TTP_MAX_HEADER);
+	int sndbuf;
+
+	/* (sk_under_memory_pressure() moved header in 6.12: read it here.) */
+	if ((sk->sk_userlocks & SOCK_SNDBUF_LOCK) ||
+	    READ_ONCE(*sk->sk_prot->memory_pressure))
+		return;
+	sndbuf = min_t(u64, 2 * per_seg * max(ts->cong.cwnd, TTP_INIT_CWND),
+		       ttp_sysctl_wmem[2]);
+	if (sndbuf > READ_ONCE(sk->sk_sndbuf))
+		WRITE_ONCE(sk->sk_sndbuf, sndbuf);
+}

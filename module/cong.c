@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Loss detection and recovery, and the congestion window around them:
+ * RFC 5681 (slow start, congestion avoidance, fast retransmit, the restart
+ * after idle), RFC 6582 (NewReno fast recovery), RFC 3042 (limited
+ * transmit). The algorithm proper (how the window grows, where ssthresh
+ * goes) is behind struct ttp_cong_ops; this file is what all algorithms
+ * share.
+ *
+ * A timeout does what Linux's does: every segment in flight counts as lost
+ * and is sent again, from snd_una, as the window opens (ttp_rewind()).
+ */
+#include "netns.h"
+#include "stats.h"
+#include "ttp.h"
+
+/*
+ * A new connection's window; one segment if its SYN or SYN-ACK had to be
+ * sent again (RFC 6928 2), as the path may be worse than it looks.
+ */
+void ttp_cong_init(struct sock *sk, bool syn_lost)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	struct ttp_cong *cc = &ts->cong;
+
+	cc->ops = &ttp_reno;
+	cc->cwnd = syn_lost ? 1 : TTP_INIT_CWND;
+	cc->ssthresh = TTP_INFINITE_SSTHRESH;
+	cc->cwnd_cnt = 0;
+	cc->state = TTP_CA_OPEN;
+	cc->dupacks = 0;
+	cc->reordering = TTP_DUPTHRESH;
+	cc->recover = ts->snd_una;
+	cc->recover_rto = false;
+	cc->undo = false;
+	cc->lsndtime = jiffies;
+}
+
+/*
+ * May another segment go out? Within the window, plus one new segment for
+ * each duplicate ACK short of fast retransmit (limited transmit, RFC 3042):
+ * they say segments left the network, and new data keeps the ACKs coming
+ * that fast retransmit needs.
+ */
+bool ttp_cwnd_room(const struct sock *sk)
+{
+	const struct ttp_cong *cc = &ttp_sk(sk)->cong;
+	u32 limit = cc->cwnd;
+
+	if (cc->state == TTP_CA_OPEN)
+		limit += min_t(u32, cc->dupacks, cc->reordering - 1);
+	return cc->packets_out < limit;
+}
+
+/*
+ * The first ACK of a fast recovery echoes a timestamp older than the fast
+ * retransmission: the segment thought lost arrived after all, only late
+ * (RFC 3522). It was reordering, not congestion: restore the window, and
+ * wait for more duplicates before the next fast retransmit (as Linux's
+ * reordering metric does).
+ */
+static bool ttp_cong_undo(struct sock *sk, u32 tsecr)
+{
+	struct ttp_cong *cc = &ttp_sk(sk)->cong;
+	bool spurious = cc->undo && tsecr && ttp_before(tsecr, cc->undo_tsval);
+
+	cc->undo = false;
+	if (!spurious)
+		return false;
+	cc->cwnd = max(cc->cwnd, cc->prior_cwnd);
+	cc->ssthresh = max(cc->ssthresh, cc->prior_ssthresh);
+	cc->reordering = min_t(u32, max_t(u32, cc->reordering, cc->dupacks + 1),
+			       TTP_MAX_REORDERING);
+	cc->state = TTP_CA_OPEN;
+	cc->dupacks = 0;
+	ttp_count(sock_net(sk), TTP_MIB_RENO_REORDER);
+	return true;
+}
+
+/*
+ * An ACK of new data: ACKED segments left the network, PRIOR_OUT were in
+ * flight before it; TSECR is its timestamp echo, 0 if none.
+ */
+void ttp_cong_ack(struct sock *sk, u32 acked, u32 prior_out, u32 tsecr)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	struct ttp_cong *cc = &ts->cong;
+
+	switch (cc->state) {
+	case TTP_CA_RECOVERY:
+		if (ttp_cong_undo(sk, tsecr))
+			return;
+		if (!ttp_before(ts->snd_una, cc->recover)) {
+			/*
+			 * A full ACK: everything outstanding when the loss was
+			 * found has arrived. Deflate to ssthresh (RFC 6582
+			 * 3.2 (3), its second option, as Linux ends recovery)
+			 * and go on in congestion avoidance.
+			 */
+			cc->cwnd = cc->ssthresh;
+			cc->cwnd_cnt = 0;
+			cc->state = TTP_CA_OPEN;
+			cc->dupacks = 0;
+			return;
+		}
+		/*
+		 * A partial ACK: the segment it points at was lost too. Send
+		 * it now, and deflate by what was ACKed, adding back one
+		 * segment (RFC 6582 3.2 (4)).
+		 */
+		ttp_retransmit_head(sk);
+		cc->cwnd = (cc->cwnd > acked ? cc->cwnd - acked : 0) + 1;
+		return;
+	case TTP_CA_LOSS:
+		if (!ttp_before(ts->snd_una, cc->recover))
+			cc->state = TTP_CA_OPEN;
+		break;
+	}
+	cc->dupacks = 0;
+	/*
+	 * Grow only a window that was in use: an application sending less
+	 * than the window must not inflate it (RFC 7661's concern). In slow
+	 * start half of it counts as in use, as in Linux.
+	 */
+	if (cc->cwnd < cc->ssthresh ? prior_out * 2 < cc->cwnd : prior_out < cc->cwnd)
+		return;
+	cc->ops->cong_avoid(sk, acked);
+}
+
+/*
+ * A duplicate ACK (RFC 5681 2): the peer got a segment beyond a hole. The
+ * third in a row (more where reordering was seen) starts fast retransmit
+ * and fast recovery, unless the hole
+ * may be one a timeout already filled: then the duplicates are echoes of
+ * segments sent twice (RFC 6582 4.1).
+ */
+void ttp_cong_dupack(struct sock *sk)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	struct ttp_cong *cc = &ts->cong;
+	struct net *net = sock_net(sk);
+
+	if (cc->dupacks < U8_MAX)
+		cc->dupacks++;
+	switch (cc->state) {
+	case TTP_CA_OPEN:
+		if (cc->dupacks != cc->reordering)
+			return;
+		if (cc->recover_rto && !ttp_after(ts->snd_una, cc->recover))
+			return;
+		cc->prior_cwnd = cc->cwnd;
+		cc->prior_ssthresh = cc->ssthresh;
+		cc->undo = ts->tstamp_ok;
+		cc->undo_tsval = ttp_tsval(ts->ts_offset);
+		cc->ssthresh = cc->ops->ssthresh(sk);
+		cc->recover = ts->snd_max;
+		cc->recover_rto = false;
+		cc->state = TTP_CA_RECOVERY;
+		ttp_count(net, TTP_MIB_RENO_RECOVERY);
+		ttp_count(net, TTP_MIB_FAST_RETRANS);
+		ttp_retransmit_head(sk);
+		/* As many segments have left the network. */
+		cc->cwnd = cc->ssthresh + cc->dupacks;
+		break;
+	case TTP_CA_RECOVERY:
+		/* Another one has: inflate, so new data may go out. */
+		cc->cwnd++;
+		break;
+	}
+}
+
+/*
+ * The retransmission timer expired with data in flight: all of it counts
+ * as lost. Slow start from one segment; ssthresh halves only on the first
+ * timeout of a run (RFC 5681 (4) and the paragraph after it).
+ */
+void ttp_cong_timeout(struct sock *sk)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	struct ttp_cong *cc = &ts->cong;
+
+	if (cc->state != TTP_CA_LOSS || !ts->backoff)
+		cc->ssthresh = cc->ops->ssthresh(sk);
+	cc->cwnd = 1;
+	cc->cwnd_cnt = 0;
+	cc->state = TTP_CA_LOSS;
+	cc->dupacks = 0;
+	cc->recover = ts->snd_max;
+	cc->recover_rto = true;
+	cc->undo = false;
+	ttp_rewind(sk);
+}
+
+/*
+ * Before sending after an idle period longer than the RTO, the window
+ * learned before may no longer describe the path: start again from at most
+ * the initial window (RFC 5681 4.1).
+ */
+void ttp_cong_restart(struct sock *sk)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	struct ttp_cong *cc = &ts->cong;
+
+	if (cc->packets_out || !time_after(jiffies, cc->lsndtime + ts->rto))
+		return;
+	cc->cwnd = min_t(u32, cc->cwnd, TTP_INIT_CWND);
+	cc->cwnd_cnt = 0;
+}

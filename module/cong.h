@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _TTP_CONG_H
+#define _TTP_CONG_H
+
+#include <linux/types.h>
+
+struct sock;
+
+/* RFC 6928's initial window, Linux's too: ten segments. */
+#define TTP_INIT_CWND		10
+#define TTP_INFINITE_SSTHRESH	0x7fffffff
+/* Duplicate ACKs that mean a loss, at first (RFC 5681); reordering raises it. */
+#define TTP_DUPTHRESH		3
+#define TTP_MAX_REORDERING	127
+
+/* Where loss recovery stands, like Linux's TCP_CA_Open/Recovery/Loss. */
+enum ttp_ca_state {
+	TTP_CA_OPEN,		/* no loss being repaired */
+	TTP_CA_RECOVERY,	/* fast recovery: three duplicate ACKs (RFC 6582) */
+	TTP_CA_LOSS,		/* after a timeout: slow start from one segment */
+};
+
+/*
+ * A congestion control algorithm. cong.c runs loss detection and recovery
+ * and asks the algorithm two things: how far to grow the window on an ACK,
+ * and where the slow-start threshold goes after a loss. Reno is reno.c;
+ * another algorithm (CUBIC) is another file with its own ops.
+ */
+struct ttp_cong_ops {
+	const char *name;
+	/* New data acknowledged, ACKED segments, outside recovery. */
+	void (*cong_avoid)(struct sock *sk, u32 acked);
+	/* The slow-start threshold after a loss, in segments. */
+	u32 (*ssthresh)(struct sock *sk);
+};
+
+/*
+ * A socket's congestion state. Windows count segments, as Linux's do:
+ * segments are never larger than the MSS, and counting them makes the
+ * arithmetic exact whatever their size.
+ */
+struct ttp_cong {
+	const struct ttp_cong_ops *ops;
+	u32 cwnd;		/* congestion window */
+	u32 ssthresh;		/* slow-start threshold */
+	u32 cwnd_cnt;		/* segments ACKed toward the next increase */
+	u32 packets_out;	/* segments in flight: sent, not yet ACKed */
+	u32 recover;		/* snd_max when recovery began (RFC 6582) */
+	unsigned long lsndtime;	/* jiffies: data last sent */
+	u8 state;		/* enum ttp_ca_state */
+	u8 dupacks;		/* duplicate ACKs in a row */
+	u8 reordering;		/* duplicate ACKs that start fast retransmit */
+	bool recover_rto;	/* recover was set by a timeout */
+	/* Undoing a fast retransmit that was not needed (RFC 3522, Eifel). */
+	bool undo;		/* the first ACK of recovery is still to come */
+	u32 undo_tsval;		/* TSval of the fast retransmission */
+	u32 prior_cwnd;		/* the window before recovery cut it */
+	u32 prior_ssthresh;
+};
+
+extern const struct ttp_cong_ops ttp_reno;
+
+void ttp_cong_init(struct sock *sk, bool syn_lost);
+bool ttp_cwnd_room(const struct sock *sk);
+void ttp_cong_ack(struct sock *sk, u32 acked, u32 prior_out, u32 tsecr);
+void ttp_cong_dupack(struct sock *sk);
+void ttp_cong_timeout(struct sock *sk);
+void ttp_cong_restart(struct sock *sk);
+
+#endif /* _TTP_CONG_H */

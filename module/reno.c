@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reno (RFC 5681): slow start below ssthresh, one segment per RTT above it,
+ * half the flight after a loss. The default, and the reference the others
+ * are measured against.
+ */
+#include "ttp.h"
+
+static void ttp_reno_cong_avoid(struct sock *sk, u32 acked)
+{
+	struct ttp_cong *cc = &ttp_sk(sk)->cong;
+
+	/* Slow start: one segment per segment ACKed (RFC 5681 3.1, RFC 3465). */
+	if (cc->cwnd < cc->ssthresh) {
+		u32 room = cc->ssthresh - cc->cwnd;
+
+		cc->cwnd += min(acked, room);
+		acked -= min(acked, room);
+		if (!acked)
+			return;
+	}
+	/* Congestion avoidance: one segment per window ACKed. */
+	cc->cwnd_cnt += acked;
+	if (cc->cwnd_cnt >= cc->cwnd) {
+		cc->cwnd_cnt -= cc->cwnd;
+		cc->cwnd++;
+	}
+}
+
+/* RFC 5681 (4): half the flight, at least two segments. */
+static u32 ttp_reno_ssthresh(struct sock *sk)
+{
+	return max(ttp_sk(sk)->cong.packets_out / 2, 2U);
+}
+
+const struct ttp_cong_ops ttp_reno = {
+	.name		= "reno",
+	.cong_avoid	= ttp_reno_cong_avoid,
+	.ssthresh	= ttp_reno_ssthresh,
+};
