@@ -15,8 +15,11 @@ for t in "$@"; do
 	n=$((n + 1))
 	echo "# timeout set to $timeout"
 	echo "# selftests: ttp: $t"
+	start=$SECONDS
 	timeout --foreground -k 5 "$timeout" "./$t" 2>&1 | sed -u 's/^/# /'
 	status=${PIPESTATUS[0]}
+	# Where the time goes, for keeping `make check` fast.
+	echo "# $t: $((SECONDS - start)) s"
 	case $status in
 	0) echo "ok $n selftests: ttp: $t" ;;
 	4) echo "ok $n selftests: ttp: $t # SKIP" ;;

@@ -181,7 +181,7 @@ static uint8_t *td_put_opts(uint8_t *p, const struct td_conn *c, const struct td
 			*p++ = TTP_OPT_TIMESTAMP;
 			*p++ = TTP_OPTLEN_TIMESTAMP;
 			put32(p, o->a);
-			put32(p + 4, o->b == TD_ANY ? c->last_tsval : o->b);
+			put32(p + 4, o->b == TD_ANY ? c->last_tsval - o->back : o->b);
 			p += 8;
 			break;
 		case TD_OPT_NOP:

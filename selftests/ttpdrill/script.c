@@ -221,6 +221,12 @@ static int td_parse_opts(struct td_lex *lx, struct td_packet *pkt)
 			if (!td_accept(lx, "val") || td_number(lx, &o->a, true, "a TSval") ||
 			    !td_accept(lx, "ecr") || td_number(lx, &o->b, true, "a TSecr"))
 				return td_fail(lx, "expected \"ts val N ecr N\"");
+			/* "ecr *-N": the last TSval less N, an earlier segment's echo. */
+			if (o->b == TD_ANY && *lx->p == '-') {
+				lx->p++;
+				if (td_number(lx, &o->back, false, "a TSecr offset"))
+					return -1;
+			}
 		} else if (td_accept(lx, "nop")) {
 			o->kind = TD_OPT_NOP;
 		} else if (td_accept(lx, "eol")) {

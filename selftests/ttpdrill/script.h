@@ -33,6 +33,7 @@ struct td_opt {
 	enum td_opt_kind kind;
 	uint32_t a;	/* mss, wscale, or TSval; TD_ANY for "*" */
 	uint32_t b;	/* TSecr; TD_ANY for "*" */
+	uint32_t back;	/* "ecr *-N": N, an echo that much older */
 };
 
 /* A segment as a script writes it. Sequence numbers are relative. */

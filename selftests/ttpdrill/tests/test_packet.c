@@ -98,6 +98,7 @@ int main(void)
 		same(f, "P. 1:101(100) ack 7 win 512", "P. 1:101(100) ack 7");
 		same(f, "P. 1:101(100) ack 7 win 512 <ts val 1 ecr 2>", "P. 1:101(100) ack 7");
 		same(f, ". 1:1(0) ack 7 <ts val 1 ecr *>", ". 1:1(0) ack 7 <ts val 1 ecr 777>");
+		same(f, ". 1:1(0) ack 7 <ts val 1 ecr *-77>", ". 1:1(0) ack 7 <ts val 1 ecr 700>");
 		differs(f, ". 1:1(0) ack 7", ". 1:1(0) ack 8", "ack: expected 8, got 7");
 		differs(f, ". 2:2(0) ack 7", ". 1:1(0) ack 7", "seq: expected 1, got 2");
 		differs(f, "F. 1:1(0) ack 7", ". 1:1(0) ack 7", "flags");
