@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""TTP on bad paths: 16 MiB each way at once between two namespaces, through
-netem on both ends of the veth pair (loss, duplication, reordering,
-corruption, delay), checked by SHA-256; and a receiver that stops reading
-for 30 s with data in flight. Every transfer must complete byte-exact;
+"""TTP on bad paths and with slow readers: 16 MiB each way at once between
+two namespaces, through netem on both ends of the veth pair (loss,
+duplication, reordering, corruption, delay), checked by SHA-256; a
+receiver that stops reading for 30 s with data in flight; one that reads
+in slivers. Every transfer must complete byte-exact;
 the counters must show the machinery at work (retransmissions, checksum
 drops, zero-window probes)."""
 
@@ -191,6 +192,78 @@ def slow_reader():
         topo.close()
 
 
+def receiver_sws():
+    """Receiver-side silly window avoidance (RFC 9293 3.8.6.2.2): a reader
+    that takes 100 bytes at a time frees the buffer in slivers, but the
+    right edge of the window the receiver advertises moves only by a full
+    segment or more. Every segment the receiver sends is captured on the
+    sender's side of the veth pair (AF_PACKET) and its right edge checked.
+    The receive buffer is pinned at 32 KiB, so the window is not scaled."""
+    topo = Topology(socket.AF_INET, True)
+    try:
+        lsn = topo.server_ns.socket(socket.AF_INET)
+        lsn.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16384)
+        lsn.bind((topo.server_addr, 0))
+        lsn.listen(1)
+        lsn.settimeout(60)
+        cap = topo.client_ns.call(socket.socket, socket.AF_PACKET, socket.SOCK_RAW,
+                                  socket.htons(0x0800))
+        cap.bind((topo.dev_client, 0x0800))
+        cap.settimeout(0.2)
+        c = topo.connect(lsn.getsockname()[1])
+        s, _ = lsn.accept()
+        s.settimeout(60)
+        total = 256 << 10
+        edges = []
+        raw = []
+        done = threading.Event()
+
+        def capture():
+            while not done.is_set():
+                try:
+                    frame = cap.recv(128)
+                except socket.timeout:
+                    continue
+                ip = frame[14:]
+                if ip[9] != 253 or socket.inet_ntoa(ip[12:16]) != topo.server_addr:
+                    continue
+                th = ip[(ip[0] & 15) * 4:]
+                ack, flags, wnd = struct.unpack("!I", th[8:12])[0], th[13], \
+                    struct.unpack("!H", th[14:16])[0]
+                if flags & 0x10 and not flags & 0x06:
+                    edges.append((ack + wnd) & 0xffffffff)
+                    raw.append((ack, wnd))
+        t = threading.Thread(target=capture)
+        t.start()
+        sender = threading.Thread(target=lambda: (c.sendall(b"w" * total), c.close()))
+        sender.start()
+        got = 0
+        while True:
+            b = s.recv(100)
+            if not b:
+                break
+            got += len(b)
+            time.sleep(0.0005)
+        sender.join()
+        done.set()
+        t.join()
+        check(got == total, "%d bytes arrived, not %d" % (got, total))
+        check(len(edges) > 50, "only %d ACKs captured" % len(edges))
+        steps = [(b - a) & 0xffffffff for a, b in zip(edges, edges[1:])]
+        slivers = [d for d in steps if 0 < d < 1000 and d < 1 << 31]
+        print("# %d ACKs captured, the right edge moved %d times, %d of them by less "
+              "than a segment" % (len(edges), sum(1 for d in steps if 0 < d < 1 << 31),
+                                 len(slivers)))
+        if slivers:
+            i = steps.index(slivers[0])
+            print("# around the first: %s" % raw[max(0, i - 4):i + 4])
+        check(not slivers, "the window opened by slivers: %s" % slivers[:10])
+        for x in (s, lsn, cap):
+            x.close()
+    finally:
+        topo.close()
+
+
 class Background:
     """A case started at once in a thread of its own: the cases here spend
     most of their time waiting on timers and delays, so they run side by
@@ -226,6 +299,9 @@ def main():
                    % (desc, 4 if family == socket.AF_INET else 6, SIZE >> 20), job.result)
     job = Background(slow_reader)
     suite.case("a receiver that stops reading for 30 s loses nothing", job.result)
+    job = Background(receiver_sws)
+    suite.case("a reader taking 100 bytes at a time: the window opens by segments",
+               job.result)
     suite.run()
 
 
