@@ -106,10 +106,12 @@ def exchange(c, s, pause=None, size=SIZE):
     errors = []
     at_server, at_client = {}, {}
     data = {k: v[:size] for k, v in DATA.items()}
-    threads = [threading.Thread(target=sender, args=(c, data[b"c"], errors)),
-               threading.Thread(target=sender, args=(s, data[b"s"], errors)),
-               threading.Thread(target=receiver, args=(s, at_server, errors, pause)),
-               threading.Thread(target=receiver, args=(c, at_client, errors))]
+    # Daemons: a transfer that fails must not keep the suite from exiting.
+    threads = [threading.Thread(target=sender, args=(c, data[b"c"], errors), daemon=True),
+               threading.Thread(target=sender, args=(s, data[b"s"], errors), daemon=True),
+               threading.Thread(target=receiver, args=(s, at_server, errors, pause),
+                                daemon=True),
+               threading.Thread(target=receiver, args=(c, at_client, errors), daemon=True)]
     start = time.monotonic()
     for t in threads:
         t.start()
@@ -256,19 +258,23 @@ def receiver_sws():
                 if flags & 0x10 and not flags & 0x06:
                     edges.append((ack + wnd) & 0xffffffff)
                     raw.append((ack, wnd))
-        t = threading.Thread(target=capture)
+        # Daemons: a case that fails must not keep the suite from exiting.
+        t = threading.Thread(target=capture, daemon=True)
         t.start()
-        sender = threading.Thread(target=lambda: (c.sendall(b"w" * total), c.close()))
+        sender = threading.Thread(target=lambda: (c.sendall(b"w" * total), c.close()),
+                                  daemon=True)
         sender.start()
         got = 0
-        while True:
-            b = s.recv(100)
-            if not b:
-                break
-            got += len(b)
-            time.sleep(0.0005)
-        sender.join()
-        done.set()
+        try:
+            while True:
+                b = s.recv(100)
+                if not b:
+                    break
+                got += len(b)
+                time.sleep(0.0005)
+            sender.join()
+        finally:
+            done.set()
         t.join()
         check(got == total, "%d bytes arrived, not %d" % (got, total))
         check(len(edges) > 50, "only %d ACKs captured" % len(edges))
@@ -295,7 +301,7 @@ class Background:
 
     def __init__(self, fn, *args):
         self.error = None
-        self.thread = threading.Thread(target=self.body, args=(fn,) + args)
+        self.thread = threading.Thread(target=self.body, args=(fn,) + args, daemon=True)
         self.thread.start()
 
     def body(self, fn, *args):
