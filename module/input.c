@@ -144,8 +144,12 @@ void ttp_rcv(struct net *net, struct sk_buff *skb, const struct ttp_conn_key *ke
 
 /*
  * RFC 9293's acceptability test, against the window we advertised last:
- * some of the segment must fall inside it (a zero-length segment: its
- * sequence number).
+ * some of the segment must fall inside it. A zero-length segment may also
+ * sit on the right edge itself, as Linux allows: a peer that filled our
+ * window sends its bare ACKs from there (snd_max), and while what it sent
+ * is still on the way they would all be refused. Two ends that had both
+ * filled each other's windows and then timed out would refuse each
+ * other's ACKs until they gave up.
  */
 static bool ttp_seq_acceptable(const struct ttp_sock *ts, const struct ttp_skb_cb *cb)
 {
@@ -154,8 +158,7 @@ static bool ttp_seq_acceptable(const struct ttp_sock *ts, const struct ttp_skb_c
 	u32 len = cb->end_seq - cb->seq;
 
 	if (!len)
-		return wnd ? ttp_between(cb->seq, ts->rcv_nxt, ts->rcv_nxt + wnd - 1)
-			   : cb->seq == ts->rcv_nxt;
+		return ttp_between(cb->seq, ts->rcv_nxt, ts->rcv_nxt + wnd);
 	if (!wnd)
 		return false;
 	return ttp_between(cb->seq, ts->rcv_nxt, ts->rcv_nxt + wnd - 1) ||

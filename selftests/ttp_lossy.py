@@ -149,9 +149,16 @@ def lossy(desc, family, args, counter):
         netem(topo, args)
         lsn, c, s = topo.pair(timeout=TRANSFER_TIMEOUT)
         size = SIZE // 8 if DEBUG and "20%" in args else SIZE
-        took = exchange(c, s, size=size)
-        shown = ["Timeouts", "FastRetrans", "RetransSegs", "OfoPruned", "DropNoMemory",
-                 "InCsumErrors"]
+        shown = ["Timeouts", "FastRetrans", "RetransSegs", "RetransFail", "OfoPruned",
+                 "DropNoMemory", "InCsumErrors", "PAWSRejected"]
+        try:
+            took = exchange(c, s, size=size)
+        except Failure:
+            # What the two ends counted is the first clue to a failure.
+            for ns in topo.namespaces():
+                print("# %s, %s: %s" % (desc, ns.name, " ".join(
+                    "%s %d" % (k, v) for k, v in sorted(ns.counters().items()) if v)))
+            raise
         print("# %s: 2 x %d KiB in %.1f s; %s" % (
             desc, size >> 10, took, " ".join("%s %d" % (k, topo.counter(k)) for k in shown)))
         if counter:

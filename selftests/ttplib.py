@@ -263,6 +263,9 @@ class Netns:
     def counter(self, name):
         return self.stats()["counters"][name]
 
+    def counters(self):
+        return self.stats()["counters"]
+
 
 def cleanup_all():
     for ns in list(_namespaces):
@@ -283,13 +286,21 @@ class Topology:
             self.client_ns = Netns()
             a, b = self.client_ns.name, self.server_ns.name
             dev = "ttpv%d" % Netns.made
-            run("ip", "link", "add", dev + "a", "netns", a, "type", "veth",
-                "peer", "name", dev + "b", "netns", b)
-            for ns, d, v4, v6 in ((self.client_ns, dev + "a", "10.99.0.1", "fd99::1"),
-                                  (self.server_ns, dev + "b", "10.99.0.2", "fd99::2")):
+            macs = ("02:00:00:00:99:01", "02:00:00:00:99:02")
+            run("ip", "link", "add", dev + "a", "address", macs[0], "netns", a,
+                "type", "veth", "peer", "name", dev + "b", "address", macs[1], "netns", b)
+            for ns, d, v4, v6, peer in (
+                    (self.client_ns, dev + "a", "10.99.0.1", "fd99::1", (macs[1], "2")),
+                    (self.server_ns, dev + "b", "10.99.0.2", "fd99::2", (macs[0], "1"))):
                 ns.ip("addr", "add", v4 + "/24", "dev", d)
                 ns.ip("addr", "add", v6 + "/64", "dev", d, "nodad")
                 ns.ip("link", "set", d, "up")
+                # Permanent neighbours: address resolution through a
+                # lossy qdisc can fail, and a connect then ends in
+                # EHOSTUNREACH before TTP has anything to do with it.
+                for addr in ("10.99.0." + peer[1], "fd99::" + peer[1]):
+                    ns.ip("neigh", "replace", addr, "lladdr", peer[0], "dev", d,
+                          "nud", "permanent")
             self.dev_client, self.dev_server = dev + "a", dev + "b"
             self.server_addr = "10.99.0.2" if family == socket.AF_INET else "fd99::2"
             self.client_addr = "10.99.0.1" if family == socket.AF_INET else "fd99::1"
