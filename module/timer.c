@@ -172,8 +172,8 @@ static void ttp_persist_timeout(struct sock *sk)
 		return;
 	}
 	if (ts->probes_out >= ttp_param(net, TTP_PARAM_RETRIES2)) {
+		/* No RST: a peer silent this long would not hear it either. */
 		ttp_count(net, TTP_MIB_ABORT_ON_TIMEOUT);
-		ttp_send_active_reset(sk, GFP_ATOMIC);
 		ttp_timed_out(sk);
 		return;
 	}
