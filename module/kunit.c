@@ -173,8 +173,37 @@ static void ttp_seq_test(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, ttp_between(0x20, 0xfffffff0U, 0x10));
 }
 
+/*
+ * The window offered: the right edge never moves left, whatever the
+ * rounding the scale needs; it moves right only by the silly-window
+ * minimum or more; it is a multiple of the scale's unit.
+ */
+static void ttp_window_test(struct kunit *test)
+{
+	static const u32 sws[] = { 1, 536, 1448 };
+	u32 cur, free, i;
+	u8 ws;
+
+	for (ws = 0; ws <= 8; ws += 4)
+		for (i = 0; i < ARRAY_SIZE(sws); i++)
+			for (cur = 0; cur < 5000; cur += 37)
+				for (free = 0; free < 9000; free += 53) {
+					u32 w = ttp_window_choose(cur, free, sws[i], ws);
+
+					KUNIT_ASSERT_GE(test, w, cur);
+					KUNIT_ASSERT_EQ(test, w % (1U << ws), 0U);
+					if (free >= cur + sws[i])
+						KUNIT_ASSERT_GE(test, w, round_down(free, 1U << ws));
+					else
+						KUNIT_ASSERT_LT(test, w, cur + (1U << ws));
+				}
+	/* The case that once moved the edge left: free just above cur. */
+	KUNIT_EXPECT_EQ(test, ttp_window_choose(133700, 133710, 1448, 7), 133760U);
+}
+
 static struct kunit_case ttp_seq_cases[] = {
 	KUNIT_CASE(ttp_seq_test),
+	KUNIT_CASE(ttp_window_test),
 	{}
 };
 

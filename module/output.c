@@ -35,32 +35,38 @@ u32 ttp_free_space(const struct sock *sk)
 }
 
 /*
- * The window field of the next segment. The right edge never moves left
- * (RFC 9293 3.8.6), and a window that can no longer be represented with
- * the negotiated scale is rounded up so it does not shrink.
+ * The window to offer, given CUR, what remains of the one offered last
+ * time; FREE, what the buffer could take; SWS_MIN, the least worth moving
+ * the right edge for; and the window scale. Receiver-side silly window
+ * avoidance (RFC 9293 3.8.6.2.2): the edge moves only by SWS_MIN or more.
+ * The edge never moves left (RFC 9293 3.8.6): a peer that has sent up to
+ * it would find its data, and the bare ACKs it sends from there, outside
+ * the window. So a window the scale cannot express exactly is rounded up
+ * when it is the old one, and a new one never below the old.
  */
+u32 ttp_window_choose(u32 cur, u32 free, u32 sws_min, u8 wscale)
+{
+	u32 old = ALIGN(cur, 1U << wscale);
+
+	if (free <= cur || free - cur < sws_min)
+		return old;
+	return max(round_down(free, 1U << wscale), old);
+}
+EXPORT_SYMBOL_IF_KUNIT(ttp_window_choose);
+
+/* The window field of the next segment. */
 u16 ttp_select_window(struct sock *sk)
 {
 	struct ttp_sock *ts = ttp_sk(sk);
-	u32 cur = ts->rcv_wnd, new_win = ttp_free_space(sk);
+	u32 cur = ts->rcv_wnd, new_win;
 
 	/* What remains of the window we offered last time. */
 	cur = ttp_after(ts->rcv_wup + cur, ts->rcv_nxt) ?
 	      ts->rcv_wup + cur - ts->rcv_nxt : 0;
-	new_win = min_t(u32, new_win, TTP_MAX_WINDOW << ts->rcv_wscale);
-	/*
-	 * Receiver-side silly window avoidance (RFC 9293 3.8.6.2.2): move
-	 * the right edge only by a full segment or half the buffer's window,
-	 * whichever is less, so the sender is never invited to send slivers.
-	 */
-	if (new_win > cur &&
-	    new_win - cur < min_t(u32, ts->adv_mss,
-				  READ_ONCE(sk->sk_rcvbuf) / 4))
-		new_win = cur;
-	if (new_win < cur)
-		new_win = ALIGN(cur, 1U << ts->rcv_wscale);
-	else
-		new_win = round_down(new_win, 1U << ts->rcv_wscale);
+	new_win = ttp_window_choose(cur, min_t(u32, ttp_free_space(sk),
+					       TTP_MAX_WINDOW << ts->rcv_wscale),
+				    min_t(u32, ts->adv_mss, READ_ONCE(sk->sk_rcvbuf) / 4),
+				    ts->rcv_wscale);
 	ts->rcv_wnd = new_win;
 	ts->rcv_wup = ts->rcv_nxt;
 	return min_t(u32, new_win >> ts->rcv_wscale, TTP_MAX_WINDOW);

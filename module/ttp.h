@@ -382,6 +382,7 @@ void ttp_send_reply(struct net *net, const struct ttp_af_ops *af,
 		    const struct ttp_conn_key *key, u32 seq, u32 ack, u8 flags,
 		    u16 wnd, u32 tsval, u32 tsecr, bool ts,
 		    const struct ttp_request *req, int ifindex);
+u32 ttp_window_choose(u32 cur, u32 free, u32 sws_min, u8 wscale);
 u16 ttp_select_window(struct sock *sk);
 u32 ttp_free_space(const struct sock *sk);
 void ttp_write_queue_purge(struct sock *sk);
