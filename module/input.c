@@ -269,8 +269,15 @@ static void ttp_ack(struct sock *sk, const struct ttp_skb_cb *cb)
 	struct sk_buff *skb;
 	bool freed = false, rtx_acked = false;
 
-	/* SND.WL1/WL2 (RFC 9293 3.10.7.4): only newer segments move the window. */
-	if (ttp_before(ts->snd_wl1, cb->seq) ||
+	/*
+	 * SND.WL1/WL2 (RFC 9293 3.10.7.4): only newer segments move the
+	 * window; and, as in Linux, any that acknowledges new data. The
+	 * window is reckoned from snd_una: one left from an older ACK would
+	 * put its right edge past what the peer offered. (A peer that went
+	 * back to resend its own data acknowledges ours on segments whose
+	 * sequence numbers are older than those its window came on.)
+	 */
+	if (ttp_after(ack, ts->snd_una) || ttp_before(ts->snd_wl1, cb->seq) ||
 	    (ts->snd_wl1 == cb->seq && !ttp_before(ack, ts->snd_wl2))) {
 		ts->snd_wnd = (cb->flags & TTP_FLAG_SYN) ? cb->wnd
 							 : cb->wnd << ts->snd_wscale;
