@@ -8,6 +8,8 @@
 # make check           every test: host unit tests, then the suite in QEMU on
 #                      6.1, 6.12, 7.3 and debug (KVER= picks one, T= one test)
 # make vm              a shell in the VM with the module loaded
+# make bench           TTP against Linux TCP in one VM run (QUICK=1: within
+#                      5 minutes); results in build/bench/KVER/
 #
 # demo, check and vm install what they lack (apt-get, as root). Kernel
 # packages, the trixie chroot and built kernels live in $(TTP_CACHE).
@@ -66,6 +68,12 @@ demo: deps
 check: deps
 	selftests/check $(KVER) $(foreach t,$(T),--test $(t))
 
+bench: deps
+	@$(VM)/install-deps bench
+	$(MAKE) userspace
+	$(MAKE) module KVER=$(or $(KVER),6.12)
+	selftests/bench/run $(or $(KVER),6.12) $(if $(filter 1,$(QUICK)),--quick)
+
 vm: deps
 	$(MAKE) userspace
 	$(MAKE) module KVER=$(or $(KVER),6.12)
@@ -77,7 +85,7 @@ clean:
 	rm -rf build module/*.o module/*.ko module/*.mod module/*.mod.c \
 		module/.*.cmd module/modules.order .*.cmd Module.symvers modules.order
 
-.PHONY: all module userspace deps demo check vm clean
+.PHONY: all module userspace deps demo check bench vm clean
 
 # Documentation/params.md comes from the module's table, read in the VM.
 params-doc: deps
