@@ -1,0 +1,259 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The guest side of `make bench`: TTP against Linux TCP on this kernel, in
+this run, with ttp-bench (userspace/). Every figure is measured for both
+protocols in turns (TCP, TTP, TCP, TTP, ...), so that whatever else the
+machine does falls on both alike; each is the median of RUNS runs, with
+their min and max. Results are printed as lines "BENCH {json}" for the
+host side (report.py); everything else printed is commentary.
+
+Paths: "lo", client and server in one namespace over loopback; "veth",
+two namespaces joined by a veth pair. Each namespace starts with the
+defaults of both protocols, as a new machine would."""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from ttplib import Netns, REPO, run  # noqa: E402
+
+BENCH = os.path.join(REPO, "userspace", "ttp-bench")
+PROTOS = ("tcp", "ttp")
+PORT = 7100
+
+
+class Path:
+    """Client and server namespaces for one kind of path."""
+
+    def __init__(self, kind):
+        self.kind = kind
+        self.server_ns = Netns("bench")
+        if kind == "veth":
+            self.client_ns = Netns("bench")
+            dev = "bv%d" % Netns.made
+            run("ip", "link", "add", dev + "a", "netns", self.client_ns.name, "type", "veth",
+                "peer", "name", dev + "b", "netns", self.server_ns.name)
+            for ns, d, a in ((self.client_ns, dev + "a", "10.98.0.1"),
+                             (self.server_ns, dev + "b", "10.98.0.2")):
+                ns.ip("addr", "add", a + "/24", "dev", d)
+                ns.ip("link", "set", d, "up")
+            self.dev_client, self.dev_server = dev + "a", dev + "b"
+            self.addr = "10.98.0.2"
+        else:
+            self.client_ns = self.server_ns
+            self.addr = "127.0.0.1"
+        self.servers = {}
+
+    def namespaces(self):
+        return {self.client_ns.name: self.client_ns, self.server_ns.name: self.server_ns}.values()
+
+    def sysctl(self, ns, key, value):
+        run("ip", "netns", "exec", ns.name, "sysctl", "-qw", "%s=%s" % (key, value))
+
+    def start_servers(self, ports=1):
+        for proto in PROTOS:
+            p = subprocess.Popen(["ip", "netns", "exec", self.server_ns.name, BENCH, "server",
+                                  "--proto", proto, "-b", self.addr, "-p", str(PORT),
+                                  "-n", str(ports)], stdout=subprocess.PIPE, text=True)
+            if p.stdout.readline().strip() != "listening":
+                raise RuntimeError("the %s server did not start" % proto)
+            self.servers[proto] = p
+
+    def client(self, mode, proto, *args, timeout=600):
+        out = run("ip", "netns", "exec", self.client_ns.name, BENCH, mode, "--proto", proto,
+                  "-p", str(PORT), *[str(a) for a in args], self.addr).stdout
+        return json.loads(out.strip().splitlines()[-1])
+
+    def close(self):
+        for p in self.servers.values():
+            p.kill()
+            p.wait()
+        for ns in self.namespaces():
+            ns.delete()
+
+
+def emit(result):
+    print("BENCH " + json.dumps(result), flush=True)
+
+
+def summary(values):
+    return {"median": statistics.median(values), "min": min(values), "max": max(values),
+            "runs": values}
+
+
+def measure(path, name, runs, mode, *args, extra=()):
+    """RUNS runs of MODE for each protocol, in turns; one result per protocol."""
+    got = {proto: [] for proto in PROTOS}
+    for _ in range(runs):
+        for proto in PROTOS:
+            got[proto].append(path.client(mode, proto, *args))
+    for proto in PROTOS:
+        res = {"bench": name, "path": path.kind, "proto": proto,
+               "unit": got[proto][0]["unit"]}
+        res.update(summary([r["value"] for r in got[proto]]))
+        for key in extra:
+            res[key] = statistics.median(r[key] for r in got[proto])
+        emit(res)
+        print("# %-8s %-5s %-4s median %.4g %s" % (name, path.kind, proto, res["median"],
+                                                  res["unit"]), flush=True)
+
+
+def throughput(args):
+    for kind in ("lo", "veth"):
+        path = Path(kind)
+        try:
+            path.start_servers()
+            measure(path, "stream-1", args.runs, "stream", "-t", args.seconds, "-f", 1)
+            measure(path, "stream-4", args.runs, "stream", "-t", args.seconds, "-f", 4)
+            measure(path, "rr", args.runs, "rr", "-t", args.seconds,
+                    extra=("p50_us", "p99_us"))
+            measure(path, "crr", args.runs, "crr", "-t", args.seconds)
+        finally:
+            path.close()
+
+
+# The settings churn compares: (label, protocol, TTP parameters).
+CHURN = [
+    ("tcp defaults", "tcp", {}),
+    ("ttp defaults", "ttp", {}),
+    ("ttp tw_reuse=1", "ttp", {"tw_reuse": 1}),
+    ("ttp msl_ms=1000", "ttp", {"msl_ms": 1000}),
+]
+
+
+def churn(args):
+    """One client address to one server port, with 1,000 local ports, as
+    fast as it goes: connections made and connects that failed. Each
+    setting gets namespaces of its own, so no TIME_WAIT entry of one
+    setting is left for the next."""
+    for kind in ("lo", "veth"):
+        for label, proto, params in CHURN:
+            path = Path(kind)
+            try:
+                path.sysctl(path.client_ns, "net.ipv4.ip_local_port_range", "40000 40999")
+                if params:
+                    for ns in path.namespaces():
+                        ns.set(**params)
+                path.start_servers()
+                r = path.client("churn", proto, "-t", args.churn_seconds)
+                emit({"bench": "churn", "path": kind, "proto": proto, "setting": label,
+                      "connections": r["connections"], "failures": r["failures"],
+                      "eaddrnotavail": r["eaddrnotavail"], "value": r["value"],
+                      "unit": r["unit"], "seconds": r["seconds"]})
+                print("# churn    %-5s %-16s %6d made, %8d failed connects" % (
+                    kind, label, r["connections"], r["failures"]), flush=True)
+            finally:
+                path.close()
+
+
+def loss(args):
+    """Bulk throughput through netem on both ends of the veth pair, with
+    TCP's default congestion control (CUBIC) and with Reno, which is what
+    TTP runs: like with like."""
+    for rate in args.loss:
+        path = Path("veth")
+        try:
+            for ns, dev in ((path.client_ns, path.dev_client), (path.server_ns, path.dev_server)):
+                run("tc", "-n", ns.name, "qdisc", "add", "dev", dev, "root", "netem",
+                    "delay", "20ms", "loss", rate, "limit", "10000")
+            path.start_servers()
+            got = {"tcp": [], "tcp-reno": [], "ttp": []}
+            for _ in range(args.runs):
+                for label in got:
+                    cc = "reno" if label == "tcp-reno" else "cubic"
+                    path.sysctl(path.client_ns, "net.ipv4.tcp_congestion_control", cc)
+                    got[label].append(path.client("stream", label[:3], "-t", args.seconds,
+                                                  "-f", 1)["value"])
+            for label, values in got.items():
+                res = {"bench": "loss-%s" % rate, "path": "veth", "proto": label,
+                       "unit": "bytes/s"}
+                res.update(summary(values))
+                emit(res)
+                print("# loss %-4s %-8s median %.4g bytes/s" % (rate, label, res["median"]),
+                      flush=True)
+        finally:
+            path.close()
+
+
+def slab_bytes():
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("Slab:"):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError("no Slab in /proc/meminfo")
+
+
+def settle():
+    """Let RCU-freed objects go before reading slab figures."""
+    run("sync")
+    with open("/proc/sys/vm/drop_caches", "w") as f:
+        f.write("2\n")
+    time.sleep(1)
+
+
+def memory(args):
+    """Kernel memory per established connection (both ends and their
+    share of nothing else: the listener predates the measurement) and per
+    TIME_WAIT entry, from the growth of slab memory with COUNT of them."""
+    n = args.count
+    for proto in PROTOS:
+        path = Path("lo")
+        try:
+            path.sysctl(path.client_ns, "net.ipv4.ip_local_port_range", "10000 60999")
+            path.sysctl(path.client_ns, "net.ipv4.tcp_max_tw_buckets", 4 * n)
+            path.start_servers()
+            settle()
+            before = slab_bytes()
+            hold = subprocess.Popen(["ip", "netns", "exec", path.client_ns.name, BENCH,
+                                     "hold", "--proto", proto, "-p", str(PORT), "-c", str(n),
+                                     path.addr], stdout=subprocess.PIPE, text=True)
+            json.loads(hold.stdout.readline())
+            settle()
+            per_conn = (slab_bytes() - before) / n
+            hold.terminate()
+            hold.wait()
+            # The held connections close; wait until their TIME_WAIT
+            # entries are the only thing left of them.
+            settle()
+            before = slab_bytes()
+            path.client("timewait", proto, "-c", n)
+            settle()
+            per_tw = (slab_bytes() - before) / n
+            for name, value in (("memory-established", per_conn), ("memory-timewait", per_tw)):
+                emit({"bench": name, "path": "lo", "proto": proto, "unit": "bytes",
+                      "median": value, "min": value, "max": value, "runs": [value],
+                      "count": n})
+            print("# memory   %-4s %.0f bytes per connection, %.0f per TIME_WAIT entry" % (
+                proto, per_conn, per_tw), flush=True)
+        finally:
+            path.close()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="the 5-minute version")
+    ap.add_argument("--only", help="comma-separated: throughput,churn,loss,memory")
+    args = ap.parse_args()
+    if args.quick:
+        args.runs, args.seconds, args.churn_seconds, args.count = 3, 1, 3, 2000
+        args.loss = ["1%"]
+    else:
+        args.runs, args.seconds, args.churn_seconds, args.count = 5, 3, 10, 10000
+        args.loss = ["1%", "5%"]
+    parts = args.only.split(",") if args.only else ["throughput", "churn", "loss", "memory"]
+    emit({"bench": "memcpy", "unit": "bytes/s",
+          "median": json.loads(run(BENCH, "memcpy").stdout)["value"],
+          "kernel": os.uname().release, "cpus": os.cpu_count(), "quick": args.quick})
+    start = time.monotonic()
+    for part in parts:
+        globals()[part](args)
+    print("# bench took %.0f s" % (time.monotonic() - start))
+
+
+if __name__ == "__main__":
+    main()
