@@ -28,8 +28,10 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/ip.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <linux/ttp.h>
 
@@ -47,6 +49,8 @@ static const char bench_usage[] =
 	"  churn     crr that goes on through failures (a narrowed port range)\n"
 	"  hold      open COUNT connections, report, keep them until killed\n"
 	"  timewait  make COUNT short connections that end in TIME_WAIT here\n"
+	"  flood     SYNs from spoofed sources in SOURCES (a.b.c.0/16) to HOST, as\n"
+	"            fast as this machine sends them, for SECONDS (root)\n"
 	"  memcpy    this machine's memory copy bandwidth: a loopback ceiling\n"
 	"Options:\n"
 	"  --proto P   tcp or ttp (default ttp)\n"
@@ -56,7 +60,8 @@ static const char bench_usage[] =
 	"              their connections over as many (default 1)\n"
 	"  -t SECONDS  how long a timed mode runs (default 5)\n"
 	"  -f FLOWS    stream: connections at once (default 1)\n"
-	"  -c COUNT    hold and timewait: how many connections\n";
+	"  -c COUNT    hold and timewait: how many connections\n"
+	"  -s SOURCES  flood: the /16 to spoof from (default 10.97.0.0)\n";
 
 #define BENCH_CHUNK	(64 * 1024)
 #define BENCH_MAX_PORTS	16
@@ -472,6 +477,99 @@ static int bench_timewait(int port, int ports, long count)
 	return 0;
 }
 
+static uint16_t csum_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return ~sum;
+}
+
+static uint32_t csum_add(uint32_t sum, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)p[i] << 8 | p[i + 1];
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	return sum;
+}
+
+/*
+ * flood: SYNs with an MSS option from random addresses in a /16 and random
+ * ports, built by hand on a raw socket. TCP's and TTP's headers differ only
+ * in where the checksum sits (TTP's is where TCP's urgent pointer is).
+ */
+static int bench_flood(int port, const char *sources, double seconds)
+{
+	struct {
+		struct iphdr ip;
+		uint8_t th[24];
+	} __attribute__((packed)) pkt;
+	struct sockaddr_in dst = bench_addr.ss_family == AF_INET ?
+				 *(struct sockaddr_in *)&bench_addr : (struct sockaddr_in){ 0 };
+	int fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW), csum_at;
+	unsigned long sent = 0, failed = 0;
+	double start = now_s(), end = start + seconds;
+	struct in_addr net;
+	uint32_t rnd = 2463534242U;
+
+	if (bench_addr.ss_family != AF_INET || inet_pton(AF_INET, sources, &net) != 1) {
+		fprintf(stderr, "ttp-bench: flood takes an IPv4 HOST and SOURCES\n");
+		return 1;
+	}
+	if (fd < 0)
+		die("raw socket (root?)");
+	csum_at = bench_proto == IPPROTO_TCP ? 16 : 18;
+	while (now_s() < end) {
+		for (int i = 0; i < 256; i++) {
+			uint32_t sum, src, sport;
+
+			/* xorshift: cheap; the sources need not be unpredictable. */
+			rnd ^= rnd << 13;
+			rnd ^= rnd >> 17;
+			rnd ^= rnd << 5;
+			src = (ntohl(net.s_addr) & 0xffff0000U) | (rnd & 0xffff);
+			memset(&pkt, 0, sizeof(pkt));
+			pkt.ip = (struct iphdr){ .version = 4, .ihl = 5, .ttl = 64,
+						 .tot_len = htons(sizeof(pkt)),
+						 .protocol = bench_proto,
+						 .saddr = htonl(src), .daddr = dst.sin_addr.s_addr };
+			sport = 1024 + (rnd >> 16) % 60000;
+			pkt.th[0] = sport >> 8;
+			pkt.th[1] = sport & 0xff;
+			pkt.th[2] = port >> 8;
+			pkt.th[3] = port & 0xff;
+			memcpy(pkt.th + 4, &rnd, 4);		/* the ISN */
+			pkt.th[12] = 6 << 4;			/* 24 bytes */
+			pkt.th[13] = 0x02;			/* SYN */
+			pkt.th[14] = 0xff;
+			pkt.th[15] = 0xff;			/* window 65535 */
+			pkt.th[20] = 2;
+			pkt.th[21] = 4;
+			pkt.th[22] = 1460 >> 8;
+			pkt.th[23] = 1460 & 0xff;		/* MSS 1460 */
+			sum = csum_add(0, &pkt.ip.saddr, 8);
+			sum += bench_proto + sizeof(pkt.th);
+			sum = csum_add(sum, pkt.th, sizeof(pkt.th));
+			sum = csum_fold(sum);
+			pkt.th[csum_at] = sum >> 8;
+			pkt.th[csum_at + 1] = sum & 0xff;
+			if (sendto(fd, &pkt, sizeof(pkt), 0, (struct sockaddr *)&dst,
+				   sizeof(dst)) < 0)
+				failed++;
+			else
+				sent++;
+		}
+	}
+	end = now_s();
+	printf("{\"mode\": \"flood\", \"proto\": \"%s\", \"seconds\": %.3f, \"syns\": %lu, "
+	       "\"value\": %.0f, \"unit\": \"SYNs/s\", \"failed\": %lu}\n", bench_proto_name,
+	       end - start, sent, sent / (end - start), failed);
+	close(fd);
+	return 0;
+}
+
 /* The machine's copy bandwidth over buffers far larger than its caches. */
 static int bench_memcpy(void)
 {
@@ -496,6 +594,20 @@ static int bench_memcpy(void)
 	return 0;
 }
 
+/*
+ * hold and the server keep tens of thousands of sockets open: raise the
+ * descriptor limit as far as we may (root may raise the hard one too).
+ */
+static void bench_raise_nofile(void)
+{
+	struct rlimit rl = { 1 << 20, 1 << 20 };
+
+	if (setrlimit(RLIMIT_NOFILE, &rl) && !getrlimit(RLIMIT_NOFILE, &rl)) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -503,7 +615,7 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	const char *bind_addr = NULL, *mode;
+	const char *bind_addr = NULL, *mode, *sources = "10.97.0.0";
 	int port = 7100, ports = 1, flows = 1, opt;
 	double seconds = 5;
 	long count = 0;
@@ -514,7 +626,7 @@ int main(int argc, char **argv)
 	}
 	mode = argv[1];
 	optind = 2;
-	while ((opt = getopt_long(argc, argv, "b:p:n:t:f:c:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "b:p:n:t:f:c:s:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'P':
 			if (!strcmp(optarg, "tcp")) {
@@ -532,6 +644,7 @@ int main(int argc, char **argv)
 		case 't': seconds = atof(optarg); break;
 		case 'f': flows = atoi(optarg); break;
 		case 'c': count = atol(optarg); break;
+		case 's': sources = optarg; break;
 		default:
 			fputs(bench_usage, stderr);
 			return 1;
@@ -544,6 +657,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	bench_raise_nofile();
 	if (!strcmp(mode, "memcpy"))
 		return bench_memcpy();
 	if (!strcmp(mode, "server"))
@@ -557,6 +671,8 @@ int main(int argc, char **argv)
 		return bench_stream(port, flows, seconds);
 	if (!strcmp(mode, "rr"))
 		return bench_rr(port, seconds);
+	if (!strcmp(mode, "flood"))
+		return bench_flood(port, sources, seconds);
 	if (!strcmp(mode, "crr") || !strcmp(mode, "churn"))
 		return bench_crr(mode, port, ports, seconds);
 	if ((!strcmp(mode, "hold") || !strcmp(mode, "timewait")) && count > 0)

@@ -180,6 +180,105 @@ def loss(args):
             path.close()
 
 
+def synflood(args):
+    """A client's crr (going on through failures) without and then with a
+    flood of spoofed SYNs from a third namespace at the rate the machine
+    manages: its success rate and rate under the flood, against the same
+    client without it. TCP with tcp_syncookies=1 and TTP with syncookies=1,
+    both their defaults."""
+    path = Path("veth")
+    flood_ns = Netns("bench")
+    try:
+        dev = "bf%d" % Netns.made
+        run("ip", "link", "add", dev + "a", "netns", flood_ns.name, "type", "veth",
+            "peer", "name", dev + "b", "netns", path.server_ns.name)
+        flood_ns.ip("addr", "add", "10.96.0.1/24", "dev", dev + "a")
+        flood_ns.ip("link", "set", dev + "a", "up")
+        path.server_ns.ip("addr", "add", "10.96.0.2/24", "dev", dev + "b")
+        path.server_ns.ip("link", "set", dev + "b", "up")
+        flood_ns.ip("route", "add", "10.98.0.0/24", "via", "10.96.0.2")
+        # The SYN-ACKs to the spoofed sources go to the flooder and die there.
+        path.server_ns.ip("route", "add", "10.97.0.0/16", "via", "10.96.0.1")
+        path.start_servers()
+        for proto in PROTOS:
+            base = path.client("churn", proto, "-t", args.seconds)
+            flood = subprocess.Popen(["ip", "netns", "exec", flood_ns.name, BENCH, "flood",
+                                      "--proto", proto, "-p", str(PORT),
+                                      "-t", str(args.seconds + 2), path.addr],
+                                     stdout=subprocess.PIPE, text=True)
+            time.sleep(1)  # the flood fills the SYN queue first
+            under = path.client("churn", proto, "-t", args.seconds)
+            fl = json.loads(flood.communicate()[0])
+
+            def rate(r):
+                tries = r["connections"] + r["failures"]
+                return r["connections"] / tries if tries else 0.0
+            res = {"bench": "synflood", "path": "veth", "proto": proto,
+                   "unit": "connections/s", "median": under["value"], "min": under["value"],
+                   "max": under["value"], "runs": [under["value"]],
+                   "baseline": base["value"], "success": rate(under),
+                   "baseline_success": rate(base), "flood_rate": fl["value"]}
+            emit(res)
+            print("# synflood %-4s %.0f SYNs/s: %.0f%% of connects succeed, %.0f/s (%.0f/s "
+                  "without)" % (proto, fl["value"], 100 * res["success"], under["value"],
+                                base["value"]), flush=True)
+    finally:
+        flood_ns.delete()
+        path.close()
+
+
+def time_wait_count(path, proto):
+    if proto == "ttp":
+        return path.client_ns.gauges()["TIME_WAIT"]
+    out = run("ip", "netns", "exec", path.client_ns.name, "cat", "/proc/net/sockstat").stdout
+    for line in out.splitlines():
+        if line.startswith("TCP:"):
+            f = line.split()
+            return int(f[f.index("tw") + 1])
+    return 0
+
+
+def scale(args):
+    """rr latency with many established connections and TIME_WAIT entries
+    present, against an empty table. TTP's TIME_WAIT lasts as long as
+    TCP's here (msl_local_ms 30 s, a local pair), so both hold the
+    entries made while the measurement runs."""
+    ports = 4
+    for proto in PROTOS:
+        path = Path("lo")
+        hold = None
+        try:
+            path.sysctl(path.client_ns, "net.ipv4.ip_local_port_range", "1024 65535")
+            path.sysctl(path.client_ns, "net.ipv4.tcp_max_tw_buckets", 4 * args.scale_tw)
+            path.client_ns.set(msl_local_ms=30000)
+            path.start_servers(ports)
+            empty = path.client("rr", proto, "-t", args.seconds)
+            hold = subprocess.Popen(["ip", "netns", "exec", path.client_ns.name, BENCH,
+                                     "hold", "--proto", proto, "-p", str(PORT), "-n", str(ports),
+                                     "-c", str(args.scale_est), path.addr],
+                                    stdout=subprocess.PIPE, text=True)
+            json.loads(hold.stdout.readline())
+            made = path.client("timewait", proto, "-n", ports, "-c", args.scale_tw)
+            tw = time_wait_count(path, proto)
+            loaded = path.client("rr", proto, "-t", args.seconds)
+            res = {"bench": "scale", "path": "lo", "proto": proto, "unit": "transactions/s",
+                   "median": loaded["value"], "min": loaded["value"], "max": loaded["value"],
+                   "runs": [loaded["value"]], "empty": empty["value"],
+                   "p50_us": loaded["p50_us"], "p99_us": loaded["p99_us"],
+                   "empty_p50_us": empty["p50_us"], "empty_p99_us": empty["p99_us"],
+                   "established": args.scale_est, "time_wait": tw,
+                   "tw_made_s": made["seconds"]}
+            emit(res)
+            print("# scale    %-4s p50 %.0f us with %d established and %d TIME_WAIT, %.0f us "
+                  "empty" % (proto, loaded["p50_us"], args.scale_est, tw, empty["p50_us"]),
+                  flush=True)
+        finally:
+            if hold:
+                hold.kill()
+                hold.wait()
+            path.close()
+
+
 def slab_bytes():
     with open("/proc/meminfo") as f:
         for line in f:
@@ -237,18 +336,29 @@ def memory(args):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="the 5-minute version")
-    ap.add_argument("--only", help="comma-separated: throughput,churn,loss,memory")
+    ap.add_argument("--smoke", action="store_true",
+                    help="one short run of each throughput mode: that the tools work")
+    ap.add_argument("--only", help="comma-separated: throughput,churn,synflood,scale,loss,"
+                    "memory")
     args = ap.parse_args()
-    if args.quick:
+    args.scale_est, args.scale_tw = 10000, 100000
+    if args.smoke:
+        args.runs, args.seconds, args.churn_seconds, args.count = 1, 0.3, 1, 100
+        args.loss = []
+        args.only = args.only or "throughput"
+    elif args.quick:
         args.runs, args.seconds, args.churn_seconds, args.count = 3, 1, 3, 2000
+        args.scale_est, args.scale_tw = 1000, 10000
         args.loss = ["1%"]
     else:
         args.runs, args.seconds, args.churn_seconds, args.count = 5, 3, 10, 10000
         args.loss = ["1%", "5%"]
-    parts = args.only.split(",") if args.only else ["throughput", "churn", "loss", "memory"]
+    parts = args.only.split(",") if args.only else ["throughput", "churn", "synflood", "scale",
+                                                      "loss", "memory"]
     emit({"bench": "memcpy", "unit": "bytes/s",
           "median": json.loads(run(BENCH, "memcpy").stdout)["value"],
-          "kernel": os.uname().release, "cpus": os.cpu_count(), "quick": args.quick})
+          "kernel": os.uname().release, "cpus": os.cpu_count(), "quick": args.quick,
+          "smoke": args.smoke})
     start = time.monotonic()
     for part in parts:
         globals()[part](args)

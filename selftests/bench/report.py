@@ -48,7 +48,7 @@ def comparisons(results):
     """(bench, path, tcp result, ttp result, label) for every pair."""
     by = {}
     for r in results:
-        if "proto" in r and r["bench"] != "churn":
+        if "proto" in r and r["bench"] not in ("churn", "synflood", "scale"):
             by[(r["bench"], r.get("path"), r["proto"])] = r
     rows = []
     for (bench, path, proto), ttp in sorted(by.items()):
@@ -89,6 +89,26 @@ def markdown(results):
             lines.append("| %s | %s | %d | %d | %.0f |" % (r["setting"], r["path"],
                                                           r["connections"], r["failures"],
                                                           r["value"]))
+    flood = [r for r in results if r["bench"] == "synflood"]
+    if flood:
+        lines += ["", "SYN flood: spoofed SYNs from a third namespace while a client "
+                  "connects, asks and closes over and over.", "",
+                  "| Protocol | Flood | Connects that succeed | Rate under the flood | "
+                  "Rate without |", "|---|---|---|---|---|"]
+        for r in flood:
+            lines.append("| %s | %.0f SYNs/s | %.1f%% | %.0f/s | %.0f/s |" % (
+                r["proto"], r["flood_rate"], 100 * r["success"], r["median"], r["baseline"]))
+    scale = [r for r in results if r["bench"] == "scale"]
+    if scale:
+        lines += ["", "Scale: rr latency with connections and TIME_WAIT entries present, "
+                  "against an empty table.", "",
+                  "| Protocol | Established | TIME_WAIT | p50 empty | p50 loaded | "
+                  "p99 empty | p99 loaded | p50 change |", "|---|---|---|---|---|---|---|---|"]
+        for r in scale:
+            lines.append("| %s | %d | %d | %.0f us | %.0f us | %.0f us | %.0f us | %+.0f%% |" % (
+                r["proto"], r["established"], r["time_wait"], r["empty_p50_us"], r["p50_us"],
+                r["empty_p99_us"], r["p99_us"],
+                100 * (r["p50_us"] / r["empty_p50_us"] - 1) if r["empty_p50_us"] else 0))
     return "\n".join(lines) + "\n"
 
 
