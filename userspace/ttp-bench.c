@@ -325,10 +325,17 @@ static int bench_stream(int port, int flows, double seconds)
 		for (int i = 0; i < n; i++) {
 			int fd = fds[evs[i].data.u32];
 
-			while (write(fd, buf, BENCH_CHUNK) > 0)
-				;
-			if (errno != EAGAIN)
-				die("write");
+			/*
+			 * A few chunks, not until EAGAIN: a reader as fast as
+			 * the writer (loopback) would keep us here past the end.
+			 */
+			for (int k = 0; k < 16; k++) {
+				if (write(fd, buf, BENCH_CHUNK) >= 0)
+					continue;
+				if (errno != EAGAIN && errno != EINTR)
+					die("write");
+				break;
+			}
 		}
 	}
 	for (int i = 0; i < flows; i++) {
