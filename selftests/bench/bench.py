@@ -347,8 +347,8 @@ def main():
         args.loss = []
         args.only = args.only or "throughput"
     elif args.quick:
-        args.runs, args.seconds, args.churn_seconds, args.count = 3, 1, 3, 2000
-        args.scale_est, args.scale_tw = 1000, 10000
+        args.runs, args.seconds, args.churn_seconds, args.count = 3, 1, 2, 2000
+        args.scale_est, args.scale_tw = 1000, 5000
         args.loss = ["1%"]
     else:
         args.runs, args.seconds, args.churn_seconds, args.count = 5, 3, 10, 10000
