@@ -150,12 +150,13 @@ static int bench_connect(int port)
 	return fd;
 }
 
-static bool write_all(int fd, const void *buf, size_t len)
+/* All of LEN, or false: OUT writes BUF to FD, else reads it from FD. */
+static bool io_all(int fd, void *buf, size_t len, bool out)
 {
-	const char *p = buf;
+	char *p = buf;
 
 	while (len) {
-		ssize_t n = write(fd, p, len);
+		ssize_t n = out ? write(fd, p, len) : read(fd, p, len);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -167,21 +168,14 @@ static bool write_all(int fd, const void *buf, size_t len)
 	return true;
 }
 
+static bool write_all(int fd, const void *buf, size_t len)
+{
+	return io_all(fd, (void *)buf, len, true);
+}
+
 static bool read_all(int fd, void *buf, size_t len)
 {
-	char *p = buf;
-
-	while (len) {
-		ssize_t n = read(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		p += n;
-		len -= n;
-	}
-	return true;
+	return io_all(fd, buf, len, false);
 }
 
 /* The server: one epoll loop over every listener and connection. */
@@ -257,8 +251,7 @@ static _Noreturn void bench_server(const char *addr, int port, int ports)
 		if (listen(lfd[i], 4096) < 0)
 			die("listen");
 		fcntl(lfd[i], F_SETFL, O_NONBLOCK);
-		ev = (struct epoll_event){ .events = EPOLLIN, .data.ptr = NULL };
-		ev.data.u64 = i;
+		ev = (struct epoll_event){ .events = EPOLLIN, .data.u64 = i };
 		epoll_ctl(ep, EPOLL_CTL_ADD, lfd[i], &ev);
 	}
 	/* Ready: the runner waits for this line. */

@@ -64,7 +64,7 @@ class Path:
                 raise RuntimeError("the %s server did not start" % proto)
             self.servers[proto] = p
 
-    def client(self, mode, proto, *args, timeout=600):
+    def client(self, mode, proto, *args):
         out = run("ip", "netns", "exec", self.client_ns.name, BENCH, mode, "--proto", proto,
                   "-p", str(PORT), *[str(a) for a in args], self.addr).stdout
         return json.loads(out.strip().splitlines()[-1])

@@ -61,6 +61,14 @@ def comparisons(results):
     return rows
 
 
+def section(lines, results, bench, caption, header, row):
+    """A table of its own for BENCH's results, if there are any."""
+    rows = [r for r in results if r["bench"] == bench]
+    if rows:
+        lines += ["", caption, "", "| %s |" % " | ".join(header), "|" + "---|" * len(header)]
+        lines += [row(r) for r in rows]
+
+
 def markdown(results):
     meta = next((r for r in results if r["bench"] == "memcpy"), {})
     lines = ["Kernel %s, %s vCPUs, TCG; memcpy bandwidth %s (the loopback ceiling)%s."
@@ -79,33 +87,24 @@ def markdown(results):
             for p in ("p50_us", "p99_us"):
                 lines.append("| %s latency %s | %s | %.0f us | %.0f us | %.2f |" % (
                     bench, p[:3], path, tcp[p], ttp[p], ttp[p] / tcp[p] if tcp[p] else 0))
-    churn = [r for r in results if r["bench"] == "churn"]
-    if churn:
-        lines += ["", "Churn: one client address, one server port, 1,000 local ports, "
-                  "as fast as it goes.", "",
-                  "| Setting | Path | Connections | Failed connects | Connections/s |",
-                  "|---|---|---|---|---|"]
-        for r in churn:
-            lines.append("| %s | %s | %d | %d | %.0f |" % (r["setting"], r["path"],
-                                                          r["connections"], r["failures"],
-                                                          r["value"]))
-    flood = [r for r in results if r["bench"] == "synflood"]
-    if flood:
-        lines += ["", "SYN flood: spoofed SYNs from a third namespace while a client "
-                  "connects, asks and closes over and over.", "",
-                  "| Protocol | Flood | Connects that succeed | Rate under the flood | "
-                  "Rate without |", "|---|---|---|---|---|"]
-        for r in flood:
-            lines.append("| %s | %.0f SYNs/s | %.1f%% | %.0f/s | %.0f/s |" % (
+    section(lines, results, "churn",
+            "Churn: one client address, one server port, 1,000 local ports, as fast as it goes.",
+            ("Setting", "Path", "Connections", "Failed connects", "Connections/s"),
+            lambda r: "| %s | %s | %d | %d | %.0f |" % (
+                r["setting"], r["path"], r["connections"], r["failures"], r["value"]))
+    section(lines, results, "synflood",
+            "SYN flood: spoofed SYNs from a third namespace while a client connects, asks "
+            "and closes over and over.",
+            ("Protocol", "Flood", "Connects that succeed", "Rate under the flood",
+             "Rate without"),
+            lambda r: "| %s | %.0f SYNs/s | %.1f%% | %.0f/s | %.0f/s |" % (
                 r["proto"], r["flood_rate"], 100 * r["success"], r["median"], r["baseline"]))
-    scale = [r for r in results if r["bench"] == "scale"]
-    if scale:
-        lines += ["", "Scale: rr latency with connections and TIME_WAIT entries present, "
-                  "against an empty table.", "",
-                  "| Protocol | Established | TIME_WAIT | p50 empty | p50 loaded | "
-                  "p99 empty | p99 loaded | p50 change |", "|---|---|---|---|---|---|---|---|"]
-        for r in scale:
-            lines.append("| %s | %d | %d | %.0f us | %.0f us | %.0f us | %.0f us | %+.0f%% |" % (
+    section(lines, results, "scale",
+            "Scale: rr latency with connections and TIME_WAIT entries present, against an "
+            "empty table.",
+            ("Protocol", "Established", "TIME_WAIT", "p50 empty", "p50 loaded", "p99 empty",
+             "p99 loaded", "p50 change"),
+            lambda r: "| %s | %d | %d | %.0f us | %.0f us | %.0f us | %.0f us | %+.0f%% |" % (
                 r["proto"], r["established"], r["time_wait"], r["empty_p50_us"], r["p50_us"],
                 r["empty_p99_us"], r["p99_us"],
                 100 * (r["p50_us"] / r["empty_p50_us"] - 1) if r["empty_p50_us"] else 0))
