@@ -248,6 +248,12 @@ out:
 	return err;
 }
 
+/*
+ * Wait until a completed connection is queued. A non-blocking caller
+ * (TIMEO 0) must not sleep at all: schedule_timeout(0) still sleeps until
+ * the next tick, which cost every epoll server a jiffy per accept4() that
+ * emptied the queue.
+ */
 static int ttp_accept_wait(struct sock *sk, long timeo)
 {
 	struct ttp_listen *l = ttp_sk(sk)->listen;
@@ -255,23 +261,23 @@ static int ttp_accept_wait(struct sock *sk, long timeo)
 	int err;
 
 	for (;;) {
-		prepare_to_wait_exclusive(sk_sleep(sk), &wait, TASK_INTERRUPTIBLE);
-		release_sock(sk);
-		if (list_empty(&l->accepted))
-			timeo = schedule_timeout(timeo);
-		lock_sock(sk);
 		err = 0;
 		if (!list_empty(&l->accepted))
 			break;
 		err = -EINVAL;
 		if (sk->sk_state != TTP_LISTEN)
 			break;
-		err = sock_intr_errno(timeo);
-		if (signal_pending(current))
-			break;
 		err = -EAGAIN;
 		if (!timeo)
 			break;
+		err = sock_intr_errno(timeo);
+		if (signal_pending(current))
+			break;
+		prepare_to_wait_exclusive(sk_sleep(sk), &wait, TASK_INTERRUPTIBLE);
+		release_sock(sk);
+		if (list_empty(&l->accepted))
+			timeo = schedule_timeout(timeo);
+		lock_sock(sk);
 	}
 	finish_wait(sk_sleep(sk), &wait);
 	return err;

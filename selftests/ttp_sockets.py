@@ -231,6 +231,15 @@ def outq(sock):
     return struct.unpack("i", fcntl.ioctl(sock.fileno(), SIOCOUTQ, b"\0" * 4))[0]
 
 
+def voluntary_switches():
+    """How often this thread has given up the CPU by sleeping."""
+    with open("/proc/thread-self/status") as f:
+        for line in f:
+            if line.startswith("voluntary_ctxt_switches:"):
+                return int(line.split()[1])
+    raise Failure("no voluntary_ctxt_switches in /proc/thread-self/status")
+
+
 def nonblocking_epoll(topo):
     lsn = topo.listen(blocking=False)
     port = lsn.getsockname()[1]
@@ -256,6 +265,16 @@ def nonblocking_epoll(topo):
         raise Failure("a second accept on an empty queue did not fail")
     except BlockingIOError:
         pass
+    # Failing at once means not sleeping at all: a non-blocking accept that
+    # slept until the next tick cost an epoll server a jiffy per connection.
+    before = voluntary_switches()
+    for _ in range(100):
+        try:
+            lsn.accept()
+        except BlockingIOError:
+            pass
+    slept = voluntary_switches() - before
+    check(slept < 20, "100 non-blocking accepts on an empty queue slept %d times" % slept)
     try:
         s.recv(10)
         raise Failure("recv on an empty non-blocking socket did not fail")
