@@ -425,13 +425,26 @@ static void ttp_cookie_ts_test(struct kunit *test)
 	u8 ws;
 	u32 v;
 
+	/* The bits would put it ahead of 0xabcdef00: one unit back. */
 	v = ttp_cookie_tsval(0xabcdef00, true, 7);
-	KUNIT_EXPECT_EQ(test, v & ~0x1fU, 0xabcdef00U);
+	KUNIT_EXPECT_EQ(test, v, 0xabcdeee0U | 0x17);
 	ttp_cookie_ts_decode(v, &ok, &ws);
 	KUNIT_EXPECT_TRUE(test, ok);
 	KUNIT_EXPECT_EQ(test, ws, 7);
 	v = ttp_cookie_tsval(0xffffffff, false, 7);
 	KUNIT_EXPECT_EQ(test, v, 0xffffffe0U);
+	/* Never ahead of the clock, and less than a unit behind it. */
+	for (u32 clock = 0xffffffc0U; clock != 0x40; clock++) {
+		for (u8 shift = 0; shift <= 14; shift++) {
+			v = ttp_cookie_tsval(clock, true, shift);
+			KUNIT_EXPECT_LE(test, (s32)(v - clock), 0);
+			KUNIT_EXPECT_GT(test, (s32)(v - clock), -32);
+			ttp_cookie_ts_decode(v, &ok, &ws);
+			KUNIT_EXPECT_TRUE(test, ok);
+			KUNIT_EXPECT_EQ(test, ws, shift);
+		}
+	}
+	v = ttp_cookie_tsval(0xffffffff, false, 7);
 	ttp_cookie_ts_decode(v, &ok, &ws);
 	KUNIT_EXPECT_FALSE(test, ok);
 	KUNIT_EXPECT_EQ(test, ws, 0);

@@ -93,11 +93,21 @@ u16 ttp_cookie_check(const siphash_key_t *secret, const struct ttp_conn_key *key
 }
 EXPORT_SYMBOL_IF_KUNIT(ttp_cookie_check);
 
-/* Our SYN-ACK's TSval, carrying the peer's window scale. */
+/*
+ * Our SYN-ACK's TSval, carrying the peer's window scale. It must not be
+ * ahead of our clock (TSVAL): the peer keeps it as its newest timestamp,
+ * and PAWS would throw away everything we send until the clock caught up,
+ * up to 31 ms later, long enough to lose the first reply of every cookie
+ * connection. So when the bits would put it ahead, step one unit back.
+ */
 u32 ttp_cookie_tsval(u32 tsval, bool wscale_ok, u8 wscale)
 {
-	return (tsval & ~TTP_COOKIE_TS_MASK) |
-	       (wscale_ok ? TTP_COOKIE_TS_WSOK | (wscale & 0xf) : 0);
+	u32 v = (tsval & ~TTP_COOKIE_TS_MASK) |
+		(wscale_ok ? TTP_COOKIE_TS_WSOK | (wscale & 0xf) : 0);
+
+	if ((s32)(v - tsval) > 0)
+		v -= TTP_COOKIE_TS_MASK + 1;
+	return v;
 }
 EXPORT_SYMBOL_IF_KUNIT(ttp_cookie_tsval);
 
