@@ -40,14 +40,13 @@ void ttp_rcv_space_init(struct sock *sk)
 void ttp_rcv_rtt_sample(struct sock *sk, const struct ttp_skb_cb *cb)
 {
 	struct ttp_sock *ts = ttp_sk(sk);
-	u32 ms, us;
+	u32 us;
 
 	if (!ts->tstamp_ok || !cb->has_ts || !cb->tsecr || !cb->len)
 		return;
-	ms = ttp_tsval(ts->ts_offset) - cb->tsecr;
-	if (ms > 60 * MSEC_PER_SEC)
-		return;		/* a stale echo, not a measurement */
-	us = max(ms, 1U) * USEC_PER_MSEC;
+	us = ttp_tsecr_rtt_us(ttp_tsval(ts->ts_offset), cb->tsecr);
+	if (!us)
+		return;
 	ts->rcv_rtt_us = ts->rcv_rtt_us ? ts->rcv_rtt_us - ts->rcv_rtt_us / 8 + us / 8
 					: us;
 }

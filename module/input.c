@@ -328,7 +328,7 @@ static void ttp_ack(struct sock *sk, const struct ttp_skb_cb *cb)
 	if (rtx_acked)
 		sample_us = 0;
 	if (!sample_us && ts->tstamp_ok && cb->has_ts && cb->tsecr)
-		sample_us = (ttp_tsval(ts->ts_offset) - cb->tsecr) * USEC_PER_MSEC;
+		sample_us = ttp_tsecr_rtt_us(ttp_tsval(ts->ts_offset), cb->tsecr);
 	if (sample_us)
 		ttp_ack_update_rtt(sk, sample_us);
 	else

@@ -316,6 +316,13 @@ static void ttp_rtt_test(struct kunit *test)
 	memset(&rtt, 0, sizeof(rtt));
 	ttp_rtt_sample(&rtt, 0);
 	KUNIT_EXPECT_EQ(test, rtt.srtt_us, 1U);
+	/* Timestamp echoes: at least 1 ms; none from the future or stale. */
+	KUNIT_EXPECT_EQ(test, ttp_tsecr_rtt_us(1000, 990), 10000U);
+	KUNIT_EXPECT_EQ(test, ttp_tsecr_rtt_us(1000, 1000), 1000U);
+	KUNIT_EXPECT_EQ(test, ttp_tsecr_rtt_us(5, 0xfffffffb), 10000U);
+	KUNIT_EXPECT_EQ(test, ttp_tsecr_rtt_us(1000, 1020), 0U);
+	KUNIT_EXPECT_EQ(test, ttp_tsecr_rtt_us(0xfffffff0, 3), 0U);
+	KUNIT_EXPECT_EQ(test, ttp_tsecr_rtt_us(100000, 100000 - 61000), 0U);
 }
 
 static struct kunit_case ttp_rtt_cases[] = {

@@ -40,3 +40,21 @@ u32 ttp_rto_jiffies(const struct ttp_rtt *rtt, u32 min, u32 max)
 	return max(min(rto, max), min);
 }
 EXPORT_SYMBOL_IF_KUNIT(ttp_rto_jiffies);
+
+/*
+ * An RTT sample from a timestamp echo (RFC 7323 4.1): the time since we
+ * sent TSECR, our clock now being NOW, both in milliseconds; 0 if the echo
+ * cannot be one. An echo from our future (a peer echoing what we never
+ * sent) must not become a sample: as a huge unsigned number it drove RTO
+ * to rto_max, and a lost segment then waited two minutes. One older than a
+ * minute is stale, not a measurement. A fresh echo is at least 1 ms.
+ */
+u32 ttp_tsecr_rtt_us(u32 now, u32 tsecr)
+{
+	s32 ms = now - tsecr;
+
+	if (ms < 0 || ms > 60 * MSEC_PER_SEC)
+		return 0;
+	return max_t(u32, ms, 1) * USEC_PER_MSEC;
+}
+EXPORT_SYMBOL_IF_KUNIT(ttp_tsecr_rtt_us);

@@ -12,5 +12,6 @@ struct ttp_rtt {
 
 void ttp_rtt_sample(struct ttp_rtt *rtt, u32 sample_us);
 u32 ttp_rto_jiffies(const struct ttp_rtt *rtt, u32 min, u32 max);
+u32 ttp_tsecr_rtt_us(u32 now, u32 tsecr);
 
 #endif /* _TTP_RTT_H */
