@@ -17,7 +17,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ttplib import (IPPROTO_TTP, SOL_TTP, Failure, Suite, Topology,  # noqa: E402
+from ttplib import (IPPROTO_TTP, SOL_TTP, Suite, guard, Topology,  # noqa: E402
                     check, expect_gauges, require_module, run, spoofed_syns,
                     named_topologies, wait_for)
 
@@ -317,9 +317,4 @@ def main():
     suite.run()
 
 
-if __name__ == "__main__":
-    try:
-        main()
-    except Failure as e:
-        print("# " + str(e))
-        sys.exit(1)
+guard(main)

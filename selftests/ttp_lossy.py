@@ -16,8 +16,7 @@ import sys
 import threading
 import time
 
-from ttplib import (Failure, Suite, Topology, check, require_module, run,
-                    wait_for)
+from ttplib import (Failure, Suite, guard, Topology, check, require_module, run)
 
 # 16 MiB each way; 2 MiB on the debug kernel, which takes every path the
 # same way but is ten times slower per byte (KASAN); there, 20% loss, whose
@@ -343,9 +342,4 @@ def main():
     suite.run()
 
 
-if __name__ == "__main__":
-    try:
-        main()
-    except Failure as e:
-        print("# " + str(e))
-        sys.exit(1)
+guard(main)

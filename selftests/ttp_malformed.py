@@ -11,7 +11,7 @@ import socket
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ttplib import (IPPROTO_TTP, Suite, check, expect_gauges,  # noqa: E402
+from ttplib import (IPPROTO_TTP, Suite, guard, check, expect_gauges,  # noqa: E402
                     named_topologies, require_module, segment)
 
 from ttplib import FIN, SYN, RST, PSH, ACK  # noqa: E402,F401
@@ -78,4 +78,4 @@ def main():
     suite.run()
 
 
-main()
+guard(main)

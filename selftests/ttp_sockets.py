@@ -20,7 +20,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ttplib import (Suite, check, expect_gauges, named_topologies,  # noqa: E402
+from ttplib import (Suite, guard, check, expect_gauges, named_topologies,  # noqa: E402
                     require_module, wait_for, Failure)
 
 SIOCINQ = termios.FIONREAD
@@ -498,4 +498,4 @@ def main():
     suite.run()
 
 
-main()
+guard(main)

@@ -15,7 +15,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ttplib import (Suite, check, expect_gauges, named_topologies,  # noqa: E402
+from ttplib import (Suite, guard, check, expect_gauges, named_topologies,  # noqa: E402
                     require_module, run, wait_for)
 
 # Under emulation things run late, never early: lower bounds are tight,
@@ -209,4 +209,4 @@ def main():
     suite.run()
 
 
-main()
+guard(main)

@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ttplib import (Netns, Suite, Topology, check, expect_gauges,  # noqa: E402
+from ttplib import (Netns, Suite, guard, Topology, check, expect_gauges,  # noqa: E402
                     require_module, skip_all, wait_for)
 
 
@@ -80,4 +80,4 @@ def main():
     suite.run()
 
 
-main()
+guard(main)

@@ -85,6 +85,18 @@ def require_module():
         skip_all("ttpctl not found (build it: make -C userspace)")
 
 
+def guard(main):
+    """Run a suite's MAIN. A Failure outside any case (in setting up what
+    all cases share) ends the run as a failed case does: its message as
+    TAP comments, and exit status 1."""
+    try:
+        main()
+    except Failure as e:
+        for line in str(e).splitlines():
+            print("# " + line)
+        sys.exit(1)
+
+
 class Suite:
     """Run named cases, print TAP, exit with kselftest's status."""
 
