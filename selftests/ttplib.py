@@ -236,10 +236,15 @@ def spoofed_syns(netns, dev, dst, port, count):
 class Netns:
     """A network namespace made for a test, deleted at the end."""
     made = 0
+    # Suites make namespaces from several threads at once (ttp_lossy):
+    # two that read the count between the same two increments collided.
+    _lock = threading.Lock()
 
     def __init__(self, prefix="ttp"):
-        Netns.made += 1
-        self.name = "%s-%d-%d" % (prefix, os.getpid(), Netns.made)
+        with Netns._lock:
+            Netns.made += 1
+            self.number = Netns.made
+        self.name = "%s-%d-%d" % (prefix, os.getpid(), self.number)
         run("ip", "netns", "add", self.name)
         run("ip", "-n", self.name, "link", "set", "lo", "up")
         _namespaces.append(self)
@@ -297,7 +302,7 @@ class Topology:
         if veth:
             self.client_ns = Netns()
             a, b = self.client_ns.name, self.server_ns.name
-            dev = "ttpv%d" % Netns.made
+            dev = "ttpv%d" % self.client_ns.number
             macs = ("02:00:00:00:99:01", "02:00:00:00:99:02")
             run("ip", "link", "add", dev + "a", "address", macs[0], "netns", a,
                 "type", "veth", "peer", "name", dev + "b", "address", macs[1], "netns", b)

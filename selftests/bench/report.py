@@ -102,10 +102,10 @@ def markdown(results):
     section(lines, results, "scale",
             "Scale: rr latency with connections and TIME_WAIT entries present, against an "
             "empty table.",
-            ("Protocol", "Established", "TIME_WAIT", "p50 empty", "p50 loaded", "p99 empty",
-             "p99 loaded", "p50 change"),
-            lambda r: "| %s | %d | %d | %.0f us | %.0f us | %.0f us | %.0f us | %+.0f%% |" % (
-                r["proto"], r["established"], r["time_wait"], r["empty_p50_us"], r["p50_us"],
+            ("Protocol", "Path", "Established", "TIME_WAIT", "p50 empty", "p50 loaded",
+             "p99 empty", "p99 loaded", "p50 change"),
+            lambda r: "| %s | %s | %d | %d | %.0f us | %.0f us | %.0f us | %.0f us | %+.0f%% |" % (
+                r["proto"], r["path"], r["established"], r["time_wait"], r["empty_p50_us"], r["p50_us"],
                 r["empty_p99_us"], r["p99_us"],
                 100 * (r["p50_us"] / r["empty_p50_us"] - 1) if r["empty_p50_us"] else 0))
     return "\n".join(lines) + "\n"
