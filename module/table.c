@@ -49,8 +49,21 @@ void ttp_table_exit(struct net *net)
 	/* Sockets hold the namespace; TIME_WAIT entries were purged. */
 	WARN_ON_ONCE(atomic_read(&tn->conns.nelems));
 	rhashtable_destroy(&tn->conns);
-	for (i = 0; i < TTP_PORT_HASH_SIZE; i++)
+	for (i = 0; i < TTP_PORT_HASH_SIZE; i++) {
+		struct ttp_port *port;
+		struct ttp_bind *b;
+
+		/* Say what was left, for the report the warning makes. */
+		hlist_for_each_entry(port, &tn->ports[i], node) {
+			pr_err("TTP: port %u left at namespace exit\n", port->num);
+			hlist_for_each_entry(b, &port->owners, node)
+				pr_err("TTP:  claimed by a %s%s%s\n",
+				       b->sk ? "socket" : "TIME_WAIT entry",
+				       b->explicit ? ", bound" : "",
+				       b->listening ? ", listening" : "");
+		}
 		WARN_ON_ONCE(!hlist_empty(&tn->ports[i]));
+	}
 }
 
 void ttp_conn_key_from_sock(const struct sock *sk, struct ttp_conn_key *key)

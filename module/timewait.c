@@ -121,11 +121,19 @@ bool ttp_time_wait(struct sock *sk, int state)
 		msl = ttp_param(net, tw->local ? TTP_PARAM_MSL_LOCAL_MS : TTP_PARAM_MSL_MS);
 	tw->duration = msecs_to_jiffies(2 * msl);
 
-	/* The entry takes the socket's place without a moment's gap. */
-	if (ts->conn.hashed)
-		ttp_conn_replace(net, &ts->conn, &tw->conn);
-	else
-		ttp_conn_insert(net, &tw->conn);
+	/*
+	 * The entry takes the socket's place without a moment's gap. If it
+	 * cannot (the table could not grow), close without it: an entry
+	 * outside the table would hold the port where nothing finds it, not
+	 * even the namespace's exit.
+	 */
+	if (ts->conn.hashed ? ttp_conn_replace(net, &ts->conn, &tw->conn)
+			    : ttp_conn_insert(net, &tw->conn)) {
+		kmem_cache_free(ttp_tw_cache, tw);
+		ttp_count(net, TTP_MIB_TW_OVERFLOW);
+		ttp_done(sk);
+		return false;
+	}
 	ttp_port_move(net, &ts->bind, &tw->bind);
 	atomic_inc(&ttp_net(net)->tw_count);
 
