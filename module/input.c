@@ -312,6 +312,7 @@ static void ttp_ack(struct sock *sk, const struct ttp_skb_cb *cb)
 		__kfree_skb(skb);
 		freed = true;
 	}
+	ts->bytes_acked += ack - ts->snd_una;
 	ts->snd_una = ack;
 	if (ttp_after(ack, ts->snd_nxt))
 		ts->snd_nxt = ack;
@@ -348,9 +349,13 @@ static void ttp_ack(struct sock *sk, const struct ttp_skb_cb *cb)
 static void ttp_queue_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct ttp_sock *ts = ttp_sk(sk);
+	u32 end = TTP_SKB_CB(skb)->end_seq;
 
-	ts->rcv_nxt = TTP_SKB_CB(skb)->end_seq;
+	/* What is new of it: a resend may overlap what came before. */
+	ts->bytes_received += end - ts->rcv_nxt - !!(TTP_SKB_CB(skb)->flags & TTP_FLAG_FIN);
+	ts->rcv_nxt = end;
 	if (skb->len) {
+		ts->last_data_recv = jiffies;
 		__skb_queue_tail(&sk->sk_receive_queue, skb);
 	} else {
 		kfree_skb(skb);		/* a bare FIN: only its sequence counts */

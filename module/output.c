@@ -164,6 +164,8 @@ int ttp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 						ts->ts_recent);
 		wnd = ttp_select_window(sk);
 	}
+	ts->segs_out++;
+	ts->bytes_sent += skb->len;	/* the payload: no header yet */
 	hdrlen = TTP_HDR_LEN + (end - opts);
 	ttp_fill_header(skb, inet_sk(sk)->inet_sport, inet_sk(sk)->inet_dport,
 			seq, ts->rcv_nxt, flags, wnd, hdrlen);

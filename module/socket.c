@@ -29,6 +29,7 @@ void ttp_set_state(struct sock *sk, int state)
 	if (old == state)
 		return;
 	ttp_state_move(sock_net(sk), old, state);
+	ttp_sk(sk)->state_stamp = jiffies;
 	/* Also the kernel's sock:inet_sock_set_state tracepoint. */
 	inet_sk_set_state(sk, state);
 	if (state == TTP_ESTABLISHED) {
@@ -169,6 +170,7 @@ void ttp_sock_init_common(struct sock *sk)
 	ts->rto = msecs_to_jiffies(ttp_param(net, TTP_PARAM_RTO_INIT_MS));
 	ts->syn_retries = ttp_param(net, TTP_PARAM_SYN_RETRIES);
 	ts->mss = TTP_DEFAULT_MSS;
+	ts->state_stamp = jiffies;
 	ttp_cong_init(sk, false);
 	sk->sk_write_space = ttp_write_space;
 	sock_set_flag(sk, SOCK_RCU_FREE);
@@ -185,6 +187,7 @@ int ttp_init_sock(struct sock *sk)
 
 int ttp_backlog_rcv(struct sock *sk, struct sk_buff *skb)
 {
+	ttp_sk(sk)->segs_in++;
 	if (sk->sk_state == TTP_LISTEN)
 		ttp_listen_rcv(sk, skb);
 	else
@@ -891,6 +894,8 @@ static int ttp_getsockopt(struct sock *sk, int level, int optname,
 	case TTP_MSL:
 		val = ts->msl ? ts->msl : ttp_param(net, TTP_PARAM_MSL_MS);
 		break;
+	case TTP_INFO:
+		return ttp_info_get(sk, optval, optlen, len);
 	default:
 		return -ENOPROTOOPT;
 	}

@@ -235,6 +235,14 @@ struct ttp_sock {
 	u8 probes_out;			/* probes sent since the peer was heard */
 	unsigned long rcv_tstamp;	/* jiffies: the peer was last heard */
 
+	/* History, for TTP_INFO. */
+	u64 bytes_sent;		/* payload, retransmissions included */
+	u64 bytes_acked;	/* sequence space acknowledged */
+	u64 bytes_received;	/* payload received in order */
+	u32 segs_out, segs_in;
+	unsigned long last_data_recv;	/* jiffies; 0: never */
+	unsigned long state_stamp;	/* jiffies: the current state began */
+
 	int linger2;		/* TTP_LINGER2, ms: 0 namespace's, -1 none */
 	u32 msl;		/* TTP_MSL, ms; 0: the namespace's */
 	bool counted;		/* in sockets_allocated */
@@ -352,6 +360,11 @@ void ttp_sock_init_common(struct sock *sk);
 int ttp_init_sock(struct sock *sk);
 void ttp_destroy_sock(struct sock *sk);
 int ttp_backlog_rcv(struct sock *sk, struct sk_buff *skb);
+
+/* info.c: TTP_INFO. */
+struct ttp_info;
+void ttp_info_fill(struct sock *sk, struct ttp_info *info);
+int ttp_info_get(struct sock *sk, char __user *optval, int __user *optlen, int len);
 void ttp_release_cb(struct sock *sk);
 extern const struct proto_ops ttp_stream_ops;
 extern const struct proto_ops ttp6_stream_ops;

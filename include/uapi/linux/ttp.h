@@ -72,6 +72,50 @@
 #define TTP_MSL		128	/* int ms 1..600000: this connection's MSL, so its
 				 * TIME_WAIT lasts 2*TTP_MSL; lowering it below
 				 * the namespace's msl_ms needs CAP_NET_ADMIN */
+#define TTP_INFO	11	/* struct ttp_info, read only (TCP_INFO's number) */
+
+/* ttp_info.options: what the handshake negotiated. */
+#define TTP_INFO_OPT_TIMESTAMPS	0x01
+#define TTP_INFO_OPT_WSCALE	0x02
+
+/*
+ * getsockopt(SOL_TTP, TTP_INFO): one connection's state and history.
+ * Versioned by size, as TCP_INFO is: fields are only ever added at the
+ * end, and the kernel copies as much as the caller's length asks for (no
+ * more than it has) and returns the length copied. Times are "ago" or
+ * durations, so no clock has to be shared.
+ */
+struct ttp_info {
+	__u8	state;		/* enum ttp_state */
+	__u8	options;	/* TTP_INFO_OPT_* */
+	__u8	snd_wscale;	/* the peer's window shift */
+	__u8	rcv_wscale;	/* ours */
+	__u8	ca_state;	/* 0 open, 1 fast recovery, 2 loss (after a timeout) */
+	__u8	retransmits;	/* retransmissions of the oldest unacked segment */
+	__u8	backoff;	/* consecutive timeouts */
+	__u8	reordering;	/* duplicate ACKs that start fast retransmit */
+	__u32	snd_mss;	/* largest payload we send */
+	__u32	rcv_mss;	/* the MSS we asked the peer for */
+	__u32	rto_us;		/* retransmission timeout, backoff included */
+	__u32	rtt_us;		/* smoothed RTT; 0 before the first sample */
+	__u32	rttvar_us;
+	__u32	snd_cwnd;	/* congestion window, segments */
+	__u32	snd_ssthresh;	/* slow-start threshold, segments */
+	__u32	snd_wnd;	/* the peer's window, bytes */
+	__u32	rcv_wnd;	/* the window we advertised last, bytes */
+	__u32	unacked;	/* segments in flight */
+	__u32	lost;		/* of those, presumed lost */
+	__u32	total_retrans;	/* segments sent again, all told */
+	__u32	segs_out;	/* segments sent, retransmissions included */
+	__u32	segs_in;	/* segments received */
+	__u32	last_data_sent_ms;	/* since data was last sent */
+	__u32	last_data_recv_ms;	/* since data last arrived */
+	__u32	state_ms;	/* time in the current state */
+	__u32	pad;
+	__u64	bytes_sent;	/* payload sent, retransmissions included */
+	__u64	bytes_acked;	/* payload the peer acknowledged */
+	__u64	bytes_received;	/* payload received in order */
+};
 
 /*
  * The TTP header, in network byte order (Documentation/protocol.md has the

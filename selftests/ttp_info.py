@@ -1,0 +1,175 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""getsockopt(TTP_INFO): a connection's state and history, as TCP_INFO
+gives TCP's. Its fields are checked against a transfer the test makes
+through netem loss and delay on a veth pair, and against a listener's
+queue; a caller with an older, shorter struct gets its head."""
+
+import os
+import socket
+import struct
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ttplib import (SOL_TTP, Suite, Topology, check, guard, require_module,  # noqa: E402
+                    run, wait_for)
+
+TTP_INFO = 11
+# struct ttp_info, include/uapi/linux/ttp.h: fields are only ever appended.
+FIELDS = ("state options snd_wscale rcv_wscale ca_state retransmits backoff reordering "
+          "snd_mss rcv_mss rto_us rtt_us rttvar_us snd_cwnd snd_ssthresh snd_wnd rcv_wnd "
+          "unacked lost total_retrans segs_out segs_in last_data_sent_ms last_data_recv_ms "
+          "state_ms pad bytes_sent bytes_acked bytes_received").split()
+FORMAT = "=8B18I3Q"
+SIZE = struct.calcsize(FORMAT)
+OPT_TIMESTAMPS, OPT_WSCALE = 0x01, 0x02
+ESTABLISHED, LISTEN = 1, 10
+DELAY_MS = 50
+TRANSFER = 1 << 20
+
+
+def info(sock):
+    raw = sock.getsockopt(SOL_TTP, TTP_INFO, SIZE)
+    check(len(raw) == SIZE, "TTP_INFO gave %d bytes, not %d" % (len(raw), SIZE))
+    return dict(zip(FIELDS, struct.unpack(FORMAT, raw)))
+
+
+def lossy_transfer(family):
+    """TRANSFER bytes from the client through 2% loss and DELAY_MS each
+    way: the sender's retransmissions and RTT, both ends' byte and segment
+    counts, and the options the handshake agreed on."""
+    topo = Topology(family, True)
+    try:
+        for ns in topo.namespaces():
+            ns.set(rto_min_ms=100)
+        for ns, dev in ((topo.client_ns, topo.dev_client), (topo.server_ns, topo.dev_server)):
+            run("tc", "-n", ns.name, "qdisc", "add", "dev", dev, "root", "netem", "delay",
+                "%dms" % DELAY_MS, *(("loss", "2%") if ns is topo.client_ns else ()))
+        start = time.monotonic()
+        lsn, c, s = topo.pair(timeout=300)
+        got = []
+        reader = threading.Thread(target=lambda: got.append(read_all(s, TRANSFER)))
+        reader.start()
+        c.sendall(os.urandom(TRANSFER))
+        reader.join(300)
+        check(got == [TRANSFER], "the server read %s bytes, not %d" % (got, TRANSFER))
+        # Everything sent is acknowledged once nothing is in flight.
+        wait_for(lambda: info(c)["unacked"] == 0, 120, "the last ACK")
+        ci, si = info(c), info(s)
+        took_ms = (time.monotonic() - start) * 1000
+
+        check(ci["state"] == ESTABLISHED and si["state"] == ESTABLISHED,
+              "states %d and %d, not ESTABLISHED" % (ci["state"], si["state"]))
+        for side, i in (("client", ci), ("server", si)):
+            check(i["options"] == OPT_TIMESTAMPS | OPT_WSCALE,
+                  "%s: options 0x%x, not timestamps and window scaling" % (side, i["options"]))
+            check(0 < i["state_ms"] <= took_ms + 1000,
+                  "%s: %d ms in ESTABLISHED, the test took %d" % (side, i["state_ms"], took_ms))
+        # What the route allows (the MSS option), less the timestamps.
+        route_mss = 1500 - (20 if family == socket.AF_INET else 40) - 20
+        mtu_mss = route_mss - 12
+        check(ci["snd_mss"] == mtu_mss, "snd_mss %d, not %d" % (ci["snd_mss"], mtu_mss))
+        check(si["rcv_mss"] == route_mss, "server rcv_mss %d, not %d" % (si["rcv_mss"],
+                                                                          route_mss))
+        check(ci["rcv_wscale"] > 0 and ci["snd_wscale"] == si["rcv_wscale"],
+              "window scales: client %d/%d, server %d/%d" % (
+                  ci["snd_wscale"], ci["rcv_wscale"], si["snd_wscale"], si["rcv_wscale"]))
+        # The RTT is the two delays plus what this machine adds (TCG).
+        check(2 * DELAY_MS * 1000 <= ci["rtt_us"] <= 2 * DELAY_MS * 1000 + 400000,
+              "rtt %d us, with %d ms of netem delay each way" % (ci["rtt_us"], DELAY_MS))
+        check(ci["rto_us"] >= ci["rtt_us"], "rto %d us below rtt %d us" % (ci["rto_us"],
+                                                                         ci["rtt_us"]))
+        check(ci["total_retrans"] > 0, "no retransmission through 2% loss")
+        check(ci["snd_ssthresh"] < 0x7fffffff,
+              "ssthresh never set: no loss was answered")
+        check(ci["snd_cwnd"] > 0, "cwnd 0")
+        # The SYN counts one in the sequence space, as in TCP_INFO.
+        check(ci["bytes_acked"] == TRANSFER + 1,
+              "bytes_acked %d, not %d" % (ci["bytes_acked"], TRANSFER + 1))
+        check(ci["bytes_sent"] > TRANSFER,
+              "bytes_sent %d: no more than the %d once" % (ci["bytes_sent"], TRANSFER))
+        check(si["bytes_received"] == TRANSFER,
+              "bytes_received %d, not %d" % (si["bytes_received"], TRANSFER))
+        check(ci["bytes_received"] == 0 and si["bytes_sent"] == 0,
+              "data the other way: %d, %d" % (ci["bytes_received"], si["bytes_sent"]))
+        segs = TRANSFER // mtu_mss
+        check(ci["segs_out"] >= segs + ci["total_retrans"],
+              "segs_out %d, fewer than %d segments and %d resent" % (
+                  ci["segs_out"], segs, ci["total_retrans"]))
+        check(si["segs_in"] >= segs, "server segs_in %d < %d" % (si["segs_in"], segs))
+        check(ci["segs_in"] > 0 and si["segs_out"] > 0, "no ACKs counted")
+        check(si["last_data_recv_ms"] <= took_ms and ci["last_data_sent_ms"] <= took_ms,
+              "last data %d ms ago received, %d ms ago sent; the test took %d ms" % (
+                  si["last_data_recv_ms"], ci["last_data_sent_ms"], took_ms))
+        check(ci["lost"] == 0 and ci["ca_state"] == 0 and ci["retransmits"] == 0,
+              "after the last ACK: lost %d, ca_state %d, retransmits %d" % (
+                  ci["lost"], ci["ca_state"], ci["retransmits"]))
+        for sock in (c, s, lsn):
+            sock.close()
+    finally:
+        topo.close()
+
+
+def read_all(sock, n):
+    got = 0
+    while got < n:
+        b = sock.recv(min(n - got, 1 << 16))
+        if not b:
+            break
+        got += len(b)
+    return got
+
+
+def versions(family):
+    """A shorter buffer gets the head of the struct and its own length; a
+    longer one gets the whole struct and its length."""
+    topo = Topology(family, False)
+    try:
+        lsn, c, s = topo.pair()
+        full = c.getsockopt(SOL_TTP, TTP_INFO, SIZE)
+        head = c.getsockopt(SOL_TTP, TTP_INFO, 8)
+        check(len(head) == 8 and head == full[:8],
+              "an 8-byte caller got %r, not %r" % (head, full[:8]))
+        more = c.getsockopt(SOL_TTP, TTP_INFO, SIZE + 64)
+        check(len(more) == SIZE, "a %d-byte caller got %d bytes, not %d" % (
+            SIZE + 64, len(more), SIZE))
+        for sock in (c, s, lsn):
+            sock.close()
+    finally:
+        topo.close()
+
+
+def listener(family):
+    """A listener's state, and its accept queue as "unacked" (as TCP_INFO
+    shows it)."""
+    topo = Topology(family, False)
+    try:
+        lsn = topo.listen()
+        port = lsn.getsockname()[1]
+        check(info(lsn)["state"] == LISTEN, "a listener's state is %d" % info(lsn)["state"])
+        clients = [topo.connect(port) for _ in range(2)]
+        wait_for(lambda: info(lsn)["unacked"] == 2, 30, "two connections in the accept queue")
+        s, _ = lsn.accept()
+        wait_for(lambda: info(lsn)["unacked"] == 1, 30, "one, after an accept")
+        for sock in clients + [s, lsn]:
+            sock.close()
+    finally:
+        topo.close()
+
+
+def main():
+    require_module()
+    suite = Suite()
+    for family, name in ((socket.AF_INET, "v4"), (socket.AF_INET6, "v6")):
+        suite.case("%s: through 2%% loss and %d ms each way: retransmissions, RTT, bytes, "
+                   "segments, options" % (name, DELAY_MS), lossy_transfer, family)
+        suite.case("%s: a shorter struct gets its head, a longer one the whole" % name,
+                   versions, family)
+        suite.case("%s: a listener: its state, its accept queue as unacked" % name,
+                   listener, family)
+    suite.run()
+
+
+guard(main)
