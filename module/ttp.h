@@ -360,16 +360,16 @@ void ttp_sock_init_common(struct sock *sk);
 int ttp_init_sock(struct sock *sk);
 void ttp_destroy_sock(struct sock *sk);
 int ttp_backlog_rcv(struct sock *sk, struct sk_buff *skb);
-
-/* info.c: TTP_INFO. */
-struct ttp_info;
-void ttp_info_fill(struct sock *sk, struct ttp_info *info);
-int ttp_info_get(struct sock *sk, char __user *optval, int __user *optlen, int len);
 void ttp_release_cb(struct sock *sk);
 extern const struct proto_ops ttp_stream_ops;
 extern const struct proto_ops ttp6_stream_ops;
 int ttp_proto_register(void);
 void ttp_proto_unregister(void);
+
+/* info.c: TTP_INFO. */
+struct ttp_info;
+void ttp_info_fill(struct sock *sk, struct ttp_info *info);
+int ttp_info_get(struct sock *sk, char __user *optval, int __user *optlen, int len);
 
 /* input.c */
 int ttp_rcv_state(struct sock *sk, struct sk_buff *skb);

@@ -65,10 +65,19 @@ class Path:
                 raise RuntimeError("the %s server did not start" % proto)
             self.servers[proto] = p
 
+    def client_cmd(self, mode, proto, *args):
+        return ["ip", "netns", "exec", self.client_ns.name, BENCH, mode, "--proto", proto,
+                "-p", str(PORT), *[str(a) for a in args], self.addr]
+
     def client(self, mode, proto, *args):
-        out = run("ip", "netns", "exec", self.client_ns.name, BENCH, mode, "--proto", proto,
-                  "-p", str(PORT), *[str(a) for a in args], self.addr).stdout
+        """Run a client mode to its end: its JSON result."""
+        out = run(*self.client_cmd(mode, proto, *args)).stdout
         return json.loads(out.strip().splitlines()[-1])
+
+    def spawn(self, mode, proto, *args):
+        """Start a client mode in the background; its output is a pipe."""
+        return subprocess.Popen(self.client_cmd(mode, proto, *args), stdout=subprocess.PIPE,
+                                text=True)
 
     def close(self):
         for p in self.servers.values():
@@ -273,17 +282,14 @@ def scale(args):
             path.client_ns.set(msl_local_ms=120000, msl_ms=120000)
             path.start_servers(ports)
             empty = path.client("rr", proto, "-t", args.seconds)
-            hold = subprocess.Popen(["ip", "netns", "exec", path.client_ns.name, BENCH,
-                                     "hold", "--proto", proto, "-p", str(PORT), "-n", str(ports),
-                                     "-c", str(args.scale_est), path.addr],
-                                    stdout=subprocess.PIPE, text=True)
+            hold = path.spawn("hold", proto, "-n", ports, "-c", args.scale_est)
             json.loads(hold.stdout.readline())
             start = time.monotonic()
-            makers = [subprocess.Popen(["ip", "netns", "exec", path.client_ns.name, BENCH,
-                                        "timewait", "--proto", proto, "-p", str(PORT), "-n",
-                                        str(ports), "-c", str(args.scale_tw // 2), path.addr],
-                                       stdout=subprocess.DEVNULL) for _ in range(2)]
-            if any([m.wait() for m in makers]):
+            makers = [path.spawn("timewait", proto, "-n", ports, "-c", args.scale_tw // 2)
+                      for _ in range(2)]
+            for m in makers:
+                m.communicate()
+            if any(m.returncode for m in makers):
                 raise RuntimeError("a %s timewait client failed" % proto)
             made_s = time.monotonic() - start
             tw = time_wait_count(path, proto)
@@ -343,9 +349,7 @@ def memory(args):
             path.start_servers()
             settle()
             before = slab_bytes()
-            hold = subprocess.Popen(["ip", "netns", "exec", path.client_ns.name, BENCH,
-                                     "hold", "--proto", proto, "-p", str(PORT), "-c", str(n),
-                                     path.addr], stdout=subprocess.PIPE, text=True)
+            hold = path.spawn("hold", proto, "-c", n)
             json.loads(hold.stdout.readline())
             settle()
             per_conn = (slab_bytes() - before) / n
