@@ -10,6 +10,12 @@
 # make vm              a shell in the VM with the module loaded
 # make bench           TTP against Linux TCP in one VM run (QUICK=1: within
 #                      5 minutes); results in build/bench/KVER/
+# make install         the module (into /lib/modules/RELEASE/updates), ttpctl,
+#                      ttpcat, ttpize and its library, man pages, bash
+#                      completion, the uapi header and the modprobe.d hook;
+#                      DESTDIR and PREFIX (/usr/local) as usual; KVER= or
+#                      MODULE= and KRELEASE= pick the module. make uninstall
+# make dkms-source     the module's sources into /usr/src/ttp-VERSION for dkms
 #
 # demo, check and vm install what they lack (apt-get, as root). Kernel
 # packages, the trixie chroot and built kernels live in $(TTP_CACHE).
@@ -94,5 +100,73 @@ params-doc: deps
 	$(VM)/run -q -k 6.12 -- sh -c 'ttpctl -j param show | python3 Documentation/gen-params.py' \
 		>Documentation/params.md.tmp
 	mv Documentation/params.md.tmp Documentation/params.md
+	$(VM)/run -q -k 6.12 -- sh -c 'ttpctl -j param show | \
+		python3 Documentation/gen-params.py --man Documentation/man/ttp.7' \
+		>Documentation/man/ttp.7.tmp
+	mv Documentation/man/ttp.7.tmp Documentation/man/ttp.7
 
 .PHONY: params-doc
+
+# Installation. The module: the one built for KVER, else the one built in
+# place for the running kernel; MODULE= and KRELEASE= name any other.
+PREFIX ?= /usr/local
+# ttpize finds its library as ../lib/ttp from its own directory.
+BINDIR := $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+LIBDIR := $(PREFIX)/lib/ttp
+MANDIR ?= $(PREFIX)/share/man
+INCLUDEDIR ?= $(PREFIX)/include
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
+SYSCONFDIR ?= /etc
+TTP_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+ifeq ($(KVER),)
+MODULE ?= module/ttp.ko
+KRELEASE ?= $(shell uname -r)
+else
+MODULE ?= $(B)/module/ttp.ko
+KRELEASE ?= $(shell $(VM)/kernel release $(KVER))
+endif
+MANPAGES := ttpctl.8 ttpcat.1 ttpize.8 ttp.7
+
+install: install-module install-tools
+
+install-module:
+	@test -f $(MODULE) || { echo "no $(MODULE): make module first (or MODULE=)"; exit 1; }
+	install -D -m 644 $(MODULE) $(DESTDIR)/lib/modules/$(KRELEASE)/updates/ttp.ko
+	$(if $(DESTDIR),,depmod -a $(KRELEASE))
+
+install-tools: userspace
+	install -D -m 755 userspace/ttpctl $(DESTDIR)$(SBINDIR)/ttpctl
+	install -D -m 755 userspace/ttpcat $(DESTDIR)$(BINDIR)/ttpcat
+	install -D -m 755 userspace/ttpize $(DESTDIR)$(BINDIR)/ttpize
+	install -D -m 644 userspace/libttpize.so $(DESTDIR)$(LIBDIR)/libttpize.so
+	for m in $(MANPAGES); do \
+		install -D -m 644 Documentation/man/$$m \
+			$(DESTDIR)$(MANDIR)/man$${m##*.}/$$m || exit 1; \
+	done
+	install -D -m 644 userspace/completion/ttpctl $(DESTDIR)$(COMPLETIONDIR)/ttpctl
+	install -D -m 644 include/uapi/linux/ttp.h $(DESTDIR)$(INCLUDEDIR)/linux/ttp.h
+	install -d $(DESTDIR)$(SYSCONFDIR)/modprobe.d
+	sed 's|@SBINDIR@|$(SBINDIR)|' userspace/etc/modprobe-ttp.conf \
+		>$(DESTDIR)$(SYSCONFDIR)/modprobe.d/ttp.conf
+
+uninstall:
+	rm -f $(DESTDIR)/lib/modules/$(KRELEASE)/updates/ttp.ko
+	$(if $(DESTDIR),,depmod -a $(KRELEASE))
+	rm -f $(DESTDIR)$(SBINDIR)/ttpctl $(DESTDIR)$(BINDIR)/ttpcat $(DESTDIR)$(BINDIR)/ttpize
+	rm -f $(DESTDIR)$(LIBDIR)/libttpize.so
+	-rmdir $(DESTDIR)$(LIBDIR)
+	for m in $(MANPAGES); do rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$$m; done
+	rm -f $(DESTDIR)$(COMPLETIONDIR)/ttpctl $(DESTDIR)$(INCLUDEDIR)/linux/ttp.h
+	rm -f $(DESTDIR)$(SYSCONFDIR)/modprobe.d/ttp.conf
+
+dkms-source:
+	install -d $(DESTDIR)/usr/src/ttp-$(TTP_VERSION)/module \
+		$(DESTDIR)/usr/src/ttp-$(TTP_VERSION)/include/uapi/linux
+	install -m 644 Kbuild dkms.conf $(DESTDIR)/usr/src/ttp-$(TTP_VERSION)/
+	install -m 644 module/Kbuild module/*.c module/*.h \
+		$(DESTDIR)/usr/src/ttp-$(TTP_VERSION)/module/
+	install -m 644 include/uapi/linux/ttp.h \
+		$(DESTDIR)/usr/src/ttp-$(TTP_VERSION)/include/uapi/linux/
+
+.PHONY: install install-module install-tools uninstall dkms-source

@@ -9,9 +9,10 @@
 #include "stats.h"
 #include "ttp.h"
 
-static void ttp_drop(struct net *net, struct sk_buff *skb, enum ttp_counter why)
+static void ttp_drop(struct net *net, const struct ttp_conn_key *key,
+		     struct sk_buff *skb, enum ttp_counter why)
 {
-	ttp_count(net, why);
+	ttp_count_drop(net, key, why);
 	kfree_skb(skb);
 }
 
@@ -50,13 +51,13 @@ int ttp_rcv_check(struct sk_buff *skb, struct net *net)
 	memset(cb, 0, sizeof(*cb));
 	if (!ttp_flags_valid(th->flags)) {
 		ttp_count(net, TTP_MIB_IN_ERRS);
-		ttp_count(net, TTP_MIB_DROP_BAD_FLAGS);
+		ttp_count_drop(net, NULL, TTP_MIB_DROP_BAD_FLAGS);
 		return -EINVAL;
 	}
 	if (ttp_parse_options((const u8 *)(th + 1), hdrlen - TTP_HDR_LEN,
 			      th->flags & TTP_FLAG_SYN, cb)) {
 		ttp_count(net, TTP_MIB_IN_ERRS);
-		ttp_count(net, TTP_MIB_DROP_BAD_OPTIONS);
+		ttp_count_drop(net, NULL, TTP_MIB_DROP_BAD_OPTIONS);
 		return -EINVAL;
 	}
 	cb->seq = ntohl(th->seq);
@@ -89,7 +90,7 @@ void __ttp_sock_rcv(struct sock *sk, struct sk_buff *skb, int subclass)
 	} else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
 				  READ_ONCE(sk->sk_sndbuf))) {
 		bh_unlock_sock(sk);
-		ttp_drop(sock_net(sk), skb, TTP_MIB_DROP_BACKLOG);
+		ttp_drop(sock_net(sk), &ttp_sk(sk)->conn.key, skb, TTP_MIB_DROP_BACKLOG);
 		return;
 	}
 	bh_unlock_sock(sk);
@@ -139,7 +140,7 @@ void ttp_rcv(struct net *net, struct sk_buff *skb, const struct ttp_conn_key *ke
 		return;
 	}
 	ttp_send_reset_reply(net, af, key, TTP_SKB_CB(skb), ifindex);
-	ttp_drop(net, skb, TTP_MIB_DROP_NO_SOCKET);
+	ttp_drop(net, key, skb, TTP_MIB_DROP_NO_SOCKET);
 }
 
 /*
@@ -475,7 +476,7 @@ static void ttp_data_queue(struct sock *sk, struct sk_buff *skb)
 	     !ttp_rmem_fits(sk, skb))) {
 		/* The sender keeps it and tries again. */
 		ttp_send_ack(sk);
-		ttp_drop(sock_net(sk), skb, TTP_MIB_DROP_NO_MEMORY);
+		ttp_drop(sock_net(sk), &ttp_sk(sk)->conn.key, skb, TTP_MIB_DROP_NO_MEMORY);
 		return;
 	}
 	skb_dst_drop(skb);
@@ -548,7 +549,7 @@ static void ttp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 			ttp_conn_key_from_sock(sk, &key);
 			ttp_send_reset_reply(net, ts->af, &key, cb, sk->sk_bound_dev_if);
 		}
-		ttp_drop(net, skb, TTP_MIB_DROP_BAD_ACK);
+		ttp_drop(net, &ts->conn.key, skb, TTP_MIB_DROP_BAD_ACK);
 		return;
 	}
 	if (cb->flags & TTP_FLAG_RST) {
@@ -629,7 +630,7 @@ int ttp_rcv_state(struct sock *sk, struct sk_buff *skb)
 		/* Being torn down: as if there were no socket. */
 		ttp_conn_key_from_sock(sk, &key);
 		ttp_send_reset_reply(net, ts->af, &key, cb, sk->sk_bound_dev_if);
-		ttp_drop(net, skb, TTP_MIB_DROP_NO_SOCKET);
+		ttp_drop(net, &ts->conn.key, skb, TTP_MIB_DROP_NO_SOCKET);
 		return 0;
 	}
 	case TTP_SYN_SENT:
@@ -640,13 +641,13 @@ int ttp_rcv_state(struct sock *sk, struct sk_buff *skb)
 	/* An old duplicate from an earlier incarnation? */
 	if (ttp_paws_reject(ts, cb)) {
 		ttp_dup_ack(sk, cb);
-		ttp_drop(net, skb, TTP_MIB_PAWS_REJECTED);
+		ttp_drop(net, &ts->conn.key, skb, TTP_MIB_PAWS_REJECTED);
 		return 0;
 	}
 	/* First: is any of it inside our window? */
 	if (!ttp_seq_acceptable(ts, cb)) {
 		ttp_dup_ack(sk, cb);
-		ttp_drop(net, skb, TTP_MIB_DROP_OUT_OF_WINDOW);
+		ttp_drop(net, &ts->conn.key, skb, TTP_MIB_DROP_OUT_OF_WINDOW);
 		return 0;
 	}
 	ttp_store_ts(ts, cb);
@@ -684,7 +685,7 @@ int ttp_rcv_state(struct sock *sk, struct sk_buff *skb)
 
 			ttp_conn_key_from_sock(sk, &key);
 			ttp_send_reset_reply(net, ts->af, &key, cb, sk->sk_bound_dev_if);
-			ttp_drop(net, skb, TTP_MIB_DROP_BAD_ACK);
+			ttp_drop(net, &ts->conn.key, skb, TTP_MIB_DROP_BAD_ACK);
 			return 0;
 		}
 		ts->snd_wl1 = cb->seq - 1;
@@ -697,13 +698,13 @@ int ttp_rcv_state(struct sock *sk, struct sk_buff *skb)
 	if (ttp_after(cb->ack, ts->snd_max)) {
 		/* Acknowledges what was never sent. */
 		ttp_dup_ack(sk, cb);
-		ttp_drop(net, skb, TTP_MIB_DROP_BAD_ACK);
+		ttp_drop(net, &ts->conn.key, skb, TTP_MIB_DROP_BAD_ACK);
 		return 0;
 	}
 	if (ttp_before(cb->ack, ts->snd_una - ts->max_window)) {
 		/* RFC 5961 5.2: older than any window could make it: blind. */
 		ttp_dup_ack(sk, cb);
-		ttp_drop(net, skb, TTP_MIB_INVALID_ACKS);
+		ttp_drop(net, &ts->conn.key, skb, TTP_MIB_INVALID_ACKS);
 		return 0;
 	}
 	if (!ttp_before(cb->ack, ts->snd_una))

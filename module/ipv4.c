@@ -223,7 +223,7 @@ int ttp_rcv_header_ok(struct sk_buff *skb, struct net *net)
 	return 0;
 bad_header:
 	ttp_count(net, TTP_MIB_IN_ERRS);
-	ttp_count(net, TTP_MIB_DROP_BAD_HEADER);
+	ttp_count_drop(net, NULL, TTP_MIB_DROP_BAD_HEADER);
 	return -EINVAL;
 }
 
@@ -240,7 +240,7 @@ static int ttp_v4_rcv(struct sk_buff *skb)
 	if (skb_checksum_init(skb, IPPROTO_TTP, inet_compute_pseudo) ||
 	    skb_checksum_complete(skb)) {
 		ttp_count(net, TTP_MIB_IN_ERRS);
-		ttp_count(net, TTP_MIB_IN_CSUM_ERRORS);
+		ttp_count_drop(net, NULL, TTP_MIB_IN_CSUM_ERRORS);
 		goto discard;
 	}
 	ttp_key_from_skb(skb, &key);

@@ -244,7 +244,7 @@ static int ttp_v6_rcv(struct sk_buff *skb)
 	if (skb_checksum_init(skb, IPPROTO_TTP, ip6_compute_pseudo) ||
 	    skb_checksum_complete(skb)) {
 		ttp_count(net, TTP_MIB_IN_ERRS);
-		ttp_count(net, TTP_MIB_IN_CSUM_ERRORS);
+		ttp_count_drop(net, NULL, TTP_MIB_IN_CSUM_ERRORS);
 		goto discard;
 	}
 	ttp_key_from_skb(skb, &key);

@@ -7,6 +7,7 @@
  * sequence arithmetic, header options, the RTT estimator and SYN cookies.
  */
 #include <kunit/test.h>
+#include <linux/bitmap.h>
 #include <linux/module.h>
 #include <linux/string.h>
 #include "compat.h"
@@ -474,8 +475,54 @@ static struct kunit_suite ttp_cookie_suite = {
 	.test_cases = ttp_cookie_cases,
 };
 
+/*
+ * connect()'s port search: from any offset, every port of the range once
+ * before any twice, so a free port is found if there is one; offsets a
+ * hash apart start in different places.
+ */
+static void ttp_port_candidate_test(struct kunit *test)
+{
+	static const int ranges[][2] = {
+		{ 32768, 60999 }, { 1024, 1024 }, { 40000, 40003 }, { 1, 65535 },
+	};
+	static const u32 offsets[] = { 0, 1, 12345, 0x7fffffff, 0xffffffff };
+	unsigned long *seen;
+	unsigned int r, o;
+
+	seen = kunit_kzalloc(test, BITS_TO_LONGS(65536) * sizeof(long), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, seen);
+	for (r = 0; r < ARRAY_SIZE(ranges); r++) {
+		int low = ranges[r][0], high = ranges[r][1], n = high - low + 1, i;
+
+		for (o = 0; o < ARRAY_SIZE(offsets); o++) {
+			bitmap_zero(seen, 65536);
+			for (i = 0; i < n; i++) {
+				unsigned short p = ttp_port_candidate(low, high, offsets[o], i);
+
+				KUNIT_ASSERT_GE(test, (int)p, low);
+				KUNIT_ASSERT_LE(test, (int)p, high);
+				KUNIT_ASSERT_FALSE(test, __test_and_set_bit(p, seen));
+			}
+			KUNIT_EXPECT_EQ(test, (int)bitmap_weight(seen, 65536), n);
+		}
+	}
+	KUNIT_EXPECT_NE(test, ttp_port_candidate(32768, 60999, 1000, 0),
+			ttp_port_candidate(32768, 60999, 2000, 0));
+}
+
+static struct kunit_case ttp_port_cases[] = {
+	KUNIT_CASE(ttp_port_candidate_test),
+	{}
+};
+
+static struct kunit_suite ttp_port_suite = {
+	.name = "ttp_ports",
+	.test_cases = ttp_port_cases,
+};
+
 kunit_test_suites(&ttp_param_suite, &ttp_stats_suite, &ttp_seq_suite,
-		  &ttp_options_suite, &ttp_rtt_suite, &ttp_cookie_suite);
+		  &ttp_options_suite, &ttp_rtt_suite, &ttp_cookie_suite,
+		  &ttp_port_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit suites for TTP");

@@ -77,3 +77,10 @@ MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("TTP: a TCP-like transport with per-namespace TIME_WAIT and SYN tuning");
 MODULE_AUTHOR("The TTP developers");
 MODULE_ALIAS_GENL_FAMILY(TTP_GENL_NAME);
+/*
+ * socket(AF_INET or AF_INET6, SOCK_STREAM, IPPROTO_TTP) loads the module.
+ * SOCK_STREAM is 1 written out: it is an enum, which the alias macro would
+ * spell as its name.
+ */
+MODULE_ALIAS_NET_PF_PROTO_TYPE(PF_INET, IPPROTO_TTP, 1);
+MODULE_ALIAS_NET_PF_PROTO_TYPE(PF_INET6, IPPROTO_TTP, 1);

@@ -8,6 +8,7 @@
 #include <net/genetlink.h>
 #include <net/sock.h>
 #include "compat.h"
+#include "events.h"
 #include "netlink.h"
 #include "netns.h"
 #include "params.h"
@@ -24,7 +25,6 @@ static const struct nla_policy ttp_policy[TTP_A_MAX + 1] = {
 	[TTP_A_PARAM]		= NLA_POLICY_NESTED(ttp_param_policy),
 };
 
-static struct genl_family ttp_genl_family;
 
 /* Which parameter a TTP_A_PARAM nest names, by name or by id. */
 static int ttp_nl_param_id(struct nlattr **tb, const struct nlattr *nest,
@@ -193,6 +193,8 @@ static int ttp_nl_param_set_doit(struct sk_buff *skb, struct genl_info *info)
 		      values[TTP_PARAM_MSL_LOCAL_MS] < tn->params[TTP_PARAM_MSL_LOCAL_MS];
 	for (id = 0; id < TTP_PARAM_COUNT; id++) {
 		if (tn->params[id] != values[id]) {
+			ttp_event_param(genl_info_net(info), ttp_param_defs[id].name,
+					tn->params[id], values[id]);
 			WRITE_ONCE(tn->params[id], values[id]);
 			changes++;
 		}
@@ -304,9 +306,28 @@ static const struct genl_ops ttp_genl_ops[] = {
 		.cmd = TTP_CMD_STATS_GET,
 		.doit = ttp_nl_stats_get_doit,
 	},
+	{
+		.cmd = TTP_CMD_SOCK_GET,
+		.start = ttp_nl_sock_start,
+		.dumpit = ttp_nl_sock_dumpit,
+		.done = ttp_nl_sock_done,
+		.policy = ttp_sock_policy,
+		.maxattr = TTP_A_MAX,
+	},
+	{
+		.cmd = TTP_CMD_SOCK_KILL,
+		.doit = ttp_nl_sock_kill_doit,
+		.policy = ttp_sock_policy,
+		.maxattr = TTP_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
 };
 
-static struct genl_family ttp_genl_family __ro_after_init = {
+static const struct genl_multicast_group ttp_mcgrps[] = {
+	{ .name = TTP_MCGRP_EVENTS },
+};
+
+struct genl_family ttp_genl_family __ro_after_init = {
 	.name = TTP_GENL_NAME,
 	.version = TTP_GENL_VERSION,
 	.maxattr = TTP_A_MAX,
@@ -315,6 +336,8 @@ static struct genl_family ttp_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = ttp_genl_ops,
 	.n_ops = ARRAY_SIZE(ttp_genl_ops),
+	.mcgrps = ttp_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(ttp_mcgrps),
 };
 
 int __init ttp_genl_init(void)

@@ -19,6 +19,9 @@ static int __net_init ttp_net_init(struct net *net)
 
 	ttp_params_init_defaults(tn->params);
 	mutex_init(&tn->params_lock);
+	spin_lock_init(&tn->events_lock);
+	tn->events_stamp = jiffies;
+	tn->events_tokens = tn->params[TTP_PARAM_EVENTS_RATE];
 	atomic_set(&tn->tw_count, 0);
 	ratelimit_state_init(&tn->tw_overflow_log, 60 * HZ, 1);
 	ratelimit_set_flags(&tn->tw_overflow_log, RATELIMIT_MSG_ON_RELEASE);

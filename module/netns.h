@@ -32,6 +32,12 @@ struct ttp_net {
 	struct ratelimit_state tw_overflow_log;	/* a minute between messages */
 	siphash_key_t cookie_secret;		/* SYN cookies (syncookies.c) */
 
+	/* events_rate's token bucket (events.c). */
+	spinlock_t events_lock;
+	unsigned long events_stamp;	/* jiffies: last refill */
+	u32 events_tokens;
+	u64 events_lost;		/* since the last TTP_EVENT_LOST */
+
 	/* Kernel sockets that send what no socket of ours can (RSTs, ACKs). */
 	struct sock *ctl4;
 	struct sock *ctl6;

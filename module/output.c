@@ -10,6 +10,7 @@
 #include "netns.h"
 #include "stats.h"
 #include "ttp.h"
+#include "trace.h"
 
 u32 ttp_now_us(void)
 {
@@ -241,6 +242,7 @@ static int ttp_xmit_one(struct sock *sk, struct sk_buff *skb)
 		return err;
 	}
 	if (rtx) {
+		trace_ttp_retransmit(&ts->conn.key, cb->seq, skb->len, ts->retries);
 		ts->total_retrans++;
 		if (ts->cong.state == TTP_CA_LOSS)
 			ttp_count(net, TTP_MIB_SLOW_START_RETRANS);

@@ -60,6 +60,8 @@ const struct ttp_param_def ttp_param_defs[TTP_PARAM_COUNT] = {
 		  "least time between replies to invalid segments, per socket"),
 	TTP_PARAM(TTP_PARAM_SYNCOOKIE_LIFETIME_MS, "syncookie_lifetime_ms", "ms", 120000,
 		  2000, 240000, "how long a SYN cookie stays valid"),
+	TTP_PARAM(TTP_PARAM_EVENTS_RATE, "events_rate", "count", 1000, 1, 1000000,
+		  "events per second sent to ttpctl monitor; more are counted as lost"),
 };
 EXPORT_SYMBOL_IF_KUNIT(ttp_param_defs);
 

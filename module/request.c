@@ -11,10 +11,12 @@
 #include <net/inet_common.h>
 #include <net/ip.h>
 #include <net/transp_v6.h>
+#include "events.h"
 #include "netns.h"
 #include "stats.h"
 #include "syncookies.h"
 #include "ttp.h"
+#include "trace.h"
 
 static struct kmem_cache *ttp_req_cache;
 
@@ -71,8 +73,27 @@ static void ttp_request_drop(struct ttp_request *req)
 		return;
 	ttp_request_unlink(req);
 	ttp_state_move(net, TTP_SYN_RCVD, TTP_CLOSED);
+	ttp_event_state(net, &req->conn.key, TTP_SYN_RCVD, TTP_CLOSED, 0, "dropped");
 	ttp_count(net, TTP_MIB_ATTEMPT_FAILS);
 	ttp_request_put(req);	/* the reference for being queued */
+}
+
+/*
+ * Remove REQ at an operator's request (ttpctl sockets kill). Process
+ * context, REQ referenced. Returns whether it was still queued.
+ */
+bool ttp_request_abort(struct ttp_request *req)
+{
+	struct sock *sk = req->listener;
+	bool queued;
+
+	lock_sock(sk);
+	local_bh_disable();
+	queued = !req->dead;
+	ttp_request_drop(req);
+	local_bh_enable();
+	release_sock(sk);
+	return queued;
 }
 
 static void ttp_send_synack_ts(const struct ttp_request *req, u32 tsval, int ifindex)
@@ -107,6 +128,59 @@ static void ttp_synflood_warn(struct sock *sk, bool cookies)
 	if (net_ratelimit())
 		pr_info("TTP: Possible SYN flooding on port %u. %s.\n",
 			inet_sk(sk)->inet_num, cookies ? "Sending cookies" : "Dropping request");
+}
+
+/* A flood goes on while the SYN queue overflowed in the last second. */
+static void ttp_synflood_timer_fn(struct timer_list *t)
+{
+	struct ttp_listen *l = ttp_timer_container(l, t, flood_timer);
+	struct sock *sk = l->sk;
+
+	bh_lock_sock(sk);
+	if (READ_ONCE(l->flooding) &&
+	    (sock_owned_by_user(sk) || time_before(jiffies, l->last_full + HZ))) {
+		mod_timer(&l->flood_timer, jiffies + HZ / 4);
+		bh_unlock_sock(sk);
+		return;
+	}
+	if (READ_ONCE(l->flooding)) {
+		WRITE_ONCE(l->flooding, false);
+		ttp_event_synflood(sk, false, l->flood_overflows,
+				   jiffies_to_msecs(jiffies - l->flood_start));
+	}
+	bh_unlock_sock(sk);
+	sock_put(sk);		/* the timer's reference */
+}
+
+static void ttp_synflood_mark(struct sock *sk)
+{
+	struct ttp_listen *l = ttp_sk(sk)->listen;
+
+	l->last_full = jiffies;
+	l->flood_overflows++;
+	if (READ_ONCE(l->flooding))
+		return;
+	l->flood_start = jiffies;
+	l->flood_overflows = 1;
+	WRITE_ONCE(l->flooding, true);
+	ttp_event_synflood(sk, true, 0, 0);
+	sock_hold(sk);
+	if (mod_timer(&l->flood_timer, jiffies + HZ))
+		sock_put(sk);	/* still pending from the last episode */
+}
+
+/* listen()'s end: an episode under way ends with it. Listener locked. */
+static void ttp_synflood_stop(struct sock *sk)
+{
+	struct ttp_listen *l = ttp_sk(sk)->listen;
+
+	if (!READ_ONCE(l->flooding))
+		return;
+	WRITE_ONCE(l->flooding, false);
+	ttp_event_synflood(sk, false, l->flood_overflows,
+			   jiffies_to_msecs(jiffies - l->flood_start));
+	if (timer_delete(&l->flood_timer))
+		sock_put(sk);
 }
 
 /* What a request entry would hold, from a SYN, for a SYN-ACK or a cookie. */
@@ -151,6 +225,7 @@ static void ttp_send_cookie(struct sock *sk, const struct sk_buff *skb,
 	tsval = ttp_cookie_tsval(ttp_tsval(req.ts_offset), req.wscale_ok, req.snd_wscale);
 	ttp_send_synack_ts(&req, tsval, req.ifindex);
 	ttp_count(net, TTP_MIB_SYNCOOKIES_SENT);
+	trace_ttp_cookie_sent(key);
 }
 
 static void ttp_request_timer_fn(struct timer_list *t)
@@ -204,21 +279,23 @@ static void ttp_listen_syn(struct sock *sk, struct sk_buff *skb,
 		return;
 	}
 	queue_full = l->nr_requests >= ttp_param(net, TTP_PARAM_MAX_SYN_BACKLOG);
-	if (queue_full)
+	if (queue_full) {
 		ttp_synflood_warn(sk, cookies);
+		ttp_synflood_mark(sk);
+	}
 	if (cookies == 2 || (cookies == 1 && queue_full)) {
 		l->last_overflow = jiffies;
 		ttp_send_cookie(sk, skb, key);
 		return;
 	}
 	if (queue_full) {
-		ttp_count(net, TTP_MIB_DROP_SYN_QUEUE_FULL);
+		ttp_count_drop(net, key, TTP_MIB_DROP_SYN_QUEUE_FULL);
 		ttp_count(net, TTP_MIB_LISTEN_DROPS);
 		return;
 	}
 	req = kmem_cache_zalloc(ttp_req_cache, GFP_ATOMIC);
 	if (!req) {
-		ttp_count(net, TTP_MIB_DROP_NO_MEMORY);
+		ttp_count_drop(net, key, TTP_MIB_DROP_NO_MEMORY);
 		return;
 	}
 	ttp_request_from_syn(req, sk, skb, key);
@@ -235,6 +312,7 @@ static void ttp_listen_syn(struct sock *sk, struct sk_buff *skb,
 	list_add_tail(&req->node, &l->requests);
 	l->nr_requests++;
 	ttp_state_move(net, TTP_CLOSED, TTP_SYN_RCVD);
+	ttp_event_state(net, key, TTP_CLOSED, TTP_SYN_RCVD, 0, "syn");
 	ttp_send_synack(req, req->ifindex);
 	ttp_request_arm(req, msecs_to_jiffies(ttp_param(net, TTP_PARAM_RTO_INIT_MS)));
 }
@@ -394,11 +472,11 @@ static void ttp_request_rcv(struct sock *sk, struct ttp_request *req,
 	if (cb->ack != req->iss + 1) {
 		ttp_send_reset_reply(net, ttp_req_af(req), &req->conn.key, cb,
 				     skb->skb_iif);
-		ttp_count(net, TTP_MIB_DROP_BAD_ACK);
+		ttp_count_drop(net, &req->conn.key, TTP_MIB_DROP_BAD_ACK);
 		goto drop;
 	}
 	if (cb->seq != req->irs + 1) {
-		ttp_count(net, TTP_MIB_DROP_OUT_OF_WINDOW);
+		ttp_count_drop(net, &req->conn.key, TTP_MIB_DROP_OUT_OF_WINDOW);
 		goto drop;
 	}
 	ttp_request_accept(sk, req, skb, false);
@@ -436,16 +514,19 @@ static void ttp_request_accept(struct sock *sk, struct ttp_request *req,
 	}
 	child = ttp_child_create(sk, req);
 	if (!child) {
-		ttp_count(net, TTP_MIB_DROP_NO_MEMORY);
+		ttp_count_drop(net, &req->conn.key, TTP_MIB_DROP_NO_MEMORY);
 		goto drop;
 	}
 	/* A cookie connection enters SYN_RCVD only now. */
-	if (cookie)
+	if (cookie) {
 		ttp_state_move(net, TTP_CLOSED, TTP_SYN_RCVD);
+		ttp_event_state(net, &req->conn.key, TTP_CLOSED, TTP_SYN_RCVD, 0, "cookie");
+	}
 	else
 		ttp_request_unlink(req);
-	if (ttp_conn_insert(net, &ttp_sk(child)->conn) ||
-	    ttp_port_inherit(child, sk)) {
+	/* The port claim first: whoever finds the child may end it at once. */
+	if (ttp_port_inherit(child, sk) ||
+	    ttp_conn_insert(net, &ttp_sk(child)->conn)) {
 		ttp_state_move(net, TTP_SYN_RCVD, TTP_CLOSED);
 		if (!cookie)
 			ttp_request_put(req);
@@ -494,6 +575,7 @@ static bool ttp_cookie_ack(struct sock *sk, struct sk_buff *skb,
 		return false;
 	mss = ttp_cookie_check(&ttp_net(net)->cookie_secret, key, cb->seq - 1,
 			       cb->ack - 1, ttp_cookie_time(), lifetime);
+	trace_ttp_cookie_checked(key, mss);
 	if (!mss) {
 		ttp_count(net, TTP_MIB_SYNCOOKIES_FAILED);
 		return false;
@@ -568,7 +650,7 @@ void ttp_listen_rcv(struct sock *sk, struct sk_buff *skb)
 		return;
 	ttp_send_reset_reply(net, key.family == AF_INET ? &ttp_ipv4_ops : &ttp_ipv6_ops,
 			     &key, cb, skb->skb_iif);
-	ttp_count(net, TTP_MIB_DROP_NO_SOCKET);
+	ttp_count_drop(net, &key, TTP_MIB_DROP_NO_SOCKET);
 	kfree_skb(skb);
 }
 
@@ -583,6 +665,8 @@ int ttp_listen_start(struct sock *sk, int backlog)
 			return -ENOMEM;
 		INIT_LIST_HEAD(&l->requests);
 		INIT_LIST_HEAD(&l->accepted);
+		l->sk = sk;
+		timer_setup(&l->flood_timer, ttp_synflood_timer_fn, 0);
 		ttp_sk(sk)->listen = l;
 	}
 	WRITE_ONCE(l->backlog, backlog);
@@ -607,6 +691,7 @@ void ttp_listen_stop(struct sock *sk)
 	ttp_port_unlisten(sk);
 	if (!l)
 		return;
+	ttp_synflood_stop(sk);
 	local_bh_disable();
 	list_for_each_entry_safe(req, next, &l->requests, node)
 		ttp_request_drop(req);

@@ -13,6 +13,7 @@
 #include <net/transp_v6.h>
 #include "netns.h"
 #include "stats.h"
+#include "events.h"
 #include "ttp.h"
 
 static atomic_long_t ttp_memory_allocated;
@@ -29,6 +30,7 @@ void ttp_set_state(struct sock *sk, int state)
 	if (old == state)
 		return;
 	ttp_state_move(sock_net(sk), old, state);
+	ttp_event_sock_state(sk, old, state);
 	ttp_sk(sk)->state_stamp = jiffies;
 	/* Also the kernel's sock:inet_sock_set_state tracepoint. */
 	inet_sk_set_state(sk, state);
@@ -138,6 +140,43 @@ void ttp_reset_received(struct sock *sk)
 	ttp_done(sk);
 }
 
+/*
+ * End SK at an operator's request (ttpctl sockets kill), as tcp_abort()
+ * does for ss -K: the application sees ECONNABORTED, a synchronized peer an
+ * RST; a listener stops listening. Orphans go too: a kill by port means
+ * all of it. Process context, SK referenced. Returns whether it ended
+ * something.
+ */
+bool ttp_abort(struct sock *sk)
+{
+	bool ended = false;
+
+	lock_sock(sk);
+	if (sk->sk_state == TTP_LISTEN) {
+		WRITE_ONCE(sk->sk_err, ECONNABORTED);
+		ttp_set_state(sk, TTP_CLOSED);
+		ttp_listen_stop(sk);
+		sk_error_report(sk);
+		release_sock(sk);
+		return true;
+	}
+	local_bh_disable();
+	bh_lock_sock(sk);
+	if (sk->sk_state != TTP_CLOSED) {
+		WRITE_ONCE(sk->sk_err, ECONNABORTED);
+		if (!sock_flag(sk, SOCK_DEAD))
+			sk_error_report(sk);
+		if (sk->sk_state != TTP_SYN_SENT)
+			ttp_send_active_reset(sk, GFP_ATOMIC);
+		ttp_done(sk);
+		ended = true;
+	}
+	bh_unlock_sock(sk);
+	local_bh_enable();
+	release_sock(sk);
+	return ended;
+}
+
 /* sk_write_space for a stream: wake writers once a third is free again. */
 static void ttp_write_space(struct sock *sk)
 {
@@ -188,10 +227,21 @@ int ttp_init_sock(struct sock *sk)
 int ttp_backlog_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	ttp_sk(sk)->segs_in++;
-	if (sk->sk_state == TTP_LISTEN)
+	if (sk->sk_state == TTP_LISTEN) {
+		/*
+		 * release_sock() runs the backlog with BHs on and outside RCU,
+		 * but a listener's segments make children, which are locked
+		 * and routed as in softirq, where their locks are also taken:
+		 * give them softirq's conditions here too.
+		 */
+		local_bh_disable();
+		rcu_read_lock();
 		ttp_listen_rcv(sk, skb);
-	else
+		rcu_read_unlock();
+		local_bh_enable();
+	} else {
 		ttp_rcv_state(sk, skb);
+	}
 	return 0;
 }
 
@@ -327,7 +377,7 @@ static void ttp_shutdown(struct sock *sk, int how)
 }
 
 /* Bytes the application could read now. */
-static int ttp_inq(const struct sock *sk)
+int ttp_inq(const struct sock *sk)
 {
 	const struct ttp_sock *ts = ttp_sk(sk);
 	int n = READ_ONCE(ts->rcv_nxt) - READ_ONCE(ts->copied_seq);

@@ -7,7 +7,9 @@
  */
 #include <linux/string.h>
 #include "compat.h"
+#include "events.h"
 #include "stats.h"
+#include "trace.h"
 
 static const char *const ttp_state_names[TTP_STATE_MAX + 1] = {
 	[TTP_ESTABLISHED]	= "ESTABLISHED",
@@ -89,6 +91,9 @@ static const char *const ttp_counter_names[TTP_COUNTER_COUNT] = {
 	[TTP_MIB_RETRANS_FAIL]		= "RetransFail",
 	[TTP_MIB_OFO_PRUNED]		= "OfoPruned",
 	[TTP_MIB_RENO_REORDER]		= "RenoReorder",
+	[TTP_MIB_KILLED]		= "Killed",
+	[TTP_MIB_EVENTS]		= "Events",
+	[TTP_MIB_EVENTS_LOST]		= "EventsLost",
 };
 
 /* CLOSED is where sockets begin and end; counting it would mean nothing. */
@@ -106,6 +111,14 @@ const char *ttp_state_name(int state)
 	return ttp_state_names[state];
 }
 EXPORT_SYMBOL_IF_KUNIT(ttp_state_name);
+
+void ttp_count_drop(const struct net *net, const struct ttp_conn_key *key,
+		    enum ttp_counter why)
+{
+	ttp_count(net, why);
+	trace_ttp_drop(key, ttp_counter_names[why]);
+	ttp_event_drop((struct net *)net, key, ttp_counter_names[why]);
+}
 
 const char *ttp_counter_name(int id)
 {

@@ -44,4 +44,9 @@ bool ttp_state_has_gauge(int state);
 const char *ttp_state_name(int state);
 const char *ttp_counter_name(int id);
 
+struct ttp_conn_key;
+/* Count a dropped segment under reason WHY, and trace it (ttp:ttp_drop). */
+void ttp_count_drop(const struct net *net, const struct ttp_conn_key *key,
+		    enum ttp_counter why);
+
 #endif /* _TTP_STATS_H */

@@ -11,6 +11,7 @@
 #include <net/secure_seq.h>
 #include "netns.h"
 #include "ttp.h"
+#include "trace.h"
 
 static const struct rhashtable_params ttp_conn_params = {
 	.key_len = sizeof(struct ttp_conn_key),
@@ -516,6 +517,7 @@ static int ttp_port_reuse_tw(struct sock *sk)
 		ts->ts_recent = tw->ts_recent;
 		ts->ts_recent_stamp = tw->ts_recent_stamp;
 		ttp_tw_recycle_finish(tw);
+		trace_ttp_tw_reuse(&ts->conn.key);
 	}
 	ttp_tw_put(tw);
 	return err;
@@ -550,6 +552,24 @@ static int ttp_port_try_tuple(struct sock *sk, struct ttp_port *port,
 	inet_sk(sk)->inet_num = num;
 	return 0;
 }
+
+/*
+ * The I-th local port connect() tries in LOW..HIGH, starting from OFFSET
+ * (RFC 6056's algorithm 3: a keyed hash of the addresses and the remote
+ * port, plus a hint that moves with every use): each port once in
+ * HIGH - LOW + 1 tries.
+ */
+unsigned short ttp_port_candidate(int low, int high, u32 offset, int i)
+{
+	u32 n = high - low + 1;
+
+	/*
+	 * Reduce first: offset + i may wrap past 2^32, which is no multiple
+	 * of n, and the walk would then repeat some ports and skip others.
+	 */
+	return low + (offset % n + (u32)i) % n;
+}
+EXPORT_SYMBOL_IF_KUNIT(ttp_port_candidate);
 
 /*
  * connect(): enter the connection table with a unique 4-tuple, choosing the
@@ -589,7 +609,7 @@ int ttp_port_connect(struct sock *sk)
 	offset += tn->port_hint;
 	err = -EADDRNOTAVAIL;
 	for (i = 0; i < remaining; i++) {
-		num = low + (offset + i) % remaining;
+		num = ttp_port_candidate(low, high, offset, i);
 		port = ttp_port_find(tn, num);
 		if (port) {
 			const struct ttp_bind *o;

@@ -13,6 +13,7 @@
 #include <linux/ratelimit.h>
 #include <linux/slab.h>
 #include <net/ipv6.h>
+#include "events.h"
 #include "netns.h"
 #include "stats.h"
 #include "ttp.h"
@@ -38,15 +39,18 @@ static void ttp_tw_arm(struct ttp_tw *tw, unsigned long delay)
 		refcount_inc(&tw->refcnt);
 }
 
-/* The end of an entry, whatever ends it. Only the first call does anything. */
-static void ttp_tw_kill(struct ttp_tw *tw)
+/*
+ * The end of an entry, whatever ends it. Only the first call does anything;
+ * it returns true.
+ */
+static bool ttp_tw_kill(struct ttp_tw *tw, const char *why)
 {
 	struct net *net = tw->net;
 
 	spin_lock_bh(&tw->lock);
 	if (tw->dead) {
 		spin_unlock_bh(&tw->lock);
-		return;
+		return false;
 	}
 	tw->dead = true;
 	spin_unlock_bh(&tw->lock);
@@ -57,7 +61,15 @@ static void ttp_tw_kill(struct ttp_tw *tw)
 	ttp_port_release(net, &tw->bind);
 	atomic_dec(&ttp_net(net)->tw_count);
 	ttp_state_move(net, TTP_TIME_WAIT, TTP_CLOSED);
+	ttp_event_state(net, &tw->conn.key, TTP_TIME_WAIT, TTP_CLOSED, 0, why);
 	ttp_tw_put(tw);		/* the reference for being alive */
+	return true;
+}
+
+/* End TW at an operator's request (ttpctl sockets kill); TW referenced. */
+bool ttp_tw_abort(struct ttp_tw *tw)
+{
+	return ttp_tw_kill(tw, "killed");
 }
 
 static void ttp_tw_timer_fn(struct timer_list *t)
@@ -65,7 +77,7 @@ static void ttp_tw_timer_fn(struct timer_list *t)
 	struct ttp_tw *tw = ttp_timer_container(tw, t, timer);
 
 	ttp_count(tw->net, TTP_MIB_TW_EXPIRED);
-	ttp_tw_kill(tw);
+	ttp_tw_kill(tw, "expired");
 	ttp_tw_put(tw);		/* the timer's reference */
 }
 
@@ -122,19 +134,23 @@ bool ttp_time_wait(struct sock *sk, int state)
 	tw->duration = msecs_to_jiffies(2 * msl);
 
 	/*
-	 * The entry takes the socket's place without a moment's gap. If it
-	 * cannot (the table could not grow), close without it: an entry
+	 * The entry takes the socket's port claim first, then its place in
+	 * the table, without a moment's gap: once in the table, anyone may
+	 * end it (a segment, a kill, connect() reusing it), and whoever does
+	 * must find the claim there to release it. If it cannot enter the
+	 * table (the table could not grow), close without it: an entry
 	 * outside the table would hold the port where nothing finds it, not
 	 * even the namespace's exit.
 	 */
+	ttp_port_move(net, &ts->bind, &tw->bind);
 	if (ts->conn.hashed ? ttp_conn_replace(net, &ts->conn, &tw->conn)
 			    : ttp_conn_insert(net, &tw->conn)) {
+		ttp_port_release(net, &tw->bind);
 		kmem_cache_free(ttp_tw_cache, tw);
 		ttp_count(net, TTP_MIB_TW_OVERFLOW);
 		ttp_done(sk);
 		return false;
 	}
-	ttp_port_move(net, &ts->bind, &tw->bind);
 	atomic_inc(&ttp_net(net)->tw_count);
 
 	/*
@@ -142,9 +158,12 @@ bool ttp_time_wait(struct sock *sk, int state)
 	 * without counting a second transition.
 	 */
 	ttp_state_move(net, sk->sk_state, state);
+	ttp_event_sock_state(sk, sk->sk_state, state);
 	inet_sk_set_state(sk, state);
+	/* Unless it has already been ended: a timer would outlive it. */
 	spin_lock_bh(&tw->lock);
-	ttp_tw_arm(tw, tw->duration);
+	if (!tw->dead)
+		ttp_tw_arm(tw, tw->duration);
 	spin_unlock_bh(&tw->lock);
 	ttp_done_quiet(sk);
 	return true;
@@ -183,7 +202,7 @@ void ttp_tw_rcv(struct ttp_tw *tw, struct sk_buff *skb)
 				ttp_count(net, TTP_MIB_TW_RST_IGNORED);
 			} else {
 				ttp_count(net, TTP_MIB_TW_KILLED);
-				ttp_tw_kill(tw);
+				ttp_tw_kill(tw, "reset");
 			}
 		}
 		kfree_skb(skb);
@@ -201,7 +220,7 @@ void ttp_tw_rcv(struct ttp_tw *tw, struct sk_buff *skb)
 		struct sock *listener;
 
 		spin_unlock_bh(&tw->lock);
-		ttp_tw_kill(tw);
+		ttp_tw_kill(tw, "new syn");
 		listener = ttp_listener_lookup(net, &key);
 		if (listener) {
 			ttp_sock_rcv(listener, skb);
@@ -268,6 +287,7 @@ void ttp_tw_recycle_finish(struct ttp_tw *tw)
 		ttp_tw_put(tw);
 	atomic_dec(&ttp_net(tw->net)->tw_count);
 	ttp_state_move(tw->net, TTP_TIME_WAIT, TTP_CLOSED);
+	ttp_event_state(tw->net, &tw->conn.key, TTP_TIME_WAIT, TTP_CLOSED, 0, "reused");
 	ttp_count(tw->net, TTP_MIB_TW_RECYCLED);
 	ttp_tw_put(tw);
 }
@@ -330,7 +350,7 @@ void ttp_tw_purge(struct net *net)
 				continue;
 			tw = container_of(conn, struct ttp_tw, conn);
 			rhashtable_walk_stop(&iter);
-			ttp_tw_kill(tw);
+			ttp_tw_kill(tw, "purged");
 			/* Its timer must not run once the module is gone. */
 			timer_delete_sync(&tw->timer);
 			ttp_tw_put(tw);

@@ -151,6 +151,14 @@ struct ttp_listen {
 	unsigned int backlog;		/* listen() backlog, clamped to somaxconn */
 	unsigned long last_overflow;	/* jiffies: cookies sent lately */
 	bool synflood_warned;
+
+	/* A SYN-flood episode, for ttpctl monitor: from the first overflow
+	 * of the SYN queue to a second without one. */
+	struct sock *sk;
+	struct timer_list flood_timer;	/* holds a reference to sk */
+	bool flooding;
+	unsigned long flood_start, last_full;	/* jiffies */
+	u64 flood_overflows;
 };
 
 struct ttp_sock {
@@ -350,6 +358,8 @@ void __ttp_sock_rcv(struct sock *sk, struct sk_buff *skb, int subclass);
 int ttp_rcv_check(struct sk_buff *skb, struct net *net);
 int ttp_rcv_header_ok(struct sk_buff *skb, struct net *net);
 void ttp_reset_received(struct sock *sk);
+bool ttp_abort(struct sock *sk);
+int ttp_inq(const struct sock *sk);
 int ttp_v4_connect(struct sock *sk, ttp_sockaddr_t *uaddr, int addr_len);
 int ttp_v6_connect(struct sock *sk, ttp_sockaddr_t *uaddr, int addr_len);
 void ttp_connect_init(struct sock *sk);
@@ -426,6 +436,7 @@ unsigned long ttp_fin_timeout(const struct sock *sk);
 /* request.c */
 void ttp_listen_rcv(struct sock *sk, struct sk_buff *skb);
 void ttp_request_put(struct ttp_request *req);
+bool ttp_request_abort(struct ttp_request *req);
 void ttp_listen_stop(struct sock *sk);
 struct sock *ttp_accept_dequeue(struct sock *sk);
 int ttp_listen_start(struct sock *sk, int backlog);
@@ -436,6 +447,7 @@ void ttp_request_exit(void);
 bool ttp_time_wait(struct sock *sk, int state);
 void ttp_tw_rcv(struct ttp_tw *tw, struct sk_buff *skb);
 void ttp_tw_put(struct ttp_tw *tw);
+bool ttp_tw_abort(struct ttp_tw *tw);
 void ttp_tw_purge(struct net *net);
 void ttp_tw_msl_lowered(struct net *net);
 bool ttp_tw_may_reuse(const struct ttp_tw *tw);
@@ -469,6 +481,7 @@ void ttp_port_move(struct net *net, struct ttp_bind *from, struct ttp_bind *to);
 int ttp_parse_options(const u8 *opt, int len, bool syn, struct ttp_skb_cb *seg);
 u8 *ttp_write_options(u8 *p, u16 mss, int wscale, bool ts, u32 tsval, u32 tsecr);
 u8 ttp_choose_wscale(int rcvbuf_max);
+unsigned short ttp_port_candidate(int low, int high, u32 offset, int i);
 
 /* buffer.c */
 extern int ttp_sysctl_wmem[3];

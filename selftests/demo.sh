@@ -20,6 +20,14 @@ show() {
 	[ "$status" = 0 ] || echo "(exit status $status)"
 }
 
+# run_shown LINE: like show, for a shell pipeline.
+run_shown() {
+	echo "${bold}# $1${plain}"
+	script -qefc "$1" /dev/null | tr -d '\r'
+	local status=${PIPESTATUS[0]}
+	[ "$status" = 0 ] || echo "(exit status $status)"
+}
+
 step "Load the module: TTP registers IP protocol 253 and the \"ttp\" netlink family"
 show insmod "${module#$PWD/}"
 show grep ttp /proc/modules
@@ -80,20 +88,36 @@ echo "${bold}# (echo 'hello over TTP'; sleep 4) | ip netns exec demo-a ttpcat 10
 client=$!
 wait_state demo-a ESTABLISHED 1
 show ttpctl -n demo-a stats
+show ttpctl -n demo-b sockets
+show ttpctl -n demo-a ss -i state established
 
 step "The server's side closes first, so demo-b keeps the connection's TIME_WAIT entry"
 wait $server $client
 show cat "$received"
 show ttpctl -n demo-b stats show ESTABLISHED TIME_WAIT
 echo "(TIME_WAIT lasts 2*msl_ms: a minute at the default of 30 s.)"
+show ttpctl -n demo-b ss state time-wait
 
-# run_shown LINE: like show, for a shell pipeline.
-run_shown() {
-	echo "${bold}# $1${plain}"
-	script -qefc "$1" /dev/null | tr -d '\r'
-	local status=${PIPESTATUS[0]}
-	[ "$status" = 0 ] || echo "(exit status $status)"
-}
+step "ttpctl monitor: a handshake, a close and a parameter change as they happen"
+events=$(mktemp)
+echo "${bold}# ttpctl -n demo-a monitor &${plain}"
+ttpctl -n demo-a monitor >"$events" 2>&1 &
+monitor=$!
+until grep -q monitoring "$events"; do sleep 0.1; done
+(ip netns exec demo-b ttpcat -l 7778 >/dev/null) &
+server=$!
+wait_state demo-b LISTEN 1
+run_shown "echo hello | ip netns exec demo-a ttpcat 10.77.0.2 7778"
+wait $server
+wait_state demo-a TIME_WAIT 1
+show ttpctl -n demo-a param set fin_timeout_ms=30s
+until grep -q "param fin_timeout_ms" "$events"; do sleep 0.1; done
+show ttpctl -n demo-a sockets kill state time-wait
+until grep -q killed "$events"; do sleep 0.1; done
+kill -INT $monitor
+wait $monitor
+cat "$events"
+rm -f "$events"
 
 # A server in demo-b on port 7777 that answers one connection after another
 # and lets the client close first, so that the client keeps the TIME_WAIT
@@ -147,6 +171,13 @@ wait_state demo-b LISTEN 1
 run_shown "echo 'reused' | ip netns exec demo-a ttpcat 10.77.0.2 7777"
 show ttpctl -n demo-a stats show TIME_WAIT TWRecycled
 echo "(The reused entry's connection closed and left a TIME_WAIT entry of its own.)"
+
+step "ttpctl top over a churn of short connections (not a terminal here: plain frames)"
+show ttpctl -n demo-a param set tw_reuse=1 tw_reuse_delay_ms=1 msl_ms=2s
+(short_connections 30 >/dev/null 2>&1) &
+churn=$!
+run_shown "ttpctl -n demo-a top -d 2 -n 2 | cat"
+wait $churn
 kill -- -$server_loop
 wait $server_loop 2>/dev/null
 
@@ -176,6 +207,19 @@ show ip netns exec demo-a ttpcat -w 4 10.77.0.2 7780
 show ttpctl -n demo-b stats show SYN_RCVD DropSynQueueFull ListenDrops
 run_shown "dmesg | grep 'SYN flooding'"
 kill $server 2>/dev/null
+wait
+
+step "ttpize: unmodified programs over TTP. python3's http.server in demo-b, curl in demo-a"
+(ip netns exec demo-b ttpize run -- python3 -m http.server --bind 10.77.0.2 \
+	--directory selftests 8080 >/dev/null 2>&1) &
+web=$!
+wait_state demo-b LISTEN 1
+echo "${bold}# ip netns exec demo-b ttpize run -- python3 -m http.server --bind 10.77.0.2 8080 &${plain}"
+run_shown "ip netns exec demo-a ttpize run -- curl -sS http://10.77.0.2:8080/demo.sh | head -n 4"
+show ttpctl -n demo-b sockets state listening
+echo "${bold}# ip netns exec demo-b ss -tln    (no TCP listener: it is all TTP)${plain}"
+ip netns exec demo-b ss -tln
+kill $web 2>/dev/null
 wait
 ip netns del demo-a
 ip netns del demo-b

@@ -128,6 +128,24 @@ ttp_netns() {
 	ttp_defer ip netns del "$1"
 }
 
+# ttp_veth_pair NAME N [SETUP]: namespaces NAME-a and NAME-b (deleted at
+# exit) joined by veth NAME0/NAME1, with 10.N.0.1/24 and fdN::1/64 on a and
+# .2/::2 on b. SETUP, if given, runs in each namespace (DEV in $dev) before
+# the link comes up.
+ttp_veth_pair() {
+	local name=$1 n=$2 setup=${3:-} side dev host
+	ttp_netns "$name-a"
+	ttp_netns "$name-b"
+	ip link add "${name}0" netns "$name-a" type veth peer name "${name}1" netns "$name-b"
+	for side in a b; do
+		[ $side = a ] && dev=${name}0 host=1 || dev=${name}1 host=2
+		ip -n "$name-$side" addr add "10.$n.0.$host/24" dev "$dev"
+		ip -n "$name-$side" addr add "fd$n::$host/64" dev "$dev" nodad
+		[ -z "$setup" ] || dev=$dev ip netns exec "$name-$side" sh -c "$setup"
+		ip -n "$name-$side" link set "$dev" up
+	done
+}
+
 # ttp_wait_for SECONDS COMMAND...: poll until COMMAND succeeds. Never sleep
 # a fixed time in a test: emulated machines are slow and vary.
 ttp_wait_for() {
@@ -158,7 +176,7 @@ ttp_stat() {
 	fi
 	kind=$1 name=$2
 	[ "$kind" = state ] && [ "${3:-now}" = entered ] && field=4
-	"$TTPCTL" "${ns[@]}" stats | awk -F'\t' -v k="$kind" -v n="$name" -v f=$field \
+	"$TTPCTL" "${ns[@]}" stats -z | awk -F'\t' -v k="$kind" -v n="$name" -v f=$field \
 		'$1 == k && $2 == n { print $f; found = 1 } END { exit !found }'
 }
 
@@ -171,7 +189,7 @@ declare -A TTP_DEFAULTS=(
 	[timestamps]=1 [window_scaling]=1 [rto_init_ms]=1000 [rto_min_ms]=200
 	[rto_max_ms]=120000 [retries2]=15 [keepalive_time_ms]=7200000
 	[keepalive_intvl_ms]=75000 [keepalive_probes]=9
-	[invalid_ratelimit_ms]=500 [syncookie_lifetime_ms]=120000
+	[invalid_ratelimit_ms]=500 [syncookie_lifetime_ms]=120000 [events_rate]=1000
 )
 
 TTP_STATES="LISTEN SYN_SENT SYN_RCVD ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 CLOSE_WAIT CLOSING LAST_ACK TIME_WAIT"

@@ -151,6 +151,9 @@ def tw_reuse(topo):
         check(s.recv(10) == b"", "no EOF at the passive closer")
         s.close()
         wait_for(lambda: cns.gauges()["TIME_WAIT"] == 1, SLACK, "TIME_WAIT on the client")
+        # The entry's last timestamp came with the server's FIN: no later
+        # than now. "closed" is the earliest it can be, this the latest.
+        entered = time.monotonic()
         recycled = cns.counter("TWRecycled")
 
         # Too soon for any mode (checked only if this host is quick enough).
@@ -162,7 +165,7 @@ def tw_reuse(topo):
 
         # Past the delay, 0 still refuses.
         cns.set(tw_reuse=0)
-        time.sleep(max(0, closed + delay / 1000 + 0.5 - time.monotonic()))
+        time.sleep(max(0, entered + delay / 1000 + 0.5 - time.monotonic()))
         _, err = attempt()
         check(err == errno.EADDRNOTAVAIL,
               "tw_reuse 0: %s, not EADDRNOTAVAIL" % os.strerror(err))

@@ -37,6 +37,15 @@ for s in "${scripts[@]}"; do
 	done
 	for family in "${families[@]}"; do
 		wait "${pid[$family]}" && status[$family]=0 || status[$family]=$?
+		# A timing miss (the emulated machine stalled past the script's
+		# tolerance while other VMs had the host's cores) gets one more
+		# run, alone; anything else, or missing again, is a failure.
+		if [ "${status[$family]}" != 0 ] &&
+			grep -qE "a segment (did not come|came too early)" "$logs/$family"; then
+			sed 's/^/# first run: /' "$logs/$family" | head -n 6
+			"$drill/ttpdrill" -$family "$s" >"$logs/$family" 2>&1 &&
+				status[$family]=0 || status[$family]=$?
+		fi
 		[ "${status[$family]}" = 0 ] || sed 's/^/# /' "$logs/$family" | head -n 40
 		ttp_result "${status[$family]}" "IPv$family: $(basename "$s" .pkt)"
 	done

@@ -129,6 +129,10 @@ docs_match() {
 	diff -u "$TTP_REPO/Documentation/params.md" "$tmp" ||
 		ttp_fail_msg "Documentation/params.md is stale: make params-doc"
 	local s=$?
+	"$TTPCTL" -j param show | python3 "$TTP_REPO/Documentation/gen-params.py" \
+		--man "$TTP_REPO/Documentation/man/ttp.7" >"$tmp" || s=1
+	diff -u "$TTP_REPO/Documentation/man/ttp.7" "$tmp" ||
+		ttp_fail_msg "Documentation/man/ttp.7 is stale: make params-doc" || s=1
 	rm -f "$tmp"
 	return $s
 }
@@ -145,5 +149,5 @@ ttp_check "unprivileged set: EPERM, in plain words" unprivileged_set
 ttp_check "namespaces keep their own values" namespaces_independent
 ttp_check "a new namespace starts at the defaults" new_namespace_defaults
 ttp_check "a user namespace's owner tunes its own network namespace only" userns_owner
-ttp_check "Documentation/params.md matches the module's table" docs_match
+ttp_check "Documentation/params.md and ttp.7 match the module's table" docs_match
 ttp_done

@@ -48,7 +48,7 @@ def path_qdisc(topo, *netem):
 def time_wait(topo):
     """The active closer's TIME_WAIT lasts 2*MSL, the MSL chosen by whether
     both ends are this host's, and holds its 4-tuple until it goes."""
-    msl = 1500
+    msl = 3000     # long enough that a loaded emulated machine reaches the reuse
     if topo.veth:
         topo.client_ns.set(msl_ms=msl, msl_local_ms=600000)
     else:

@@ -7,15 +7,7 @@ ttp_require_module
 TTPCAT=${TTPCAT:-$(command -v ttpcat || echo "$TTP_REPO/userspace/ttpcat")}
 [ -x "$TTPCAT" ] || ttp_skip_all "ttpcat not found (build it: make -C userspace)"
 
-ttp_netns ttpcat-a
-ttp_netns ttpcat-b
-ip link add ttpcat0 netns ttpcat-a type veth peer name ttpcat1 netns ttpcat-b
-ip -n ttpcat-a addr add 10.98.0.1/24 dev ttpcat0
-ip -n ttpcat-b addr add 10.98.0.2/24 dev ttpcat1
-ip -n ttpcat-a addr add fd98::1/64 dev ttpcat0 nodad
-ip -n ttpcat-b addr add fd98::2/64 dev ttpcat1 nodad
-ip -n ttpcat-a link set ttpcat0 up
-ip -n ttpcat-b link set ttpcat1 up
+ttp_veth_pair ttpcat 98
 work=$(mktemp -d)
 ttp_defer rm -rf "$work"
 head -c 3000000 /dev/urandom >"$work/file"

@@ -58,6 +58,8 @@ int ttp_nl_open(struct ttp_nl *nl)
 		fprintf(stderr, "Cannot open a generic netlink socket\n");
 		goto err;
 	}
+	/* A dump's messages can be larger than a page: read each whole. */
+	nl_socket_enable_msg_peek(nl->sk);
 	/* Ask for the kernel's messages, and not our own request echoed. */
 	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK,
 		   &one, sizeof(one));

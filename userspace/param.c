@@ -15,7 +15,11 @@
 
 static const char ttp_param_usage[] =
 	"Usage: ttpctl param show [-v] [NAME...]\n"
-	"       ttpctl param set NAME=VALUE [NAME=VALUE...]\n";
+	"       ttpctl param show --config\n"
+	"       ttpctl param set NAME=VALUE [NAME=VALUE...]\n"
+	"       ttpctl param load FILE|-\n"
+	"show --config prints every parameter as a file that load applies again,\n"
+	"all or nothing (like wg showconf and setconf).\n";
 
 struct ttp_param_info {
 	uint32_t id;
@@ -168,24 +172,47 @@ static void ttp_param_print(const struct ttp_ctl *ctl,
 	ttp_table_free(&t);
 }
 
+/* The file `param load` reads: "name = value", comments after '#'. */
+static void ttp_param_print_config(const struct ttp_param_list *list)
+{
+	int i;
+
+	printf("# TTP parameters of a network namespace, from \"ttpctl param show --config\".\n"
+	       "# \"ttpctl param load FILE\" applies them all, or none if one is wrong.\n");
+	for (i = 0; i < list->n; i++) {
+		const struct ttp_param_info *p = &list->v[i];
+
+		printf("\n# %s (%s%s%s, default %" PRIu64 ", %" PRIu64 "..%" PRIu64 ")\n"
+		       "%s = %" PRIu64 "\n", p->desc, p->unit[0] ? "in " : "", p->unit,
+		       p->unit[0] ? "" : "no unit", p->def, p->min, p->max, p->name, p->value);
+	}
+}
+
 static int ttp_param_show(struct ttp_ctl *ctl, int argc, char **argv)
 {
 	struct ttp_param_list list = { 0 };
-	bool verbose = false;
+	bool verbose = false, config = false;
 	int i, n = 0, ret;
 
 	/* Options may come before or after the names; keep the names. */
 	for (i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose"))
 			verbose = true;
+		else if (!strcmp(argv[i], "--config"))
+			config = true;
 		else if (argv[i][0] == '-')
 			return ttp_ctl_usage_error(ttp_param_usage,
 						   "Unknown option \"%s\"", argv[i]);
 		else
 			argv[n++] = argv[i];
 	}
+	if (config && (n || verbose || ctl->json))
+		return ttp_ctl_usage_error(ttp_param_usage,
+					   "--config shows every parameter, alone");
 	ret = ttp_param_fetch(ctl, n ? argv : NULL, n, &list);
-	if (ret == TTP_EXIT_OK)
+	if (ret == TTP_EXIT_OK && config)
+		ttp_param_print_config(&list);
+	else if (ret == TTP_EXIT_OK)
 		ttp_param_print(ctl, &list, verbose);
 	free(list.v);
 	return ret;
@@ -263,9 +290,94 @@ out:
 	return ret;
 }
 
+/* Strip S's leading and trailing blanks, in place. */
+static char *ttp_trim(char *s)
+{
+	char *end;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	end = s + strlen(s);
+	while (end > s && strchr(" \t\r\n", end[-1]))
+		*--end = '\0';
+	return s;
+}
+
+/*
+ * param load FILE: every "name = value" of FILE in one request, which the
+ * kernel applies whole or not at all; a name given twice is a mistake.
+ */
+static int ttp_param_load(struct ttp_ctl *ctl, int argc, char **argv)
+{
+	char line[512], **set = NULL;
+	int n = 0, lineno = 0, ret = TTP_EXIT_USAGE, i;
+	const char *path;
+	FILE *f;
+
+	if (argc != 1)
+		return ttp_ctl_usage_error(ttp_param_usage, "load takes one file (or -)");
+	path = argv[0];
+	f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	if (!f) {
+		fprintf(stderr, "Error: cannot read %s: %s\n", path, strerror(errno));
+		return TTP_EXIT_USAGE;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *hash = strchr(line, '#'), *eq, *name, *value, **grown;
+
+		lineno++;
+		if (hash)
+			*hash = '\0';
+		name = ttp_trim(line);
+		if (!*name)
+			continue;
+		eq = strchr(name, '=');
+		if (!eq) {
+			fprintf(stderr, "Error: %s:%d: expected NAME = VALUE\n", path, lineno);
+			goto out;
+		}
+		*eq = '\0';
+		name = ttp_trim(name);
+		value = ttp_trim(eq + 1);
+		if (!*name || !*value) {
+			fprintf(stderr, "Error: %s:%d: expected NAME = VALUE\n", path, lineno);
+			goto out;
+		}
+		for (i = 0; i < n; i++) {
+			if (!strncmp(set[i], name, strlen(name)) && set[i][strlen(name)] == '=') {
+				fprintf(stderr, "Error: %s:%d: %s is set twice\n", path, lineno, name);
+				goto out;
+			}
+		}
+		grown = realloc(set, (n + 1) * sizeof(*set));
+		if (!grown)
+			goto out;
+		set = grown;
+		if (asprintf(&set[n], "%s=%s", name, value) < 0)
+			goto out;
+		n++;
+	}
+	if (ferror(f)) {
+		fprintf(stderr, "Error: cannot read %s\n", path);
+		goto out;
+	}
+	if (!n) {
+		fprintf(stderr, "Error: %s sets nothing\n", path);
+		goto out;
+	}
+	ret = ttp_param_set(ctl, n, set);
+out:
+	for (i = 0; i < n; i++)
+		free(set[i]);
+	free(set);
+	if (f != stdin)
+		fclose(f);
+	return ret;
+}
+
 int ttp_cmd_param(struct ttp_ctl *ctl, int argc, char **argv)
 {
-	static const char *const cmds[] = { "show", "set", "help", NULL };
+	static const char *const cmds[] = { "show", "set", "help", "load", NULL };
 	int i;
 
 	if (argc < 1)
@@ -279,6 +391,8 @@ int ttp_cmd_param(struct ttp_ctl *ctl, int argc, char **argv)
 	case 2:
 		fputs(ttp_param_usage, stdout);
 		return TTP_EXIT_OK;
+	case 3:
+		return ttp_param_load(ctl, argc - 1, argv + 1);
 	default:
 		return ttp_ctl_usage_error(ttp_param_usage, "Unknown command \"%s\"", argv[0]);
 	}

@@ -21,7 +21,7 @@
 static const char ttp_usage[] =
 	"Usage: ttpctl [OPTIONS] OBJECT { COMMAND | help }\n"
 	"       ttpctl { help | --version }\n"
-	"where  OBJECT := { param | stats }\n"
+	"where  OBJECT := { param | stats | sockets | monitor | top }\n"
 	"       OPTIONS := { -j[son] | -p[retty] | -n[etns] NAME | -V[ersion] }\n";
 
 static void ttp_print_help(FILE *f)
@@ -32,8 +32,19 @@ static void ttp_print_help(FILE *f)
 	      "                              default and description)\n"
 	      "  param set NAME=VALUE...     change parameters, all or none; times take\n"
 	      "                              suffixes: 500ms, 30s, 2m, 1h\n"
-	      "  stats [show] [NAME...]      connections per state now and entered, then\n"
-	      "                              event counters (NAME: only those)\n"
+	      "  param show --config         every parameter as a file for param load\n"
+	      "  param load FILE|-           set what FILE says, all or none\n"
+	      "  stats [-d|-i SECS] [-z] [NAME...]\n"
+	      "                              connections per state now and entered, then\n"
+	      "                              counters not zero (NAME: only those; -d: since\n"
+	      "                              the last -d; -i: per interval; -z: zeros too)\n"
+	      "  sockets [-i] [FILTER]       every socket, request and TIME_WAIT entry, like\n"
+	      "                              ss -tan (alias: ss; -i: TTP_INFO details)\n"
+	      "  sockets kill FILTER         abort what FILTER matches, like ss -K\n"
+	      "  monitor [-c COUNT]          events as they happen: state changes, drops,\n"
+	      "                              parameter changes, SYN floods\n"
+	      "  top [-d SECONDS] [-n FRAMES] a live view: states as bars, busiest counters,\n"
+	      "                              latest events (q quits)\n"
 	      "\n"
 	      "  -j, --json       JSON output\n"
 	      "  -p, --pretty     indented JSON\n"
@@ -72,6 +83,10 @@ static const struct {
 } ttp_objects[] = {
 	{ "param", ttp_cmd_param },
 	{ "stats", ttp_cmd_stats },
+	{ "sockets", ttp_cmd_sockets },
+	{ "ss", ttp_cmd_sockets },
+	{ "monitor", ttp_cmd_monitor },
+	{ "top", ttp_cmd_top },
 	{ "help", NULL },
 };
 

@@ -29,5 +29,12 @@ int ttp_ctl_usage_error(const char *usage, const char *fmt, ...)
 
 int ttp_cmd_param(struct ttp_ctl *ctl, int argc, char **argv);
 int ttp_cmd_stats(struct ttp_ctl *ctl, int argc, char **argv);
+int ttp_cmd_sockets(struct ttp_ctl *ctl, int argc, char **argv);
+int ttp_cmd_monitor(struct ttp_ctl *ctl, int argc, char **argv);
+int ttp_cmd_top(struct ttp_ctl *ctl, int argc, char **argv);
+
+struct ttp_state_names;
+/* The kernel's names of the states (sockets.c). */
+int ttp_state_names_get(struct ttp_ctl *ctl, struct ttp_state_names *names);
 
 #endif

@@ -586,7 +586,7 @@ static int td_shell(struct td_run *r, const struct td_event *ev)
 }
 
 /*
- * A stat line: one `ttpctl stats` (its script-friendly form: "state NAME NOW
+ * A stat line: one `ttpctl stats -z` (its script-friendly form: "state NAME NOW
  * ENTERED" and "counter NAME VALUE" lines), run directly rather than through
  * a shell, since every process costs a good fraction of a second on a
  * debug kernel under emulation, and a script's timing is tight.
@@ -594,7 +594,7 @@ static int td_shell(struct td_run *r, const struct td_event *ev)
 static int td_stat(struct td_run *r, const struct td_event *ev)
 {
 	const struct td_stat *st = &ev->stat;
-	char *argv[] = { "ttpctl", "stats", NULL }, line[256];
+	char *argv[] = { "ttpctl", "stats", "-z", NULL }, line[256];
 	bool found[TD_MAX_STATS] = { false };
 	unsigned long long got[TD_MAX_STATS];
 	posix_spawn_file_actions_t fa;

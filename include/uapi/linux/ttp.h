@@ -38,6 +38,33 @@
  *   entered) and one TTP_A_COUNTER nest per event counter (TTP_COUNTER_A_*).
  *   Names travel with the ids, so an older ttpctl prints what a newer module
  *   adds. Unprivileged.
+ *
+ * TTP_CMD_SOCK_GET
+ *   A dump: one message per listener, socket, request entry and TIME_WAIT
+ *   entry of the namespace, each with one TTP_A_SOCK nest (TTP_SOCK_A_*).
+ *   An optional TTP_A_FILTER nest (TTP_FILTER_A_*) keeps only what matches
+ *   all of its attributes; the TTP_A_SOCK_INFO flag adds each connected
+ *   socket's struct ttp_info. The dump walks the connection table under RCU
+ *   alone and resumes where the previous message ended, so a table of any
+ *   size takes as many messages as it needs and never holds a lock the
+ *   receive path takes. Unprivileged.
+ *
+ * TTP_CMD_SOCK_KILL
+ *   A TTP_A_FILTER nest, as for TTP_CMD_SOCK_GET; an empty nest matches
+ *   everything. Every matching socket is aborted (an RST to the peer where
+ *   the connection is synchronized, ECONNABORTED to the application, like
+ *   ss -K), every matching request entry and TIME_WAIT entry removed. The
+ *   reply's TTP_A_KILLED says how many; the Killed counter adds them up.
+ *   Needs CAP_NET_ADMIN in the user namespace that owns the network
+ *   namespace.
+ *
+ * TTP_CMD_EVENT
+ *   Never a request: the messages of the multicast group "events"
+ *   (TTP_MCGRP_EVENTS), one TTP_A_EVENT nest (TTP_EVENT_A_*) each: state
+ *   changes, drops, parameter changes, SYN-flood episodes. Nothing is built
+ *   while the group has no member in the namespace. Beyond events_rate per
+ *   second the namespace sends none, counts them (EventsLost) and sends a
+ *   TTP_EVENT_LOST with their number before the next. Unprivileged.
  */
 #ifndef _UAPI_LINUX_TTP_H
 #define _UAPI_LINUX_TTP_H
@@ -164,9 +191,15 @@ enum ttp_cmd {
 	TTP_CMD_PARAM_GET,	/* dump all parameters, or do: one by name */
 	TTP_CMD_PARAM_SET,	/* set one or more parameters, atomically */
 	TTP_CMD_STATS_GET,	/* per-state gauges and totals, counters */
+	TTP_CMD_SOCK_GET,	/* dump sockets and entries, filtered */
+	TTP_CMD_SOCK_KILL,	/* abort or remove what a filter matches */
+	TTP_CMD_EVENT,		/* multicast: one event */
 	__TTP_CMD_MAX
 };
 #define TTP_CMD_MAX (__TTP_CMD_MAX - 1)
+
+/* The multicast group TTP_CMD_EVENT messages go to. */
+#define TTP_MCGRP_EVENTS "events"
 
 /* Top-level attributes of every command. */
 enum ttp_attr {
@@ -174,6 +207,11 @@ enum ttp_attr {
 	TTP_A_PARAM,		/* nest of TTP_PARAM_A_*, may repeat */
 	TTP_A_STATE,		/* nest of TTP_STATE_A_*, repeats */
 	TTP_A_COUNTER,		/* nest of TTP_COUNTER_A_*, repeats */
+	TTP_A_SOCK,		/* nest of TTP_SOCK_A_* */
+	TTP_A_FILTER,		/* nest of TTP_FILTER_A_* */
+	TTP_A_SOCK_INFO,	/* flag: dump struct ttp_info too */
+	TTP_A_KILLED,		/* u32: entries TTP_CMD_SOCK_KILL ended */
+	TTP_A_EVENT,		/* nest of TTP_EVENT_A_* */
 	__TTP_A_MAX
 };
 #define TTP_A_MAX (__TTP_A_MAX - 1)
@@ -216,6 +254,100 @@ enum ttp_counter_attr {
 	__TTP_COUNTER_A_MAX
 };
 #define TTP_COUNTER_A_MAX (__TTP_COUNTER_A_MAX - 1)
+
+/* What a TTP_A_SOCK describes. */
+enum ttp_sock_kind {
+	TTP_SOCK_KIND_SOCKET,	/* a socket: listening, connecting or connected */
+	TTP_SOCK_KIND_REQUEST,	/* a SYN queue entry, not yet a socket */
+	TTP_SOCK_KIND_TIME_WAIT, /* what a closed connection leaves behind */
+};
+
+/* The timer a TTP_A_SOCK reports as running, like ss's "timer:(...)". */
+enum ttp_sock_timer {
+	TTP_TIMER_NONE,
+	TTP_TIMER_RETRANS,	/* retransmission of data, SYN or FIN */
+	TTP_TIMER_PERSIST,	/* zero-window probe */
+	TTP_TIMER_KEEPALIVE,
+	TTP_TIMER_FIN_WAIT2,	/* an orphan's FIN_WAIT_2 lifetime */
+	TTP_TIMER_SYNACK,	/* a request entry's SYN-ACK retransmission */
+	TTP_TIMER_TIME_WAIT,	/* the entry's end, 2*MSL after it began */
+};
+
+/* Inside TTP_A_SOCK. Addresses are those of the packets: 4 or 16 bytes. */
+enum ttp_sock_attr {
+	TTP_SOCK_A_UNSPEC,
+	TTP_SOCK_A_PAD,
+	TTP_SOCK_A_KIND,	/* u8: enum ttp_sock_kind */
+	TTP_SOCK_A_FAMILY,	/* u8: AF_INET or AF_INET6 */
+	TTP_SOCK_A_STATE,	/* u8: enum ttp_state */
+	TTP_SOCK_A_SADDR,	/* binary: local address */
+	TTP_SOCK_A_DADDR,	/* binary: peer address (zero: listener) */
+	TTP_SOCK_A_SPORT,	/* u16, host order */
+	TTP_SOCK_A_DPORT,	/* u16, host order */
+	TTP_SOCK_A_RQUEUE,	/* u32: bytes not yet read; listener: accept queue */
+	TTP_SOCK_A_WQUEUE,	/* u32: bytes not yet acked; listener: backlog */
+	TTP_SOCK_A_TIMER,	/* u8: enum ttp_sock_timer */
+	TTP_SOCK_A_TIMER_MS,	/* u32: until it fires */
+	TTP_SOCK_A_RETRANS,	/* u8: its retransmissions or probes so far */
+	TTP_SOCK_A_UID,		/* u32: the socket's owner */
+	TTP_SOCK_A_INODE,	/* u64: the socket's inode, as in /proc/PID/fd */
+	TTP_SOCK_A_INFO,	/* binary: struct ttp_info (TTP_A_SOCK_INFO) */
+	__TTP_SOCK_A_MAX
+};
+#define TTP_SOCK_A_MAX (__TTP_SOCK_A_MAX - 1)
+
+/*
+ * Inside TTP_A_FILTER: an entry matches when it matches every attribute
+ * given. Ports and addresses compare with TTP_SOCK_A_*; a prefix length
+ * without its address is an error.
+ */
+enum ttp_filter_attr {
+	TTP_FILTER_A_UNSPEC,
+	TTP_FILTER_A_STATES,	/* u32: mask of 1 << enum ttp_state */
+	TTP_FILTER_A_FAMILY,	/* u8: AF_INET or AF_INET6 */
+	TTP_FILTER_A_SPORT,	/* u16, host order */
+	TTP_FILTER_A_DPORT,	/* u16, host order */
+	TTP_FILTER_A_SADDR,	/* binary, 4 or 16 bytes */
+	TTP_FILTER_A_SPREFIX,	/* u8: bits of SADDR that count; default all */
+	TTP_FILTER_A_DADDR,
+	TTP_FILTER_A_DPREFIX,
+	__TTP_FILTER_A_MAX
+};
+#define TTP_FILTER_A_MAX (__TTP_FILTER_A_MAX - 1)
+
+enum ttp_event_type {
+	TTP_EVENT_STATE,	/* a connection changed state */
+	TTP_EVENT_DROP,		/* a segment was dropped; REASON: the counter */
+	TTP_EVENT_PARAM,	/* a parameter changed */
+	TTP_EVENT_SYNFLOOD_START, /* a listener's SYN queue overflowed */
+	TTP_EVENT_SYNFLOOD_END,	/* ... and has not for a second */
+	TTP_EVENT_LOST,		/* COUNT events not sent: events_rate */
+};
+
+/* Inside TTP_A_EVENT. Addresses and ports as in TTP_A_SOCK. */
+enum ttp_event_attr {
+	TTP_EVENT_A_UNSPEC,
+	TTP_EVENT_A_PAD,
+	TTP_EVENT_A_TYPE,	/* u8: enum ttp_event_type */
+	TTP_EVENT_A_FAMILY,	/* u8 */
+	TTP_EVENT_A_SADDR,	/* binary: local */
+	TTP_EVENT_A_DADDR,	/* binary: peer */
+	TTP_EVENT_A_SPORT,	/* u16 */
+	TTP_EVENT_A_DPORT,	/* u16 */
+	TTP_EVENT_A_OLD_STATE,	/* u8: enum ttp_state */
+	TTP_EVENT_A_NEW_STATE,	/* u8 */
+	TTP_EVENT_A_REASON,	/* string: why, in a word or the counter's name */
+	TTP_EVENT_A_PARAM,	/* string: the parameter's name */
+	TTP_EVENT_A_OLD_VALUE,	/* u64 */
+	TTP_EVENT_A_NEW_VALUE,	/* u64 */
+	TTP_EVENT_A_PID,	/* u32: who changed it, in the initial namespaces */
+	TTP_EVENT_A_UID,	/* u32 */
+	TTP_EVENT_A_COMM,	/* string */
+	TTP_EVENT_A_COUNT,	/* u64: LOST: events; SYNFLOOD_END: SYNs overflowed */
+	TTP_EVENT_A_DURATION_MS, /* u32: SYNFLOOD_END: how long it lasted */
+	__TTP_EVENT_A_MAX
+};
+#define TTP_EVENT_A_MAX (__TTP_EVENT_A_MAX - 1)
 
 /*
  * Connection states. The numbers are TCP's (include/net/tcp_states.h), so
@@ -267,6 +399,7 @@ enum ttp_param {
 	TTP_PARAM_KEEPALIVE_PROBES,
 	TTP_PARAM_INVALID_RATELIMIT_MS,
 	TTP_PARAM_SYNCOOKIE_LIFETIME_MS,
+	TTP_PARAM_EVENTS_RATE,
 	__TTP_PARAM_COUNT
 };
 
@@ -332,6 +465,9 @@ enum ttp_counter {
 	TTP_MIB_RETRANS_FAIL,	/* retransmissions the IP layer refused */
 	TTP_MIB_OFO_PRUNED,	/* out-of-order queues dropped: no buffer left */
 	TTP_MIB_RENO_REORDER,	/* fast retransmits undone: reordering, not loss */
+	TTP_MIB_KILLED,		/* sockets and entries ended by TTP_CMD_SOCK_KILL */
+	TTP_MIB_EVENTS,		/* events sent to the "events" group */
+	TTP_MIB_EVENTS_LOST,	/* events not sent: events_rate */
 	__TTP_MIB_COUNT
 };
 

@@ -1,0 +1,214 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""The "ttp" trace system, read through tracefs: each event fires for what
+the test provokes, names the right connection, and agrees with the
+counters and TTP_INFO; state changes reach the kernel's own
+sock:inet_sock_set_state."""
+
+import errno
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ttplib import (SOL_TTP, Suite, Topology, check, guard, require_module,  # noqa: E402
+                    run, skip_all, wait_for)
+
+TTP_INFO = 11
+
+
+def tracefs():
+    for path in ("/sys/kernel/tracing", "/sys/kernel/debug/tracing"):
+        if os.path.exists(os.path.join(path, "trace")):
+            return path
+    subprocess.run(["mount", "-t", "tracefs", "nodev", "/sys/kernel/tracing"],
+                   stderr=subprocess.DEVNULL)
+    if os.path.exists("/sys/kernel/tracing/trace"):
+        return "/sys/kernel/tracing"
+    skip_all("no tracefs")
+
+
+class Tracing:
+    """EVENTS ("system/name") on, an empty buffer; lines() reads it."""
+
+    def __init__(self, *events):
+        self.root = tracefs()
+        self.events = events
+        self.write("trace", "")
+        for e in events:
+            self.write("events/%s/enable" % e, "1")
+
+    def write(self, name, value):
+        with open(os.path.join(self.root, name), "w") as f:
+            f.write(value)
+
+    def lines(self, event):
+        with open(os.path.join(self.root, "trace")) as f:
+            return [line for line in f if (" %s:" % event) in line]
+
+    def close(self):
+        for e in self.events:
+            self.write("events/%s/enable" % e, "0")
+
+
+def info_u32(sock, offset):
+    """A u32 of struct ttp_info (ttp_info.py has the whole layout)."""
+    raw = sock.getsockopt(SOL_TTP, TTP_INFO, offset + 4)
+    return int.from_bytes(raw[offset:offset + 4], sys.byteorder)
+
+
+UNACKED, TOTAL_RETRANS = 44, 52
+
+
+def retransmit():
+    """Segments lost to netem come back as ttp:ttp_retransmit, one event per
+    retransmission TTP_INFO counts, each naming the connection."""
+    topo = Topology(socket.AF_INET, True)
+    tr = Tracing("ttp/ttp_retransmit")
+    try:
+        topo.client_ns.set(rto_min_ms=50)
+        run("tc", "-n", topo.client_ns.name, "qdisc", "add", "dev", topo.dev_client, "root",
+            "netem", "loss", "10%")
+        lsn, c, s = topo.pair()
+        size, got = 256 << 10, []
+
+        def read():
+            n = 0
+            while n < size:
+                b = s.recv(1 << 16)
+                if not b:
+                    break
+                n += len(b)
+            got.append(n)
+        reader = threading.Thread(target=read)
+        reader.start()
+        c.sendall(os.urandom(size))
+        reader.join(120)
+        check(got == [size], "the server read %s bytes, not %d" % (got, size))
+        # Nothing more is resent once everything is acknowledged.
+        wait_for(lambda: info_u32(c, UNACKED) == 0, 60, "the last ACK")
+        want = info_u32(c, TOTAL_RETRANS)
+        lines = tr.lines("ttp_retransmit")
+        check(want > 0, "nothing retransmitted through 10% loss")
+        local = "local=%s:%d remote=%s:%d" % (c.getsockname()[:2] + c.getpeername()[:2])
+        mine = [line for line in lines if local in line]
+        check(len(mine) == want, "%d ttp_retransmit events for the connection, TTP_INFO "
+              "counts %d retransmissions; first lines: %s" % (len(mine), want, lines[:3]))
+        check(all(re.search(r"seq=\d+ len=\d+ retries=\d+", line) for line in mine),
+              "fields missing: %s" % mine[0])
+        for sock in (c, s, lsn):
+            sock.close()
+    finally:
+        tr.close()
+        topo.close()
+
+
+def drop():
+    """A segment for a port nobody listens on: ttp:ttp_drop says why
+    (DropNoSocket, the counter it is counted in) and for which addresses."""
+    topo = Topology(socket.AF_INET6, False)
+    tr = Tracing("ttp/ttp_drop")
+    try:
+        c = topo.client_ns.socket(socket.AF_INET6)
+        c.bind(("::1", 0))
+        port = c.getsockname()[1]
+        err = c.connect_ex(("::1", 9))
+        check(err == errno.ECONNREFUSED, "connect to a closed port: %s" % os.strerror(err))
+        lines = tr.lines("ttp_drop")
+        want = "local=[::1]:9 remote=[::1]:%d reason=DropNoSocket" % port
+        check(any(want in line for line in lines), "no '%s' in %s" % (want, lines))
+        c.close()
+    finally:
+        tr.close()
+        topo.close()
+
+
+def cookies():
+    """syncookies=2: the SYN gets ttp:ttp_cookie_sent, the final ACK
+    ttp:ttp_cookie_checked valid=1; a forged ACK valid=0."""
+    topo = Topology(socket.AF_INET, False)
+    tr = Tracing("ttp/ttp_cookie_sent", "ttp/ttp_cookie_checked")
+    try:
+        topo.server_ns.set(syncookies=2)
+        lsn, c, s = topo.pair()
+        ends = "local=127.0.0.1:%d remote=127.0.0.1:%d" % (lsn.getsockname()[1],
+                                                          c.getsockname()[1])
+        sent, checked = tr.lines("ttp_cookie_sent"), tr.lines("ttp_cookie_checked")
+        check(len(sent) == 1 and ends in sent[0], "ttp_cookie_sent: %s" % sent)
+        check(len(checked) == 1 and ends + " valid=1" in checked[0],
+              "ttp_cookie_checked: %s" % checked)
+        for sock in (c, s, lsn):
+            sock.close()
+    finally:
+        topo.server_ns.set(syncookies=1)
+        tr.close()
+        topo.close()
+
+
+def tw_reuse():
+    """connect() taking a TIME_WAIT entry's 4-tuple (tw_reuse=1, one local
+    port): ttp:ttp_tw_reuse names it, and TWRecycled counts it."""
+    topo = Topology(socket.AF_INET, True)
+    tr = Tracing("ttp/ttp_tw_reuse")
+    try:
+        topo.client_ns.set(tw_reuse=1, tw_reuse_delay_ms=1, msl_ms=60000)
+        run("ip", "netns", "exec", topo.client_ns.name, "sysctl", "-qw",
+            "net.ipv4.ip_local_port_range=40000 40000")
+        lsn = topo.listen()
+        port = lsn.getsockname()[1]
+        before = topo.client_ns.counter("TWRecycled")
+        for _ in range(2):
+            c = topo.connect(port)
+            s, _ = lsn.accept()
+            c.close()	# first: the TIME_WAIT entry is the client's
+            s.close()
+            deadline = time.monotonic() + 30
+            while topo.client_ns.gauges()["TIME_WAIT"] != 1 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            time.sleep(0.01)
+        check(topo.client_ns.counter("TWRecycled") - before == 1, "TWRecycled did not grow by 1")
+        lines = tr.lines("ttp_tw_reuse")
+        want = "local=10.99.0.1:40000 remote=10.99.0.2:%d" % port
+        check(len(lines) == 1 and want in lines[0], "ttp_tw_reuse: %s, want '%s'" % (lines, want))
+        lsn.close()
+    finally:
+        tr.close()
+        topo.close()
+
+
+def state_changes():
+    """TTP's states reach sock:inet_sock_set_state, TCP's tracepoint, with
+    TTP's protocol number: a connect and its accept make ESTABLISHED."""
+    topo = Topology(socket.AF_INET, False)
+    tr = Tracing("sock/inet_sock_set_state")
+    try:
+        lsn, c, s = topo.pair()
+        lines = [line for line in tr.lines("inet_sock_set_state") if "protocol=" in line]
+        ttp = [line for line in lines if re.search(r"protocol=(253|0xfd|IPPROTO_TTP)\b", line)]
+        est = [line for line in ttp if "newstate=TCP_ESTABLISHED" in line]
+        check(len(est) >= 2, "fewer than two TTP sockets became ESTABLISHED: %s" % lines[:4])
+        for sock in (c, s, lsn):
+            sock.close()
+    finally:
+        tr.close()
+        topo.close()
+
+
+def main():
+    require_module()
+    tracefs()
+    suite = Suite()
+    suite.case("ttp_retransmit: one event per retransmission, naming the connection",
+               retransmit)
+    suite.case("ttp_drop: the reason and the addresses", drop)
+    suite.case("ttp_cookie_sent and ttp_cookie_checked", cookies)
+    suite.case("ttp_tw_reuse: a connect that takes a TIME_WAIT entry", tw_reuse)
+    suite.case("sock:inet_sock_set_state carries TTP's states", state_changes)
+    suite.run()
+
+
+guard(main)
