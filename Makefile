@@ -7,6 +7,8 @@
 # make demo            boot a VM with the module and show TTP working
 # make check           every test: host unit tests, then the suite in QEMU on
 #                      6.1, 6.12, 7.3 and debug (KVER= picks one, T= one test)
+# make fuzz            the fuzzers, long, on the debug kernel (KVER= another,
+#                      SEED= other random choices); make check runs them short
 # make vm              a shell in the VM with the module loaded
 # make bench           TTP against Linux TCP in one VM run (QUICK=1: within
 #                      5 minutes); results in build/bench/KVER/
@@ -80,6 +82,12 @@ bench: deps
 	$(MAKE) module KVER=$(or $(KVER),6.12)
 	selftests/bench/run $(or $(KVER),6.12) $(if $(filter 1,$(QUICK)),--quick)
 
+fuzz: deps
+	$(MAKE) userspace
+	$(MAKE) -C selftests all
+	$(MAKE) module KVER=$(or $(KVER),debug)
+	selftests/fuzz/run $(or $(KVER),debug)
+
 vm: deps
 	$(MAKE) userspace
 	$(MAKE) module KVER=$(or $(KVER),6.12)
@@ -88,10 +96,11 @@ vm: deps
 clean:
 	$(MAKE) -C userspace clean
 	$(MAKE) -C selftests/ttpdrill clean
+	$(MAKE) -C selftests/fuzz clean
 	rm -rf build module/*.o module/*.ko module/*.mod module/*.mod.c \
 		module/.*.cmd module/modules.order .*.cmd Module.symvers modules.order
 
-.PHONY: all module userspace deps demo check bench vm clean
+.PHONY: all module userspace deps demo check bench fuzz vm clean
 
 # Documentation/params.md comes from the module's table, read in the VM.
 params-doc: deps

@@ -5,7 +5,8 @@
 # a per-test timeout from ./settings, exit status 4 meaning skip.
 cd "$(dirname "$0")" || exit 1
 timeout=$(sed -n 's/^timeout=//p' settings 2>/dev/null)
-timeout=${timeout:-600}
+# TTP_TEST_TIMEOUT: longer for long runs (make fuzz).
+timeout=${TTP_TEST_TIMEOUT:-${timeout:-600}}
 failed=0
 n=0
 

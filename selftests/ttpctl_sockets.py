@@ -239,6 +239,14 @@ def test_kill():
               srv.counter("Killed") - before_srv == 5,
               "Killed counted %d and %d, not 2 and 5" %
               (cli.counter("Killed") - before_cli, srv.counter("Killed") - before_srv))
+
+        # "all": everything the client still has (the filter's states must
+        # reach the kernel even when they are all of them).
+        left = sum(count_by_state(sockets(cli)).values())
+        out = cli.ttpctl("sockets", "kill", "all").stdout
+        check(left > 0 and out.strip() == "killed %d" % left,
+              "kill all said %r with %d sockets" % (out, left))
+        check(sockets(cli) == [], "kill all left %s" % count_by_state(sockets(cli)))
     finally:
         cen.close()
 

@@ -4,6 +4,7 @@ sockets made inside them, ttpctl, and polling (never a fixed sleep: emulated
 machines are slow and uneven)."""
 
 import ctypes
+import hashlib
 import json
 import os
 import shutil
@@ -405,3 +406,113 @@ def expect_gauges(topo, expected, timeout=60):
     except Failure:
         diff = {st: (last.get(st), want[st]) for st in STATES if last.get(st) != want[st]}
         raise Failure("gauges do not match the census (state: (gauge, census)): %s" % diff)
+
+
+class Stream:
+    """A control connection for tests that attack others: data both ways
+    until stop(), each direction's SHA-256 as sent compared with the
+    SHA-256 as received. A, B: the two connected sockets."""
+
+    CHUNK = 16384
+
+    def __init__(self, a, b):
+        self.stopping = threading.Event()
+        self.sums = {}
+        self.errors = []
+        self.threads = []
+        for name, x, y in (("a->b", a, b), ("b->a", b, a)):
+            x.settimeout(120)
+            y.settimeout(120)
+            self.threads += [threading.Thread(target=self.send, args=(name, x)),
+                             threading.Thread(target=self.receive, args=(name, y))]
+        for t in self.threads:
+            t.start()
+
+    def send(self, name, s):
+        h, n = hashlib.sha256(), 0
+        try:
+            while not self.stopping.is_set():
+                data = hashlib.sha256(b"%s %d" % (name.encode(), n)).digest() * (self.CHUNK // 32)
+                s.sendall(data)
+                h.update(data)
+                n += 1
+                time.sleep(0.01)
+            s.shutdown(socket.SHUT_WR)
+        except OSError as e:
+            self.errors.append("%s: send: %s" % (name, e))
+        self.sums[name + " sent"] = (h.hexdigest(), n * self.CHUNK)
+
+    def receive(self, name, s):
+        h, n = hashlib.sha256(), 0
+        try:
+            while True:
+                data = s.recv(65536)
+                if not data:
+                    break
+                h.update(data)
+                n += len(data)
+        except OSError as e:
+            self.errors.append("%s: recv: %s" % (name, e))
+        self.sums[name + " received"] = (h.hexdigest(), n)
+
+    def stop(self):
+        """Finish both directions and check them; the bytes carried."""
+        self.stopping.set()
+        for t in self.threads:
+            t.join(300)
+        check(not any(t.is_alive() for t in self.threads), "the control stream is stuck")
+        check(not self.errors, "the control stream failed: %s" % "; ".join(self.errors))
+        total = 0
+        for name in ("a->b", "b->a"):
+            sent, got = self.sums[name + " sent"], self.sums[name + " received"]
+            check(sent == got, "the control stream's %s: %d bytes sent, %d received, "
+                  "SHA-256 %s" % (name, sent[1], got[1], "equal" if sent[0] == got[0]
+                                  else "differs"))
+            check(sent[1] > 0, "the control stream carried nothing %s" % name)
+            total += sent[1]
+        return total
+
+
+def slab_kib():
+    """The kernel's slab memory now, in KiB (/proc/meminfo's Slab)."""
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("Slab:"):
+                return int(line.split()[1])
+    raise Failure("no Slab line in /proc/meminfo")
+
+
+def slab_settled(baseline, timeout=120):
+    """Wait for slab memory to come back near BASELINE (KiB): within
+    32 MiB, room for what caches and (on the debug kernel) KASAN's
+    quarantine hold on to, small beside what a leak per segment or per
+    call would add up to. Returns the last reading."""
+    last = [0]
+
+    def near():
+        last[0] = slab_kib()
+        return last[0] <= baseline + 32768
+    try:
+        wait_for(near, timeout, "slab memory to settle")
+    except Failure:
+        raise Failure("slab memory grew from %d KiB to %d KiB" % (baseline, last[0]))
+    return last[0]
+
+
+def census_matches(ns, timeout=60):
+    """The namespace's socket dump, counted by state, equals its gauges
+    (polled: timers may move a socket between the two readings)."""
+    last = {}
+
+    def same():
+        gauges = {k: v for k, v in ns.gauges().items() if v}
+        got = {}
+        for e in json.loads(ns.ttpctl("-j", "sockets").stdout):
+            got[e["state"]] = got.get(e["state"], 0) + 1
+        last.update(gauges=gauges, dump=got)
+        return got == gauges
+    try:
+        wait_for(same, timeout, "the census")
+    except Failure:
+        raise Failure("%s: the dump counts %s, the gauges %s" % (ns.name, last["dump"],
+                                                                last["gauges"]))

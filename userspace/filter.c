@@ -217,8 +217,12 @@ int ttp_filter_put(struct nl_msg *msg, const struct ttp_filter *f)
 	uint32_t states = f->states ? f->states : TTP_STATES_ALL;
 
 	states &= ~f->excluded;
-	if (!nest ||
-	    (states != TTP_STATES_ALL && nla_put_u32(msg, TTP_FILTER_A_STATES, states)) ||
+	/*
+	 * The states go in even when they are all of them: libnl drops an
+	 * empty nest, and the kernel must see that a filter was given
+	 * ("kill all" would otherwise read as no filter at all).
+	 */
+	if (!nest || nla_put_u32(msg, TTP_FILTER_A_STATES, states) ||
 	    (f->family && nla_put_u8(msg, TTP_FILTER_A_FAMILY, (uint8_t)f->family)) ||
 	    (f->sport >= 0 && nla_put_u16(msg, TTP_FILTER_A_SPORT, (uint16_t)f->sport)) ||
 	    (f->dport >= 0 && nla_put_u16(msg, TTP_FILTER_A_DPORT, (uint16_t)f->dport)) ||

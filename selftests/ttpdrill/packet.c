@@ -31,7 +31,7 @@ static uint16_t td_fold(uint32_t sum)
 }
 
 /* The TTP checksum: pseudo-header, then the segment. */
-static uint16_t td_ttp_csum(int family, const uint8_t *src, const uint8_t *dst,
+uint16_t td_ttp_csum(int family, const uint8_t *src, const uint8_t *dst,
 			    const uint8_t *seg, size_t len)
 {
 	int alen = family == AF_INET ? 4 : 16;
@@ -42,6 +42,11 @@ static uint16_t td_ttp_csum(int family, const uint8_t *src, const uint8_t *dst,
 	sum += IPPROTO_TTP;
 	sum += (uint32_t)len;
 	return td_fold(td_sum(seg, len, sum));
+}
+
+uint16_t td_ip4_csum(const uint8_t *hdr)
+{
+	return td_fold(td_sum(hdr, 20, 0));
 }
 
 static uint16_t get16(const uint8_t *p)
@@ -228,7 +233,7 @@ int td_build(const struct td_conn *c, const struct td_packet *p, uint8_t *buf,
 		buf[9] = IPPROTO_TTP;
 		memcpy(buf + 12, c->remote, 4);
 		memcpy(buf + 16, c->local, 4);
-		put16(buf + 10, td_fold(td_sum(buf, 20, 0)));
+		put16(buf + 10, td_ip4_csum(buf));
 	} else {
 		buf[0] = 0x60;
 		put16(buf + 4, (uint16_t)seglen);

@@ -40,6 +40,11 @@ struct td_wire {
 	struct td_opt opts[TD_MAX_OPTS];
 };
 
+/* TTP's checksum of SEG (its own field included) over the pseudo-header. */
+uint16_t td_ttp_csum(int family, const uint8_t *src, const uint8_t *dst,
+		     const uint8_t *seg, size_t len);
+/* The checksum of a 20-byte IPv4 header whose checksum field is zero. */
+uint16_t td_ip4_csum(const uint8_t *hdr);
 /* 1: not a TTP segment (ignore it); 0: parsed; -1: TTP but unreadable. */
 int td_wire_parse(const uint8_t *buf, size_t len, struct td_wire *w);
 /* An IP packet for an injected segment; its length, or -1. */
