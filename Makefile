@@ -9,6 +9,8 @@
 #                      6.1, 6.12, 7.3 and debug (KVER= picks one, T= one test)
 # make fuzz            the fuzzers, long, on the debug kernel (KVER= another,
 #                      SEED= other random choices); make check runs them short
+# make soak            10 minutes of churn, bulk and a SYN flood on 6.12 (KVER=
+#                      another), slab and sockets sampled; build/soak/KVER.tap
 # make vm              a shell in the VM with the module loaded
 # make bench           TTP against Linux TCP in one VM run (QUICK=1: within
 #                      5 minutes); results in build/bench/KVER/
@@ -88,6 +90,15 @@ fuzz: deps
 	$(MAKE) module KVER=$(or $(KVER),debug)
 	selftests/fuzz/run $(or $(KVER),debug)
 
+soak: deps
+	$(MAKE) userspace
+	$(MAKE) module KVER=$(or $(KVER),6.12)
+	mkdir -p build/soak
+	$(VM)/run -q -k $(or $(KVER),6.12) -o build/vm/soak -t 1800 -- \
+		env TTP_SOAK_SECONDS=600 TTP_TEST_TIMEOUT=1500 \
+		selftests/run_kselftest.sh ttp_soak.py >build/soak/$(or $(KVER),6.12).tap; \
+		status=$$?; cat build/soak/$(or $(KVER),6.12).tap; exit $$status
+
 vm: deps
 	$(MAKE) userspace
 	$(MAKE) module KVER=$(or $(KVER),6.12)
@@ -100,7 +111,7 @@ clean:
 	rm -rf build module/*.o module/*.ko module/*.mod module/*.mod.c \
 		module/.*.cmd module/modules.order .*.cmd Module.symvers modules.order
 
-.PHONY: all module userspace deps demo check bench fuzz vm clean
+.PHONY: all module userspace deps demo check bench fuzz soak vm clean
 
 # Documentation/params.md comes from the module's table, read in the VM.
 params-doc: deps

@@ -25,6 +25,18 @@ static const struct nla_policy ttp_policy[TTP_A_MAX + 1] = {
 	[TTP_A_PARAM]		= NLA_POLICY_NESTED(ttp_param_policy),
 };
 
+/*
+ * TTP_CMD_STATS_GET takes no attributes, said by a policy of its own rather
+ * than left to generic netlink's default: on 7.3 an op without a policy, in
+ * a family with a maxattr, is checked against a two-entry reject-all policy
+ * up to the family's maxattr, and an attribute of type 2 or more reads past
+ * it into validate_nla()'s BUG_ON. The netlink fuzzer found it, as an
+ * unprivileged user.
+ */
+static const struct nla_policy ttp_no_attrs_policy[TTP_A_MAX + 1] = {
+	[1 ... TTP_A_MAX] = { .type = NLA_REJECT,
+			      .reject_message = "stats-get takes no attributes" },
+};
 
 /* Which parameter a TTP_A_PARAM nest names, by name or by id. */
 static int ttp_nl_param_id(struct nlattr **tb, const struct nlattr *nest,
@@ -302,9 +314,10 @@ static const struct genl_ops ttp_genl_ops[] = {
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
-		/* No policy: a new family's ops then accept no attributes. */
 		.cmd = TTP_CMD_STATS_GET,
 		.doit = ttp_nl_stats_get_doit,
+		.policy = ttp_no_attrs_policy,
+		.maxattr = TTP_A_MAX,
 	},
 	{
 		.cmd = TTP_CMD_SOCK_GET,

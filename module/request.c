@@ -737,8 +737,10 @@ void ttp_listen_free(struct sock *sk)
 
 int ttp_request_init(void)
 {
+	/* Charged to the memory cgroup, as Linux's request_sock caches are:
+	 * a namespace's owner may raise max_syn_backlog (namespaces.md). */
 	ttp_req_cache = kmem_cache_create("ttp_request", sizeof(struct ttp_request),
-					  0, SLAB_HWCACHE_ALIGN, NULL);
+					  0, SLAB_HWCACHE_ALIGN | SLAB_ACCOUNT, NULL);
 	return ttp_req_cache ? 0 : -ENOMEM;
 }
 
