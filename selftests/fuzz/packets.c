@@ -94,28 +94,6 @@ static uint32_t fuzz_below(uint32_t n)
 	return n ? fuzz_rand() % n : 0;
 }
 
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)get16(p) << 16 | get16(p + 2);
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v >> 8;
-	p[1] = v & 0xff;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, v >> 16);
-	put16(p + 2, v & 0xffff);
-}
-
 static bool fuzz_is_excluded(uint16_t port)
 {
 	for (int i = 0; i < fuzz_nexcluded; i++)
@@ -258,7 +236,7 @@ static int fuzz_options(uint8_t *o)
 			if (room > 1)
 				o[len++] = fuzz_below(4) ? 4 : (uint8_t)fuzz_below(8);
 			if (room > 3) {
-				put16(o + len, (uint16_t)fuzz_rand());
+				td_put16(o + len, (uint16_t)fuzz_rand());
 				len += 2;
 			}
 			break;
@@ -337,16 +315,16 @@ static void fuzz_mirror(struct fuzz_pkt *p)
 {
 	int alen = p->family == AF_INET ? 4 : 16, off = p->family == AF_INET ? 12 : 8;
 	uint8_t tmp[16], *seg = fuzz_seg(p);
-	uint32_t seq = get32(seg + 4), ack = get32(seg + 8);
-	uint16_t port = get16(seg);
+	uint32_t seq = td_get32(seg + 4), ack = td_get32(seg + 8);
+	uint16_t port = td_get16(seg);
 
 	memcpy(tmp, p->buf + off, alen);
 	memcpy(p->buf + off, p->buf + off + alen, alen);
 	memcpy(p->buf + off + alen, tmp, alen);
-	put16(seg, get16(seg + 2));
-	put16(seg + 2, port);
-	put32(seg + 4, ack);
-	put32(seg + 8, seq + fuzz_seglen(p) - fuzz_hdrlen(p) + !!(seg[13] & TTP_FLAG_SYN));
+	td_put16(seg, td_get16(seg + 2));
+	td_put16(seg + 2, port);
+	td_put32(seg + 4, ack);
+	td_put32(seg + 8, seq + fuzz_seglen(p) - fuzz_hdrlen(p) + !!(seg[13] & TTP_FLAG_SYN));
 	p->to_b = !p->to_b;
 }
 
@@ -373,13 +351,13 @@ static void fuzz_mutate(struct fuzz_pkt *p, enum fuzz_mutation m)
 			seg[13] = (uint8_t)fuzz_rand();
 		break;
 	case FUZZ_SEQ:
-		put32(seg + 4, fuzz_near(get32(seg + 4)));
+		td_put32(seg + 4, fuzz_near(td_get32(seg + 4)));
 		break;
 	case FUZZ_ACK:
-		put32(seg + 8, fuzz_near(get32(seg + 8)));
+		td_put32(seg + 8, fuzz_near(td_get32(seg + 8)));
 		break;
 	case FUZZ_WINDOW:
-		put16(seg + 14, fuzz_below(4) ? (uint16_t)fuzz_rand() : 0);
+		td_put16(seg + 14, fuzz_below(4) ? (uint16_t)fuzz_rand() : 0);
 		break;
 	case FUZZ_DOFF:
 		seg[12] = (uint8_t)(fuzz_below(16) << 4 | (seg[12] & 0xf));
@@ -394,7 +372,7 @@ static void fuzz_mutate(struct fuzz_pkt *p, enum fuzz_mutation m)
 		do
 			port = (uint16_t)fuzz_rand();
 		while (fuzz_is_excluded(port));
-		put16(seg + 2 * fuzz_below(2), port);
+		td_put16(seg + 2 * fuzz_below(2), port);
 		break;
 	case FUZZ_MIRROR:
 		fuzz_mirror(p);
@@ -406,7 +384,7 @@ static void fuzz_mutate(struct fuzz_pkt *p, enum fuzz_mutation m)
 		p->bad_csum = true;
 		break;
 	case FUZZ_RESERVED:
-		put16(seg + 16, (uint16_t)fuzz_rand());
+		td_put16(seg + 16, (uint16_t)fuzz_rand());
 		break;
 	default:
 		break;
@@ -431,16 +409,16 @@ static void fuzz_finish(struct fuzz_pkt *p)
 	uint8_t *seg = fuzz_seg(p);
 
 	if (p->family == AF_INET) {
-		put16(p->buf + 2, (uint16_t)p->len);
-		put16(p->buf + 10, 0);
-		put16(p->buf + 10, td_ip4_csum(p->buf));
+		td_put16(p->buf + 2, (uint16_t)p->len);
+		td_put16(p->buf + 10, 0);
+		td_put16(p->buf + 10, td_ip4_csum(p->buf));
 	} else {
-		put16(p->buf + 4, (uint16_t)seglen);
+		td_put16(p->buf + 4, (uint16_t)seglen);
 	}
 	if (seglen < 20)
 		return;
-	put16(seg + 18, 0);
-	put16(seg + 18, td_ttp_csum(p->family, p->buf + (p->family == AF_INET ? 12 : 8),
+	td_put16(seg + 18, 0);
+	td_put16(seg + 18, td_ttp_csum(p->family, p->buf + (p->family == AF_INET ? 12 : 8),
 				    p->buf + (p->family == AF_INET ? 16 : 24), seg, seglen));
 	if (p->bad_csum)
 		seg[18] ^= 1 + fuzz_below(255);

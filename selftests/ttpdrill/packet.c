@@ -49,26 +49,26 @@ uint16_t td_ip4_csum(const uint8_t *hdr)
 	return td_fold(td_sum(hdr, 20, 0));
 }
 
-static uint16_t get16(const uint8_t *p)
+uint16_t td_get16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
-static uint32_t get32(const uint8_t *p)
+uint32_t td_get32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-static void put16(uint8_t *p, uint16_t v)
+void td_put16(uint8_t *p, uint16_t v)
 {
 	p[0] = v >> 8;
 	p[1] = v & 0xff;
 }
 
-static void put32(uint8_t *p, uint32_t v)
+void td_put32(uint8_t *p, uint32_t v)
 {
-	put16(p, v >> 16);
-	put16(p + 2, v & 0xffff);
+	td_put16(p, v >> 16);
+	td_put16(p + 2, v & 0xffff);
 }
 
 static void td_parse_opts(const uint8_t *p, int len, struct td_wire *w)
@@ -93,7 +93,7 @@ static void td_parse_opts(const uint8_t *p, int len, struct td_wire *w)
 
 			if (kind == TTP_OPT_MSS && olen == TTP_OPTLEN_MSS) {
 				o->kind = TD_OPT_MSS;
-				o->a = get16(p + 2);
+				o->a = td_get16(p + 2);
 				w->nopts++;
 			} else if (kind == TTP_OPT_WSCALE && olen == TTP_OPTLEN_WSCALE) {
 				o->kind = TD_OPT_WSCALE;
@@ -101,8 +101,8 @@ static void td_parse_opts(const uint8_t *p, int len, struct td_wire *w)
 				w->nopts++;
 			} else if (kind == TTP_OPT_TIMESTAMP && olen == TTP_OPTLEN_TIMESTAMP) {
 				o->kind = TD_OPT_TS;
-				o->a = get32(p + 2);
-				o->b = get32(p + 6);
+				o->a = td_get32(p + 2);
+				o->b = td_get32(p + 6);
 				w->nopts++;
 			} else {
 				w->opts_bad = true;	/* the stack never sends others */
@@ -129,9 +129,9 @@ int td_wire_parse(const uint8_t *buf, size_t len, struct td_wire *w)
 		w->family = AF_INET;
 		memcpy(w->saddr, buf + 12, 4);
 		memcpy(w->daddr, buf + 16, 4);
-		seglen = get16(buf + 2) - ihl;
+		seglen = td_get16(buf + 2) - ihl;
 		seg = buf + ihl;
-		if (get16(buf + 2) > len)
+		if (td_get16(buf + 2) > len)
 			return -1;
 	} else if (buf[0] >> 4 == 6) {
 		/* The stack sends no extension headers with TTP. */
@@ -140,7 +140,7 @@ int td_wire_parse(const uint8_t *buf, size_t len, struct td_wire *w)
 		w->family = AF_INET6;
 		memcpy(w->saddr, buf + 8, 16);
 		memcpy(w->daddr, buf + 24, 16);
-		seglen = get16(buf + 4);
+		seglen = td_get16(buf + 4);
 		seg = buf + 40;
 		if (seglen + 40 > len)
 			return -1;
@@ -149,14 +149,14 @@ int td_wire_parse(const uint8_t *buf, size_t len, struct td_wire *w)
 	}
 	if (seglen < (size_t)TTP_HDR_LEN_TD)
 		return -1;
-	w->sport = get16(seg);
-	w->dport = get16(seg + 2);
-	w->seq = get32(seg + 4);
-	w->ack = get32(seg + 8);
+	w->sport = td_get16(seg);
+	w->dport = td_get16(seg + 2);
+	w->seq = td_get32(seg + 4);
+	w->ack = td_get32(seg + 8);
 	w->doff = seg[12] >> 4;
 	w->flags = seg[13];
-	w->win = get16(seg + 14);
-	w->reserved = get16(seg + 16);
+	w->win = td_get16(seg + 14);
+	w->reserved = td_get16(seg + 16);
 	if (w->doff < 5 || (size_t)w->doff * 4 > seglen)
 		return -1;
 	w->len = seglen - w->doff * 4;
@@ -174,7 +174,7 @@ static uint8_t *td_put_opts(uint8_t *p, const struct td_conn *c, const struct td
 		case TD_OPT_MSS:
 			*p++ = TTP_OPT_MSS;
 			*p++ = TTP_OPTLEN_MSS;
-			put16(p, (uint16_t)o->a);
+			td_put16(p, (uint16_t)o->a);
 			p += 2;
 			break;
 		case TD_OPT_WSCALE:
@@ -185,8 +185,8 @@ static uint8_t *td_put_opts(uint8_t *p, const struct td_conn *c, const struct td
 		case TD_OPT_TS:
 			*p++ = TTP_OPT_TIMESTAMP;
 			*p++ = TTP_OPTLEN_TIMESTAMP;
-			put32(p, o->a);
-			put32(p + 4, o->b == TD_ANY ? c->last_tsval - o->back : o->b);
+			td_put32(p, o->a);
+			td_put32(p + 4, o->b == TD_ANY ? c->last_tsval - o->back : o->b);
 			p += 8;
 			break;
 		case TD_OPT_NOP:
@@ -227,16 +227,16 @@ int td_build(const struct td_conn *c, const struct td_packet *p, uint8_t *buf,
 	memset(buf, 0, iplen + seglen);
 	if (c->family == AF_INET) {
 		buf[0] = 0x45;
-		put16(buf + 2, (uint16_t)(iplen + seglen));
-		put16(buf + 6, 0x4000);		/* DF */
+		td_put16(buf + 2, (uint16_t)(iplen + seglen));
+		td_put16(buf + 6, 0x4000);		/* DF */
 		buf[8] = 64;
 		buf[9] = IPPROTO_TTP;
 		memcpy(buf + 12, c->remote, 4);
 		memcpy(buf + 16, c->local, 4);
-		put16(buf + 10, td_ip4_csum(buf));
+		td_put16(buf + 10, td_ip4_csum(buf));
 	} else {
 		buf[0] = 0x60;
-		put16(buf + 4, (uint16_t)seglen);
+		td_put16(buf + 4, (uint16_t)seglen);
 		buf[6] = IPPROTO_TTP;
 		buf[7] = 64;
 		memcpy(buf + 8, c->remote, 16);
@@ -244,21 +244,21 @@ int td_build(const struct td_conn *c, const struct td_packet *p, uint8_t *buf,
 	}
 	seg = buf + iplen;
 	doff = p->doff ? p->doff : (TTP_HDR_LEN_TD + optlen) / 4;
-	put16(seg, c->rport);
-	put16(seg + 2, c->lport);
-	put32(seg + 4, c->remote_isn + p->seq);
+	td_put16(seg, c->rport);
+	td_put16(seg + 2, c->lport);
+	td_put32(seg + 4, c->remote_isn + p->seq);
 	/* Before the local side's SYN shows its ISN, numbers are absolute. */
-	put32(seg + 8, p->has_ack ? c->local_isn + p->ack : 0);
+	td_put32(seg + 8, p->has_ack ? c->local_isn + p->ack : 0);
 	seg[12] = (uint8_t)(doff << 4);
 	seg[13] = p->flags;
-	put16(seg + 14, p->has_win ? (uint16_t)p->win : 65535);
+	td_put16(seg + 14, p->has_win ? (uint16_t)p->win : 65535);
 	memcpy(seg + TTP_HDR_LEN_TD, opts, optlen);
 	for (uint32_t i = 0; i < p->len; i++)
 		seg[TTP_HDR_LEN_TD + optlen + i] = 'a' + i % 26;
 	csum = td_ttp_csum(c->family, c->remote, c->local, seg, seglen);
 	if (p->bad_csum)
 		csum ^= 0x5a5a;
-	put16(seg + 18, csum);
+	td_put16(seg + 18, csum);
 	return iplen + seglen;
 }
 

@@ -45,6 +45,11 @@ uint16_t td_ttp_csum(int family, const uint8_t *src, const uint8_t *dst,
 		     const uint8_t *seg, size_t len);
 /* The checksum of a 20-byte IPv4 header whose checksum field is zero. */
 uint16_t td_ip4_csum(const uint8_t *hdr);
+/* Numbers in network order. */
+uint16_t td_get16(const uint8_t *p);
+uint32_t td_get32(const uint8_t *p);
+void td_put16(uint8_t *p, uint16_t v);
+void td_put32(uint8_t *p, uint32_t v);
 /* 1: not a TTP segment (ignore it); 0: parsed; -1: TTP but unreadable. */
 int td_wire_parse(const uint8_t *buf, size_t len, struct td_wire *w);
 /* An IP packet for an injected segment; its length, or -1. */
