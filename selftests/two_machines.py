@@ -87,6 +87,15 @@ def echo_once(s, size):
     check(got == msg, "the echo differs")
 
 
+def connect_echo(family, addr, port, size, timeout):
+    """One short connection: connect, echo SIZE bytes, close."""
+    s = socket.socket(family, socket.SOCK_STREAM, IPPROTO_TTP)
+    s.settimeout(timeout)
+    s.connect((addr, port))
+    echo_once(s, size)
+    s.close()
+
+
 def setup(role):
     v4, v6 = ADDR[role]
     # Debian's kernels have virtio_net as a module, and nothing in the
@@ -224,11 +233,7 @@ def client():
     def churn_case():
         start = time.monotonic()
         for _ in range(CHURN):
-            s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM, IPPROTO_TTP)
-            s.settimeout(60)
-            s.connect((v6, PORT_CHURN))
-            echo_once(s, 1024)
-            s.close()
+            connect_echo(socket.AF_INET6, v6, PORT_CHURN, 1024, 60)
         f.write("churned\n")
         f.flush()
         print("# %d connections in %.1f s" % (CHURN, time.monotonic() - start))
@@ -241,11 +246,7 @@ def client():
         try:
             start = time.monotonic()
             for _ in range(LOSSY):
-                s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_TTP)
-                s.settimeout(120)
-                s.connect((v4, PORT_LOSSY))
-                echo_once(s, 100)
-                s.close()
+                connect_echo(socket.AF_INET, v4, PORT_LOSSY, 100, 120)
             print("# %d handshakes in %.1f s; SYNs retransmitted %s" % (
                 LOSSY, time.monotonic() - start, counter("SynRetrans")))
         finally:
