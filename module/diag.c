@@ -384,21 +384,22 @@ static int ttp_diag_dump_conn(struct sk_buff *skb, struct netlink_callback *cb,
 		req = container_of(conn, struct ttp_request, conn);
 		e.kind = TTP_SOCK_KIND_REQUEST;
 		e.state = TTP_SYN_RCVD;
-		if (timer_pending(&req->timer)) {
-			e.timer = TTP_TIMER_SYNACK;
-			e.retrans = READ_ONCE(req->retries);
-			e.expires = READ_ONCE(req->timer.expires);
-		}
+		/*
+		 * Its timer runs for as long as it lives, though not
+		 * pending while it fires and re-arms: read without the
+		 * listener's lock, it is due now (as inet_diag reports).
+		 */
+		e.timer = TTP_TIMER_SYNACK;
+		e.retrans = READ_ONCE(req->retries);
+		e.expires = READ_ONCE(req->timer.expires);
 		sk = NULL;
 		break;
 	case TTP_CONN_TW:
 		tw = container_of(conn, struct ttp_tw, conn);
 		e.kind = TTP_SOCK_KIND_TIME_WAIT;
 		e.state = TTP_TIME_WAIT;
-		if (timer_pending(&tw->timer)) {
-			e.timer = TTP_TIMER_TIME_WAIT;
-			e.expires = READ_ONCE(tw->timer.expires);
-		}
+		e.timer = TTP_TIMER_TIME_WAIT;	/* likewise */
+		e.expires = READ_ONCE(tw->timer.expires);
 		sk = NULL;
 		break;
 	default:

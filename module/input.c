@@ -409,10 +409,15 @@ static bool ttp_ooo_covered(const struct ttp_sock *ts, const struct ttp_skb_cb *
 	return false;
 }
 
+/* Within the receive buffer and, counted if not, TTP's global limit. */
 static bool ttp_rmem_fits(struct sock *sk, struct sk_buff *skb)
 {
-	return atomic_read(&sk->sk_rmem_alloc) + skb->truesize <= READ_ONCE(sk->sk_rcvbuf) &&
-	       sk_rmem_schedule(sk, skb, skb->truesize);
+	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize > READ_ONCE(sk->sk_rcvbuf))
+		return false;
+	if (sk_rmem_schedule(sk, skb, skb->truesize))
+		return true;
+	ttp_count(sock_net(sk), TTP_MIB_MEMORY_REFUSED);
+	return false;
 }
 
 /*
@@ -471,9 +476,23 @@ static void ttp_data_queue(struct sock *sk, struct sk_buff *skb)
 		kfree_skb(skb);
 		return;
 	}
-	if (!ttp_rmem_fits(sk, skb) &&
-	    (ttp_after(cb->seq, ts->rcv_nxt) || !ttp_ooo_prune(sk) ||
-	     !ttp_rmem_fits(sk, skb))) {
+	/*
+	 * In order into an empty receive queue, it is taken whatever it
+	 * costs (as TCP does): the reader has nothing whose reading would
+	 * make room, so a segment whose truesize outgrew the buffer, or a
+	 * global limit reached, would stop the connection for good. Its
+	 * charge is repaid as it is read.
+	 */
+	if (!ttp_after(cb->seq, ts->rcv_nxt) &&
+	    skb_queue_empty(&sk->sk_receive_queue)) {
+		if (!ttp_rmem_fits(sk, skb)) {
+			ttp_ooo_prune(sk);
+			/* Counted globally if it can be; charged in any case. */
+			sk_rmem_schedule(sk, skb, skb->truesize);
+		}
+	} else if (!ttp_rmem_fits(sk, skb) &&
+		   (ttp_after(cb->seq, ts->rcv_nxt) || !ttp_ooo_prune(sk) ||
+		    !ttp_rmem_fits(sk, skb))) {
 		/* The sender keeps it and tries again. */
 		ttp_send_ack(sk);
 		ttp_drop(sock_net(sk), &ttp_sk(sk)->conn.key, skb, TTP_MIB_DROP_NO_MEMORY);

@@ -200,6 +200,8 @@ static void ttp_window_test(struct kunit *test)
 				}
 	/* The case that once moved the edge left: free just above cur. */
 	KUNIT_EXPECT_EQ(test, ttp_window_choose(133700, 133710, 1448, 7), 133760U);
+	/* A buffer shrunk below one unit of the scale still offers one. */
+	KUNIT_EXPECT_EQ(test, ttp_window_choose(0, 1152, 576, 14), 16384U);
 }
 
 static struct kunit_case ttp_seq_cases[] = {

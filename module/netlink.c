@@ -59,6 +59,12 @@ static int ttp_nl_param_id(struct nlattr **tb, const struct nlattr *nest,
 	return -EINVAL;
 }
 
+/* A parameter's value as NET sees it: its own, or the global one. */
+static u32 ttp_nl_param_value(const struct net *net, int id)
+{
+	return ttp_param_defs[id].global ? ttp_global_param(id) : ttp_param(net, id);
+}
+
 static int ttp_nl_fill_param(struct sk_buff *skb, const struct net *net, int id,
 			     u32 portid, u32 seq, int flags)
 {
@@ -74,13 +80,15 @@ static int ttp_nl_fill_param(struct sk_buff *skb, const struct net *net, int id,
 	if (!nest ||
 	    nla_put_u32(skb, TTP_PARAM_A_ID, id) ||
 	    nla_put_string(skb, TTP_PARAM_A_NAME, def->name) ||
-	    nla_put_u64_64bit(skb, TTP_PARAM_A_VALUE, ttp_param(net, id),
+	    nla_put_u64_64bit(skb, TTP_PARAM_A_VALUE, ttp_nl_param_value(net, id),
 			      TTP_PARAM_A_PAD) ||
-	    nla_put_u64_64bit(skb, TTP_PARAM_A_DEFAULT, def->def, TTP_PARAM_A_PAD) ||
+	    nla_put_u64_64bit(skb, TTP_PARAM_A_DEFAULT, ttp_param_default(id),
+			      TTP_PARAM_A_PAD) ||
 	    nla_put_u64_64bit(skb, TTP_PARAM_A_RANGE_MIN, def->min, TTP_PARAM_A_PAD) ||
 	    nla_put_u64_64bit(skb, TTP_PARAM_A_RANGE_MAX, def->max, TTP_PARAM_A_PAD) ||
 	    nla_put_string(skb, TTP_PARAM_A_UNIT, def->unit) ||
-	    nla_put_string(skb, TTP_PARAM_A_DESC, def->desc)) {
+	    nla_put_string(skb, TTP_PARAM_A_DESC, def->desc) ||
+	    (def->global && nla_put_flag(skb, TTP_PARAM_A_GLOBAL))) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -139,7 +147,8 @@ static int ttp_nl_param_get_dumpit(struct sk_buff *skb,
 static int ttp_nl_param_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct netlink_ext_ack *extack = info->extack;
-	struct ttp_net *tn = ttp_net(genl_info_net(info));
+	struct net *net = genl_info_net(info);
+	struct ttp_net *tn = ttp_net(net);
 	DECLARE_BITMAP(seen, TTP_PARAM_COUNT) = {};
 	u32 values[TTP_PARAM_COUNT];
 	struct nlattr *tb[TTP_PARAM_A_MAX + 1];
@@ -177,6 +186,19 @@ static int ttp_nl_param_set_doit(struct sk_buff *skb, struct genl_info *info)
 					    ttp_param_defs[id].unit);
 			return -ERANGE;
 		}
+		/*
+		 * A global parameter protects the host: like tcp_mem, only
+		 * CAP_NET_ADMIN in the initial namespaces changes it. Its
+		 * own value from elsewhere is no change, so a file from
+		 * param show --config loads in any namespace.
+		 */
+		if (ttp_param_defs[id].global && value != ttp_global_param(id) &&
+		    (!net_eq(net, &init_net) || !netlink_capable(skb, CAP_NET_ADMIN))) {
+			TTP_NL_ERR_ATTR_FMT(extack, nla,
+					    "%s is global: set it from the initial namespace",
+					    ttp_param_defs[id].name);
+			return -EPERM;
+		}
 		if (__test_and_set_bit(id, seen)) {
 			TTP_NL_ERR_ATTR_FMT(extack, nla, "%s: given twice",
 					    ttp_param_defs[id].name);
@@ -194,7 +216,7 @@ static int ttp_nl_param_set_doit(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&tn->params_lock);
 	for (id = 0; id < TTP_PARAM_COUNT; id++)
 		if (!test_bit(id, seen))
-			values[id] = tn->params[id];
+			values[id] = ttp_nl_param_value(net, id);
 	why = ttp_params_inconsistent(values);
 	if (why) {
 		mutex_unlock(&tn->params_lock);
@@ -204,18 +226,22 @@ static int ttp_nl_param_set_doit(struct sk_buff *skb, struct genl_info *info)
 	msl_lowered = values[TTP_PARAM_MSL_MS] < tn->params[TTP_PARAM_MSL_MS] ||
 		      values[TTP_PARAM_MSL_LOCAL_MS] < tn->params[TTP_PARAM_MSL_LOCAL_MS];
 	for (id = 0; id < TTP_PARAM_COUNT; id++) {
-		if (tn->params[id] != values[id]) {
-			ttp_event_param(genl_info_net(info), ttp_param_defs[id].name,
-					tn->params[id], values[id]);
+		u32 old = ttp_nl_param_value(net, id);
+
+		if (old == values[id])
+			continue;
+		ttp_event_param(net, ttp_param_defs[id].name, old, values[id]);
+		if (ttp_param_defs[id].global)
+			ttp_global_param_set(id, values[id]);
+		else
 			WRITE_ONCE(tn->params[id], values[id]);
-			changes++;
-		}
+		changes++;
 	}
 	/* A lower MSL applies to the TIME_WAIT entries there are, too. */
 	if (msl_lowered)
-		ttp_tw_msl_lowered(genl_info_net(info));
+		ttp_tw_msl_lowered(net);
 	mutex_unlock(&tn->params_lock);
-	ttp_count_add(genl_info_net(info), TTP_MIB_PARAM_CHANGES, changes);
+	ttp_count_add(net, TTP_MIB_PARAM_CHANGES, changes);
 	return 0;
 }
 
@@ -233,6 +259,9 @@ static size_t ttp_nl_stats_size(void)
 		size += nla_total_size(0) + nla_total_size(sizeof(u32)) +
 			nla_total_size(strlen(ttp_counter_name(i)) + 1) +
 			nla_total_size_64bit(sizeof(u64));
+	/* TTP_A_MEMORY */
+	size += nla_total_size(0) + nla_total_size_64bit(sizeof(u64)) +
+		nla_total_size(sizeof(u8));
 	return size;
 }
 
@@ -265,6 +294,14 @@ static int ttp_nl_fill_stats(struct sk_buff *msg, const struct ttp_stats_sum *su
 			return -EMSGSIZE;
 		nla_nest_end(msg, nest);
 	}
+	/* Memory is one pool for all namespaces, as TCP's is. */
+	nest = nla_nest_start(msg, TTP_A_MEMORY);
+	if (!nest ||
+	    nla_put_u64_64bit(msg, TTP_MEMORY_A_PAGES, ttp_memory_pages(),
+			      TTP_MEMORY_A_PAD) ||
+	    nla_put_u8(msg, TTP_MEMORY_A_PRESSURE, ttp_memory_pressured()))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
 	return 0;
 }
 

@@ -43,15 +43,18 @@ u32 ttp_free_space(const struct sock *sk)
  * The edge never moves left (RFC 9293 3.8.6): a peer that has sent up to
  * it would find its data, and the bare ACKs it sends from there, outside
  * the window. So a window the scale cannot express exactly is rounded up
- * when it is the old one, and a new one never below the old.
+ * when it is the old one, and a new one never below the old. Nor is room
+ * scaled away to nothing: a buffer shrunk (SO_RCVBUF) below one unit of a
+ * large scale still offers one unit, as TCP does, or it could never be
+ * sent to again.
  */
 u32 ttp_window_choose(u32 cur, u32 free, u32 sws_min, u8 wscale)
 {
-	u32 old = ALIGN(cur, 1U << wscale);
+	u32 unit = 1U << wscale, old = ALIGN(cur, unit);
 
 	if (free <= cur || free - cur < sws_min)
 		return old;
-	return max(round_down(free, 1U << wscale), old);
+	return max3(round_down(free, unit), old, unit);
 }
 EXPORT_SYMBOL_IF_KUNIT(ttp_window_choose);
 

@@ -6,12 +6,17 @@
  */
 #include <linux/string.h>
 #include <linux/errno.h>
+#include <linux/limits.h>
 #include "compat.h"
 #include "params.h"
 
 #define TTP_PARAM(id, nm, u, d, lo, hi, text)				\
 	[id] = { .name = nm, .unit = u, .def = d, .min = lo, .max = hi,	\
 		 .desc = text }
+/* A global one: its default comes from the memory size, at load. */
+#define TTP_GLOBAL_PARAM(id, nm, u, lo, hi, text)			\
+	[id] = { .name = nm, .unit = u, .min = lo, .max = hi,		\
+		 .desc = text, .global = true }
 
 const struct ttp_param_def ttp_param_defs[TTP_PARAM_COUNT] = {
 	TTP_PARAM(TTP_PARAM_MSL_MS, "msl_ms", "ms", 30000, 1, 600000,
@@ -62,6 +67,14 @@ const struct ttp_param_def ttp_param_defs[TTP_PARAM_COUNT] = {
 		  2000, 240000, "how long a SYN cookie stays valid"),
 	TTP_PARAM(TTP_PARAM_EVENTS_RATE, "events_rate", "count", 1000, 1, 1000000,
 		  "events per second sent to ttpctl monitor; more are counted as lost"),
+	TTP_PARAM(TTP_PARAM_ORPHAN_RETRIES, "orphan_retries", "count", 8, 1, 255,
+		  "retransmissions or window probes before a closed socket gives up"),
+	TTP_GLOBAL_PARAM(TTP_PARAM_MEM_MIN_PAGES, "mem_min_pages", "pages", 0, INT_MAX,
+			 "global: memory pressure ends below this many pages in use (default 3/64 of RAM)"),
+	TTP_GLOBAL_PARAM(TTP_PARAM_MEM_PRESSURE_PAGES, "mem_pressure_pages", "pages", 0, INT_MAX,
+			 "global: above this, memory pressure: buffers stop growing (default 1/16 of RAM)"),
+	TTP_GLOBAL_PARAM(TTP_PARAM_MEM_MAX_PAGES, "mem_max_pages", "pages", 0, INT_MAX,
+			 "global: more buffer memory is refused, bar a minimum per socket (default 3/32 of RAM)"),
 };
 EXPORT_SYMBOL_IF_KUNIT(ttp_param_defs);
 
@@ -91,6 +104,9 @@ const char *ttp_params_inconsistent(const u32 *values)
 {
 	if (values[TTP_PARAM_RTO_MIN_MS] > values[TTP_PARAM_RTO_MAX_MS])
 		return "rto_min_ms must not exceed rto_max_ms";
+	if (values[TTP_PARAM_MEM_MIN_PAGES] > values[TTP_PARAM_MEM_PRESSURE_PAGES] ||
+	    values[TTP_PARAM_MEM_PRESSURE_PAGES] > values[TTP_PARAM_MEM_MAX_PAGES])
+		return "mem_min_pages <= mem_pressure_pages <= mem_max_pages must hold";
 	return NULL;
 }
 EXPORT_SYMBOL_IF_KUNIT(ttp_params_inconsistent);
@@ -103,3 +119,10 @@ void ttp_params_init_defaults(u32 *values)
 		values[id] = ttp_param_defs[id].def;
 }
 EXPORT_SYMBOL_IF_KUNIT(ttp_params_init_defaults);
+
+/* What a new namespace starts with, or for a global one, the load's value. */
+u32 ttp_param_default(enum ttp_param id)
+{
+	return ttp_param_defs[id].global ? ttp_global_param_default(id) :
+					   ttp_param_defs[id].def;
+}

@@ -15,6 +15,7 @@ struct ttp_param_def {
 	u32 def;
 	u32 min;
 	u32 max;
+	bool global;	/* one value for all namespaces: ttp_global_param() */
 };
 
 extern const struct ttp_param_def ttp_param_defs[TTP_PARAM_COUNT];
@@ -23,5 +24,11 @@ int ttp_param_lookup(const char *name);
 bool ttp_param_in_range(enum ttp_param id, u64 value);
 const char *ttp_params_inconsistent(const u32 *values);
 void ttp_params_init_defaults(u32 *values);
+u32 ttp_param_default(enum ttp_param id);
+
+/* The global parameters (socket.c): TTP's memory limits, in pages. */
+u32 ttp_global_param(enum ttp_param id);
+void ttp_global_param_set(enum ttp_param id, u32 value);
+u32 ttp_global_param_default(enum ttp_param id);
 
 #endif /* _TTP_PARAMS_H */

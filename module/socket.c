@@ -19,9 +19,87 @@
 static atomic_long_t ttp_memory_allocated;
 static DEFINE_PER_CPU(int, ttp_memory_per_cpu_fw_alloc);
 static struct percpu_counter ttp_sockets_allocated;
+/* 0, or the jiffies (never 0) when the current pressure began. */
 static unsigned long ttp_memory_pressure;
-/* Pages TTP may use in all, set from memory size at load (like tcp_mem). */
+/*
+ * Pages TTP's sockets may use in all namespaces together: the global
+ * parameters mem_min_pages, mem_pressure_pages and mem_max_pages, in that
+ * order. Set from the memory size at load, as tcp_mem is at boot.
+ */
 static long ttp_sysctl_mem[3];
+static u32 ttp_mem_defaults[3];
+
+static_assert(TTP_PARAM_MEM_PRESSURE_PAGES == TTP_PARAM_MEM_MIN_PAGES + 1 &&
+	      TTP_PARAM_MEM_MAX_PAGES == TTP_PARAM_MEM_MIN_PAGES + 2);
+
+u32 ttp_global_param(enum ttp_param id)
+{
+	return READ_ONCE(ttp_sysctl_mem[id - TTP_PARAM_MEM_MIN_PAGES]);
+}
+
+/* Only from the initial namespace, under its params_lock. */
+void ttp_global_param_set(enum ttp_param id, u32 value)
+{
+	WRITE_ONCE(ttp_sysctl_mem[id - TTP_PARAM_MEM_MIN_PAGES], value);
+}
+
+u32 ttp_global_param_default(enum ttp_param id)
+{
+	return ttp_mem_defaults[id - TTP_PARAM_MEM_MIN_PAGES];
+}
+
+long ttp_memory_pages(void)
+{
+	return max(0L, atomic_long_read(&ttp_memory_allocated));
+}
+
+bool ttp_memory_pressured(void)
+{
+	return READ_ONCE(ttp_memory_pressure);
+}
+
+/*
+ * Called by the socket core when TTP's pages in use pass mem_pressure_pages
+ * and when they fall below mem_min_pages again; in between, buffers stop
+ * growing. Counted once per episode, in the namespace that saw it begin.
+ */
+static void ttp_enter_memory_pressure(struct sock *sk)
+{
+	unsigned long now = jiffies ?: 1;
+
+	if (!READ_ONCE(ttp_memory_pressure) && !cmpxchg(&ttp_memory_pressure, 0, now))
+		ttp_count(sock_net(sk), TTP_MIB_MEMORY_PRESSURES);
+}
+
+static void ttp_leave_memory_pressure(struct sock *sk)
+{
+	unsigned long began;
+
+	if (!READ_ONCE(ttp_memory_pressure))
+		return;
+	began = xchg(&ttp_memory_pressure, 0);
+	if (began)
+		ttp_count_add(sock_net(sk), TTP_MIB_MEMORY_PRESSURES_MS,
+			      jiffies_to_msecs(jiffies - began));
+}
+
+/*
+ * Room for SIZE more bytes of send buffer: how much of it may be used.
+ * Past mem_max_pages the answer is none, except that a socket's first
+ * ttp_sysctl_wmem[0] bytes queued are granted anyway (as TCP's
+ * tcp_wmem_schedule() does), charged without the global count: every
+ * connection keeps moving, however much the others hold.
+ */
+static int ttp_wmem_schedule(struct sock *sk, int size)
+{
+	int left;
+
+	if (sk_wmem_schedule(sk, size))
+		return size;
+	ttp_count(sock_net(sk), TTP_MIB_MEMORY_REFUSED);
+	left = ttp_sysctl_wmem[0] - READ_ONCE(sk->sk_wmem_queued);
+	return left > 0 ? min(size, left) : 0;
+}
 
 void ttp_set_state(struct sock *sk, int state)
 {
@@ -564,7 +642,7 @@ static struct sk_buff *ttp_new_data_skb(struct sock *sk)
 	skb = alloc_skb_fclone(TTP_MAX_HEADER, sk->sk_allocation);
 	if (!skb)
 		return NULL;
-	if (!sk_wmem_schedule(sk, skb->truesize)) {
+	if (ttp_wmem_schedule(sk, skb->truesize) < skb->truesize) {
 		__kfree_skb(skb);
 		return NULL;
 	}
@@ -593,8 +671,8 @@ static int ttp_copy_to_skb(struct sock *sk, struct sk_buff *skb,
 	merge = skb_can_coalesce(skb, i, pfrag->page, pfrag->offset);
 	if (!merge && i >= MAX_SKB_FRAGS)
 		return 0;	/* full: the caller starts a new segment */
-	copy = min_t(int, copy, pfrag->size - pfrag->offset);
-	if (!sk_wmem_schedule(sk, copy))
+	copy = ttp_wmem_schedule(sk, min_t(int, copy, pfrag->size - pfrag->offset));
+	if (!copy)
 		return -ENOMEM;
 	err = skb_copy_to_page_nocache(sk, &msg->msg_iter, skb, pfrag->page,
 				       pfrag->offset, copy);
@@ -1029,6 +1107,8 @@ TTP_COMPAT_RECVMSG(ttp_recvmsg)
 	.memory_allocated	= &ttp_memory_allocated,		\
 	.per_cpu_fw_alloc	= &ttp_memory_per_cpu_fw_alloc,		\
 	.memory_pressure	= &ttp_memory_pressure,			\
+	.enter_memory_pressure	= ttp_enter_memory_pressure,		\
+	.leave_memory_pressure	= ttp_leave_memory_pressure,		\
 	.sockets_allocated	= &ttp_sockets_allocated,		\
 	.sysctl_mem		= ttp_sysctl_mem,			\
 	.sysctl_wmem		= ttp_sysctl_wmem,			\
@@ -1098,13 +1178,16 @@ const struct proto_ops ttp6_stream_ops = {
 int ttp_proto_register(void)
 {
 	unsigned long limit = nr_free_buffer_pages() / 16;
-	int err;
+	int err, i;
 
 	/* tcp_mem's defaults, scaled the same way from memory size. */
 	limit = max(limit, 128UL);
-	ttp_sysctl_mem[0] = limit / 4 * 3;
-	ttp_sysctl_mem[1] = limit;
-	ttp_sysctl_mem[2] = ttp_sysctl_mem[0] * 2;
+	limit = min(limit, (unsigned long)INT_MAX / 2);
+	ttp_mem_defaults[0] = limit / 4 * 3;
+	ttp_mem_defaults[1] = limit;
+	ttp_mem_defaults[2] = ttp_mem_defaults[0] * 2;
+	for (i = 0; i < 3; i++)
+		ttp_sysctl_mem[i] = ttp_mem_defaults[i];
 	err = percpu_counter_init(&ttp_sockets_allocated, 0, GFP_KERNEL);
 	if (err)
 		return err;

@@ -94,6 +94,9 @@ static const char *const ttp_counter_names[TTP_COUNTER_COUNT] = {
 	[TTP_MIB_KILLED]		= "Killed",
 	[TTP_MIB_EVENTS]		= "Events",
 	[TTP_MIB_EVENTS_LOST]		= "EventsLost",
+	[TTP_MIB_MEMORY_PRESSURES]	= "MemoryPressures",
+	[TTP_MIB_MEMORY_PRESSURES_MS]	= "MemoryPressuresChrono",
+	[TTP_MIB_MEMORY_REFUSED]	= "MemoryRefused",
 };
 
 /* CLOSED is where sockets begin and end; counting it would mean nothing. */

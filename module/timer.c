@@ -2,7 +2,8 @@
 /*
  * A socket's timers. The retransmission timer also serves SYN_SENT (SYN
  * retries), zero-window probes (the persist timer), and orphaned FIN_WAIT_2
- * sockets (the FIN_WAIT_2 timeout); the delayed-ACK timer sends ACKs that were held
+ * sockets (the FIN_WAIT_2 timeout); orphans give up after orphan_retries,
+ * as nobody waits for them. The delayed-ACK timer sends ACKs that were held
  * back; the keepalive timer probes a peer that has been silent. A timer
  * that finds the socket owned by a task leaves its work to release_sock()
  * (ttp_release_cb).
@@ -177,6 +178,19 @@ static void ttp_persist_timeout(struct sock *sk)
 		ttp_timed_out(sk);
 		return;
 	}
+	/*
+	 * An orphan has nobody left to wait for the window to open, and a
+	 * peer that answers every probe yet never reads would hold it
+	 * forever: it gets orphan_retries backoffs, answered or not (as
+	 * TCP's tcp_orphan_retries). The peer is there: tell it with RST.
+	 */
+	if (sock_flag(sk, SOCK_DEAD) &&
+	    ts->backoff >= ttp_param(net, TTP_PARAM_ORPHAN_RETRIES)) {
+		ttp_count(net, TTP_MIB_ABORT_ON_TIMEOUT);
+		ttp_send_active_reset(sk, GFP_ATOMIC);
+		ttp_done(sk);
+		return;
+	}
 	if (ts->backoff < U8_MAX)
 		ts->backoff++;
 	/* Sends and ends persist mode, or re-arms it, backed off. */
@@ -217,8 +231,14 @@ void ttp_rtx_timeout(struct sock *sk)
 		return;
 	}
 
-	limit = sk->sk_state == TTP_SYN_SENT ? ts->syn_retries :
-		ttp_param(net, TTP_PARAM_RETRIES2);
+	/* An orphan's data has no reader waiting: it gets fewer tries. */
+	if (sk->sk_state == TTP_SYN_SENT)
+		limit = ts->syn_retries;
+	else if (sock_flag(sk, SOCK_DEAD))
+		limit = min(ttp_param(net, TTP_PARAM_RETRIES2),
+			    ttp_param(net, TTP_PARAM_ORPHAN_RETRIES));
+	else
+		limit = ttp_param(net, TTP_PARAM_RETRIES2);
 	if (ts->retries >= limit) {
 		/* ttp_done() counts a failed attempt; count an abort here. */
 		if (sk->sk_state != TTP_SYN_SENT && sk->sk_state != TTP_SYN_RCVD)

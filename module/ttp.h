@@ -487,6 +487,8 @@ unsigned short ttp_port_candidate(int low, int high, u32 offset, int i);
 extern int ttp_sysctl_wmem[3];
 extern int ttp_sysctl_rmem[3];
 int ttp_rcvbuf_max(const struct sock *sk);
+long ttp_memory_pages(void);
+bool ttp_memory_pressured(void);
 void ttp_rcv_space_init(struct sock *sk);
 void ttp_rcv_space_adjust(struct sock *sk);
 void ttp_rcv_rtt_sample(struct sock *sk, const struct ttp_skb_cb *cb);

@@ -190,6 +190,10 @@ declare -A TTP_DEFAULTS=(
 	[rto_max_ms]=120000 [retries2]=15 [keepalive_time_ms]=7200000
 	[keepalive_intvl_ms]=75000 [keepalive_probes]=9
 	[invalid_ratelimit_ms]=500 [syncookie_lifetime_ms]=120000 [events_rate]=1000
+	[orphan_retries]=8
 )
+# Global parameters: one value for every namespace, its default from the
+# memory size (ttp_memory.py checks them).
+TTP_GLOBAL_PARAMS="mem_min_pages mem_pressure_pages mem_max_pages"
 
 TTP_STATES="LISTEN SYN_SENT SYN_RCVD ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 CLOSE_WAIT CLOSING LAST_ACK TIME_WAIT"

@@ -4,7 +4,8 @@
 MSL at two settings (msl_ms between hosts, msl_local_ms within one), the
 per-socket TTP_MSL and who may lower it, TIME_WAIT reuse (tw_reuse 0, 1, 2)
 when the ephemeral ports run out, and a SYN flood from spoofed addresses
-with and without SYN cookies, and keepalive finding a peer that vanished.
+with and without SYN cookies, keepalive finding a peer that vanished, and
+orphan_retries ending a closed socket whose peer never reads.
 ttpdrill's packet scripts check the same
 knobs segment by segment; these check them end to end, on IPv4 and IPv6,
 over loopback and veth (a flood needs addresses that do not answer: veth)."""
@@ -299,6 +300,48 @@ def keepalive_vanished(family):
         topo.close()
 
 
+def orphan_retries(topo):
+    """A closed socket with data its peer will not read (a zero window
+    whose probes are answered) gives up after orphan_retries backoffs and
+    tells the peer with RST; with a large orphan_retries it stays."""
+    cns = topo.client_ns
+    lsn, c, s = topo.pair()
+    try:
+        cns.set(orphan_retries=255)
+        c.setblocking(False)
+        chunk = b"x" * 65536
+        try:
+            while True:
+                c.send(chunk)
+        except BlockingIOError:
+            pass
+        wait_for(lambda: cns.counter("ZeroWindowProbes") >= 2, SLACK,
+                 "window probes from the blocked sender")
+        aborts = cns.counter("AbortOnTimeout")
+        c.close()
+        # Answered probes back off without end while orphan_retries allows.
+        probes = cns.counter("ZeroWindowProbes")
+        wait_for(lambda: cns.counter("ZeroWindowProbes") >= probes + 3, SLACK + 10,
+                 "more probes from the orphan")
+        check(cns.gauges()["FIN_WAIT_1"] == 1 and
+              cns.counter("AbortOnTimeout") == aborts,
+              "the orphan gave up with orphan_retries 255")
+        cns.set(orphan_retries=3)
+        wait_for(lambda: cns.gauges()["FIN_WAIT_1"] == 0, SLACK + 30,
+                 "the orphan to give up")
+        check(cns.counter("AbortOnTimeout") == aborts + 1,
+              "AbortOnTimeout did not count the orphan")
+        try:
+            while s.recv(65536):
+                pass
+            check(False, "the peer saw EOF, not RST")
+        except ConnectionResetError:
+            pass
+    finally:
+        cns.set(orphan_retries=8)
+        abort(s, lsn)
+
+
 def main():
     require_module()
     suite = Suite()
@@ -306,7 +349,9 @@ def main():
         cases = [("TIME_WAIT is 2*MSL at two settings", msl_two_settings),
                  ("TTP_MSL: anyone may raise it, lowering needs CAP_NET_ADMIN",
                   ttp_msl_privilege),
-                 ("tw_reuse 0/1/2 when the only ephemeral port is in TIME_WAIT", tw_reuse)]
+                 ("tw_reuse 0/1/2 when the only ephemeral port is in TIME_WAIT", tw_reuse),
+                 ("orphan_retries ends a closed socket facing a zero window",
+                  orphan_retries)]
         if veth:
             cases += [("SYN flood with syncookies 1: a client still connects",
                        lambda t: syn_flood(t, 1)),

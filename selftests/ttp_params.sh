@@ -18,17 +18,19 @@ lists_every_default() {
 	local out name value seen=0
 	out=$("$TTPCTL" param show) || return
 	while IFS=$'\t' read -r name value; do
+		[[ " $TTP_GLOBAL_PARAMS " != *" $name "* ]] || { seen=$((seen + 1)); continue; }
 		[ -n "${TTP_DEFAULTS[$name]+x}" ] || ttp_fail_msg "unexpected parameter $name" || return
 		[ "$value" = "${TTP_DEFAULTS[$name]}" ] ||
 			ttp_fail_msg "$name is $value, default should be ${TTP_DEFAULTS[$name]}" || return
 		seen=$((seen + 1))
 	done <<<"$out"
-	[ $seen = ${#TTP_DEFAULTS[@]} ] || ttp_fail_msg "listed $seen of ${#TTP_DEFAULTS[@]}"
+	local want=$((${#TTP_DEFAULTS[@]} + $(wc -w <<<"$TTP_GLOBAL_PARAMS")))
+	[ $seen = $want ] || ttp_fail_msg "listed $seen of $want"
 }
 
 verbose_fields() {
 	"$TTPCTL" param show -v | awk -F'\t' '
-		NF != 6 || $3 !~ /^(ms|count|bool|mode)$/ || $5 !~ /^[0-9]+\.\.[0-9]+$/ || $6 == "" {
+		NF != 6 || $3 !~ /^(ms|count|bool|mode|pages)$/ || $5 !~ /^[0-9]+\.\.[0-9]+$/ || $6 == "" {
 			print "bad line: " $0; bad = 1 }
 		END { exit bad }'
 }

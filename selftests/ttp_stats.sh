@@ -38,14 +38,23 @@ assert "ParamChanges" in d["counters"]
 	"$TTPCTL" -j param show | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
-assert len(d) == 24, len(d)
+want = '$((${#TTP_DEFAULTS[@]} + $(wc -w <<<"$TTP_GLOBAL_PARAMS")))'
+assert len(d) == want, (len(d), want)
 for p in d:
-    assert set(p) == {"name", "value", "unit", "default", "min", "max", "description", "id"}, p
+    assert set(p) == {"name", "value", "unit", "default", "min", "max", "description",
+                      "id", "global"}, p
+    assert p["global"] == (p["name"] in "'"$TTP_GLOBAL_PARAMS"'".split()), p
+' || return
+	"$TTPCTL" -j stats | python3 -c '
+import json, sys
+m = json.load(sys.stdin)["memory"]
+assert set(m) == {"pages", "pressure"} and m["pressure"] in (0, 1), m
 '
 }
 
 changes_counted() {
 	local before after
+	"$TTPCTL" param set msl_ms=12000 syn_retries=5 || return
 	before=$(ttp_stat counter ParamChanges) || return
 	"$TTPCTL" param set msl_ms=12345 syn_retries=4 || return
 	"$TTPCTL" param set msl_ms=12345 || return	# no change: not counted

@@ -24,6 +24,8 @@ as_nobody() {
 cat >"$work/moved.py" <<'EOF'
 import json, sys
 for p in json.load(sys.stdin):
+    if p["global"]:
+        continue    # the host's, not the namespace's: refused below
     v = p["max"] if p["value"] != p["max"] else p["min"]
     print("%s = %d" % (p["name"], v))
 EOF
@@ -33,10 +35,15 @@ every_param() {
 	moved=$("$TTPCTL" -j param show | python3 "$work/moved.py") || return
 	# The owner loads it in its own namespace and shows what it got.
 	got=$(as_nobody unshare -Urn sh -c "ip link set lo up && \
-		'$TTPCTL' param load - && '$TTPCTL' param show --config | grep ' = '" <<<"$moved") ||
-		return
+		'$TTPCTL' param load - && '$TTPCTL' param show --config | grep ' = '" <<<"$moved" |
+		grep -vE "^(${TTP_GLOBAL_PARAMS// /|}) = ") || return
 	[ "$got" = "$moved" ] || ttp_fail_msg "the owner's namespace reads back:" \
-		"$(diff <(echo "$moved") <(echo "$got"))"
+		"$(diff <(echo "$moved") <(echo "$got"))" || return
+	# The global ones (memory.md) are the host's: refused, by name.
+	got=$(as_nobody unshare -Urn "$TTPCTL" param set mem_max_pages=1 2>&1) &&
+		ttp_fail_msg "the owner changed mem_max_pages" && return 1
+	grep -qF "Error: mem_max_pages is global: set it from the initial namespace" <<<"$got" ||
+		ttp_fail_msg "refused with: $got"
 }
 
 sockets_inside() {
@@ -90,7 +97,7 @@ if ! as_nobody unshare -Urn true 2>"$work/err"; then
 	done
 	ttp_done
 fi
-ttp_check "unshare -Urn by uid 65534: every parameter of its namespace can be changed" \
+ttp_check "unshare -Urn by uid 65534: every parameter of its namespace can be changed, no global one" \
 	every_param
 ttp_check "unshare -Urn by uid 65534: TTP sockets carry data on IPv4 and IPv6, TTP_MSL may be lowered" \
 	sockets_inside

@@ -103,6 +103,8 @@ check_decode() {
 			exit bad
 		}' "$work/fields" || {
 		head -n 12 "$work/fields"
+		# The frames themselves, for a stranger among them.
+		tcpdump -nn -tt -xx -r "$work/cap.pcap" 2>/dev/null | head -n 40
 		return 1
 	}
 }

@@ -27,6 +27,7 @@ struct ttp_param_info {
 	char unit[16];
 	char desc[160];
 	uint64_t value, def, min, max;
+	bool global;	/* one value for all namespaces */
 };
 
 struct ttp_param_list {
@@ -81,6 +82,7 @@ static int ttp_param_collect(struct nlattr *attrs, int len, void *arg)
 		p->def = ttp_get_u64(tb[TTP_PARAM_A_DEFAULT]);
 		p->min = ttp_get_u64(tb[TTP_PARAM_A_RANGE_MIN]);
 		p->max = ttp_get_u64(tb[TTP_PARAM_A_RANGE_MAX]);
+		p->global = tb[TTP_PARAM_A_GLOBAL];
 	}
 	return 0;
 }
@@ -149,6 +151,7 @@ static void ttp_param_print(const struct ttp_ctl *ctl,
 			ttp_json_u64(&j, "max", p->max);
 			ttp_json_string(&j, "description", p->desc);
 			ttp_json_u64(&j, "id", p->id);
+			ttp_json_u64(&j, "global", p->global);
 			ttp_json_end_object(&j);
 		}
 		ttp_json_end_array(&j);
@@ -183,8 +186,10 @@ static void ttp_param_print_config(const struct ttp_param_list *list)
 		const struct ttp_param_info *p = &list->v[i];
 
 		printf("\n# %s (%s%s%s, default %" PRIu64 ", %" PRIu64 "..%" PRIu64 ")\n"
-		       "%s = %" PRIu64 "\n", p->desc, p->unit[0] ? "in " : "", p->unit,
-		       p->unit[0] ? "" : "no unit", p->def, p->min, p->max, p->name, p->value);
+		       "%s%s = %" PRIu64 "\n", p->desc, p->unit[0] ? "in " : "", p->unit,
+		       p->unit[0] ? "" : "no unit", p->def, p->min, p->max,
+		       p->global ? "# global: changed only from the initial namespace\n" : "",
+		       p->name, p->value);
 	}
 }
 
@@ -277,7 +282,7 @@ static int ttp_param_set(struct ttp_ctl *ctl, int argc, char **argv)
 	}
 	ret = TTP_EXIT_OK;
 	if (ttp_nl_request(&ctl->nl, msg, NULL, NULL)) {
-		if (ctl->nl.err == -EPERM)
+		if (ctl->nl.err == -EPERM && !ctl->nl.msg[0])
 			fprintf(stderr, "Error: changing parameters needs CAP_NET_ADMIN\n");
 		else
 			ttp_nl_print_error(&ctl->nl);

@@ -82,6 +82,15 @@ static int ttp_stats_collect(struct nlattr *attrs, int len, void *arg)
 			s.now = ttp_u64(tb[TTP_STATE_A_CURRENT]);
 			s.value = ttp_u64(tb[TTP_STATE_A_ENTERED]);
 			err = ttp_stats_push(&st->states, &st->nstates, &s);
+		} else if (nla_type(a) == TTP_A_MEMORY) {
+			struct nlattr *mb[TTP_MEMORY_A_MAX + 1];
+
+			if (nla_parse_nested(mb, TTP_MEMORY_A_MAX, a, NULL))
+				return -EPROTO;
+			st->has_memory = true;
+			st->mem_pages = ttp_u64(mb[TTP_MEMORY_A_PAGES]);
+			st->mem_pressure = mb[TTP_MEMORY_A_PRESSURE] &&
+					   nla_get_u8(mb[TTP_MEMORY_A_PRESSURE]);
 		} else if (nla_type(a) == TTP_A_COUNTER) {
 			if (nla_parse_nested(tb, TTP_COUNTER_A_MAX, a, NULL))
 				return -EPROTO;
@@ -131,6 +140,12 @@ static void ttp_stats_print_json(const struct ttp_ctl *ctl, const struct ttp_sta
 				     (uint64_t)(st->counters[i].value * 1000 / o->elapsed + 0.5));
 		ttp_json_end_object(&j);
 	}
+	if (st->has_memory) {
+		ttp_json_begin_object(&j, "memory");
+		ttp_json_u64(&j, "pages", st->mem_pages);
+		ttp_json_u64(&j, "pressure", st->mem_pressure);
+		ttp_json_end_object(&j);
+	}
 	ttp_json_end_object(&j);
 	ttp_json_finish(&j);
 }
@@ -178,6 +193,9 @@ static void ttp_stats_print_text(const struct ttp_ctl *ctl, const struct ttp_sta
 			}
 			putchar('\n');
 		}
+		if (st->has_memory)
+			printf("memory\tpages\t%" PRIu64 "\nmemory\tpressure\t%d\n",
+			       st->mem_pages, st->mem_pressure);
 		return;
 	}
 	if (st->nstates) {
@@ -192,6 +210,10 @@ static void ttp_stats_print_text(const struct ttp_ctl *ctl, const struct ttp_sta
 		ttp_table_print(&t, stdout, true);
 		ttp_table_free(&t);
 	}
+	if (st->has_memory)
+		printf("\nMemory, all namespaces: %" PRIu64 " pages (%" PRIu64 " KiB)%s\n",
+		       st->mem_pages, st->mem_pages * (uint64_t)sysconf(_SC_PAGESIZE) / 1024,
+		       st->mem_pressure ? ", under memory pressure" : "");
 	for (i = 0; i < st->ncounters; i++)
 		shown += ttp_stats_shown(o, st->counters[i].value);
 	if (!shown)
@@ -242,6 +264,7 @@ static int ttp_stats_select(struct ttp_stats *st, int argc, char **argv)
 		if (ttp_stats_named(st->counters[i].name, argc, argv, used))
 			st->counters[n++] = st->counters[i];
 	st->ncounters = n;
+	st->has_memory = false;
 	for (i = 0; i < argc && used[i]; i++)
 		;
 	free(used);
@@ -317,6 +340,9 @@ struct ttp_stats ttp_stats_copy(const struct ttp_stats *st)
 	memcpy(c.counters, st->counters, sizeof(*c.counters) * st->ncounters);
 	c.nstates = st->nstates;
 	c.ncounters = st->ncounters;
+	c.has_memory = st->has_memory;
+	c.mem_pages = st->mem_pages;
+	c.mem_pressure = st->mem_pressure;
 	return c;
 }
 

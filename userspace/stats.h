@@ -16,6 +16,10 @@ struct ttp_stat {
 struct ttp_stats {
 	struct ttp_stat *states, *counters;
 	int nstates, ncounters;
+	/* All namespaces' memory (TTP_A_MEMORY); not shown when names are. */
+	bool has_memory;
+	uint64_t mem_pages;
+	bool mem_pressure;
 };
 
 /* Every figure, or those NAMES name (an unknown name is an error, printed). */

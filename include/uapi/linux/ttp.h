@@ -212,6 +212,7 @@ enum ttp_attr {
 	TTP_A_SOCK_INFO,	/* flag: dump struct ttp_info too */
 	TTP_A_KILLED,		/* u32: entries TTP_CMD_SOCK_KILL ended */
 	TTP_A_EVENT,		/* nest of TTP_EVENT_A_* */
+	TTP_A_MEMORY,		/* nest of TTP_MEMORY_A_*: all namespaces' */
 	__TTP_A_MAX
 };
 #define TTP_A_MAX (__TTP_A_MAX - 1)
@@ -228,9 +229,21 @@ enum ttp_param_attr {
 	TTP_PARAM_A_RANGE_MAX,	/* u64: largest accepted value */
 	TTP_PARAM_A_UNIT,	/* string: "ms", "count", "bool" or "mode" */
 	TTP_PARAM_A_DESC,	/* string: one line saying what it does */
+	TTP_PARAM_A_GLOBAL,	/* flag: one value for every namespace, */
+				/* changed only from the initial one */
 	__TTP_PARAM_A_MAX
 };
 #define TTP_PARAM_A_MAX (__TTP_PARAM_A_MAX - 1)
+
+/* Inside TTP_A_MEMORY, in TTP_CMD_STATS_GET's reply: global, not per namespace. */
+enum ttp_memory_attr {
+	TTP_MEMORY_A_UNSPEC,
+	TTP_MEMORY_A_PAD,
+	TTP_MEMORY_A_PAGES,	/* u64: pages TTP's sockets hold now */
+	TTP_MEMORY_A_PRESSURE,	/* u8: 1 while under memory pressure */
+	__TTP_MEMORY_A_MAX
+};
+#define TTP_MEMORY_A_MAX (__TTP_MEMORY_A_MAX - 1)
 
 /* Inside TTP_A_STATE. */
 enum ttp_state_attr {
@@ -400,6 +413,11 @@ enum ttp_param {
 	TTP_PARAM_INVALID_RATELIMIT_MS,
 	TTP_PARAM_SYNCOOKIE_LIFETIME_MS,
 	TTP_PARAM_EVENTS_RATE,
+	TTP_PARAM_ORPHAN_RETRIES,
+	/* Global (TTP_PARAM_A_GLOBAL): TTP's memory in pages, like tcp_mem. */
+	TTP_PARAM_MEM_MIN_PAGES,
+	TTP_PARAM_MEM_PRESSURE_PAGES,
+	TTP_PARAM_MEM_MAX_PAGES,
 	__TTP_PARAM_COUNT
 };
 
@@ -468,6 +486,9 @@ enum ttp_counter {
 	TTP_MIB_KILLED,		/* sockets and entries ended by TTP_CMD_SOCK_KILL */
 	TTP_MIB_EVENTS,		/* events sent to the "events" group */
 	TTP_MIB_EVENTS_LOST,	/* events not sent: events_rate */
+	TTP_MIB_MEMORY_PRESSURES, /* times TTP entered memory pressure */
+	TTP_MIB_MEMORY_PRESSURES_MS, /* time spent under it, ms */
+	TTP_MIB_MEMORY_REFUSED,	/* buffer memory refused: global limit or cgroup */
 	__TTP_MIB_COUNT
 };
 

@@ -1,0 +1,236 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""TTP's global memory limit, like Linux's tcp_mem: three global parameters
+(mem_min_pages, mem_pressure_pages, mem_max_pages), the same in every
+namespace and changed only from the initial one; the pages in use and the
+pressure flag in ttpctl stats; and the limit reached: pressure begun and
+counted, buffer memory refused and counted, every connection still moving
+(each socket keeps a minimum, as in TCP), no byte lost or changed, and all
+of it back when the load goes."""
+
+import hashlib
+import json
+import os
+import select
+import socket
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ttplib import (TTPCTL, Netns, Suite, check, guard,  # noqa: E402
+                    require_module, run, wait_for)
+
+MEM = ("mem_min_pages", "mem_pressure_pages", "mem_max_pages")
+PAIRS = 8
+BUF = 4 << 20           # each end's buffer: together far past the limit
+BLOCK = 64 << 10
+SO_SNDBUFFORCE, SO_RCVBUFFORCE = 32, 33  # not in Python's socket module
+
+
+def mem_params(ns=None):
+    cmd = [TTPCTL] + (["-n", ns.name] if ns else []) + ["-j", "param", "show"] + list(MEM)
+    return {p["name"]: p for p in json.loads(run(*cmd).stdout)}
+
+
+def mem_set(**values):
+    run(TTPCTL, "param", "set", *["%s=%d" % kv for kv in values.items()])
+
+
+def memory():
+    return json.loads(run(TTPCTL, "-j", "stats").stdout)["memory"]
+
+
+def as_nobody(*cmd):
+    return run("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+               "--inh-caps=-all", *cmd, check_rc=False)
+
+
+def global_params():
+    """Read in any namespace, set only from the initial one; the same value
+    from elsewhere is no change (so a --config file loads anywhere); the
+    three must stay ordered."""
+    before = mem_params()
+    values = {n: before[n]["value"] for n in MEM}
+    ns = Netns()
+    try:
+        for n in MEM:
+            p = before[n]
+            check(p["global"] == 1, "%s is not marked global" % n)
+            check(p["unit"] == "pages" and p["value"] > 0, "%s: %s" % (n, p))
+        d = [before[n]["default"] for n in MEM]
+        check(0 < d[0] <= d[1] <= d[2] and d[2] == 2 * d[0],
+              "defaults %s are not tcp_mem's proportions" % d)
+        seen = mem_params(ns)
+        check(all(seen[n]["value"] == values[n] for n in MEM),
+              "another namespace sees %s, not %s" % (seen, values))
+
+        r = run(TTPCTL, "-n", ns.name, "param", "set",
+                "mem_max_pages=%d" % (values["mem_max_pages"] + 1), check_rc=False)
+        check(r.returncode == 2 and
+              "Error: mem_max_pages is global: set it from the initial namespace" in r.stderr, "set from another namespace: %d %s" %
+              (r.returncode, r.stderr))
+        conf = run(TTPCTL, "-n", ns.name, "param", "show", "--config").stdout
+        check("# global: changed only from the initial namespace" in conf,
+              "--config does not say which are global")
+        run(TTPCTL, "-n", ns.name, "param", "load", "-", input=conf)
+
+        r = as_nobody(TTPCTL, "param", "set", "mem_min_pages=1")
+        check(r.returncode == 2 and "needs CAP_NET_ADMIN" in r.stderr,
+              "unprivileged set: %d %s" % (r.returncode, r.stderr))
+        r = run(TTPCTL, "param", "set", "mem_min_pages=%d" % (values["mem_pressure_pages"] + 1),
+                check_rc=False)
+        check(r.returncode == 2 and
+              "mem_min_pages <= mem_pressure_pages <= mem_max_pages must hold" in r.stderr,
+              "inconsistent set: %d %s" % (r.returncode, r.stderr))
+
+        mem_set(mem_max_pages=values["mem_max_pages"] + 7)
+        check(mem_params(ns)["mem_max_pages"]["value"] == values["mem_max_pages"] + 7,
+              "a change in the initial namespace is not seen in another")
+        check(all(mem_params()[n]["value"] == values[n] for n in MEM[:2]),
+              "a refused set changed something")
+    finally:
+        mem_set(**values)
+        ns.delete()
+
+
+class Pair:
+    """A connection whose client sends a repeating block of its own; both
+    ends hash what went through."""
+
+    def __init__(self, ns, lsn, i):
+        self.c = ns.socket(socket.AF_INET)
+        self.c.setsockopt(socket.SOL_SOCKET, SO_SNDBUFFORCE, BUF)
+        self.c.settimeout(30)
+        self.c.connect(lsn.getsockname())
+        self.s, _ = lsn.accept()
+        self.c.setblocking(False)
+        self.s.setblocking(False)
+        self.pattern = memoryview(hashlib.sha256(b"%d" % i).digest() * (2 * BLOCK // 32))
+        self.sent = self.got = 0
+        self.sent_hash, self.got_hash = hashlib.sha256(), hashlib.sha256()
+
+    def pump(self):
+        """Send until the socket takes no more; return how much it took."""
+        took = 0
+        while True:
+            off = self.sent % BLOCK
+            try:
+                n = self.c.send(self.pattern[off:off + BLOCK])
+            except BlockingIOError:
+                return took
+            self.sent_hash.update(self.pattern[off:off + n])
+            self.sent += n
+            took += n
+
+    def drain(self):
+        try:
+            b = self.s.recv(1 << 20)
+        except BlockingIOError:
+            return
+        self.got_hash.update(b)
+        self.got += len(b)
+
+    def close(self):
+        self.c.close()
+        self.s.close()
+
+
+def fill_and_recover():
+    """Connections whose readers stop fill TTP's memory to mem_max_pages
+    and no further; pressure begins, refusals are counted; a new
+    connection still carries data; when the readers read, every byte
+    arrives intact, and once the sockets go, so do the pages and the
+    pressure."""
+    before = mem_params()
+    values = {n: before[n]["value"] for n in MEM}
+    ns = Netns()
+    pairs = []
+    try:
+        # A refused segment is sent again: keep the backoff short.
+        ns.set(rto_max_ms=1000)
+        base = memory()["pages"]
+        low, pressure, high = base + 1024, base + 2048, base + 3072
+        mem_set(mem_max_pages=high, mem_pressure_pages=pressure, mem_min_pages=low)
+        lsn = ns.socket(socket.AF_INET)
+        lsn.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, BUF)
+        lsn.bind(("127.0.0.1", 0))
+        lsn.listen(PAIRS + 1)
+        lsn.settimeout(30)
+        pairs = [Pair(ns, lsn, i) for i in range(PAIRS)]
+
+        peak, saw_pressure, idle = 0, False, 0
+        deadline = time.monotonic() + 120
+        while idle < 3:
+            check(time.monotonic() < deadline,
+                  "the senders never stopped: %d pages in use" % memory()["pages"])
+            took = sum(p.pump() for p in pairs)
+            m = memory()
+            peak = max(peak, m["pages"])
+            saw_pressure |= m["pressure"] == 1
+            idle = idle + 1 if not took and ns.counter("MemoryRefused") else 0
+            time.sleep(0.3)
+        sent = sum(p.sent for p in pairs)
+        print("# %d KiB accepted by %d senders; at most %d pages in use (limit %d, from %d)" %
+              (sent >> 10, PAIRS, peak, high, base))
+        # Pages are counted per CPU up to a reserve before they reach the
+        # global count, so the count may stand a reserve or so past it.
+        check(pressure <= peak <= high + 512, "peak %d pages, limit %d" % (peak, high))
+        check(sent < PAIRS * 2 * BUF, "the senders were never held back")
+        check(saw_pressure, "stats never showed memory pressure")
+        check(ns.counter("MemoryPressures") >= 1, "MemoryPressures did not count it")
+        check(ns.counter("MemoryRefused") > 0, "MemoryRefused is 0")
+
+        # At the limit, a new connection still moves: a socket's first
+        # bytes queued and an in-order segment into an empty receive
+        # queue are always granted.
+        extra = Pair(ns, lsn, PAIRS)
+        pairs.append(extra)
+        want = 40000
+        deadline = time.monotonic() + 60
+        while extra.got < want:
+            check(time.monotonic() < deadline, "a new connection at the limit carried "
+                  "%d of %d bytes" % (extra.got, want))
+            if extra.sent < want:
+                extra.pump()
+            extra.drain()
+            time.sleep(0.01)
+        check(memory()["pressure"] == 1, "pressure ended with the readers stopped")
+
+        # The readers read: everything arrives, in order, unchanged.
+        deadline = time.monotonic() + 180
+        while any(p.got < p.sent for p in pairs):
+            check(time.monotonic() < deadline, "%d of %d bytes arrived" %
+                  (sum(p.got for p in pairs), sum(p.sent for p in pairs)))
+            select.select([p.s for p in pairs if p.got < p.sent], [], [], 0.5)
+            for p in pairs:
+                p.drain()
+        for i, p in enumerate(pairs):
+            check(p.got == p.sent and p.got_hash.digest() == p.sent_hash.digest(),
+                  "connection %d: %d bytes sent, %d received, hashes %s" %
+                  (i, p.sent, p.got, "equal" if p.got_hash.digest() == p.sent_hash.digest()
+                   else "differ"))
+        for p in pairs:
+            p.close()
+        pairs = []
+        lsn.close()
+        wait_for(lambda: memory()["pages"] < low and memory()["pressure"] == 0, 60,
+                 "the pages to come back and the pressure to end")
+        check(ns.counter("MemoryPressuresChrono") > 0, "MemoryPressuresChrono is 0")
+    finally:
+        for p in pairs:
+            p.close()
+        mem_set(**values)
+        ns.delete()
+
+
+def main():
+    require_module()
+    suite = Suite()
+    suite.case("mem_*_pages: global, set only from the initial namespace, kept ordered",
+               global_params)
+    suite.case("the limit reached: held there, pressure and refusals counted, "
+               "nothing lost, all back after", fill_and_recover)
+    suite.run()
+
+
+guard(main)
