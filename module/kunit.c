@@ -19,7 +19,7 @@
 /* Every row is complete, self-consistent and unique. */
 static void ttp_param_table_test(struct kunit *test)
 {
-	static const char *const units[] = { "ms", "count", "bool", "mode" };
+	static const char *const units[] = { "ms", "count", "bool", "mode", "pages" };
 	int id, other, u;
 
 	for (id = 0; id < TTP_PARAM_COUNT; id++) {
@@ -85,6 +85,17 @@ static void ttp_param_rules_test(struct kunit *test)
 	v[TTP_PARAM_RTO_MAX_MS] = 5000;
 	KUNIT_EXPECT_NULL(test, ttp_params_inconsistent(v));
 	v[TTP_PARAM_RTO_MAX_MS] = 4999;
+	KUNIT_EXPECT_NOT_NULL(test, ttp_params_inconsistent(v));
+
+	/* The memory triple stays ordered; equal is fine. */
+	v[TTP_PARAM_RTO_MAX_MS] = 5000;
+	v[TTP_PARAM_MEM_MIN_PAGES] = 100;
+	v[TTP_PARAM_MEM_PRESSURE_PAGES] = 100;
+	v[TTP_PARAM_MEM_MAX_PAGES] = 200;
+	KUNIT_EXPECT_NULL(test, ttp_params_inconsistent(v));
+	v[TTP_PARAM_MEM_PRESSURE_PAGES] = 201;
+	KUNIT_EXPECT_NOT_NULL(test, ttp_params_inconsistent(v));
+	v[TTP_PARAM_MEM_PRESSURE_PAGES] = 99;
 	KUNIT_EXPECT_NOT_NULL(test, ttp_params_inconsistent(v));
 }
 
