@@ -71,7 +71,8 @@ def fuzz(family):
         ns.ttpctl("sockets", "kill", "state", "time-wait")
         wait_for(lambda: not any(ns.gauges().values()), 30, "the TIME_WAIT entries to go")
     except Exception:
-        print("# left: " + ns.ttpctl("sockets").stdout.replace("\n", "\n# "))
+        print("# left: " + ns.ttpctl("sockets", "-i").stdout.replace("\n", "\n# "))
+        print("# counters: %s" % {k: v for k, v in ns.counters().items() if v})
         raise
     print("# slab memory: %d KiB before, %d KiB after" % (baseline, slab_settled(baseline)))
     ns.delete()

@@ -310,13 +310,17 @@ def orphan_retries(topo):
         cns.set(orphan_retries=255)
         c.setblocking(False)
         chunk = b"x" * 65536
-        try:
-            while True:
-                c.send(chunk)
-        except BlockingIOError:
-            pass
-        wait_for(lambda: cns.counter("ZeroWindowProbes") >= 2, SLACK,
-                 "window probes from the blocked sender")
+
+        # Keep the send buffer full until the reader's window is shut
+        # and probed: ACKs free room in it as the window fills.
+        def probing():
+            try:
+                while True:
+                    c.send(chunk)
+            except BlockingIOError:
+                pass
+            return cns.counter("ZeroWindowProbes") >= 2
+        wait_for(probing, SLACK + 15, "window probes from the blocked sender")
         aborts = cns.counter("AbortOnTimeout")
         c.close()
         # Answered probes back off without end while orphan_retries allows.

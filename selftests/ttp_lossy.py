@@ -267,13 +267,34 @@ def receiver_sws():
         # Daemons: a case that fails must not keep the suite from exiting.
         t = threading.Thread(target=capture, daemon=True)
         t.start()
-        sender = threading.Thread(target=lambda: (c.sendall(b"w" * total), c.close()),
-                                  daemon=True)
+        sender_error = []
+
+        def send():
+            try:
+                c.sendall(b"w" * total)
+                c.close()
+            except OSError as e:
+                sender_error.append(e)
+        sender = threading.Thread(target=send, daemon=True)
         sender.start()
         got = 0
         try:
             while True:
-                b = s.recv(100)
+                try:
+                    b = s.recv(100)
+                except socket.timeout:
+                    # Both ends as they stand, for the stall seen here.
+                    for side, ns, sk in (("sender", topo.client_ns, c),
+                                         ("reader", topo.server_ns, s)):
+                        print("# %s after %d bytes: %s\n# counters: %s\n# SO_MEMINFO %s" % (
+                            side, got,
+                            ns.ttpctl("sockets", "-i").stdout.replace("\n", "\n#   "),
+                            {k: v for k, v in ns.counters().items() if v},
+                            dict(zip(("rmem_alloc", "rcvbuf", "wmem_alloc", "sndbuf",
+                                      "fwd_alloc", "wmem_queued", "optmem", "backlog",
+                                      "drops"), meminfo(sk)))))
+                    print("# the sender: %s" % (sender_error or "still in sendall()"))
+                    raise
                 if not b:
                     break
                 got += len(b)
