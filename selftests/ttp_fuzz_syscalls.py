@@ -34,10 +34,11 @@ THREADS = 4
 
 def fuzz(family):
     ns = Netns()
-    # Short lives for what the fuzzer leaves: orphans, TIME_WAIT, SYNs
-    # that nobody answers.
+    # Short lives for what the fuzzer leaves: orphans (orphan_retries
+    # backoffs, each at most rto_max_ms), TIME_WAIT, SYNs that nobody
+    # answers.
     ns.set(msl_ms=500, msl_local_ms=500, fin_timeout_ms=2000, syn_retries=2,
-           synack_retries=1)
+           synack_retries=1, rto_max_ms=5000)
     baseline = slab_kib()
     addr = "127.0.0.1" if family == socket.AF_INET else "::1"
     lsn = ns.socket(family)
