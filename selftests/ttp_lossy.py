@@ -242,6 +242,10 @@ def receiver_sws():
         cap.bind((topo.dev_client, 0x0800))
         cap.settimeout(0.2)
         c = topo.connect(lsn.getsockname()[1])
+        # sendall()'s timeout bounds the whole call, and a reader of 100
+        # bytes at a time on the debug kernel needs more than a minute
+        # for it: the reader's own timeout is the one that finds a stall.
+        c.settimeout(TRANSFER_TIMEOUT)
         s, _ = lsn.accept()
         s.settimeout(60)
         total = 256 << 10
