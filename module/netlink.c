@@ -230,6 +230,12 @@ static int ttp_nl_param_set_doit(struct sk_buff *skb, struct genl_info *info)
 
 		if (old == values[id])
 			continue;
+		/*
+		 * Checked unchanged above, but the initial namespace, under
+		 * its own lock, may have moved it since: not ours to undo.
+		 */
+		if (ttp_param_defs[id].global && !net_eq(net, &init_net))
+			continue;
 		ttp_event_param(net, ttp_param_defs[id].name, old, values[id]);
 		if (ttp_param_defs[id].global)
 			ttp_global_param_set(id, values[id]);
