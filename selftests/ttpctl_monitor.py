@@ -69,6 +69,8 @@ def test_connection():
     t = Topology(socket.AF_INET, True)
     cm = sm = None
     try:
+        # The entry waits for its kill, however slow the polls are.
+        t.client_ns.set(msl_ms=60000)
         cm, sm = Monitor(t.client_ns), Monitor(t.server_ns)
         lsn = t.listen()
         port = lsn.getsockname()[1]
