@@ -415,6 +415,26 @@ void ttp_rewind(struct sock *sk)
 	ts->cong.packets_out = 0;
 }
 
+/*
+ * The sequence number of a segment without data: snd_max, unless the peer
+ * has since shrunk its window below it (it dropped what we sent past its
+ * new right edge). Then the edge itself, the one number it still accepts:
+ * from snd_max our ACKs and RSTs would all be refused, and two ends could
+ * wait for each other until their timers gave up (TCP's
+ * tcp_acceptable_seq()). Only once the SYN is acknowledged: before that
+ * the window says nothing of where our sequence space begins.
+ */
+static u32 ttp_acceptable_seq(const struct sock *sk)
+{
+	const struct ttp_sock *ts = ttp_sk(sk);
+	u32 edge = ts->snd_una + ts->snd_wnd;
+
+	if (sk->sk_state != TTP_SYN_SENT && sk->sk_state != TTP_SYN_RCVD &&
+	    ttp_after(ts->snd_max, edge))
+		return edge;
+	return ts->snd_max;
+}
+
 /* A bare ACK, now. */
 void ttp_send_ack(struct sock *sk)
 {
@@ -428,7 +448,7 @@ void ttp_send_ack(struct sock *sk)
 		ttp_schedule_delack(sk);
 		return;
 	}
-	TTP_SKB_CB(skb)->seq = ttp_sk(sk)->snd_max;
+	TTP_SKB_CB(skb)->seq = ttp_acceptable_seq(sk);
 	TTP_SKB_CB(skb)->flags = TTP_FLAG_ACK;
 	ttp_transmit_skb(sk, skb, false);
 }
@@ -457,7 +477,7 @@ void ttp_send_active_reset(struct sock *sk, gfp_t gfp)
 
 	if (!skb)
 		return;
-	TTP_SKB_CB(skb)->seq = ttp_sk(sk)->snd_max;
+	TTP_SKB_CB(skb)->seq = ttp_acceptable_seq(sk);
 	TTP_SKB_CB(skb)->flags = TTP_FLAG_RST | TTP_FLAG_ACK;
 	ttp_transmit_skb(sk, skb, false);
 }
