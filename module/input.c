@@ -643,15 +643,16 @@ int ttp_rcv_state(struct sock *sk, struct sk_buff *skb)
 	bool fin_acked;
 
 	switch (sk->sk_state) {
-	case TTP_CLOSED: {
-		struct ttp_conn_key key;
-
-		/* Being torn down: as if there were no socket. */
-		ttp_conn_key_from_sock(sk, &key);
-		ttp_send_reset_reply(net, ts->af, &key, cb, sk->sk_bound_dev_if);
+	case TTP_CLOSED:
+		/*
+		 * Being torn down: as if there were no socket. The reply takes
+		 * the 4-tuple the segment found it by, not the socket's own,
+		 * whose port may already be given back and zeroed (an RST from
+		 * port 0 was seen once).
+		 */
+		ttp_send_reset_reply(net, ts->af, &ts->conn.key, cb, sk->sk_bound_dev_if);
 		ttp_drop(net, &ts->conn.key, skb, TTP_MIB_DROP_NO_SOCKET);
 		return 0;
-	}
 	case TTP_SYN_SENT:
 		ttp_rcv_syn_sent(sk, skb);
 		return 0;
