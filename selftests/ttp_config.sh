@@ -68,7 +68,9 @@ autoload() {
 	ttp_defer umount "$mods"
 	mkdir -p "$mods/updates"
 	cp "$TTP_MODULE" "$mods/updates/ttp.ko"
-	depmod -a "$rel" || return
+	# Only ttp.ko indexed (it depends on no other module): all of them
+	# takes minutes under emulation, and the overlay goes after this case.
+	depmod "$rel" "$mods/updates/ttp.ko" || return
 	modinfo -F alias ttp | grep -qx "net-pf-2-proto-253-type-1" ||
 		ttp_fail_msg "no net-pf alias: $(modinfo -F alias ttp)" || return
 	hook=/etc/modprobe.d/ttp.conf
