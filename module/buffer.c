@@ -7,6 +7,7 @@
  * round trip (dynamic right-sizing, like tcp_rcv_space_adjust()); the send
  * buffer follows the congestion window (like tcp_sndbuf_expand()).
  */
+#include "stats.h"
 #include "ttp.h"
 
 /* Minimum, default, maximum: TCP's tcp_wmem and tcp_rmem defaults. */
@@ -98,4 +99,81 @@ void ttp_sndbuf_expand(struct sock *sk)
 		       ttp_sysctl_wmem[2]);
 	if (sndbuf > READ_ONCE(sk->sk_sndbuf))
 		WRITE_ONCE(sk->sk_sndbuf, sndbuf);
+}
+
+/*
+ * The receive buffer is full, and what waits in the receive queue costs far
+ * more than its bytes: many small segments, each with its own buffer and
+ * skb (a sender of small writes, a driver's large buffers). The window we
+ * advertised counted bytes at half their cost, so without this the buffer
+ * fills before the window closes and segments we invited are dropped. Copy
+ * the unread bytes into compact buffers, as TCP's tcp_collapse() does, and
+ * free the old ones. The queue holds in-order data only (a resend may
+ * overlap what came before it: copied by sequence number, once). Returns
+ * whether memory was freed.
+ */
+bool ttp_rcv_collapse(struct sock *sk)
+{
+	struct sk_buff_head *q = &sk->sk_receive_queue;
+	u32 start = ttp_sk(sk)->copied_seq, end = start;
+	struct sk_buff *skb, *next, *nskb;
+	unsigned int cost = 0, segs = 0;
+	int before = atomic_read(&sk->sk_rmem_alloc);
+
+	skb_queue_walk(q, skb) {
+		if (ttp_after(TTP_SKB_CB(skb)->seq + skb->len, end))
+			end = TTP_SKB_CB(skb)->seq + skb->len;
+		cost += skb->truesize;
+		segs++;
+	}
+	/* Already compact (as a window's worth of full segments is). */
+	if (segs < 2 || cost <= 2 * (end - start))
+		return false;
+
+	skb = skb_peek(q);
+	/* In order, so never a gap; were there one, nothing is copied. */
+	if (ttp_after(TTP_SKB_CB(skb)->seq, start))
+		return false;
+	while (skb && ttp_before(start, end)) {
+		int copy = min_t(u32, SKB_MAX_ORDER(0, 0), end - start);
+
+		nskb = alloc_skb(copy, GFP_ATOMIC);
+		if (!nskb)
+			break;
+		memcpy(nskb->cb, skb->cb, sizeof(skb->cb));
+		TTP_SKB_CB(nskb)->seq = start;
+		TTP_SKB_CB(nskb)->flags = 0;
+		__skb_queue_before(q, skb, nskb);
+		skb_set_owner_r(nskb, sk);
+
+		while (skb && copy > 0) {
+			int size = (int)(TTP_SKB_CB(skb)->seq + skb->len - start);
+
+			if (size > 0) {
+				size = min(copy, size);
+				/* Inside skb: start is within its sequence range. */
+				if (WARN_ON_ONCE(skb_copy_bits(skb, start - TTP_SKB_CB(skb)->seq,
+							       skb_put(nskb, size), size))) {
+					TTP_SKB_CB(nskb)->end_seq = start;
+					goto out;
+				}
+				copy -= size;
+				start += size;
+			}
+			if (ttp_before(start, TTP_SKB_CB(skb)->seq + skb->len))
+				break;
+			/* All of it copied (or read before): it goes. */
+			next = skb_queue_is_last(q, skb) ? NULL : skb->next;
+			__skb_unlink(skb, q);
+			kfree_skb(skb);
+			skb = next;
+		}
+		TTP_SKB_CB(nskb)->end_seq = start;
+	}
+out:
+	sk_mem_reclaim(sk);
+	if (atomic_read(&sk->sk_rmem_alloc) >= before)
+		return false;
+	ttp_count(sock_net(sk), TTP_MIB_RCV_COLLAPSED);
+	return true;
 }

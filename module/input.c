@@ -439,6 +439,18 @@ static bool ttp_ooo_prune(struct sock *sk)
 }
 
 /*
+ * An in-order segment does not fit: make room as TCP's tcp_prune_queue()
+ * does, first by compacting what waits to be read, then by giving up what
+ * arrived early. Whether it fits now.
+ */
+static bool ttp_make_room(struct sock *sk, struct sk_buff *skb)
+{
+	if (ttp_rcv_collapse(sk) && ttp_rmem_fits(sk, skb))
+		return true;
+	return ttp_ooo_prune(sk) && ttp_rmem_fits(sk, skb);
+}
+
+/*
  * Data and FIN of an acceptable segment in a state that takes them: queue
  * in order, keep what arrives early, and decide when to ACK (at once for
  * anything out of order or a FIN, after two segments, or from the delayed
@@ -491,8 +503,7 @@ static void ttp_data_queue(struct sock *sk, struct sk_buff *skb)
 			sk_rmem_schedule(sk, skb, skb->truesize);
 		}
 	} else if (!ttp_rmem_fits(sk, skb) &&
-		   (ttp_after(cb->seq, ts->rcv_nxt) || !ttp_ooo_prune(sk) ||
-		    !ttp_rmem_fits(sk, skb))) {
+		   (ttp_after(cb->seq, ts->rcv_nxt) || !ttp_make_room(sk, skb))) {
 		/* The sender keeps it and tries again. */
 		ttp_send_ack(sk);
 		ttp_drop(sock_net(sk), &ttp_sk(sk)->conn.key, skb, TTP_MIB_DROP_NO_MEMORY);

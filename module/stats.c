@@ -90,6 +90,7 @@ static const char *const ttp_counter_names[TTP_COUNTER_COUNT] = {
 	[TTP_MIB_ZERO_WINDOW_PROBES]	= "ZeroWindowProbes",
 	[TTP_MIB_RETRANS_FAIL]		= "RetransFail",
 	[TTP_MIB_OFO_PRUNED]		= "OfoPruned",
+	[TTP_MIB_RCV_COLLAPSED]		= "RcvCollapsed",
 	[TTP_MIB_RENO_REORDER]		= "RenoReorder",
 	[TTP_MIB_KILLED]		= "Killed",
 	[TTP_MIB_EVENTS]		= "Events",

@@ -493,6 +493,7 @@ void ttp_rcv_space_init(struct sock *sk);
 void ttp_rcv_space_adjust(struct sock *sk);
 void ttp_rcv_rtt_sample(struct sock *sk, const struct ttp_skb_cb *cb);
 void ttp_sndbuf_expand(struct sock *sk);
+bool ttp_rcv_collapse(struct sock *sk);
 
 /* isn.c */
 void ttp_isn_init(void);

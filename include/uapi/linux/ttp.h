@@ -489,6 +489,7 @@ enum ttp_counter {
 	TTP_MIB_MEMORY_PRESSURES, /* times TTP entered memory pressure */
 	TTP_MIB_MEMORY_PRESSURES_MS, /* time spent under it, ms */
 	TTP_MIB_MEMORY_REFUSED,	/* buffer memory refused: global limit or cgroup */
+	TTP_MIB_RCV_COLLAPSED,	/* receive queues copied compact: buffer full */
 	__TTP_MIB_COUNT
 };
 
