@@ -101,6 +101,14 @@ void ttp_sndbuf_expand(struct sock *sk)
 		WRITE_ONCE(sk->sk_sndbuf, sndbuf);
 }
 
+/* Bytes of SKB not yet read nor held by an earlier buffer, from START. */
+static u32 ttp_unread(const struct sk_buff *skb, u32 start)
+{
+	u32 end = TTP_SKB_CB(skb)->seq + skb->len;
+
+	return ttp_after(end, start) ? end - start : 0;
+}
+
 /*
  * The receive buffer is full, and what waits in the receive queue costs far
  * more than its bytes: many small segments, each with its own buffer and
@@ -108,32 +116,42 @@ void ttp_sndbuf_expand(struct sock *sk)
  * advertised counted bytes at half their cost, so without this the buffer
  * fills before the window closes and segments we invited are dropped. Copy
  * the unread bytes into compact buffers, as TCP's tcp_collapse() does, and
- * free the old ones. The queue holds in-order data only (a resend may
- * overlap what came before it: copied by sequence number, once). Returns
- * whether memory was freed.
+ * free the old ones. Buffers already compact at the head (full segments,
+ * or what an earlier call made) stay as they are: only from the first
+ * bloated one on is copied, or the work would grow with every call and the
+ * compact part would hide the bloated rest. The queue holds in-order data
+ * only (a resend may overlap what came before it: copied by sequence
+ * number, once). Returns whether memory was freed.
  */
 bool ttp_rcv_collapse(struct sock *sk)
 {
 	struct sk_buff_head *q = &sk->sk_receive_queue;
-	u32 start = ttp_sk(sk)->copied_seq, end = start;
-	struct sk_buff *skb, *next, *nskb;
+	u32 start = ttp_sk(sk)->copied_seq, end = 0, bytes = 0;
+	struct sk_buff *skb, *first = NULL, *next, *nskb;
 	unsigned int cost = 0, segs = 0;
 	int before = atomic_read(&sk->sk_rmem_alloc);
 
 	skb_queue_walk(q, skb) {
+		u32 unread = ttp_unread(skb, start);
+
+		if (!first && unread && skb->truesize <= 2 * unread) {
+			start += unread;	/* compact: kept */
+			continue;
+		}
+		if (!first) {
+			first = skb;
+			end = start;
+		}
+		bytes += ttp_unread(skb, end);
 		if (ttp_after(TTP_SKB_CB(skb)->seq + skb->len, end))
 			end = TTP_SKB_CB(skb)->seq + skb->len;
 		cost += skb->truesize;
 		segs++;
 	}
-	/* Already compact (as a window's worth of full segments is). */
-	if (segs < 2 || cost <= 2 * (end - start))
+	if (segs < 2 || cost <= 2 * bytes)
 		return false;
 
-	skb = skb_peek(q);
-	/* In order, so never a gap; were there one, nothing is copied. */
-	if (ttp_after(TTP_SKB_CB(skb)->seq, start))
-		return false;
+	skb = first;
 	while (skb && ttp_before(start, end)) {
 		int copy = min_t(u32, SKB_MAX_ORDER(0, 0), end - start);
 
@@ -142,33 +160,35 @@ bool ttp_rcv_collapse(struct sock *sk)
 			break;
 		memcpy(nskb->cb, skb->cb, sizeof(skb->cb));
 		TTP_SKB_CB(nskb)->seq = start;
+		TTP_SKB_CB(nskb)->end_seq = start;
 		TTP_SKB_CB(nskb)->flags = 0;
 		__skb_queue_before(q, skb, nskb);
 		skb_set_owner_r(nskb, sk);
 
 		while (skb && copy > 0) {
-			int size = (int)(TTP_SKB_CB(skb)->seq + skb->len - start);
+			int size = ttp_unread(skb, start);
 
+			/* In order, so never a gap: were there one, stop. */
+			if (WARN_ON_ONCE(ttp_after(TTP_SKB_CB(skb)->seq, start)))
+				goto out;
 			if (size > 0) {
 				size = min(copy, size);
-				/* Inside skb: start is within its sequence range. */
 				if (WARN_ON_ONCE(skb_copy_bits(skb, start - TTP_SKB_CB(skb)->seq,
-							       skb_put(nskb, size), size))) {
-					TTP_SKB_CB(nskb)->end_seq = start;
+							       skb_tail_pointer(nskb), size)))
 					goto out;
-				}
+				skb_put(nskb, size);
+				TTP_SKB_CB(nskb)->end_seq += size;
 				copy -= size;
 				start += size;
 			}
-			if (ttp_before(start, TTP_SKB_CB(skb)->seq + skb->len))
+			if (ttp_unread(skb, start))
 				break;
 			/* All of it copied (or read before): it goes. */
 			next = skb_queue_is_last(q, skb) ? NULL : skb->next;
 			__skb_unlink(skb, q);
-			kfree_skb(skb);
+			consume_skb(skb);
 			skb = next;
 		}
-		TTP_SKB_CB(nskb)->end_seq = start;
 	}
 out:
 	sk_mem_reclaim(sk);
