@@ -155,11 +155,15 @@ bool ttp_time_wait(struct sock *sk, int state)
 
 	/*
 	 * The state's gauge moves to the entry; the socket then closes
-	 * without counting a second transition.
+	 * without counting a second transition. Its sk_state never reads
+	 * TIME_WAIT, not even for a moment (TCP's full sockets never do
+	 * either): the kernel takes a socket in that state for a timewait
+	 * sock, and inet6_release(), which reads the state without the lock,
+	 * then finds no ipv6_pinfo (a NULL dereference the syscall fuzzer
+	 * hit on 6.12 while a close raced the final FIN).
 	 */
 	ttp_state_move(net, sk->sk_state, state);
 	ttp_event_sock_state(sk, sk->sk_state, state);
-	inet_sk_set_state(sk, state);
 	/* Unless it has already been ended: a timer would outlive it. */
 	spin_lock_bh(&tw->lock);
 	if (!tw->dead)
