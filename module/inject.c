@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Deliberate bugs, compiled in only by the test build that proves the debug
- * kernel's checks bite (make KVER=debug TTP_INJECT_BUGS=y; selftests/check
- * does it). Never part of a normal build. Load with inject=NAME.
+ * Deliberate bugs, compiled in only by the test builds that prove the
+ * checks bite (make KVER=debug TTP_INJECT_BUGS=y, and the same for a Debian
+ * kernel; selftests/check does both). Never part of a normal build. Load
+ * with inject=NAME.
  */
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -12,7 +13,7 @@
 
 static char *ttp_inject = "";
 module_param_named(inject, ttp_inject, charp, 0444);
-MODULE_PARM_DESC(inject, "test builds only: use-after-free, leak, lock-inversion, sleep-in-atomic");
+MODULE_PARM_DESC(inject, "test builds only: use-after-free, leak, lock-inversion, sleep-in-atomic, warn, fail-load");
 
 static void *ttp_inject_leaked;
 static DEFINE_MUTEX(ttp_inject_a);
@@ -38,10 +39,14 @@ static noinline void ttp_inject_leak(void)
 /*
  * INJECT is a comma-separated list, so one boot can prove every check. The
  * order matters: a KASAN report marks lockdep unreliable and turns it off,
- * so the use after free comes last.
+ * so the use after free comes last. "warn" is the one a Debian kernel (no
+ * KASAN, lockdep or kmemleak) can show; "fail-load" makes the module's
+ * init fail, as a module that does not load on some kernel would.
  */
-void ttp_inject_bugs(void)
+int ttp_inject_bugs(void)
 {
+	if (strstr(ttp_inject, "warn"))
+		WARN(1, "ttp: inject: a deliberate warning\n");
 	if (strstr(ttp_inject, "lock-inversion")) {
 		mutex_lock(&ttp_inject_a);
 		mutex_lock(&ttp_inject_b);
@@ -67,4 +72,9 @@ void ttp_inject_bugs(void)
 		kfree(p);
 		pr_info("ttp: inject: reading freed memory: %u\n", READ_ONCE(p[3]));
 	}
+	if (strstr(ttp_inject, "fail-load")) {
+		pr_info("ttp: inject: refusing to load\n");
+		return -ENODEV;
+	}
+	return 0;
 }

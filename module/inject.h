@@ -3,10 +3,11 @@
 #define _TTP_INJECT_H
 
 #ifdef TTP_INJECT_BUGS
-void ttp_inject_bugs(void);
+int ttp_inject_bugs(void);
 #else
-static inline void ttp_inject_bugs(void)
+static inline int ttp_inject_bugs(void)
 {
+	return 0;
 }
 #endif
 

@@ -36,11 +36,15 @@ static int __init ttp_init(void)
 	err = ttp_genl_init();
 	if (err)
 		goto err_ipv6;
-	ttp_inject_bugs();
+	err = ttp_inject_bugs();
+	if (err)
+		goto err_genl;
 	pr_info("TTP: IP protocol %d, generic netlink family \"%s\"\n",
 		IPPROTO_TTP, TTP_GENL_NAME);
 	return 0;
 
+err_genl:
+	ttp_genl_exit();
 err_ipv6:
 	ttp_ipv6_exit();
 err_ipv4:

@@ -72,11 +72,23 @@ ttp_done() {
 	exit $KSFT_FAIL
 }
 
-# ttp_skip_all REASON: nothing can run here.
+# ttp_skip_all REASON: nothing can run here, because this machine lacks
+# something the test cannot do without and the project does not provide.
+# `make check` fails every skip its allow-list (selftests/host/allowed-skips)
+# does not name; anything the project installs or builds that is missing or
+# broken is a failure, not a skip: ttp_fail_all.
 ttp_skip_all() {
 	echo "TAP version 13"
 	echo "1..0 # SKIP $*"
 	exit $KSFT_SKIP
+}
+
+# ttp_fail_all REASON: the test cannot run, and that is a failure.
+ttp_fail_all() {
+	echo "TAP version 13"
+	echo "1..1"
+	echo "not ok 1 $*"
+	exit $KSFT_FAIL
 }
 
 ttp_on_exit() {
@@ -114,10 +126,21 @@ ttp_load_module() {
 	fi
 }
 
+# A module that will not load (after an earlier test's rmmod, say) fails
+# the test: it would hide every later test's failures as skips.
 ttp_require_module() {
 	ttp_require_root
-	ttp_load_module || ttp_skip_all "ttp.ko is not loaded and cannot be loaded"
-	[ -x "$TTPCTL" ] || ttp_skip_all "ttpctl not found (build it: make -C userspace)"
+	ttp_load_module || ttp_fail_all "ttp.ko is not loaded and cannot be loaded"
+	[ -x "$TTPCTL" ] || ttp_fail_all "ttpctl not found (build it: make -C userspace)"
+}
+
+# ttp_require_tool COMMAND...: each must be installed (install-deps does).
+ttp_require_tool() {
+	local t
+	for t; do
+		command -v "$t" >/dev/null ||
+			ttp_fail_all "$t is not installed (selftests/vm/install-deps installs it)"
+	done
 }
 
 # ttp_netns NAME: a fresh network namespace, deleted when the test exits.

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 ttp_require_module
 BENCH=$TTP_REPO/userspace/ttp-bench
-[ -x "$BENCH" ] || ttp_skip_all "ttp-bench not found (build it: make -C userspace)"
+[ -x "$BENCH" ] || ttp_fail_all "ttp-bench not found (build it: make -C userspace)"
 work=$(mktemp -d)
 ttp_defer rm -rf "$work"
 

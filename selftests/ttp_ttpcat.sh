@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 ttp_require_module
 TTPCAT=${TTPCAT:-$(command -v ttpcat || echo "$TTP_REPO/userspace/ttpcat")}
-[ -x "$TTPCAT" ] || ttp_skip_all "ttpcat not found (build it: make -C userspace)"
+[ -x "$TTPCAT" ] || ttp_fail_all "ttpcat not found (build it: make -C userspace)"
 
 ttp_veth_pair ttpcat 98
 work=$(mktemp -d)

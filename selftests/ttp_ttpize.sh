@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 ttp_require_module
 TTPIZE=${TTPIZE:-$(command -v ttpize || echo "$TTP_REPO/userspace/ttpize")}
-[ -x "$TTPIZE" ] || ttp_skip_all "ttpize not found (build it: make -C userspace)"
+[ -x "$TTPIZE" ] || ttp_fail_all "ttpize not found (build it: make -C userspace)"
 
 A=ttpize-a B=ttpize-b
 ttp_veth_pair ttpize 97

@@ -9,9 +9,7 @@
 ttp_require_module
 TTPCAT=${TTPCAT:-$(command -v ttpcat || echo "$TTP_REPO/userspace/ttpcat")}
 LUA=$TTP_REPO/userspace/wireshark/ttp.lua
-command -v tshark >/dev/null || ttp_skip_all "tshark is not installed"
-command -v tcpdump >/dev/null || ttp_skip_all "tcpdump is not installed"
-command -v ethtool >/dev/null || ttp_skip_all "ethtool is not installed"
+ttp_require_tool tshark tcpdump ethtool
 
 A=ttpws-a B=ttpws-b
 # Checksums in software: what is captured is what is sent.

@@ -11,9 +11,9 @@ YNL=$SRC/tools/net/ynl
 SPEC=$TTP_REPO/Documentation/netlink/ttp.yaml
 # The spec is checked against the kernel's schema as ynl loads it.
 SCHEMA=$SRC/Documentation/netlink/genetlink-legacy.yaml
-[ -f "$YNL/cli.py" ] || ttp_skip_all "no ynl client in $YNL (make check unpacks it)"
+[ -f "$YNL/cli.py" ] || ttp_fail_all "no ynl client in $YNL (make check unpacks it)"
 python3 -c "import yaml, jsonschema" 2>/dev/null ||
-	ttp_skip_all "python3-yaml and python3-jsonschema are needed"
+	ttp_fail_all "python3-yaml and python3-jsonschema are needed (install-deps installs them)"
 NS=ttpynl
 ttp_netns $NS
 work=$(mktemp -d)

@@ -74,16 +74,27 @@ def skip_all(reason):
     sys.exit(KSFT_SKIP)
 
 
+def fail_all(reason):
+    """The test cannot run, and that is a failure: what the project
+    installs or builds is missing or broken (see lib.sh's ttp_fail_all)."""
+    print("TAP version 13")
+    print("1..1")
+    print("not ok 1 %s" % reason)
+    sys.exit(KSFT_FAIL)
+
+
 def require_module():
+    """A module that will not load fails the test, never skips it: after an
+    earlier test's rmmod, that would hide every later failure."""
     if os.geteuid() != 0:
         skip_all("needs root")
     if not os.path.exists("/sys/module/ttp"):
         mod = os.environ.get("TTP_MODULE")
         if not (mod and subprocess.run(["insmod", mod]).returncode == 0) and \
            subprocess.run(["modprobe", "ttp"], stderr=subprocess.DEVNULL).returncode != 0:
-            skip_all("ttp.ko is not loaded and cannot be loaded")
+            fail_all("ttp.ko is not loaded and cannot be loaded")
     if not os.access(TTPCTL, os.X_OK):
-        skip_all("ttpctl not found (build it: make -C userspace)")
+        fail_all("ttpctl not found (build it: make -C userspace)")
 
 
 def guard(main):
