@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 ttp_require_module
 drill=$TTP_SELFTESTS/ttpdrill
-[ -x "$drill/ttpdrill" ] || ttp_skip_all "ttpdrill not built (make -C selftests/ttpdrill)"
+[ -x "$drill/ttpdrill" ] || ttp_fail_all "ttpdrill not built (make -C selftests/ttpdrill)"
 export PATH=$drill:$(dirname "$TTPCTL"):$PATH
 
 # The IPv4 and IPv6 runs of a script go side by side: each has its own
@@ -37,12 +37,14 @@ for s in "${scripts[@]}"; do
 	done
 	for family in "${families[@]}"; do
 		wait "${pid[$family]}" && status[$family]=0 || status[$family]=$?
-		# A timing miss (the emulated machine stalled past the script's
-		# tolerance while other VMs had the host's cores) gets one more
-		# run, alone; anything else, or missing again, is a failure.
-		if [ "${status[$family]}" != 0 ] &&
-			grep -qE "a segment (did not come|came too early)" "$logs/$family"; then
-			sed 's/^/# first run: /' "$logs/$family" | head -n 6
+		# A near miss (ttpdrill's status 3: only a time was off, by less
+		# than one more tolerance; the emulated machine may have stalled
+		# while other VMs had the host's cores) gets one more run, alone,
+		# and is printed as "flaky": `make check` allows one in a run.
+		# Anything else, a miss by more, or a second miss, fails.
+		if [ "${status[$family]}" = 3 ]; then
+			echo "# flaky: IPv$family: $(basename "$s" .pkt): $(grep -m1 -E '^[^ ].*:[0-9]+: ' "$logs/$family")"
+			sed 's/^/# first run: /' "$logs/$family" | head -n 8
 			"$drill/ttpdrill" -$family "$s" >"$logs/$family" 2>&1 &&
 				status[$family]=0 || status[$family]=$?
 		fi

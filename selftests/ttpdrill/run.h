@@ -9,7 +9,10 @@ struct td_options {
 	long long tolerance_usecs;	/* unless the script sets its own */
 };
 
-/* 0: the script passed; -1: it failed (FAILURE says how); -2: setup failed. */
+/*
+ * 0: the script passed; -1: it failed (FAILURE says how); -2: setup failed;
+ * -3: it failed on timing alone, by less than one more tolerance.
+ */
 int td_run(const struct td_script *script, const struct td_options *opt,
 	   char *failure, int len);
 
