@@ -669,6 +669,20 @@ int ttp_rcv_state(struct sock *sk, struct sk_buff *skb)
 		return 0;
 	}
 
+	/*
+	 * Simultaneous open: the peer's SYN-ACK, its ISN again and
+	 * acknowledging our SYN, completes the handshake. Its SYN sits just
+	 * before rcv_nxt, outside the window: take the segment as the ACK it
+	 * carries, as Linux's tcp_validate_incoming() lets it pass, rather
+	 * than answer it and wait for our SYN-ACK's retransmission.
+	 */
+	if (sk->sk_state == TTP_SYN_RCVD &&
+	    (cb->flags & (TTP_FLAG_SYN | TTP_FLAG_ACK | TTP_FLAG_RST)) ==
+	    (TTP_FLAG_SYN | TTP_FLAG_ACK) &&
+	    cb->seq == ts->irs && cb->end_seq == ts->rcv_nxt && cb->ack == ts->snd_max) {
+		cb->flags &= ~TTP_FLAG_SYN;
+		cb->seq = cb->end_seq;
+	}
 	/* An old duplicate from an earlier incarnation? */
 	if (ttp_paws_reject(ts, cb)) {
 		ttp_dup_ack(sk, cb);

@@ -208,6 +208,9 @@ void ttp_tw_rcv(struct ttp_tw *tw, struct sk_buff *skb)
 				ttp_count(net, TTP_MIB_TW_KILLED);
 				ttp_tw_kill(tw, "reset");
 			}
+		} else {
+			/* Not the one an entry believes: dropped, unanswered. */
+			ttp_count_drop(net, &tw->conn.key, TTP_MIB_DROP_OUT_OF_WINDOW);
 		}
 		kfree_skb(skb);
 		return;
