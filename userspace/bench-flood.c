@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include "bench.h"
+#include "loop.h"
 
 static uint16_t csum_fold(uint32_t sum)
 {
@@ -47,7 +48,7 @@ int bench_flood(int port, const char *sources, double seconds)
 				 *(struct sockaddr_in *)&bench_addr : (struct sockaddr_in){ 0 };
 	int fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW), csum_at;
 	unsigned long sent = 0, failed = 0;
-	double start = now_s(), end = start + seconds;
+	double start = ttp_now(), end = start + seconds;
 	struct in_addr net;
 	uint32_t rnd = 2463534242U;
 
@@ -58,7 +59,7 @@ int bench_flood(int port, const char *sources, double seconds)
 	if (fd < 0)
 		die("raw socket (root?)");
 	csum_at = bench_proto == IPPROTO_TCP ? 16 : 18;
-	while (now_s() < end) {
+	while (ttp_now() < end) {
 		for (int i = 0; i < 256; i++) {
 			uint32_t sum, src, sport;
 
@@ -99,7 +100,7 @@ int bench_flood(int port, const char *sources, double seconds)
 				sent++;
 		}
 	}
-	end = now_s();
+	end = ttp_now();
 	printf("{\"mode\": \"flood\", \"proto\": \"%s\", \"seconds\": %.3f, \"syns\": %lu, "
 	       "\"value\": %.0f, \"unit\": \"SYNs/s\", \"failed\": %lu}\n", bench_proto_name,
 	       end - start, sent, sent / (end - start), failed);

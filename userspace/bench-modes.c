@@ -6,7 +6,6 @@
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +15,7 @@
 #include <sys/socket.h>
 
 #include "bench.h"
+#include "loop.h"
 
 /* The server: one epoll loop over every listener and connection. */
 struct bench_conn {
@@ -149,9 +149,9 @@ int bench_stream(int port, int flows, double seconds)
 		ev = (struct epoll_event){ .events = EPOLLOUT, .data.u32 = i };
 		epoll_ctl(ep, EPOLL_CTL_ADD, fds[i], &ev);
 	}
-	start = now_s();
+	start = ttp_now();
 	end = start + seconds;
-	while (now_s() < end) {
+	while (ttp_now() < end) {
 		int n = epoll_wait(ep, evs, 64, 100);
 
 		for (int i = 0; i < n; i++) {
@@ -180,7 +180,7 @@ int bench_stream(int port, int flows, double seconds)
 		total += be64toh(be);
 		close(fds[i]);
 	}
-	end = now_s();
+	end = ttp_now();
 	printf("{\"mode\": \"stream\", \"proto\": \"%s\", \"flows\": %d, \"seconds\": %.3f, "
 	       "\"bytes\": %llu, \"value\": %.0f, \"unit\": \"bytes/s\"}\n",
 	       bench_proto_name, flows, end - start, (unsigned long long)total,
@@ -206,9 +206,9 @@ int bench_rr(int port, double seconds)
 	if (fd < 0 || !lat)
 		die("connect");
 	bench_nodelay(fd);
-	start = now_s();
+	start = ttp_now();
 	end = start + seconds;
-	while ((t = now_s()) < end) {
+	while ((t = ttp_now()) < end) {
 		if (!write_all(fd, &c, 1) || !read_all(fd, &c, 1))
 			die("rr");
 		if (n == cap) {
@@ -217,9 +217,9 @@ int bench_rr(int port, double seconds)
 			if (!lat)
 				die("realloc");
 		}
-		lat[n++] = now_s() - t;
+		lat[n++] = ttp_now() - t;
 	}
-	end = now_s();
+	end = ttp_now();
 	close(fd);
 	qsort(lat, n, sizeof(*lat), cmp_double);
 	printf("{\"mode\": \"rr\", \"proto\": \"%s\", \"seconds\": %.3f, \"transactions\": %zu, "
@@ -238,10 +238,10 @@ int bench_rr(int port, double seconds)
 int bench_crr(const char *mode, int port, int ports, double seconds)
 {
 	unsigned long made = 0, failed = 0, by_errno[256] = { 0 };
-	double start = now_s(), end = start + seconds;
+	double start = ttp_now(), end = start + seconds;
 	bool churn = !strcmp(mode, "churn");
 
-	while (now_s() < end) {
+	while (ttp_now() < end) {
 		int fd = bench_connect(port + (made + failed) % ports);
 		char c = 'x';
 
@@ -258,18 +258,13 @@ int bench_crr(const char *mode, int port, int ports, double seconds)
 		close(fd);
 		made++;
 	}
-	end = now_s();
+	end = ttp_now();
 	printf("{\"mode\": \"%s\", \"proto\": \"%s\", \"seconds\": %.3f, \"connections\": %lu, "
 	       "\"value\": %.1f, \"unit\": \"connections/s\", \"failures\": %lu, "
 	       "\"eaddrnotavail\": %lu, \"etimedout\": %lu, \"econnrefused\": %lu}\n",
 	       mode, bench_proto_name, end - start, made, made / (end - start), failed,
 	       by_errno[EADDRNOTAVAIL], by_errno[ETIMEDOUT], by_errno[ECONNREFUSED]);
 	return 0;
-}
-
-static void bench_nothing(int sig)
-{
-	(void)sig;
 }
 
 /* hold: COUNT idle established connections, until a signal. */
@@ -287,8 +282,8 @@ int bench_hold(int port, int ports, long count)
 	printf("{\"mode\": \"hold\", \"proto\": \"%s\", \"connections\": %ld}\n",
 	       bench_proto_name, count);
 	fflush(stdout);
-	signal(SIGTERM, bench_nothing);
-	signal(SIGINT, bench_nothing);
+	/* The signal ends pause(), not the program: close them first. */
+	ttp_stop_on_signals();
 	pause();
 	for (long i = 0; i < count; i++)
 		close(fds[i]);
@@ -299,7 +294,7 @@ int bench_hold(int port, int ports, long count)
 /* timewait: COUNT short connections, each leaving a TIME_WAIT entry here. */
 int bench_timewait(int port, int ports, long count)
 {
-	double start = now_s();
+	double start = ttp_now();
 
 	for (long i = 0; i < count; i++) {
 		int fd = bench_connect(port + i % ports);
@@ -312,6 +307,6 @@ int bench_timewait(int port, int ports, long count)
 		close(fd);
 	}
 	printf("{\"mode\": \"timewait\", \"proto\": \"%s\", \"connections\": %ld, "
-	       "\"seconds\": %.3f}\n", bench_proto_name, count, now_s() - start);
+	       "\"seconds\": %.3f}\n", bench_proto_name, count, ttp_now() - start);
 	return 0;
 }

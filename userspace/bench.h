@@ -17,7 +17,6 @@ extern const char *bench_proto_name;
 extern struct sockaddr_storage bench_addr;
 extern socklen_t bench_addrlen;
 
-double now_s(void);
 _Noreturn void die(const char *what);
 int bench_socket(int family);
 void bench_nodelay(int fd);

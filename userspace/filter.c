@@ -7,9 +7,7 @@
  * what a show with the same words lists.
  */
 #include <arpa/inet.h>
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
@@ -76,7 +74,6 @@ static int ttp_filter_state_mask(const struct ttp_state_names *names,
 static int ttp_filter_port(int *argc, char ***argv, int *port)
 {
 	const char *text;
-	char *end;
 	long v;
 
 	if (*argc > 1 && (!strcmp((*argv)[1], "=") || !strcmp((*argv)[1], "==") ||
@@ -91,9 +88,7 @@ static int ttp_filter_port(int *argc, char ***argv, int *port)
 	text = (*argv)[0];
 	if (*text == ':')
 		text++;
-	errno = 0;
-	v = strtol(text, &end, 10);
-	if (errno || end == text || *end || v < 0 || v > 65535)
+	if (ttp_parse_long(text, 0, 65535, &v))
 		return -1;
 	*port = (int)v;
 	return 0;
@@ -102,7 +97,7 @@ static int ttp_filter_port(int *argc, char ***argv, int *port)
 /* ADDRESS[/PREFIX]; an IPv6 address may be in brackets. */
 static int ttp_filter_prefix(const char *text, struct ttp_filter_prefix *p)
 {
-	char buf[INET6_ADDRSTRLEN + 8], *slash, *addr = buf, *end;
+	char buf[INET6_ADDRSTRLEN + 8], *slash, *addr = buf;
 	long plen;
 
 	snprintf(buf, sizeof(buf), "%s", text);
@@ -121,9 +116,7 @@ static int ttp_filter_prefix(const char *text, struct ttp_filter_prefix *p)
 		return -1;
 	p->plen = p->len * 8;
 	if (slash) {
-		errno = 0;
-		plen = strtol(slash, &end, 10);
-		if (errno || end == slash || *end || plen < 0 || plen > p->len * 8)
+		if (ttp_parse_long(slash, 0, p->len * 8, &plen))
 			return -1;
 		p->plen = (int)plen;
 	}

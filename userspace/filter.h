@@ -6,11 +6,7 @@
 #include <stdint.h>
 #include <netlink/msg.h>
 #include <linux/ttp.h>
-
-/* The kernel's names of the states, by enum ttp_state; "" if it gave none. */
-struct ttp_state_names {
-	char name[TTP_STATE_MAX + 1][TTP_NAME_MAX + 1];
-};
+#include "states.h"
 
 struct ttp_filter_prefix {
 	bool set;

@@ -33,6 +33,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <linux/ttp.h>
+#include "parse.h"
 
 #define TTPIZE_EXPORT __attribute__((visibility("default")))
 #define TTPIZE_OPTS_MAX 32	/* options remembered on an undecided socket */
@@ -45,8 +46,8 @@ static int (*ttpize_real_listen)(int, int);
 static int (*ttpize_real_setsockopt)(int, int, int, const void *, socklen_t);
 static int (*ttpize_real_getsockopt)(int, int, int, void *, socklen_t *);
 
-/* TTPIZE_PORTS as a bitmap; no list: every TCP socket is TTP. */
-static unsigned char ttpize_ports[65536 / 8];
+/* TTPIZE_PORTS as a bitmap; no port in it: every TCP socket is TTP. */
+static unsigned char ttpize_ports[TTP_PORT_MAP_BYTES];
 static bool ttpize_some_ports;
 
 /* A TCP socket that may yet become TTP (TTPIZE_PORTS only). */
@@ -70,25 +71,22 @@ static int ttpize_nfds;
 
 static bool ttpize_port_listed(unsigned int port)
 {
-	return port < 65536 && (ttpize_ports[port / 8] & (1 << (port % 8)));
+	return ttp_port_in_map(ttpize_ports, port);
 }
 
-/* "80,8000-8100"; anything malformed lists nothing (ttpize checked it). */
-static void ttpize_parse_ports(const char *s)
+/*
+ * "80,8000-8100". ttpize checked it; one set by hand that is malformed
+ * counts up to its first bad item.
+ */
+static void ttpize_read_ports(const char *s)
 {
-	while (s && *s) {
-		char *end;
-		unsigned long lo = strtoul(s, &end, 10), hi = lo;
+	size_t i;
 
-		if (*end == '-')
-			hi = strtoul(end + 1, &end, 10);
-		if ((*end && *end != ',') || !lo || hi > 65535 || lo > hi)
-			return;
-		for (; lo <= hi; lo++)
-			ttpize_ports[lo / 8] |= 1 << (lo % 8);
-		ttpize_some_ports = true;
-		s = *end ? end + 1 : end;
-	}
+	if (!s)
+		return;
+	ttp_parse_ports(s, ttpize_ports);
+	for (i = 0; i < sizeof(ttpize_ports) && !ttpize_some_ports; i++)
+		ttpize_some_ports = ttpize_ports[i];
 }
 
 __attribute__((constructor)) static void ttpize_init(void)
@@ -99,7 +97,7 @@ __attribute__((constructor)) static void ttpize_init(void)
 	ttpize_real_listen = dlsym(RTLD_NEXT, "listen");
 	ttpize_real_setsockopt = dlsym(RTLD_NEXT, "setsockopt");
 	ttpize_real_getsockopt = dlsym(RTLD_NEXT, "getsockopt");
-	ttpize_parse_ports(getenv("TTPIZE_PORTS"));
+	ttpize_read_ports(getenv("TTPIZE_PORTS"));
 }
 
 static bool ttpize_is_ttp(int fd)

@@ -9,9 +9,9 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdbool.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +22,8 @@
 #include <linux/ttp.h>
 #include "filter.h"
 #include "events.h"
+#include "loop.h"
+#include "parse.h"
 #include "ttpctl.h"
 
 static const char ttp_monitor_usage[] =
@@ -44,20 +46,14 @@ struct ttp_monitor {
 	long left;		/* events still to print; -1: no end */
 };
 
-static volatile sig_atomic_t ttp_monitor_stop;
-
-static void ttp_monitor_on_signal(int sig)
-{
-	(void)sig;
-	ttp_monitor_stop = 1;
-}
-
+/* The kernel does not name CLOSED (states.h), yet events go to and from it. */
 static const char *ttp_mon_state(const struct ttp_monitor *m, struct nlattr *a)
 {
 	unsigned int s = a ? nla_get_u8(a) : 0;
 
-	return s <= TTP_STATE_MAX && m->names.name[s][0] ? m->names.name[s] :
-	       s == TTP_CLOSED ? "CLOSED" : "?";
+	if (s == TTP_CLOSED && !m->names.name[s][0])
+		return "CLOSED";
+	return ttp_state_name(&m->names, s);
 }
 
 static void ttp_mon_addr(char *dst, size_t len, struct nlattr *a, bool brackets)
@@ -240,25 +236,18 @@ static int ttp_mon_event(struct nl_msg *msg, void *arg)
 		ttp_mon_text(m, type, tb);
 	fflush(stdout);
 	if (m->left > 0 && --m->left == 0)
-		ttp_monitor_stop = 1;
+		ttp_stop = 1;
 	return NL_OK;
 }
 
-int ttp_cmd_monitor(struct ttp_ctl *ctl, int argc, char **argv)
+static int ttp_monitor_run(struct ttp_ctl *ctl, int argc, char **argv)
 {
-	struct sigaction sa = { .sa_handler = ttp_monitor_on_signal };
 	struct ttp_monitor m = { .ctl = ctl, .left = -1 };
 	struct nl_sock *sk;
 	struct pollfd pfd;
-	char *end;
 
-	if (argc > 0 && !strcmp(argv[0], "help")) {
-		fputs(ttp_monitor_usage, stdout);
-		return TTP_EXIT_OK;
-	}
 	if (argc == 2 && !strcmp(argv[0], "-c")) {
-		m.left = strtol(argv[1], &end, 10);
-		if (*end || m.left < 1)
+		if (ttp_parse_long(argv[1], 1, LONG_MAX, &m.left))
 			return ttp_ctl_usage_error(ttp_monitor_usage,
 						   "-c takes a count of 1 or more, not \"%s\"", argv[1]);
 	} else if (argc) {
@@ -270,13 +259,12 @@ int ttp_cmd_monitor(struct ttp_ctl *ctl, int argc, char **argv)
 	if (pfd.fd < 0)
 		return TTP_EXIT_KERNEL;
 	sk = ctl->nl.sk;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	ttp_stop_on_signals();
 	/* Scripts wait for this line: from here on nothing is missed. */
 	fprintf(stderr, "monitoring (Ctrl-C to stop)\n");
 
 	pfd.events = POLLIN;
-	while (!ttp_monitor_stop) {
+	while (!ttp_stop) {
 		int err;
 
 		if (poll(&pfd, 1, 200) <= 0)
@@ -292,4 +280,16 @@ int ttp_cmd_monitor(struct ttp_ctl *ctl, int argc, char **argv)
 		}
 	}
 	return TTP_EXIT_OK;
+}
+
+/* No commands, options only; yet "monitor help" as everywhere. */
+int ttp_cmd_monitor(struct ttp_ctl *ctl, int argc, char **argv)
+{
+	static const struct ttp_subcmds cmds = {
+		.usage = ttp_monitor_usage,
+		.dflt = ttp_monitor_run,
+		.rest = TTP_REST_ANY,
+	};
+
+	return ttp_ctl_dispatch(ctl, &cmds, argc, argv);
 }

@@ -380,25 +380,22 @@ out:
 	return ret;
 }
 
+/* In this order, so that "s" is show, not set. */
+static const struct ttp_subcmd ttp_param_cmds[] = {
+	{ "show", ttp_param_show },
+	{ "set", ttp_param_set },
+	{ "load", ttp_param_load },
+	{ NULL, NULL },
+};
+
 int ttp_cmd_param(struct ttp_ctl *ctl, int argc, char **argv)
 {
-	static const char *const cmds[] = { "show", "set", "help", "load", NULL };
-	int i;
+	static const struct ttp_subcmds cmds = {
+		.usage = ttp_param_usage,
+		.dflt = ttp_param_show,
+		.rest = TTP_REST_UNKNOWN,
+		.list = ttp_param_cmds,
+	};
 
-	if (argc < 1)
-		return ttp_param_show(ctl, 0, NULL);
-	i = ttp_match_word(argv[0], cmds);
-	switch (i) {
-	case 0:
-		return ttp_param_show(ctl, argc - 1, argv + 1);
-	case 1:
-		return ttp_param_set(ctl, argc - 1, argv + 1);
-	case 2:
-		fputs(ttp_param_usage, stdout);
-		return TTP_EXIT_OK;
-	case 3:
-		return ttp_param_load(ctl, argc - 1, argv + 1);
-	default:
-		return ttp_ctl_usage_error(ttp_param_usage, "Unknown command \"%s\"", argv[0]);
-	}
+	return ttp_ctl_dispatch(ctl, &cmds, argc, argv);
 }

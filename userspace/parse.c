@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Command-line value parsing for ttpctl: pure functions, unit-tested. */
+/* Command-line value parsing for ttpctl and its siblings: pure functions. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "parse.h"
 
@@ -144,4 +146,59 @@ void ttp_format_ms(uint64_t ms, char *buf, unsigned long len)
 		snprintf(buf, len, "%llus", (unsigned long long)(ms / 1000));
 	else
 		snprintf(buf, len, "%llums", (unsigned long long)ms);
+}
+
+int ttp_parse_long(const char *text, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(text, &end, 10);
+	if (errno || end == text || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int ttp_parse_seconds(const char *text, double min, double max, double *out)
+{
+	char *end;
+	double v = strtod(text, &end);
+
+	/* Written so that NaN, which compares false, is out of range too. */
+	if (end == text || *end || !(v >= min && v <= max))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int ttp_parse_ports(const char *text, unsigned char *map)
+{
+	const char *s = text;
+
+	do {
+		char *end;
+		long lo, hi;
+
+		errno = 0;
+		lo = strtol(s, &end, 10);
+		hi = lo;
+		if (end != s && *end == '-') {
+			s = end + 1;
+			hi = strtol(s, &end, 10);
+		}
+		if (end == s || errno || lo < 1 || hi > 65535 || lo > hi ||
+		    (*end && *end != ','))
+			return -1;
+		for (; lo <= hi; lo++)
+			map[lo / 8] |= 1 << (lo % 8);
+		s = *end ? end + 1 : end;
+	} while (*s);
+	return 0;
+}
+
+bool ttp_port_in_map(const unsigned char *map, unsigned int port)
+{
+	return port < 65536 && (map[port / 8] & (1 << (port % 8)));
 }

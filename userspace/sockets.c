@@ -15,7 +15,6 @@
 #include <sys/socket.h>
 #include <linux/ttp.h>
 #include "filter.h"
-#include "parse.h"
 #include "ttpctl.h"
 
 static const char ttp_sockets_usage[] =
@@ -73,47 +72,6 @@ struct ttp_sockets {
 	struct ttp_table table;
 	unsigned long count;
 };
-
-static int ttp_learn_state(struct nlattr *attrs, int len, void *arg)
-{
-	struct ttp_state_names *names = arg;
-	struct nlattr *tb[TTP_STATE_A_MAX + 1];
-	struct nlattr *a;
-	uint32_t id;
-	int rem;
-
-	nla_for_each_attr(a, attrs, len, rem) {
-		if (nla_type(a) != TTP_A_STATE ||
-		    nla_parse_nested(tb, TTP_STATE_A_MAX, a, NULL) ||
-		    !tb[TTP_STATE_A_ID] || !tb[TTP_STATE_A_NAME])
-			continue;
-		id = nla_get_u32(tb[TTP_STATE_A_ID]);
-		if (id <= TTP_STATE_MAX)
-			snprintf(names->name[id], sizeof(names->name[id]), "%.*s",
-				 nla_len(tb[TTP_STATE_A_NAME]),
-				 (const char *)nla_data(tb[TTP_STATE_A_NAME]));
-	}
-	return 0;
-}
-
-/* The states' names come from the kernel, as ttpctl stats prints them. */
-int ttp_state_names_get(struct ttp_ctl *ctl, struct ttp_state_names *names)
-{
-	struct nl_msg *msg = ttp_nl_msg(&ctl->nl, TTP_CMD_STATS_GET, 0);
-
-	memset(names, 0, sizeof(*names));
-	if (!msg || ttp_nl_request(&ctl->nl, msg, ttp_learn_state, names)) {
-		ttp_nl_print_error(&ctl->nl);
-		return -1;
-	}
-	return 0;
-}
-
-static const char *ttp_state_name(const struct ttp_sockets *s, unsigned int state)
-{
-	return state <= TTP_STATE_MAX && s->names.name[state][0] ?
-	       s->names.name[state] : "?";
-}
 
 static void ttp_addr(char *dst, struct nlattr *a, unsigned int *family)
 {
@@ -271,7 +229,7 @@ static void ttp_sock_row_json(struct ttp_sockets *s, const struct ttp_sock_row *
 	ttp_json_begin_object(j, NULL);
 	ttp_json_string(j, "kind", ttp_name_of(ttp_kind_names,
 					       TTP_ARRAY_SIZE(ttp_kind_names), r->kind));
-	ttp_json_string(j, "state", ttp_state_name(s, r->state));
+	ttp_json_string(j, "state", ttp_state_name(&s->names, r->state));
 	ttp_json_string(j, "family", r->family == AF_INET6 ? "inet6" : "inet");
 	ttp_json_string(j, "local", r->local);
 	ttp_json_u64(j, "lport", r->lport);
@@ -301,6 +259,7 @@ static int ttp_sockets_row(struct nlattr *attrs, int len, void *arg)
 	char local[INET6_ADDRSTRLEN + 10], peer[INET6_ADDRSTRLEN + 10];
 	char rq[16], wq[16], timer[64];
 	struct ttp_sock_row r;
+	const char *state;
 	struct nlattr *a;
 	int rem, err;
 
@@ -323,17 +282,17 @@ static int ttp_sockets_row(struct nlattr *attrs, int len, void *arg)
 		snprintf(rq, sizeof(rq), "%" PRIu32, r.rqueue);
 		snprintf(wq, sizeof(wq), "%" PRIu32, r.wqueue);
 		ttp_timer_text(timer, sizeof(timer), &r);
+		state = ttp_state_name(&s->names, r.state);
 		if (s->ctl->tty && !s->details) {
-			const char *row[] = { ttp_state_name(s, r.state), rq, wq,
-					      local, peer, timer };
+			const char *row[] = { state, rq, wq, local, peer, timer };
 
 			if (ttp_table_add(&s->table, row))
 				return -ENOMEM;
 			continue;
 		}
 		/* For scripts and with -i: tab-separated, details below. */
-		printf("%s\t%s\t%s\t%s\t%s\t%s\n", ttp_state_name(s, r.state), rq, wq,
-		       local, peer, timer[0] ? timer : "-");
+		printf("%s\t%s\t%s\t%s\t%s\t%s\n", state, rq, wq, local, peer,
+		       timer[0] ? timer : "-");
 		if (s->details && r.has_info && r.state != TTP_LISTEN)
 			ttp_info_text(stdout, &r.info);
 	}
@@ -460,22 +419,21 @@ static int ttp_sockets_kill(struct ttp_ctl *ctl, int argc, char **argv)
 	return TTP_EXIT_OK;
 }
 
+static const struct ttp_subcmd ttp_sockets_cmds[] = {
+	{ "show", ttp_sockets_show },
+	{ "kill", ttp_sockets_kill },
+	{ NULL, NULL },
+};
+
 int ttp_cmd_sockets(struct ttp_ctl *ctl, int argc, char **argv)
 {
-	static const char *const cmds[] = { "show", "kill", "help", NULL };
+	/* A filter or -i may come straight after "sockets", as ss takes them. */
+	static const struct ttp_subcmds cmds = {
+		.usage = ttp_sockets_usage,
+		.dflt = ttp_sockets_show,
+		.rest = TTP_REST_ANY,
+		.list = ttp_sockets_cmds,
+	};
 
-	if (argc < 1)
-		return ttp_sockets_show(ctl, 0, NULL);
-	switch (ttp_match_word(argv[0], cmds)) {
-	case 0:
-		return ttp_sockets_show(ctl, argc - 1, argv + 1);
-	case 1:
-		return ttp_sockets_kill(ctl, argc - 1, argv + 1);
-	case 2:
-		fputs(ttp_sockets_usage, stdout);
-		return TTP_EXIT_OK;
-	default:
-		/* Straight to a filter or -i, as ss takes them. */
-		return ttp_sockets_show(ctl, argc, argv);
-	}
+	return ttp_ctl_dispatch(ctl, &cmds, argc, argv);
 }

@@ -10,7 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <signal.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <linux/ttp.h>
+#include "loop.h"
 #include "parse.h"
 #include "stats.h"
 #include "ttpctl.h"
@@ -475,33 +476,15 @@ static int ttp_stats_delta(struct ttp_ctl *ctl, const struct ttp_stats_opts *o,
 	return err;
 }
 
-static volatile sig_atomic_t ttp_stats_stop;
-
-static void ttp_stats_on_signal(int sig)
-{
-	(void)sig;
-	ttp_stats_stop = 1;
-}
-
-static double ttp_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* -i: every interval, the change in it; Ctrl-C ends it, with status 0. */
 static int ttp_stats_interval(struct ttp_ctl *ctl, struct ttp_stats_opts *o,
 			      int argc, char **argv)
 {
 	struct ttp_stats last, cur, shown;
-	struct sigaction sa = { .sa_handler = ttp_stats_on_signal };
 	double then, now;
 	long n;
 
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	ttp_stop_on_signals();
 	if (ttp_stats_read(ctl, &last, argc, argv))
 		return TTP_EXIT_KERNEL;
 	then = ttp_now();
@@ -512,9 +495,9 @@ static int ttp_stats_interval(struct ttp_ctl *ctl, struct ttp_stats_opts *o,
 		};
 
 		/* A signal cuts the sleep short; then the loop ends. */
-		if (nanosleep(&nap, NULL) && ttp_stats_stop)
+		if (nanosleep(&nap, NULL) && ttp_stop)
 			break;
-		if (ttp_stats_stop)
+		if (ttp_stop)
 			break;
 		if (ttp_stats_read(ctl, &cur, argc, argv)) {
 			ttp_stats_free(&last);
@@ -538,7 +521,6 @@ static int ttp_stats_show(struct ttp_ctl *ctl, int argc, char **argv)
 {
 	struct ttp_stats_opts o = { 0 };
 	struct ttp_stats st;
-	char *end;
 	int ret = TTP_EXIT_OK;
 
 	for (; argc > 0 && argv[0][0] == '-'; argc--, argv++) {
@@ -547,15 +529,13 @@ static int ttp_stats_show(struct ttp_ctl *ctl, int argc, char **argv)
 		} else if (!strcmp(argv[0], "-z")) {
 			o.zeros = true;
 		} else if (!strcmp(argv[0], "-i") && argc > 1) {
-			o.interval = strtod(argv[1], &end);
-			if (*end || !(o.interval >= 0.1 && o.interval <= 86400))
+			if (ttp_parse_seconds(argv[1], 0.1, 86400, &o.interval))
 				return ttp_ctl_usage_error(ttp_stats_usage,
 					"-i takes seconds from 0.1 to 86400, not \"%s\"", argv[1]);
 			argc--;
 			argv++;
 		} else if (!strcmp(argv[0], "-c") && argc > 1) {
-			o.count = strtol(argv[1], &end, 10);
-			if (*end || o.count < 1)
+			if (ttp_parse_long(argv[1], 1, LONG_MAX, &o.count))
 				return ttp_ctl_usage_error(ttp_stats_usage,
 					"-c takes a count of 1 or more, not \"%s\"", argv[1]);
 			argc--;
@@ -586,21 +566,20 @@ static int ttp_stats_show(struct ttp_ctl *ctl, int argc, char **argv)
 	return ret;
 }
 
+static const struct ttp_subcmd ttp_stats_cmds[] = {
+	{ "show", ttp_stats_show },
+	{ NULL, NULL },
+};
+
+/* Options may follow "stats" itself ("stats -z"); names need "show" first. */
 int ttp_cmd_stats(struct ttp_ctl *ctl, int argc, char **argv)
 {
-	static const char *const cmds[] = { "show", "help", NULL };
-	int i;
+	static const struct ttp_subcmds cmds = {
+		.usage = ttp_stats_usage,
+		.dflt = ttp_stats_show,
+		.rest = TTP_REST_OPTIONS,
+		.list = ttp_stats_cmds,
+	};
 
-	if (argc < 1)
-		return ttp_stats_show(ctl, 0, NULL);
-	i = ttp_match_word(argv[0], cmds);
-	if (i == 0)
-		return ttp_stats_show(ctl, argc - 1, argv + 1);
-	if (argv[0][0] == '-')
-		return ttp_stats_show(ctl, argc, argv);
-	if (i == 1) {
-		fputs(ttp_stats_usage, stdout);
-		return TTP_EXIT_OK;
-	}
-	return ttp_ctl_usage_error(ttp_stats_usage, "Unknown command \"%s\"", argv[0]);
+	return ttp_ctl_dispatch(ctl, &cmds, argc, argv);
 }

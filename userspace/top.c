@@ -7,8 +7,8 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 #include "events.h"
+#include "loop.h"
+#include "parse.h"
 #include "stats.h"
 #include "ttpctl.h"
 
@@ -35,15 +37,8 @@ struct ttp_top {
 	unsigned long overruns;	/* times the socket buffer overflowed */
 };
 
-static volatile sig_atomic_t ttp_top_stop;
 static struct termios ttp_top_saved;
 static bool ttp_top_raw;
-
-static void ttp_top_on_signal(int sig)
-{
-	(void)sig;
-	ttp_top_stop = 1;
-}
 
 static void ttp_top_restore(void)
 {
@@ -176,41 +171,25 @@ static void ttp_top_frame(const struct ttp_top *top, const struct ttp_stats *cur
 	fflush(stdout);
 }
 
-static double ttp_top_now(void)
+static int ttp_top_run(struct ttp_ctl *ctl, int argc, char **argv)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-int ttp_cmd_top(struct ttp_ctl *ctl, int argc, char **argv)
-{
-	struct sigaction sa = { .sa_handler = ttp_top_on_signal };
 	struct ttp_stats last, cur, delta;
 	struct ttp_nl events;
 	struct ttp_top *top;
 	struct pollfd pfd[2];
 	double interval = 1, then, next;
 	long frames = 0, shown = 0;
-	char *end;
 	int ret = TTP_EXIT_OK, nfds;
 
 	for (; argc > 0; argc -= 2, argv += 2) {
-		if (!strcmp(argv[0], "help")) {
-			fputs(ttp_top_usage, stdout);
-			return TTP_EXIT_OK;
-		}
 		if (argc < 2)
 			return ttp_ctl_usage_error(ttp_top_usage, "\"%s\" needs a value", argv[0]);
 		if (!strcmp(argv[0], "-d")) {
-			interval = strtod(argv[1], &end);
-			if (*end || !(interval >= 0.1 && interval <= 3600))
+			if (ttp_parse_seconds(argv[1], 0.1, 3600, &interval))
 				return ttp_ctl_usage_error(ttp_top_usage,
 					"-d takes seconds from 0.1 to 3600, not \"%s\"", argv[1]);
 		} else if (!strcmp(argv[0], "-n")) {
-			frames = strtol(argv[1], &end, 10);
-			if (*end || frames < 1)
+			if (ttp_parse_long(argv[1], 1, LONG_MAX, &frames))
 				return ttp_ctl_usage_error(ttp_top_usage,
 					"-n takes a count of 1 or more, not \"%s\"", argv[1]);
 		} else {
@@ -244,13 +223,12 @@ int ttp_cmd_top(struct ttp_ctl *ctl, int argc, char **argv)
 	nfds = ctl->tty && isatty(STDIN_FILENO) ? 2 : 1;
 	if (nfds == 2)
 		ttp_top_keys();
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	ttp_stop_on_signals();
 
-	then = ttp_top_now();
+	then = ttp_now();
 	next = then + interval;
-	while (!ttp_top_stop) {
-		double now = ttp_top_now();
+	while (!ttp_stop) {
+		double now = ttp_now();
 		char key;
 
 		if (now < next) {
@@ -283,4 +261,16 @@ int ttp_cmd_top(struct ttp_ctl *ctl, int argc, char **argv)
 	ttp_stats_free(&last);
 	free(top);
 	return ret;
+}
+
+/* No commands, options only; yet "top help" as everywhere. */
+int ttp_cmd_top(struct ttp_ctl *ctl, int argc, char **argv)
+{
+	static const struct ttp_subcmds cmds = {
+		.usage = ttp_top_usage,
+		.dflt = ttp_top_run,
+		.rest = TTP_REST_ANY,
+	};
+
+	return ttp_ctl_dispatch(ctl, &cmds, argc, argv);
 }

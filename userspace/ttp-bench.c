@@ -19,12 +19,13 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
+#include <math.h>
 #include <netdb.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -33,6 +34,8 @@
 #include <linux/ttp.h>
 
 #include "bench.h"
+#include "loop.h"
+#include "parse.h"
 
 static const char bench_usage[] =
 	"Usage: ttp-bench server [--proto tcp|ttp] [-b ADDRESS] [-p PORT] [-n PORTS]\n"
@@ -64,14 +67,6 @@ static const char bench_usage[] =
 
 int bench_proto = IPPROTO_TTP;
 const char *bench_proto_name = "ttp";
-
-double now_s(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec + t.tv_nsec / 1e9;
-}
 
 _Noreturn void die(const char *what)
 {
@@ -186,16 +181,34 @@ static int bench_memcpy(void)
 		die("malloc");
 	memset(a, 1, len);
 	memset(b, 2, len);
-	start = now_s();
+	start = ttp_now();
 	do {
 		memcpy(rounds & 1 ? a : b, rounds & 1 ? b : a, len);
 		rounds++;
-	} while ((took = now_s() - start) < 1.0);
+	} while ((took = ttp_now() - start) < 1.0);
 	printf("{\"mode\": \"memcpy\", \"value\": %.0f, \"unit\": \"bytes/s\"}\n",
 	       (double)len * rounds / took);
 	free(a);
 	free(b);
 	return 0;
+}
+
+/*
+ * A number option's value, or 0 if it is not wholly a number: each option
+ * refuses 0 below, with its own message.
+ */
+static long bench_number(const char *text, long max)
+{
+	long v;
+
+	return ttp_parse_long(text, -max, max, &v) ? 0 : v;
+}
+
+static double bench_seconds(const char *text)
+{
+	double v;
+
+	return ttp_parse_seconds(text, -HUGE_VAL, HUGE_VAL, &v) ? 0 : v;
 }
 
 /*
@@ -243,11 +256,11 @@ int main(int argc, char **argv)
 			bench_proto_name = optarg;
 			break;
 		case 'b': bind_addr = optarg; break;
-		case 'p': port = atoi(optarg); break;
-		case 'n': ports = atoi(optarg); break;
-		case 't': seconds = atof(optarg); break;
-		case 'f': flows = atoi(optarg); break;
-		case 'c': count = atol(optarg); break;
+		case 'p': port = (int)bench_number(optarg, INT_MAX); break;
+		case 'n': ports = (int)bench_number(optarg, INT_MAX); break;
+		case 't': seconds = bench_seconds(optarg); break;
+		case 'f': flows = (int)bench_number(optarg, INT_MAX); break;
+		case 'c': count = bench_number(optarg, LONG_MAX); break;
 		case 's': sources = optarg; break;
 		default:
 			fputs(bench_usage, stderr);

@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <netdb.h>
 #include <poll.h>
 #include <signal.h>
@@ -21,6 +22,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <linux/ttp.h>
+#include "parse.h"
 
 static const char ttpcat_usage[] =
 	"Usage: ttpcat [-46v] [-w SECONDS] HOST PORT\n"
@@ -56,7 +58,7 @@ static int ttpcat_socket(const struct addrinfo *ai)
 	return fd;
 }
 
-static int ttpcat_connect(const char *host, const char *port, int family, int wait)
+static int ttpcat_connect(const char *host, const char *port, int family, long wait)
 {
 	struct addrinfo hints = { .ai_family = family, .ai_socktype = SOCK_STREAM };
 	struct addrinfo *res, *ai;
@@ -212,7 +214,8 @@ static int ttpcat_pump(int sock)
 int main(int argc, char **argv)
 {
 	const char *bind_addr = NULL;
-	int opt, family = 0, wait = 0, sock, ret;
+	int opt, family = 0, sock, ret;
+	long wait = 0;
 	bool listen_mode = false;
 
 	while ((opt = getopt(argc, argv, "46lb:w:vh")) != -1) {
@@ -221,7 +224,12 @@ int main(int argc, char **argv)
 		case '6': family = AF_INET6; break;
 		case 'l': listen_mode = true; break;
 		case 'b': bind_addr = optarg; break;
-		case 'w': wait = atoi(optarg); break;
+		case 'w':
+			if (ttp_parse_long(optarg, 0, INT_MAX, &wait)) {
+				fputs(ttpcat_usage, stderr);
+				return 1;
+			}
+			break;
 		case 'v': verbose = true; break;
 		case 'h':
 			fputs(ttpcat_usage, stdout);

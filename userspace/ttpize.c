@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include <linux/ttp.h>
+#include "parse.h"
 
 #define TTPIZE_LIB "libttpize.so"
 
@@ -31,26 +32,12 @@ static int ttpize_fail_usage(const char *fmt, const char *arg)
 	return 2;
 }
 
-/* PORTS as libttpize reads it: N or N-M, 1..65535, comma-separated. */
-static int ttpize_ports_valid(const char *s)
+/* PORTS read as libttpize will read it, which takes no error. */
+static bool ttpize_ports_valid(const char *ports)
 {
-	do {
-		char *end;
-		long lo, hi;
+	unsigned char map[TTP_PORT_MAP_BYTES] = { 0 };
 
-		errno = 0;
-		lo = strtol(s, &end, 10);
-		hi = lo;
-		if (end != s && *end == '-') {
-			s = end + 1;
-			hi = strtol(s, &end, 10);
-		}
-		if (end == s || errno || lo < 1 || hi > 65535 || lo > hi ||
-		    (*end && *end != ','))
-			return 0;
-		s = *end ? end + 1 : end;
-	} while (*s);
-	return 1;
+	return !ttp_parse_ports(ports, map);
 }
 
 /*
