@@ -5,14 +5,11 @@
  * maximums below, unless the application pinned them with SO_RCVBUF or
  * SO_SNDBUF. The receive buffer follows what the application reads per
  * round trip (dynamic right-sizing, like tcp_rcv_space_adjust()); the send
- * buffer follows the congestion window (like tcp_sndbuf_expand()).
+ * buffer follows the congestion window (like tcp_sndbuf_expand()). The
+ * limits themselves, per socket and for all of TTP, are memory.c's.
  */
 #include "stats.h"
 #include "ttp.h"
-
-/* Minimum, default, maximum: TCP's tcp_wmem and tcp_rmem defaults. */
-int ttp_sysctl_wmem[3] = { 4096, 16384, 4 * 1024 * 1024 };
-int ttp_sysctl_rmem[3] = { 4096, 131072, 6 * 1024 * 1024 };
 
 /* How large the receive buffer may become: what the window scale must cover. */
 int ttp_rcvbuf_max(const struct sock *sk)
@@ -91,9 +88,7 @@ void ttp_sndbuf_expand(struct sock *sk)
 	u64 per_seg = ts->mss + SKB_TRUESIZE(TTP_MAX_HEADER);
 	int sndbuf;
 
-	/* (sk_under_memory_pressure() moved header in 6.12: read it here.) */
-	if ((sk->sk_userlocks & SOCK_SNDBUF_LOCK) ||
-	    READ_ONCE(*sk->sk_prot->memory_pressure))
+	if ((sk->sk_userlocks & SOCK_SNDBUF_LOCK) || sk_under_memory_pressure(sk))
 		return;
 	sndbuf = min_t(u64, 2 * per_seg * max(ts->cong.cwnd, TTP_INIT_CWND),
 		       ttp_sysctl_wmem[2]);

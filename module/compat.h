@@ -38,6 +38,11 @@ void ttp_compat_extack_fmt(struct netlink_ext_ack *extack,
 #include <linux/unaligned.h>
 #endif
 
+/* sk_under_memory_pressure() and its kin left net/sock.h in 6.10. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#include <net/proto_memory.h>
+#endif
+
 /* from_timer() became timer_container_of() in 6.16. */
 #ifdef from_timer
 #define ttp_timer_container(var, timer, field) from_timer(var, timer, field)

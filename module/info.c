@@ -35,6 +35,7 @@ void ttp_info_fill(struct sock *sk, struct ttp_info *info)
 {
 	const struct ttp_sock *ts = ttp_sk(sk);
 
+	sock_owned_by_me(sk);
 	memset(info, 0, sizeof(*info));
 	info->state = sk->sk_state;
 	info->state_ms = ttp_ms_since(ts->state_stamp);

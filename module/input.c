@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The receive side: checking a segment, finding what it belongs to, and the
+ * The receive side: one entry point for IPv4 and IPv6, checking a segment,
+ * finding what it belongs to (and what an ICMP error is about), and the
  * state machine of RFC 9293 3.10.7 for full sockets (listeners, request and
  * TIME_WAIT entries have files of their own).
  */
 #include <net/ip.h>
+#include <net/ip6_checksum.h>
+#include <net/ipv6.h>
 #include "netns.h"
 #include "stats.h"
 #include "ttp.h"
@@ -14,6 +17,48 @@ static void ttp_drop(struct net *net, const struct ttp_conn_key *key,
 {
 	ttp_count_drop(net, key, why);
 	kfree_skb(skb);
+}
+
+void ttp_key_from_skb(const struct sk_buff *skb, struct ttp_conn_key *key)
+{
+	const struct ttphdr *th = (const struct ttphdr *)skb_transport_header(skb);
+
+	memset(key, 0, sizeof(*key));
+	key->lport = th->dest;
+	key->rport = th->source;
+	if (ip_hdr(skb)->version == 4) {
+		key->family = AF_INET;
+		key->laddr.v4 = ip_hdr(skb)->daddr;
+		key->raddr.v4 = ip_hdr(skb)->saddr;
+	} else {
+		key->family = AF_INET6;
+		key->laddr.v6 = ipv6_hdr(skb)->daddr;
+		key->raddr.v6 = ipv6_hdr(skb)->saddr;
+	}
+}
+
+/*
+ * The checks before the common ones: the header is all there and its length
+ * makes sense; then the checksum. The caller frees the segment on error.
+ */
+int ttp_rcv_header_ok(struct sk_buff *skb, struct net *net)
+{
+	const struct ttphdr *th;
+	int hdrlen;
+
+	ttp_count(net, TTP_MIB_IN_SEGS);
+	if (!pskb_may_pull(skb, TTP_HDR_LEN))
+		goto bad_header;
+	skb_set_transport_header(skb, 0);
+	th = (const struct ttphdr *)skb_transport_header(skb);
+	hdrlen = (th->doff >> 4) * 4;
+	if (hdrlen < TTP_HDR_LEN || !pskb_may_pull(skb, hdrlen))
+		goto bad_header;
+	return 0;
+bad_header:
+	ttp_count(net, TTP_MIB_IN_ERRS);
+	ttp_count_drop(net, NULL, TTP_MIB_DROP_BAD_HEADER);
+	return -EINVAL;
 }
 
 /*
@@ -142,6 +187,71 @@ void ttp_rcv(struct net *net, struct sk_buff *skb, const struct ttp_conn_key *ke
 	ttp_send_reset_reply(net, af, key, TTP_SKB_CB(skb), ifindex);
 	ttp_drop(net, key, skb, TTP_MIB_DROP_NO_SOCKET);
 }
+
+/*
+ * The receive entry point for both families, registered with IPv4 and
+ * IPv6 alike (ipv4.c, ipv6.c): the header, the checksum, the flags and
+ * options, then the connection the segment is for.
+ */
+int ttp_rcv_skb(struct sk_buff *skb)
+{
+	struct net *net = dev_net(skb->dev);
+	bool v4 = ip_hdr(skb)->version == 4;
+	int ifindex = v4 ? inet_iif(skb) : inet6_iif(skb);
+	struct ttp_conn_key key;
+
+	if (skb->pkt_type != PACKET_HOST)
+		goto discard;
+	if (ttp_rcv_header_ok(skb, net))
+		goto discard;
+	if ((v4 ? skb_checksum_init(skb, IPPROTO_TTP, inet_compute_pseudo) :
+		  skb_checksum_init(skb, IPPROTO_TTP, ip6_compute_pseudo)) ||
+	    skb_checksum_complete(skb)) {
+		ttp_count(net, TTP_MIB_IN_ERRS);
+		ttp_count_drop(net, NULL, TTP_MIB_IN_CSUM_ERRORS);
+		goto discard;
+	}
+	ttp_key_from_skb(skb, &key);
+	if (ttp_rcv_check(skb, net))
+		goto discard;
+	ttp_rcv(net, skb, &key, ifindex);
+	return 0;
+discard:
+	kfree_skb(skb);
+	return 0;
+}
+
+/*
+ * An ICMP or ICMPv6 error about a segment we sent to KEY, already
+ * translated by the family (ipv4.c, ipv6.c): a hard error ends a
+ * connection that is still being set up (a host without TTP answers
+ * "protocol unreachable"); on any other it is reported softly, as TCP does.
+ */
+void ttp_icmp_error(struct net *net, const struct ttp_conn_key *key, int err, bool fatal)
+{
+	struct ttp_conn *conn;
+	struct sock *sk;
+
+	rcu_read_lock();
+	conn = ttp_conn_lookup(net, key);
+	if (!conn || conn->kind != TTP_CONN_SOCK || !ttp_conn_hold(conn)) {
+		rcu_read_unlock();
+		return;
+	}
+	rcu_read_unlock();
+	sk = (struct sock *)container_of(conn, struct ttp_sock, conn);
+	bh_lock_sock(sk);
+	if (sk->sk_state == TTP_SYN_SENT && !sock_owned_by_user(sk) && fatal) {
+		WRITE_ONCE(sk->sk_err, err);
+		sk_error_report(sk);
+		ttp_done(sk);
+	} else {
+		WRITE_ONCE(sk->sk_err_soft, err);
+	}
+	bh_unlock_sock(sk);
+	sock_put(sk);
+}
+
 
 /*
  * RFC 9293's acceptability test, against the window we advertised last:
@@ -653,6 +763,7 @@ int ttp_rcv_state(struct sock *sk, struct sk_buff *skb)
 	struct net *net = sock_net(sk);
 	bool fin_acked;
 
+	sock_owned_by_me(sk);
 	switch (sk->sk_state) {
 	case TTP_CLOSED:
 		/*

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * TTP over IPv4: registration with the inet layer, the receive entry point,
- * ICMP errors, routes, checksums, connect(), and replies that no socket
- * sends. IPv6 sockets talking to IPv4 peers (v4-mapped) use these too.
+ * TTP over IPv4: registration with the inet layer, what ICMP errors mean,
+ * routes, checksums, connect(), and replies that no socket sends. IPv6
+ * sockets talking to IPv4 peers (v4-mapped) use these too. Segments are
+ * received by input.c's ttp_rcv_skb(), for both families.
  */
 #include <linux/icmp.h>
 #include <net/icmp.h>
@@ -185,85 +186,12 @@ int ttp_v4_connect(struct sock *sk, ttp_sockaddr_t *uaddr, int addr_len)
 	return err;
 }
 
-void ttp_key_from_skb(const struct sk_buff *skb, struct ttp_conn_key *key)
-{
-	const struct ttphdr *th = (const struct ttphdr *)skb_transport_header(skb);
-
-	memset(key, 0, sizeof(*key));
-	key->lport = th->dest;
-	key->rport = th->source;
-	if (ip_hdr(skb)->version == 4) {
-		key->family = AF_INET;
-		key->laddr.v4 = ip_hdr(skb)->daddr;
-		key->raddr.v4 = ip_hdr(skb)->saddr;
-	} else {
-		key->family = AF_INET6;
-		key->laddr.v6 = ipv6_hdr(skb)->daddr;
-		key->raddr.v6 = ipv6_hdr(skb)->saddr;
-	}
-}
-
-/*
- * The checks before the common ones: the header is all there and its length
- * makes sense; then the checksum. The caller frees the segment on error.
- */
-int ttp_rcv_header_ok(struct sk_buff *skb, struct net *net)
-{
-	const struct ttphdr *th;
-	int hdrlen;
-
-	ttp_count(net, TTP_MIB_IN_SEGS);
-	if (!pskb_may_pull(skb, TTP_HDR_LEN))
-		goto bad_header;
-	skb_set_transport_header(skb, 0);
-	th = (const struct ttphdr *)skb_transport_header(skb);
-	hdrlen = (th->doff >> 4) * 4;
-	if (hdrlen < TTP_HDR_LEN || !pskb_may_pull(skb, hdrlen))
-		goto bad_header;
-	return 0;
-bad_header:
-	ttp_count(net, TTP_MIB_IN_ERRS);
-	ttp_count_drop(net, NULL, TTP_MIB_DROP_BAD_HEADER);
-	return -EINVAL;
-}
-
-static int ttp_v4_rcv(struct sk_buff *skb)
-{
-	struct net *net = dev_net(skb->dev);
-	struct ttp_conn_key key;
-	int ifindex = inet_iif(skb);
-
-	if (skb->pkt_type != PACKET_HOST)
-		goto discard;
-	if (ttp_rcv_header_ok(skb, net))
-		goto discard;
-	if (skb_checksum_init(skb, IPPROTO_TTP, inet_compute_pseudo) ||
-	    skb_checksum_complete(skb)) {
-		ttp_count(net, TTP_MIB_IN_ERRS);
-		ttp_count_drop(net, NULL, TTP_MIB_IN_CSUM_ERRORS);
-		goto discard;
-	}
-	ttp_key_from_skb(skb, &key);
-	if (ttp_rcv_check(skb, net))
-		goto discard;
-	ttp_rcv(net, skb, &key, ifindex);
-	return 0;
-discard:
-	kfree_skb(skb);
-	return 0;
-}
-
-/*
- * ICMP about a segment we sent: a hard error ends a connection that is
- * still being set up (a host without TTP answers "protocol unreachable");
- * on an established one it is reported softly, as TCP does.
- */
+/* ICMP about a segment we sent: what it means for TTP, then input.c acts. */
 static int ttp_v4_err(struct sk_buff *skb, u32 info)
 {
 	const struct iphdr *iph = (const struct iphdr *)skb->data;
 	const struct ttphdr *th = (const struct ttphdr *)(skb->data + (iph->ihl << 2));
-	int type = icmp_hdr(skb)->type, code = icmp_hdr(skb)->code, err;
-	struct net *net = dev_net(skb->dev);
+	int type = icmp_hdr(skb)->type, code = icmp_hdr(skb)->code;
 	struct ttp_conn_key key = {
 		.family = AF_INET,
 		.laddr.v4 = iph->saddr,
@@ -271,45 +199,23 @@ static int ttp_v4_err(struct sk_buff *skb, u32 info)
 		.lport = th->source,
 		.rport = th->dest,
 	};
-	struct ttp_conn *conn;
-	struct sock *sk;
 
 	switch (type) {
 	case ICMP_DEST_UNREACH:
 		if (code > NR_ICMP_UNREACH || code == ICMP_FRAG_NEEDED)
 			return 0;
-		err = icmp_err_convert[code].errno;
+		ttp_icmp_error(dev_net(skb->dev), &key, icmp_err_convert[code].errno,
+			       icmp_err_convert[code].fatal);
 		break;
 	case ICMP_TIME_EXCEEDED:
-		err = EHOSTUNREACH;
+		ttp_icmp_error(dev_net(skb->dev), &key, EHOSTUNREACH, false);
 		break;
-	default:
-		return 0;
 	}
-	rcu_read_lock();
-	conn = ttp_conn_lookup(net, &key);
-	if (!conn || conn->kind != TTP_CONN_SOCK || !ttp_conn_hold(conn)) {
-		rcu_read_unlock();
-		return 0;
-	}
-	rcu_read_unlock();
-	sk = (struct sock *)container_of(conn, struct ttp_sock, conn);
-	bh_lock_sock(sk);
-	if (sk->sk_state == TTP_SYN_SENT && !sock_owned_by_user(sk) &&
-	    type == ICMP_DEST_UNREACH && icmp_err_convert[code].fatal) {
-		WRITE_ONCE(sk->sk_err, err);
-		sk_error_report(sk);
-		ttp_done(sk);
-	} else {
-		WRITE_ONCE(sk->sk_err_soft, err);
-	}
-	bh_unlock_sock(sk);
-	sock_put(sk);
 	return 0;
 }
 
 static const struct net_protocol ttp_v4_protocol = {
-	.handler	= ttp_v4_rcv,
+	.handler	= ttp_rcv_skb,
 	.err_handler	= ttp_v4_err,
 	.no_policy	= 1,
 };

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * TTP over IPv6: registration, the receive entry point, ICMPv6 errors,
- * routes, checksums, connect() (handing v4-mapped destinations to IPv4),
- * and replies that no socket sends.
+ * TTP over IPv6: registration, what ICMPv6 errors mean, routes, checksums,
+ * connect() (handing v4-mapped destinations to IPv4), and replies that no
+ * socket sends. Segments are received by input.c's ttp_rcv_skb().
  */
 #include <linux/icmpv6.h>
 #include <net/addrconf.h>
@@ -231,38 +231,12 @@ failure:
 	return err;
 }
 
-static int ttp_v6_rcv(struct sk_buff *skb)
-{
-	struct net *net = dev_net(skb->dev);
-	struct ttp_conn_key key;
-	int ifindex = inet6_iif(skb);
-
-	if (skb->pkt_type != PACKET_HOST)
-		goto discard;
-	if (ttp_rcv_header_ok(skb, net))
-		goto discard;
-	if (skb_checksum_init(skb, IPPROTO_TTP, ip6_compute_pseudo) ||
-	    skb_checksum_complete(skb)) {
-		ttp_count(net, TTP_MIB_IN_ERRS);
-		ttp_count_drop(net, NULL, TTP_MIB_IN_CSUM_ERRORS);
-		goto discard;
-	}
-	ttp_key_from_skb(skb, &key);
-	if (ttp_rcv_check(skb, net))
-		goto discard;
-	ttp_rcv(net, skb, &key, ifindex);
-	return 0;
-discard:
-	kfree_skb(skb);
-	return 0;
-}
-
+/* ICMPv6 about a segment we sent: what it means for TTP, then input.c acts. */
 static int ttp_v6_err(struct sk_buff *skb, struct inet6_skb_parm *opt,
 		      u8 type, u8 code, int offset, __be32 info)
 {
 	const struct ipv6hdr *hdr = (const struct ipv6hdr *)skb->data;
 	const struct ttphdr *th = (const struct ttphdr *)(skb->data + offset);
-	struct net *net = dev_net(skb->dev);
 	struct ttp_conn_key key = {
 		.family = AF_INET6,
 		.laddr.v6 = hdr->saddr,
@@ -270,37 +244,18 @@ static int ttp_v6_err(struct sk_buff *skb, struct inet6_skb_parm *opt,
 		.lport = th->source,
 		.rport = th->dest,
 	};
-	struct ttp_conn *conn;
-	struct sock *sk;
-	int err;
 	bool fatal;
+	int err;
 
 	if (type == ICMPV6_PKT_TOOBIG)
 		return 0;
 	fatal = icmpv6_err_convert(type, code, &err);
-	rcu_read_lock();
-	conn = ttp_conn_lookup(net, &key);
-	if (!conn || conn->kind != TTP_CONN_SOCK || !ttp_conn_hold(conn)) {
-		rcu_read_unlock();
-		return 0;
-	}
-	rcu_read_unlock();
-	sk = (struct sock *)container_of(conn, struct ttp_sock, conn);
-	bh_lock_sock(sk);
-	if (sk->sk_state == TTP_SYN_SENT && !sock_owned_by_user(sk) && fatal) {
-		WRITE_ONCE(sk->sk_err, err);
-		sk_error_report(sk);
-		ttp_done(sk);
-	} else {
-		WRITE_ONCE(sk->sk_err_soft, err);
-	}
-	bh_unlock_sock(sk);
-	sock_put(sk);
+	ttp_icmp_error(dev_net(skb->dev), &key, err, fatal);
 	return 0;
 }
 
 static const struct inet6_protocol ttp_v6_protocol = {
-	.handler	= ttp_v6_rcv,
+	.handler	= ttp_rcv_skb,
 	.err_handler	= ttp_v6_err,
 	.flags		= INET6_PROTO_NOPOLICY | INET6_PROTO_FINAL,
 };
@@ -328,27 +283,4 @@ void ttp_ipv6_exit(void)
 {
 	inet6_unregister_protosw(&ttp_v6_protosw);
 	inet6_del_protocol(&ttp_v6_protocol, IPPROTO_TTP);
-}
-
-/* Each namespace's kernel sockets, for replies that no socket of ours sends. */
-int ttp_ctl_sock_init(struct net *net)
-{
-	struct ttp_net *tn = ttp_net(net);
-	int err;
-
-	err = inet_ctl_sock_create(&tn->ctl4, PF_INET, SOCK_RAW, IPPROTO_TTP, net);
-	if (err)
-		return err;
-	err = inet_ctl_sock_create(&tn->ctl6, PF_INET6, SOCK_RAW, IPPROTO_TTP, net);
-	if (err) {
-		inet_ctl_sock_destroy(tn->ctl4);
-		return err;
-	}
-	return 0;
-}
-
-void ttp_ctl_sock_exit(struct net *net)
-{
-	inet_ctl_sock_destroy(ttp_net(net)->ctl6);
-	inet_ctl_sock_destroy(ttp_net(net)->ctl4);
 }

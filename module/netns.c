@@ -5,12 +5,36 @@
  * another namespace.
  */
 #include <linux/percpu.h>
+#include <net/inet_common.h>
 #include "netns.h"
 #include "stats.h"
 #include "syncookies.h"
 #include "ttp.h"
 
 unsigned int ttp_net_id __read_mostly;
+
+/* Each namespace's kernel sockets, for replies that no socket of ours sends. */
+static int ttp_ctl_sock_init(struct net *net)
+{
+	struct ttp_net *tn = ttp_net(net);
+	int err;
+
+	err = inet_ctl_sock_create(&tn->ctl4, PF_INET, SOCK_RAW, IPPROTO_TTP, net);
+	if (err)
+		return err;
+	err = inet_ctl_sock_create(&tn->ctl6, PF_INET6, SOCK_RAW, IPPROTO_TTP, net);
+	if (err) {
+		inet_ctl_sock_destroy(tn->ctl4);
+		return err;
+	}
+	return 0;
+}
+
+static void ttp_ctl_sock_exit(struct net *net)
+{
+	inet_ctl_sock_destroy(ttp_net(net)->ctl6);
+	inet_ctl_sock_destroy(ttp_net(net)->ctl4);
+}
 
 static int __net_init ttp_net_init(struct net *net)
 {

@@ -54,6 +54,7 @@ static void ttp_request_unlink(struct ttp_request *req)
 	struct sock *sk = req->listener;
 	struct net *net = sock_net(sk);
 
+	sock_owned_by_me(sk);
 	if (req->dead)
 		return;
 	req->dead = true;
@@ -69,6 +70,7 @@ static void ttp_request_drop(struct ttp_request *req)
 {
 	struct net *net = sock_net(req->listener);
 
+	sock_owned_by_me(req->listener);
 	if (req->dead)
 		return;
 	ttp_request_unlink(req);
@@ -174,6 +176,7 @@ static void ttp_synflood_stop(struct sock *sk)
 {
 	struct ttp_listen *l = ttp_sk(sk)->listen;
 
+	sock_owned_by_me(sk);
 	if (!READ_ONCE(l->flooding))
 		return;
 	WRITE_ONCE(l->flooding, false);
@@ -330,7 +333,6 @@ static void ttp_child_addrs(struct sock *child, const struct ttp_conn_key *key)
 		inet->inet_saddr = key->laddr.v4;
 		inet->inet_rcv_saddr = key->laddr.v4;
 		inet->inet_daddr = key->raddr.v4;
-#if IS_ENABLED(CONFIG_IPV6)
 		if (child->sk_family == AF_INET6) {
 			/* An IPv6 socket talking to an IPv4 peer. */
 			ipv6_addr_set_v4mapped(key->laddr.v4, &child->sk_v6_rcv_saddr);
@@ -345,8 +347,16 @@ static void ttp_child_addrs(struct sock *child, const struct ttp_conn_key *key)
 		inet->inet_rcv_saddr = LOOPBACK4_IPV6;
 		inet->inet_daddr = LOOPBACK4_IPV6;
 		ttp_sk(child)->af = &ttp_ipv6_ops;
-#endif
 	}
+}
+
+/* A child that never was: it leaves as if closed before anyone saw it. */
+static void ttp_child_discard(struct sock *child)
+{
+	child->sk_state = TTP_CLOSED;
+	sock_set_flag(child, SOCK_DEAD);
+	ttp_destroy_sock(child);
+	sk_free(child);
 }
 
 /*
@@ -387,7 +397,6 @@ static struct sock *ttp_child_create(struct sock *sk, struct ttp_request *req)
 	inet_sk(child)->uc_ttl = inet_sk(sk)->uc_ttl;
 	inet_sk(child)->tos = inet_sk(sk)->tos;
 	inet_sk(child)->pmtudisc = inet_sk(sk)->pmtudisc;
-#if IS_ENABLED(CONFIG_IPV6)
 	if (sk->sk_family == AF_INET6) {
 		struct ipv6_pinfo *np = &((struct ttp6_sock *)child)->inet6;
 
@@ -399,7 +408,6 @@ static struct sock *ttp_child_create(struct sock *sk, struct ttp_request *req)
 		np->tclass = inet6_sk(sk)->tclass;
 		child->sk_ipv6only = sk->sk_ipv6only;
 	}
-#endif
 	ttp_sock_init_common(child);
 	ttp_child_addrs(child, &req->conn.key);
 
@@ -432,10 +440,7 @@ static struct sock *ttp_child_create(struct sock *sk, struct ttp_request *req)
 	ts->nonagle = ttp_sk(sk)->nonagle;
 	ttp_cong_init(child, req->retries);
 	if (ts->af->rebuild_route(child)) {
-		child->sk_state = TTP_CLOSED;
-		sock_set_flag(child, SOCK_DEAD);
-		ttp_destroy_sock(child);
-		sk_free(child);
+		ttp_child_discard(child);
 		return NULL;
 	}
 	ts->mss = ttp_current_mss(child);
@@ -521,9 +526,9 @@ static void ttp_request_accept(struct sock *sk, struct ttp_request *req,
 	if (cookie) {
 		ttp_state_move(net, TTP_CLOSED, TTP_SYN_RCVD);
 		ttp_event_state(net, &req->conn.key, TTP_CLOSED, TTP_SYN_RCVD, 0, "cookie");
-	}
-	else
+	} else {
 		ttp_request_unlink(req);
+	}
 	/* The port claim first: whoever finds the child may end it at once. */
 	if (ttp_port_inherit(child, sk) ||
 	    ttp_conn_insert(net, &ttp_sk(child)->conn)) {
@@ -531,10 +536,7 @@ static void ttp_request_accept(struct sock *sk, struct ttp_request *req,
 		if (!cookie)
 			ttp_request_put(req);
 		ttp_conn_remove(net, &ttp_sk(child)->conn);
-		child->sk_state = TTP_CLOSED;
-		sock_set_flag(child, SOCK_DEAD);
-		ttp_destroy_sock(child);
-		sk_free(child);
+		ttp_child_discard(child);
 		goto drop;
 	}
 	if (!cookie)
@@ -611,6 +613,7 @@ void ttp_listen_rcv(struct sock *sk, struct sk_buff *skb)
 	struct ttp_conn_key key;
 	struct ttp_conn *conn;
 
+	sock_owned_by_me(sk);
 	ttp_key_from_skb(skb, &key);
 	rcu_read_lock();
 	conn = ttp_conn_lookup(net, &key);
@@ -720,6 +723,7 @@ struct sock *ttp_accept_dequeue(struct sock *sk)
 	struct ttp_listen *l = ttp_sk(sk)->listen;
 	struct ttp_sock *ts;
 
+	sock_owned_by_me(sk);
 	if (!l || list_empty(&l->accepted))
 		return NULL;
 	ts = list_first_entry(&l->accepted, struct ttp_sock, accept_node);

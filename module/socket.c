@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The socket API: what socket(AF_INET or AF_INET6, SOCK_STREAM, IPPROTO_TTP)
- * gives. The generic inet layer (inet_bind, inet_stream_connect,
- * inet_accept, inet_shutdown, ...) drives these through struct proto; a
- * socket's life in between is in input.c, output.c and timer.c.
+ * The socket API and a socket's life: what socket(AF_INET or AF_INET6,
+ * SOCK_STREAM, IPPROTO_TTP) gives, from init to destroy. The generic inet
+ * layer (inet_bind, inet_stream_connect, inet_accept, inet_shutdown, ...)
+ * drives these through struct proto; a socket's life in between is in
+ * input.c, output.c and timer.c, its options in sockopt.c, its memory
+ * accounting in memory.c.
  */
 #include <linux/sched/signal.h>
-#include <asm/ioctls.h>
-#include <linux/sockios.h>
 #include <net/inet_common.h>
 #include <net/ip.h>
 #include <net/transp_v6.h>
@@ -15,91 +15,6 @@
 #include "stats.h"
 #include "events.h"
 #include "ttp.h"
-
-static atomic_long_t ttp_memory_allocated;
-static DEFINE_PER_CPU(int, ttp_memory_per_cpu_fw_alloc);
-static struct percpu_counter ttp_sockets_allocated;
-/* 0, or the jiffies (never 0) when the current pressure began. */
-static unsigned long ttp_memory_pressure;
-/*
- * Pages TTP's sockets may use in all namespaces together: the global
- * parameters mem_min_pages, mem_pressure_pages and mem_max_pages, in that
- * order. Set from the memory size at load, as tcp_mem is at boot.
- */
-static long ttp_sysctl_mem[3];
-static u32 ttp_mem_defaults[3];
-
-static_assert(TTP_PARAM_MEM_PRESSURE_PAGES == TTP_PARAM_MEM_MIN_PAGES + 1 &&
-	      TTP_PARAM_MEM_MAX_PAGES == TTP_PARAM_MEM_MIN_PAGES + 2);
-
-u32 ttp_global_param(enum ttp_param id)
-{
-	return READ_ONCE(ttp_sysctl_mem[id - TTP_PARAM_MEM_MIN_PAGES]);
-}
-
-/* Only from the initial namespace, under its params_lock. */
-void ttp_global_param_set(enum ttp_param id, u32 value)
-{
-	WRITE_ONCE(ttp_sysctl_mem[id - TTP_PARAM_MEM_MIN_PAGES], value);
-}
-
-u32 ttp_global_param_default(enum ttp_param id)
-{
-	return ttp_mem_defaults[id - TTP_PARAM_MEM_MIN_PAGES];
-}
-
-long ttp_memory_pages(void)
-{
-	return max(0L, atomic_long_read(&ttp_memory_allocated));
-}
-
-bool ttp_memory_pressured(void)
-{
-	return READ_ONCE(ttp_memory_pressure);
-}
-
-/*
- * Called by the socket core when TTP's pages in use pass mem_pressure_pages
- * and when they fall below mem_min_pages again; in between, buffers stop
- * growing. Counted once per episode, in the namespace that saw it begin.
- */
-static void ttp_enter_memory_pressure(struct sock *sk)
-{
-	unsigned long now = jiffies ?: 1;
-
-	if (!READ_ONCE(ttp_memory_pressure) && !cmpxchg(&ttp_memory_pressure, 0, now))
-		ttp_count(sock_net(sk), TTP_MIB_MEMORY_PRESSURES);
-}
-
-static void ttp_leave_memory_pressure(struct sock *sk)
-{
-	unsigned long began;
-
-	if (!READ_ONCE(ttp_memory_pressure))
-		return;
-	began = xchg(&ttp_memory_pressure, 0);
-	if (began)
-		ttp_count_add(sock_net(sk), TTP_MIB_MEMORY_PRESSURES_MS,
-			      jiffies_to_msecs(jiffies - began));
-}
-
-/*
- * Room for SIZE more bytes of send buffer: how much of it may be used.
- * Past mem_max_pages the answer is none, except that a socket's first
- * ttp_sysctl_wmem[0] bytes queued are granted anyway (as TCP's
- * tcp_wmem_schedule() does), charged without the global count: every
- * connection keeps moving, however much the others hold.
- */
-static int ttp_wmem_schedule(struct sock *sk, int size)
-{
-	int left;
-
-	if (sk_wmem_schedule(sk, size))
-		return size;
-	ttp_count(sock_net(sk), TTP_MIB_MEMORY_REFUSED);
-	left = ttp_sysctl_wmem[0] - READ_ONCE(sk->sk_wmem_queued);
-	return left > 0 ? min(size, left) : 0;
-}
 
 void ttp_set_state(struct sock *sk, int state)
 {
@@ -156,6 +71,7 @@ void ttp_destroy_sock(struct sock *sk)
 /* The last of an orphan (closed by its owner): free it. Locked. */
 void ttp_destroy_orphan(struct sock *sk)
 {
+	sock_owned_by_me(sk);
 	if (ttp_sk(sk)->destroyed)
 		return;
 	ttp_sk(sk)->destroyed = true;
@@ -187,6 +103,7 @@ void ttp_done(struct sock *sk)
 {
 	int old = sk->sk_state;
 
+	sock_owned_by_me(sk);
 	if (old == TTP_SYN_SENT || old == TTP_SYN_RCVD)
 		ttp_count(sock_net(sk), TTP_MIB_ATTEMPT_FAILS);
 	ttp_set_state(sk, TTP_CLOSED);
@@ -887,175 +804,6 @@ static int ttp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 	return ret;
 }
 
-static int ttp_setsockopt(struct sock *sk, int level, int optname,
-			  sockptr_t optval, unsigned int optlen)
-{
-	struct ttp_sock *ts = ttp_sk(sk);
-	struct net *net = sock_net(sk);
-	int val, err = 0;
-
-	if (level != SOL_TTP) {
-#if IS_ENABLED(CONFIG_IPV6)
-		if (sk->sk_family == AF_INET6)
-			return ipv6_setsockopt(sk, level, optname, optval, optlen);
-#endif
-		return ip_setsockopt(sk, level, optname, optval, optlen);
-	}
-	if (optlen < sizeof(int))
-		return -EINVAL;
-	if (copy_from_sockptr(&val, optval, sizeof(val)))
-		return -EFAULT;
-
-	lock_sock(sk);
-	switch (optname) {
-	case TTP_NODELAY:
-		if (val) {
-			ts->nonagle |= TTP_NAGLE_OFF;
-			/* What Nagle held goes now, as TCP_NODELAY does. */
-			if (sk->sk_state != TTP_CLOSED && sk->sk_state != TTP_LISTEN)
-				__ttp_push(sk, TTP_NAGLE_PUSH);
-		} else {
-			ts->nonagle &= ~TTP_NAGLE_OFF;
-		}
-		break;
-	case TTP_CORK:
-		if (val) {
-			ts->nonagle |= TTP_NAGLE_CORK;
-		} else {
-			ts->nonagle &= ~TTP_NAGLE_CORK;
-			if (sk->sk_state != TTP_CLOSED && sk->sk_state != TTP_LISTEN)
-				__ttp_push(sk, TTP_NAGLE_PUSH);
-		}
-		break;
-	case TTP_KEEPIDLE:
-	case TTP_KEEPINTVL:
-		/* Within the namespace parameter's range, as TCP's within its. */
-		if (!ttp_param_in_range(optname == TTP_KEEPIDLE ? TTP_PARAM_KEEPALIVE_TIME_MS :
-					TTP_PARAM_KEEPALIVE_INTVL_MS, val)) {
-			err = -EINVAL;
-			break;
-		}
-		if (optname == TTP_KEEPINTVL) {
-			ts->keepintvl = val;
-			break;
-		}
-		ts->keepidle = val;
-		/* A running idle clock is measured against the new value now. */
-		if (sock_flag(sk, SOCK_KEEPOPEN) && timer_pending(&ts->keepalive_timer))
-			ttp_reset_keepalive(sk, 0);
-		break;
-	case TTP_KEEPCNT:
-		if (!ttp_param_in_range(TTP_PARAM_KEEPALIVE_PROBES, val))
-			err = -EINVAL;
-		else
-			ts->keepcnt = val;
-		break;
-	case TTP_SYNCNT:
-		if (val < 1 || val > 127)
-			err = -EINVAL;
-		else
-			ts->syncnt = val;
-		break;
-	case TTP_LINGER2:
-		/* TCP_LINGER2's meaning, in milliseconds, capped as fin_timeout_ms. */
-		if (val < 0)
-			ts->linger2 = -1;
-		else
-			ts->linger2 = min(val, (int)ttp_param_defs[TTP_PARAM_FIN_TIMEOUT_MS].max);
-		break;
-	case TTP_MSL:
-		if (!ttp_param_in_range(TTP_PARAM_MSL_MS, val))
-			err = -EINVAL;
-		else if (val < ttp_param(net, TTP_PARAM_MSL_MS) &&
-			 !ns_capable(net->user_ns, CAP_NET_ADMIN))
-			err = -EPERM;	/* a shorter TIME_WAIT than the namespace's */
-		else
-			ts->msl = val;
-		break;
-	default:
-		err = -ENOPROTOOPT;
-	}
-	release_sock(sk);
-	return err;
-}
-
-static int ttp_getsockopt(struct sock *sk, int level, int optname,
-			  char __user *optval, int __user *optlen)
-{
-	struct ttp_sock *ts = ttp_sk(sk);
-	struct net *net = sock_net(sk);
-	int val, len;
-
-	if (level != SOL_TTP) {
-#if IS_ENABLED(CONFIG_IPV6)
-		if (sk->sk_family == AF_INET6)
-			return ipv6_getsockopt(sk, level, optname, optval, optlen);
-#endif
-		return ip_getsockopt(sk, level, optname, optval, optlen);
-	}
-	if (get_user(len, optlen))
-		return -EFAULT;
-	if (len < 0)
-		return -EINVAL;
-	switch (optname) {
-	case TTP_NODELAY:
-		val = !!(ts->nonagle & TTP_NAGLE_OFF);
-		break;
-	case TTP_CORK:
-		val = !!(ts->nonagle & TTP_NAGLE_CORK);
-		break;
-	case TTP_KEEPIDLE:
-		val = ts->keepidle ?: ttp_param(net, TTP_PARAM_KEEPALIVE_TIME_MS);
-		break;
-	case TTP_KEEPINTVL:
-		val = ts->keepintvl ?: ttp_param(net, TTP_PARAM_KEEPALIVE_INTVL_MS);
-		break;
-	case TTP_KEEPCNT:
-		val = ts->keepcnt ?: ttp_param(net, TTP_PARAM_KEEPALIVE_PROBES);
-		break;
-	case TTP_SYNCNT:
-		val = ts->syncnt ? ts->syncnt : ttp_param(net, TTP_PARAM_SYN_RETRIES);
-		break;
-	case TTP_LINGER2:
-		val = ts->linger2 ? ts->linger2 : ttp_param(net, TTP_PARAM_FIN_TIMEOUT_MS);
-		break;
-	case TTP_MSL:
-		val = ts->msl ? ts->msl : ttp_param(net, TTP_PARAM_MSL_MS);
-		break;
-	case TTP_INFO:
-		return ttp_info_get(sk, optval, optlen, len);
-	default:
-		return -ENOPROTOOPT;
-	}
-	len = min_t(int, len, sizeof(val));
-	if (put_user(len, optlen) || copy_to_user(optval, &val, len))
-		return -EFAULT;
-	return 0;
-}
-
-/* SIOCINQ, SIOCOUTQ, SIOCOUTQNSD, as for TCP. */
-static int ttp_ioctl_value(struct sock *sk, int cmd, int *value)
-{
-	const struct ttp_sock *ts = ttp_sk(sk);
-
-	if (sk->sk_state == TTP_LISTEN)
-		return -EINVAL;
-	switch (cmd) {
-	case SIOCINQ:
-		lock_sock(sk);
-		*value = ttp_inq(sk);
-		release_sock(sk);
-		return 0;
-	case SIOCOUTQ:
-		*value = READ_ONCE(ts->write_seq) - READ_ONCE(ts->snd_una);
-		return 0;
-	case SIOCOUTQNSD:
-		*value = READ_ONCE(ts->write_seq) - READ_ONCE(ts->snd_max);
-		return 0;
-	}
-	return -ENOIOCTLCMD;
-}
-
 /* proto->get_port, from bind(): 0 or a negative errno. */
 static int ttp_get_port(struct sock *sk, unsigned short snum)
 {
@@ -1081,7 +829,7 @@ static void ttp_unhash(struct sock *sk)
 }
 
 TTP_COMPAT_ACCEPT(ttp_accept)
-TTP_COMPAT_IOCTL(ttp_ioctl_value)
+TTP_COMPAT_IOCTL(ttp_ioctl)
 TTP_COMPAT_RECVMSG(ttp_recvmsg)
 
 #define TTP_PROTO_COMMON						\
@@ -1123,7 +871,6 @@ struct proto ttp_prot = {
 	TTP_PROTO_COMMON,
 };
 
-#if IS_ENABLED(CONFIG_IPV6)
 struct proto ttp6_prot = {
 	.name			= "TTPv6",
 	.connect		= ttp_v6_connect,
@@ -1131,7 +878,6 @@ struct proto ttp6_prot = {
 	TTP_PROTO_IPV6_PINFO_OFFSET
 	TTP_PROTO_COMMON,
 };
-#endif
 
 const struct proto_ops ttp_stream_ops = {
 	.family		= PF_INET,
@@ -1153,7 +899,6 @@ const struct proto_ops ttp_stream_ops = {
 	.mmap		= sock_no_mmap,
 };
 
-#if IS_ENABLED(CONFIG_IPV6)
 const struct proto_ops ttp6_stream_ops = {
 	.family		= PF_INET6,
 	.owner		= THIS_MODULE,
@@ -1173,47 +918,31 @@ const struct proto_ops ttp6_stream_ops = {
 	.recvmsg	= inet_recvmsg,
 	.mmap		= sock_no_mmap,
 };
-#endif
 
 int ttp_proto_register(void)
 {
-	unsigned long limit = nr_free_buffer_pages() / 16;
-	int err, i;
+	int err;
 
-	/* tcp_mem's defaults, scaled the same way from memory size. */
-	limit = max(limit, 128UL);
-	limit = min(limit, (unsigned long)INT_MAX / 2);
-	ttp_mem_defaults[0] = limit / 4 * 3;
-	ttp_mem_defaults[1] = limit;
-	ttp_mem_defaults[2] = ttp_mem_defaults[0] * 2;
-	for (i = 0; i < 3; i++)
-		ttp_sysctl_mem[i] = ttp_mem_defaults[i];
-	err = percpu_counter_init(&ttp_sockets_allocated, 0, GFP_KERNEL);
+	err = ttp_memory_init();
 	if (err)
 		return err;
 	err = proto_register(&ttp_prot, 1);
 	if (err)
-		goto err_counter;
-#if IS_ENABLED(CONFIG_IPV6)
+		goto err_memory;
 	err = proto_register(&ttp6_prot, 1);
 	if (err)
 		goto err_prot;
-#endif
 	return 0;
-#if IS_ENABLED(CONFIG_IPV6)
 err_prot:
 	proto_unregister(&ttp_prot);
-#endif
-err_counter:
-	percpu_counter_destroy(&ttp_sockets_allocated);
+err_memory:
+	ttp_memory_exit();
 	return err;
 }
 
 void ttp_proto_unregister(void)
 {
-#if IS_ENABLED(CONFIG_IPV6)
 	proto_unregister(&ttp6_prot);
-#endif
 	proto_unregister(&ttp_prot);
-	percpu_counter_destroy(&ttp_sockets_allocated);
+	ttp_memory_exit();
 }

@@ -79,6 +79,7 @@ void ttp_reset_keepalive(struct sock *sk, unsigned long when)
  */
 void ttp_set_keepalive(struct sock *sk, int on)
 {
+	sock_owned_by_me(sk);
 	if (on && !sock_flag(sk, SOCK_KEEPOPEN) && sk->sk_state != TTP_LISTEN && sk->sk_state != TTP_CLOSED &&
 	    sk->sk_state != TTP_SYN_SENT && sk->sk_state != TTP_SYN_RCVD)
 		ttp_reset_keepalive(sk, ttp_keepidle(sk));
@@ -107,6 +108,7 @@ void ttp_keepalive_timeout(struct sock *sk)
 	struct net *net = sock_net(sk);
 	unsigned long idle = ttp_keepidle(sk), elapsed;
 
+	sock_owned_by_me(sk);
 	if (!sock_flag(sk, SOCK_KEEPOPEN))
 		return;
 	switch (sk->sk_state) {
@@ -209,6 +211,7 @@ void ttp_rtx_timeout(struct sock *sk)
 	struct net *net = sock_net(sk);
 	unsigned int limit;
 
+	sock_owned_by_me(sk);
 	switch (sk->sk_state) {
 	case TTP_CLOSED:
 	case TTP_LISTEN:

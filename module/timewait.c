@@ -93,6 +93,7 @@ bool ttp_time_wait(struct sock *sk, int state)
 	struct ttp_tw *tw;
 	u32 msl;
 
+	sock_owned_by_me(sk);
 	/* max_tw_buckets: past it, close without TIME_WAIT (0: never keep one). */
 	if (atomic_read(&ttp_net(net)->tw_count) >=
 	    ttp_param(net, TTP_PARAM_MAX_TW_BUCKETS)) {

@@ -2,23 +2,57 @@
 /*
  * The transport's shared definitions: the socket, the segment control block,
  * the connection table's entries and the functions the files of the
- * transport offer each other. The file list mirrors TCP's, so a reader who
- * knows net/ipv4/tcp*.c finds everything at once:
+ * transport offer each other (declared below by the file that defines
+ * them). The file list mirrors TCP's, so a reader who knows
+ * net/ipv4/tcp*.c finds everything at once. Every file of module/:
  *
- *   socket.c     the socket API: create, bind, listen, accept, connect,
- *                send, receive, poll, shutdown, close, options
- *   input.c      the state machine: what a segment does to a socket
- *   output.c     building and sending segments, the retransmission queue
- *   timer.c      retransmission, zero-window probes, delayed ACK, keepalive,
- *                FIN_WAIT_2
- *   cong.c       congestion control and loss recovery (RFC 5681, 6582);
- *                reno.c the algorithm
- *   buffer.c     buffer limits and their autotuning
- *   request.c    passive open: SYN queue, request entries, accept queue
- *   timewait.c   TIME_WAIT entries
- *   table.c      the namespace's connection, listener and port tables
- *   options.c    header options; isn.c initial sequence numbers and ports
- *   ipv4.c, ipv6.c   everything that depends on the address family
+ * The module and its control plane
+ *   main.c        module init and exit, nothing else
+ *   netns.c/.h    per-namespace state (struct ttp_net), its kernel sockets
+ *   params.c/.h   the parameter table: names, units, ranges, defaults
+ *   netlink.c/.h  the "ttp" generic netlink family: parameters, statistics
+ *   stats.c/.h    per-state gauges and totals, counters
+ *   events.c/.h   events for ttpctl monitor
+ *   diag.c        the socket list and kill (ttpctl sockets)
+ *   trace.c/.h    tracepoints
+ *   compat.c/.h   everything that differs between 6.1, 6.12 and 7.3
+ *
+ * Sockets
+ *   socket.c      the socket API and a socket's life: create, listen,
+ *                 accept, send, receive, poll, shutdown, close, destroy
+ *   sockopt.c     socket options and ioctls
+ *   info.c        TTP_INFO
+ *   memory.c      what all sockets together may hold (like tcp_mem), and
+ *                 the per-socket buffer limits (tcp_wmem, tcp_rmem)
+ *   buffer.c      buffer autotuning, receive queue collapse
+ *
+ * The protocol
+ *   input.c       the receive path for both families (checks, demux, ICMP
+ *                 errors) and the state machine: what a segment does
+ *   output.c      building and sending segments, the retransmission queue
+ *   timer.c       retransmission, zero-window probes, delayed ACK,
+ *                 keepalive, FIN_WAIT_2
+ *   cong.c/.h     loss recovery and congestion control (RFC 5681, 6582);
+ *                 reno.c the algorithm
+ *   rtt.c/.h      RTT estimation and the RTO (RFC 6298)
+ *   options.c     header options
+ *   isn.c         initial sequence numbers and timestamp offsets
+ *   request.c     passive open: SYN queue, request entries, accept queue
+ *   syncookies.c/.h  SYN cookies
+ *   timewait.c    TIME_WAIT entries
+ *
+ * Tables and ports
+ *   table.c       the connection table (4-tuple) and the listener table
+ *   port.c        local ports: bind conflicts, ephemeral ports (RFC 6056),
+ *                 TIME_WAIT reuse
+ *
+ * Address families
+ *   ipv4.c, ipv6.c  registration, routes, checksums, connect(), replies
+ *                 without a socket, what ICMP errors mean
+ *
+ * Tests
+ *   kunit.c       KUnit suites (ttp_kunit.ko, where the kernel has KUnit)
+ *   inject.c/.h   deliberate bugs, in test builds only
  */
 #ifndef _TTP_H
 #define _TTP_H
@@ -274,13 +308,11 @@ static inline struct ttp_sock *ttp_sk(const struct sock *sk)
 	return (struct ttp_sock *)sk;
 }
 
-#if IS_ENABLED(CONFIG_IPV6)
 /* ipv6_pinfo last, where 6.1's inet6_sk_generic() expects it. */
 struct ttp6_sock {
 	struct ttp_sock ttp;
 	struct ipv6_pinfo inet6;
 };
-#endif
 
 /* A SYN queue entry: the state of a passive open before it is a socket. */
 struct ttp_request {
@@ -353,28 +385,26 @@ extern struct proto ttp6_prot;
 void ttp_set_state(struct sock *sk, int state);
 void ttp_done(struct sock *sk);
 void ttp_done_quiet(struct sock *sk);
-void ttp_sock_rcv(struct sock *sk, struct sk_buff *skb);
-void __ttp_sock_rcv(struct sock *sk, struct sk_buff *skb, int subclass);
-int ttp_rcv_check(struct sk_buff *skb, struct net *net);
-int ttp_rcv_header_ok(struct sk_buff *skb, struct net *net);
 void ttp_reset_received(struct sock *sk);
 bool ttp_abort(struct sock *sk);
 int ttp_inq(const struct sock *sk);
-int ttp_v4_connect(struct sock *sk, ttp_sockaddr_t *uaddr, int addr_len);
-int ttp_v6_connect(struct sock *sk, ttp_sockaddr_t *uaddr, int addr_len);
 void ttp_connect_init(struct sock *sk);
 void ttp_destroy_orphan(struct sock *sk);
-void ttp_listen_free(struct sock *sk);
-void ttp_key_from_skb(const struct sk_buff *skb, struct ttp_conn_key *key);
 void ttp_sock_init_common(struct sock *sk);
 int ttp_init_sock(struct sock *sk);
 void ttp_destroy_sock(struct sock *sk);
 int ttp_backlog_rcv(struct sock *sk, struct sk_buff *skb);
-void ttp_release_cb(struct sock *sk);
 extern const struct proto_ops ttp_stream_ops;
 extern const struct proto_ops ttp6_stream_ops;
 int ttp_proto_register(void);
 void ttp_proto_unregister(void);
+
+/* sockopt.c */
+int ttp_setsockopt(struct sock *sk, int level, int optname, sockptr_t optval,
+		   unsigned int optlen);
+int ttp_getsockopt(struct sock *sk, int level, int optname, char __user *optval,
+		   int __user *optlen);
+int ttp_ioctl(struct sock *sk, int cmd, int *value);
 
 /* info.c: TTP_INFO. */
 struct ttp_info;
@@ -382,6 +412,13 @@ void ttp_info_fill(struct sock *sk, struct ttp_info *info);
 int ttp_info_get(struct sock *sk, char __user *optval, int __user *optlen, int len);
 
 /* input.c */
+int ttp_rcv_skb(struct sk_buff *skb);
+void ttp_sock_rcv(struct sock *sk, struct sk_buff *skb);
+void __ttp_sock_rcv(struct sock *sk, struct sk_buff *skb, int subclass);
+void ttp_icmp_error(struct net *net, const struct ttp_conn_key *key, int err, bool fatal);
+void ttp_key_from_skb(const struct sk_buff *skb, struct ttp_conn_key *key);
+int ttp_rcv_header_ok(struct sk_buff *skb, struct net *net);
+int ttp_rcv_check(struct sk_buff *skb, struct net *net);
 int ttp_rcv_state(struct sock *sk, struct sk_buff *skb);
 void ttp_rcv(struct net *net, struct sk_buff *skb, const struct ttp_conn_key *key,
 	     int ifindex);
@@ -417,6 +454,7 @@ u32 ttp_now_us(void);
 u32 ttp_tsval(u32 offset);
 
 /* timer.c */
+void ttp_release_cb(struct sock *sk);
 void ttp_init_timers(struct sock *sk);
 void ttp_clear_timers(struct sock *sk);
 void ttp_reset_rtx_timer(struct sock *sk, unsigned long when);
@@ -440,6 +478,7 @@ bool ttp_request_abort(struct ttp_request *req);
 void ttp_listen_stop(struct sock *sk);
 struct sock *ttp_accept_dequeue(struct sock *sk);
 int ttp_listen_start(struct sock *sk, int backlog);
+void ttp_listen_free(struct sock *sk);
 int ttp_request_init(void);
 void ttp_request_exit(void);
 
@@ -456,7 +495,7 @@ void ttp_tw_recycle_finish(struct ttp_tw *tw);
 int ttp_tw_init(void);
 void ttp_tw_exit(void);
 
-/* table.c */
+/* table.c: the connection and listener tables */
 int ttp_table_init(struct net *net);
 void ttp_table_exit(struct net *net);
 struct ttp_conn *ttp_conn_lookup(struct net *net, const struct ttp_conn_key *key);
@@ -469,6 +508,10 @@ void ttp_conn_key_from_sock(const struct sock *sk, struct ttp_conn_key *key);
 struct sock *ttp_listener_lookup(struct net *net, const struct ttp_conn_key *key);
 void ttp_listener_add(struct sock *sk);
 void ttp_listener_del(struct sock *sk);
+
+/* port.c: local ports, bind conflicts, ephemeral ports, TIME_WAIT reuse */
+void ttp_ports_init(struct net *net);
+void ttp_ports_exit(struct net *net);
 int ttp_port_bind(struct sock *sk, unsigned short port);
 int ttp_port_listen(struct sock *sk);
 void ttp_port_unlisten(struct sock *sk);
@@ -476,19 +519,31 @@ int ttp_port_inherit(struct sock *child, struct sock *listener);
 void ttp_port_release(struct net *net, struct ttp_bind *b);
 int ttp_port_connect(struct sock *sk);
 void ttp_port_move(struct net *net, struct ttp_bind *from, struct ttp_bind *to);
+unsigned short ttp_port_candidate(int low, int high, u32 offset, int i);
 
 /* options.c */
 int ttp_parse_options(const u8 *opt, int len, bool syn, struct ttp_skb_cb *seg);
 u8 *ttp_write_options(u8 *p, u16 mss, int wscale, bool ts, u32 tsval, u32 tsecr);
 u8 ttp_choose_wscale(int rcvbuf_max);
-unsigned short ttp_port_candidate(int low, int high, u32 offset, int i);
 
-/* buffer.c */
+/* memory.c: what all sockets may hold, and one socket's buffer limits */
+extern atomic_long_t ttp_memory_allocated;
+DECLARE_PER_CPU(int, ttp_memory_per_cpu_fw_alloc);
+extern struct percpu_counter ttp_sockets_allocated;
+extern unsigned long ttp_memory_pressure;
+extern long ttp_sysctl_mem[3];
 extern int ttp_sysctl_wmem[3];
 extern int ttp_sysctl_rmem[3];
-int ttp_rcvbuf_max(const struct sock *sk);
 long ttp_memory_pages(void);
 bool ttp_memory_pressured(void);
+void ttp_enter_memory_pressure(struct sock *sk);
+void ttp_leave_memory_pressure(struct sock *sk);
+int ttp_wmem_schedule(struct sock *sk, int size);
+int ttp_memory_init(void);
+void ttp_memory_exit(void);
+
+/* buffer.c: buffer autotuning and receive queue collapse */
+int ttp_rcvbuf_max(const struct sock *sk);
 void ttp_rcv_space_init(struct sock *sk);
 void ttp_rcv_space_adjust(struct sock *sk);
 void ttp_rcv_rtt_sample(struct sock *sk, const struct ttp_skb_cb *cb);
@@ -503,11 +558,11 @@ u32 ttp_isn_v6(const struct in6_addr *saddr, const struct in6_addr *daddr,
 u32 ttp_ts_offset(const struct ttp_conn_key *key);
 
 /* ipv4.c, ipv6.c */
+int ttp_v4_connect(struct sock *sk, ttp_sockaddr_t *uaddr, int addr_len);
+int ttp_v6_connect(struct sock *sk, ttp_sockaddr_t *uaddr, int addr_len);
 int ttp_ipv4_init(void);
 void ttp_ipv4_exit(void);
 int ttp_ipv6_init(void);
 void ttp_ipv6_exit(void);
-int ttp_ctl_sock_init(struct net *net);
-void ttp_ctl_sock_exit(struct net *net);
 
 #endif /* _TTP_H */
