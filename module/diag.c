@@ -95,7 +95,8 @@ static int ttp_diag_parse_filter(struct ttp_diag_filter *f, struct nlattr *nest,
 
 	memset(f, 0, sizeof(*f));
 	f->states = TTP_DIAG_STATES_ALL;
-	f->sport = f->dport = -1;
+	f->sport = -1;
+	f->dport = -1;
 	if (!nest)
 		return 0;
 	err = nla_parse_nested(tb, TTP_FILTER_A_MAX, nest, ttp_filter_policy, extack);
@@ -255,8 +256,10 @@ static void ttp_diag_sock_entry(struct sock *sk, struct ttp_diag_entry *e)
 		e->wqueue = l ? READ_ONCE(l->backlog) : 0;
 		return;
 	}
-	/* Bytes to read, as SIOCINQ counts (ss shows TCP's FIN as one more);
-	 * unacknowledged sequence space, as SIOCOUTQ and ss count. */
+	/*
+	 * Bytes to read, as SIOCINQ counts (ss shows TCP's FIN as one more);
+	 * unacknowledged sequence space, as SIOCOUTQ and ss count.
+	 */
 	e->rqueue = ttp_inq(sk);
 	e->wqueue = max_t(int, READ_ONCE(ts->write_seq) - READ_ONCE(ts->snd_una), 0);
 	ttp_diag_sock_timer(sk, e);
@@ -371,6 +374,7 @@ out:
  */
 static int ttp_diag_dump_conn(struct sk_buff *skb, struct netlink_callback *cb,
 			      struct ttp_diag_dump *d, struct ttp_conn *conn)
+	__must_hold(RCU)
 {
 	struct ttp_diag_entry e = { .key = &conn->key };
 	struct ttp_request *req;

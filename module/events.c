@@ -99,8 +99,8 @@ static bool ttp_event_may_send(struct net *net)
 	if (!ttp_event_admit(net, &lost))
 		return false;
 	if (lost && !ttp_event_begin(&m, TTP_EVENT_LOST))
-		ttp_event_end(net, &m, nla_put_u64_64bit(m.skb, TTP_EVENT_A_COUNT, lost,
-							  TTP_EVENT_A_PAD));
+		ttp_event_end(net, &m,
+			      nla_put_u64_64bit(m.skb, TTP_EVENT_A_COUNT, lost, TTP_EVENT_A_PAD));
 	return true;
 }
 

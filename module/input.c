@@ -252,7 +252,6 @@ void ttp_icmp_error(struct net *net, const struct ttp_conn_key *key, int err, bo
 	sock_put(sk);
 }
 
-
 /*
  * RFC 9293's acceptability test, against the window we advertised last:
  * some of the segment must fall inside it. A zero-length segment may also
@@ -880,9 +879,8 @@ int ttp_rcv_state(struct sock *sk, struct sk_buff *skb)
 				ttp_done(sk);
 				kfree_skb(skb);
 				return 0;
-			} else {
-				ttp_reset_rtx_timer(sk, ttp_fin_timeout(sk));
 			}
+			ttp_reset_rtx_timer(sk, ttp_fin_timeout(sk));
 		}
 		break;
 	case TTP_CLOSING:

@@ -205,7 +205,8 @@ static void ttp_window_test(struct kunit *test)
 					KUNIT_ASSERT_GE(test, w, cur);
 					KUNIT_ASSERT_EQ(test, w % (1U << ws), 0U);
 					if (free >= cur + sws[i])
-						KUNIT_ASSERT_GE(test, w, round_down(free, 1U << ws));
+						KUNIT_ASSERT_GE(test, w,
+								round_down(free, 1U << ws));
 					else
 						KUNIT_ASSERT_LT(test, w, cur + (1U << ws));
 				}
@@ -396,10 +397,12 @@ static void ttp_cookie_forged_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ttp_cookie_check(&ttp_test_secret, &key, 5001, cookie, t, 120000), 0);
 	moved = key;
 	moved.rport = htons(43211);
-	KUNIT_EXPECT_EQ(test, ttp_cookie_check(&ttp_test_secret, &moved, 5000, cookie, t, 120000), 0);
+	KUNIT_EXPECT_EQ(test, ttp_cookie_check(&ttp_test_secret, &moved, 5000, cookie, t,
+					       120000), 0);
 	moved = key;
 	moved.raddr.v4 = htonl(0xc0000203);
-	KUNIT_EXPECT_EQ(test, ttp_cookie_check(&ttp_test_secret, &moved, 5000, cookie, t, 120000), 0);
+	KUNIT_EXPECT_EQ(test, ttp_cookie_check(&ttp_test_secret, &moved, 5000, cookie, t,
+					       120000), 0);
 	/* Every single-bit change of the hash fails. */
 	for (bit = 0; bit < 23; bit++)
 		KUNIT_EXPECT_EQ_MSG(test, ttp_cookie_check(&ttp_test_secret, &key, 5000,

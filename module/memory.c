@@ -31,8 +31,8 @@ unsigned long ttp_memory_pressure;
 long ttp_sysctl_mem[3];
 static u32 ttp_mem_defaults[3];
 
-static_assert(TTP_PARAM_MEM_PRESSURE_PAGES == TTP_PARAM_MEM_MIN_PAGES + 1 &&
-	      TTP_PARAM_MEM_MAX_PAGES == TTP_PARAM_MEM_MIN_PAGES + 2);
+static_assert(TTP_PARAM_MEM_PRESSURE_PAGES - TTP_PARAM_MEM_MIN_PAGES == 1 &&
+	      TTP_PARAM_MEM_MAX_PAGES - TTP_PARAM_MEM_MIN_PAGES == 2);
 
 u32 ttp_global_param(enum ttp_param id)
 {

@@ -23,9 +23,9 @@ struct ttp_net {
 
 	/* The tables (table.c): lookups take no lock, changes do. */
 	struct rhashtable conns;	/* 4-tuple: sockets, requests, TIME_WAIT */
-	spinlock_t listen_lock;
+	spinlock_t listen_lock;		/* changes of listeners[] */
 	struct hlist_head listeners[TTP_LISTEN_HASH_SIZE];
-	spinlock_t port_lock;
+	spinlock_t port_lock;		/* ports[], every claim, port_hint */
 	struct hlist_head ports[TTP_PORT_HASH_SIZE];
 	u32 port_hint;			/* RFC 6056: moves the next search on */
 	atomic_t tw_count;

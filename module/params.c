@@ -70,11 +70,11 @@ const struct ttp_param_def ttp_param_defs[TTP_PARAM_COUNT] = {
 	TTP_PARAM(TTP_PARAM_ORPHAN_RETRIES, "orphan_retries", "count", 8, 1, 255,
 		  "retransmissions or window probes before a closed socket gives up"),
 	TTP_GLOBAL_PARAM(TTP_PARAM_MEM_MIN_PAGES, "mem_min_pages", "pages", 0, INT_MAX,
-			 "global: memory pressure ends below this many pages in use (default 3/64 of RAM)"),
+			 "global: memory pressure ends below this (default 3/64 of RAM)"),
 	TTP_GLOBAL_PARAM(TTP_PARAM_MEM_PRESSURE_PAGES, "mem_pressure_pages", "pages", 0, INT_MAX,
-			 "global: above this, memory pressure: buffers stop growing (default 1/16 of RAM)"),
+			 "global: above this, buffers stop growing (default 1/16 of RAM)"),
 	TTP_GLOBAL_PARAM(TTP_PARAM_MEM_MAX_PAGES, "mem_max_pages", "pages", 0, INT_MAX,
-			 "global: more buffer memory is refused, bar a minimum per socket (default 3/32 of RAM)"),
+			 "global: more is refused, bar a minimum per socket (default 3/32 of RAM)"),
 };
 EXPORT_SYMBOL_IF_KUNIT(ttp_param_defs);
 

@@ -572,8 +572,11 @@ static bool ttp_cookie_ack(struct sock *sk, struct sk_buff *skb,
 	struct ttp_request req = {};
 	u16 mss;
 
-	if (!cookies || (cookies == 1 && (!l->last_overflow ||
-			 time_after(jiffies, l->last_overflow + msecs_to_jiffies(lifetime)))))
+	/* syncookies 1: only while a SYN queue overflowed within the lifetime. */
+	if (!cookies)
+		return false;
+	if (cookies == 1 && (!l->last_overflow ||
+			     time_after(jiffies, l->last_overflow + msecs_to_jiffies(lifetime))))
 		return false;
 	mss = ttp_cookie_check(&ttp_net(net)->cookie_secret, key, cb->seq - 1,
 			       cb->ack - 1, ttp_cookie_time(), lifetime);
@@ -741,8 +744,10 @@ void ttp_listen_free(struct sock *sk)
 
 int ttp_request_init(void)
 {
-	/* Charged to the memory cgroup, as Linux's request_sock caches are:
-	 * a namespace's owner may raise max_syn_backlog (namespaces.md). */
+	/*
+	 * Charged to the memory cgroup, as Linux's request_sock caches are:
+	 * a namespace's owner may raise max_syn_backlog (namespaces.md).
+	 */
 	ttp_req_cache = kmem_cache_create("ttp_request", sizeof(struct ttp_request),
 					  0, SLAB_HWCACHE_ALIGN | SLAB_ACCOUNT, NULL);
 	return ttp_req_cache ? 0 : -ENOMEM;

@@ -535,6 +535,7 @@ static __poll_t ttp_poll(struct file *file, struct socket *sock, poll_table *wai
 				mask |= EPOLLOUT | EPOLLWRNORM;
 		}
 	}
+	/* As tcp_poll(): the error is read after the state it goes with. */
 	smp_rmb();
 	if (READ_ONCE(sk->sk_err) || !skb_queue_empty_lockless(&sk->sk_error_queue))
 		mask |= EPOLLERR;

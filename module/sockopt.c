@@ -14,7 +14,7 @@
 #include "ttp.h"
 
 int ttp_setsockopt(struct sock *sk, int level, int optname,
-			  sockptr_t optval, unsigned int optlen)
+		   sockptr_t optval, unsigned int optlen)
 {
 	struct ttp_sock *ts = ttp_sk(sk);
 	struct net *net = sock_net(sk);
@@ -104,7 +104,7 @@ int ttp_setsockopt(struct sock *sk, int level, int optname,
 }
 
 int ttp_getsockopt(struct sock *sk, int level, int optname,
-			  char __user *optval, int __user *optlen)
+		   char __user *optval, int __user *optlen)
 {
 	struct ttp_sock *ts = ttp_sk(sk);
 	struct net *net = sock_net(sk);

@@ -80,8 +80,8 @@ void ttp_reset_keepalive(struct sock *sk, unsigned long when)
 void ttp_set_keepalive(struct sock *sk, int on)
 {
 	sock_owned_by_me(sk);
-	if (on && !sock_flag(sk, SOCK_KEEPOPEN) && sk->sk_state != TTP_LISTEN && sk->sk_state != TTP_CLOSED &&
-	    sk->sk_state != TTP_SYN_SENT && sk->sk_state != TTP_SYN_RCVD)
+	if (on && !sock_flag(sk, SOCK_KEEPOPEN) &&
+	    !((1 << sk->sk_state) & (TTPF_LISTEN | TTPF_CLOSED | TTPF_SYN_SENT | TTPF_SYN_RCVD)))
 		ttp_reset_keepalive(sk, ttp_keepidle(sk));
 	else if (!on)
 		sk_stop_timer(sk, &ttp_sk(sk)->keepalive_timer);

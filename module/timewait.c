@@ -372,8 +372,10 @@ void ttp_tw_purge(struct net *net)
 
 int ttp_tw_init(void)
 {
-	/* Charged to the memory cgroup, as Linux's tw_sock caches are: a
-	 * namespace's owner may raise max_tw_buckets (namespaces.md). */
+	/*
+	 * Charged to the memory cgroup, as Linux's tw_sock caches are: a
+	 * namespace's owner may raise max_tw_buckets (namespaces.md).
+	 */
 	ttp_tw_cache = kmem_cache_create("ttp_tw", sizeof(struct ttp_tw), 0,
 					 SLAB_HWCACHE_ALIGN | SLAB_ACCOUNT, NULL);
 	return ttp_tw_cache ? 0 : -ENOMEM;

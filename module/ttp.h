@@ -86,16 +86,19 @@
 #define TTP_MAX_QUICKACKS	16	/* segments ACKed at once after a loss */
 
 /* State masks, like TCPF_*. */
-#define TTPF_ESTABLISHED	(1 << TTP_ESTABLISHED)
-#define TTPF_SYN_SENT		(1 << TTP_SYN_SENT)
-#define TTPF_SYN_RCVD		(1 << TTP_SYN_RCVD)
-#define TTPF_CLOSE_WAIT		(1 << TTP_CLOSE_WAIT)
+#define TTPF_ESTABLISHED	BIT(TTP_ESTABLISHED)
+#define TTPF_SYN_SENT		BIT(TTP_SYN_SENT)
+#define TTPF_SYN_RCVD		BIT(TTP_SYN_RCVD)
+#define TTPF_CLOSE_WAIT		BIT(TTP_CLOSE_WAIT)
+#define TTPF_LISTEN		BIT(TTP_LISTEN)
+#define TTPF_CLOSED		BIT(TTP_CLOSED)
 
 /* Sequence number arithmetic, modulo 2^32 (RFC 9293 3.4). */
 static inline bool ttp_before(u32 a, u32 b)
 {
 	return (s32)(a - b) < 0;
 }
+
 #define ttp_after(a, b) ttp_before(b, a)
 
 static inline bool ttp_between(u32 seq, u32 low, u32 high)
@@ -123,6 +126,7 @@ struct ttp_skb_cb {
 	u8 wscale;
 	u8 has_mss:1, has_wscale:1, has_ts:1;
 };
+
 #define TTP_SKB_CB(skb) ((struct ttp_skb_cb *)&((skb)->cb[0]))
 
 union ttp_addr {
@@ -186,8 +190,10 @@ struct ttp_listen {
 	unsigned long last_overflow;	/* jiffies: cookies sent lately */
 	bool synflood_warned;
 
-	/* A SYN-flood episode, for ttpctl monitor: from the first overflow
-	 * of the SYN queue to a second without one. */
+	/*
+	 * A SYN-flood episode, for ttpctl monitor: from the first overflow
+	 * of the SYN queue to a second without one.
+	 */
 	struct sock *sk;
 	struct timer_list flood_timer;	/* holds a reference to sk */
 	bool flooding;
@@ -344,7 +350,7 @@ struct ttp_tw {
 	struct net *net;		/* no reference: purged at namespace exit */
 	struct timer_list timer;
 	struct rcu_head rcu;
-	spinlock_t lock;
+	spinlock_t lock;		/* the fields below, dead and the timer */
 	const struct ttp_af_ops *af;
 	u32 snd_nxt;
 	u32 rcv_nxt;

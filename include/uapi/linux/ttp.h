@@ -82,23 +82,28 @@
  * TCP's (TCP_SYNCNT and TTP_SYNCNT are both 7), so that a program's TCP
  * options map one to one; times are in milliseconds, not TCP's seconds.
  */
-#define TTP_NODELAY	1	/* int bool: send small segments at once, no
-				 * Nagle algorithm */
-#define TTP_KEEPIDLE	4	/* int ms: idle time before the first keepalive
-				 * probe; 0 the namespace's keepalive_time_ms */
-#define TTP_KEEPINTVL	5	/* int ms: between unanswered probes; 0 the
-				 * namespace's keepalive_intvl_ms */
-#define TTP_KEEPCNT	6	/* int: unanswered probes before the connection
-				 * fails; 0 the namespace's keepalive_probes */
-#define TTP_CORK	3	/* int bool: send only full segments until
-				 * cleared; clearing it sends what is held */
-#define TTP_SYNCNT	7	/* int 1..127: SYN retransmissions before giving up */
-#define TTP_LINGER2	8	/* int ms: FIN_WAIT_2 lifetime of an orphan;
-				 * 0 the namespace's fin_timeout_ms, -1 none
-				 * (abort with RST at close) */
-#define TTP_MSL		128	/* int ms 1..600000: this connection's MSL, so its
-				 * TIME_WAIT lasts 2*TTP_MSL; lowering it below
-				 * the namespace's msl_ms needs CAP_NET_ADMIN */
+/* int bool: send small segments at once, no Nagle algorithm */
+#define TTP_NODELAY	1
+/* int ms: idle time before the first keepalive probe; 0 keepalive_time_ms */
+#define TTP_KEEPIDLE	4
+/* int ms: between unanswered probes; 0 the namespace's keepalive_intvl_ms */
+#define TTP_KEEPINTVL	5
+/* int: unanswered probes before the connection fails; 0 keepalive_probes */
+#define TTP_KEEPCNT	6
+/* int bool: send only full segments until cleared; clearing sends the rest */
+#define TTP_CORK	3
+/* int 1..127: SYN retransmissions before giving up */
+#define TTP_SYNCNT	7
+/*
+ * int ms: FIN_WAIT_2 lifetime of an orphan; 0 the namespace's
+ * fin_timeout_ms, -1 none (abort with RST at close)
+ */
+#define TTP_LINGER2	8
+/*
+ * int ms 1..600000: this connection's MSL, so its TIME_WAIT lasts
+ * 2*TTP_MSL; lowering it below the namespace's msl_ms needs CAP_NET_ADMIN
+ */
+#define TTP_MSL		128
 #define TTP_INFO	11	/* struct ttp_info, read only (TCP_INFO's number) */
 
 /* ttp_info.options: what the handshake negotiated. */
