@@ -74,10 +74,15 @@ deps:
 demo: deps
 	$(MAKE) userspace
 	$(MAKE) module KVER=$(or $(KVER),6.12)
-	selftests/demo $(or $(KVER),6.12)
+	selftests/host/demo $(or $(KVER),6.12)
+
+# The fast checks: checkpatch --strict, sparse, shellcheck, flake8.
+style: deps
+	$(VM)/kernel prepare 6.12 >/dev/null
+	selftests/host/style
 
 check: deps
-	selftests/check $(KVER) $(foreach t,$(T),--test $(t))
+	selftests/host/check $(KVER) $(foreach t,$(T),--test $(t))
 
 bench: deps
 	@$(VM)/install-deps bench
@@ -111,7 +116,7 @@ clean:
 	rm -rf build module/*.o module/*.ko module/*.mod module/*.mod.c \
 		module/.*.cmd module/modules.order .*.cmd Module.symvers modules.order
 
-.PHONY: all module userspace deps demo check bench fuzz soak vm clean
+.PHONY: all module userspace deps demo style check bench fuzz soak vm clean
 
 # Documentation/params.md comes from the module's table, read in the VM.
 params-doc: deps

@@ -2,7 +2,7 @@
 /*
  * Deliberate bugs, compiled in only by the test builds that prove the
  * checks bite (make KVER=debug TTP_INJECT_BUGS=y, and the same for a Debian
- * kernel; selftests/check does both). Never part of a normal build. Load
+ * kernel; selftests/host/check does both). Never part of a normal build. Load
  * with inject=NAME.
  */
 #include <linux/module.h>

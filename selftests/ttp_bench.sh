@@ -4,7 +4,7 @@
 # and for TTP, over loopback and veth, and give figures; the report makes
 # a table of ratios from them. Nothing here is timed or judged by speed:
 # `make bench` measures (Documentation/performance.md).
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/lib.sh"
 ttp_require_module
 BENCH=$TTP_REPO/userspace/ttp-bench
 [ -x "$BENCH" ] || ttp_fail_all "ttp-bench not found (build it: make -C userspace)"

@@ -4,7 +4,7 @@
 # that `param load` applies whole or not at all; the module loads itself
 # for a TTP socket (its net-pf aliases) and the modprobe.d install hook
 # applies /etc/ttp.conf as it does.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/lib.sh"
 ttp_require_module
 work=$(mktemp -d)
 ttp_defer rm -rf "$work"

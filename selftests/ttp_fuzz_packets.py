@@ -26,14 +26,14 @@ import sys
 import threading
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from ttplib import (Suite, Stream, Topology, census_matches, check, guard,  # noqa: E402
-                    expect_gauges, require_module, slab_kib, slab_settled,
-                    spoofed_syns)
+                    expect_gauges, on_debug_kernel, require_module, slab_kib,
+                    slab_settled, spoofed_syns)
 
 FUZZER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fuzz", "ttp-fuzz-packets")
 LONG = os.environ.get("TTP_FUZZ") == "long"
-DEBUG = os.environ.get("TTP_KVER") == "debug"
+DEBUG = on_debug_kernel()
 # The debug kernel takes about 80 segments a second (KASAN and lockdep on
 # every path, one host core for the whole guest): make fuzz gives it 50,000
 # and sends the 1,000,000 on 6.12 (selftests/fuzz/run).

@@ -21,7 +21,7 @@ import socket
 import subprocess
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from ttplib import (Netns, Stream, Suite, census_matches, check, guard,  # noqa: E402
                     require_module, slab_kib, slab_settled, wait_for)
 

@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from ttplib import (SOL_TTP, Suite, Topology, check, guard, require_module,  # noqa: E402
                     run, wait_for)
 
@@ -71,16 +71,16 @@ def lossy_transfer(family):
         route_mss = 1500 - (20 if family == socket.AF_INET else 40) - 20
         mtu_mss = route_mss - 12
         check(ci["snd_mss"] == mtu_mss, "snd_mss %d, not %d" % (ci["snd_mss"], mtu_mss))
-        check(si["rcv_mss"] == route_mss, "server rcv_mss %d, not %d" % (si["rcv_mss"],
-                                                                          route_mss))
+        check(si["rcv_mss"] == route_mss,
+              "server rcv_mss %d, not %d" % (si["rcv_mss"], route_mss))
         check(ci["rcv_wscale"] > 0 and ci["snd_wscale"] == si["rcv_wscale"],
               "window scales: client %d/%d, server %d/%d" % (
                   ci["snd_wscale"], ci["rcv_wscale"], si["snd_wscale"], si["rcv_wscale"]))
         # The RTT is the two delays plus what this machine adds (TCG).
         check(2 * DELAY_MS * 1000 <= ci["rtt_us"] <= 2 * DELAY_MS * 1000 + 400000,
               "rtt %d us, with %d ms of netem delay each way" % (ci["rtt_us"], DELAY_MS))
-        check(ci["rto_us"] >= ci["rtt_us"], "rto %d us below rtt %d us" % (ci["rto_us"],
-                                                                         ci["rtt_us"]))
+        check(ci["rto_us"] >= ci["rtt_us"],
+              "rto %d us below rtt %d us" % (ci["rto_us"], ci["rtt_us"]))
         check(ci["total_retrans"] > 0, "no retransmission through 2% loss")
         check(ci["snd_ssthresh"] < 0x7fffffff,
               "ssthresh never set: no loss was answered")

@@ -17,7 +17,7 @@ import struct
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from ttplib import (IPPROTO_TTP, SOL_TTP, Suite, guard, Topology,  # noqa: E402
                     check, expect_gauges, require_module, run, spoofed_syns,
                     named_topologies, wait_for)
@@ -190,8 +190,8 @@ def tw_reuse(topo):
         while err == errno.EADDRNOTAVAIL and time.monotonic() < deadline:
             time.sleep(0.5)
             c, err = attempt()
-        check(err == 0, "tw_reuse %d past the delay: %s" % (1 if topo.veth else 2,
-                                                              os.strerror(err)))
+        check(err == 0, "tw_reuse %d past the delay: %s" %
+              (1 if topo.veth else 2, os.strerror(err)))
         check(c.getsockname()[1] == eph, "the new connection is not on port %d" % eph)
         s = lsn.accept()[0]
         s.settimeout(60)
@@ -259,8 +259,8 @@ def syn_flood(topo, cookies):
             check(grew("DropSynQueueFull") >= flood - backlog + 3,
                   "the client's SYNs were not dropped as DropSynQueueFull")
             check(grew("ListenDrops") == grew("DropSynQueueFull"),
-                  "ListenDrops %d != DropSynQueueFull %d" % (grew("ListenDrops"),
-                                                          grew("DropSynQueueFull")))
+                  "ListenDrops %d != DropSynQueueFull %d" %
+                  (grew("ListenDrops"), grew("DropSynQueueFull")))
             check(grew("SyncookiesSent") == 0, "cookies sent with syncookies 0")
             check(grew("PassiveOpens") == 0, "a connection got through a full SYN queue")
             check(flood_logged(port, "Dropping request"), "the flood was not logged")

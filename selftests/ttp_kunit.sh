@@ -6,7 +6,7 @@
 # Debian kernels skip this test, as selftests/host/allowed-skips allows).
 # Where KUnit is, a module that is missing, does not load or reports fewer
 # suites or cases than the source defines fails: a lost suite is a failure.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/lib.sh"
 ttp_require_module
 kunit=${TTP_KUNIT_MODULE:-$(dirname "${TTP_MODULE:-/nonexistent}")/ttp_kunit.ko}
 [ -d /sys/kernel/debug/kunit ] || ttp_skip_all "this kernel has no KUnit"

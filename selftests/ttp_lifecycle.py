@@ -13,13 +13,13 @@ import socket
 import subprocess
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ttplib import (Netns, Suite, guard, check, require_module,  # noqa: E402
-                    skip_all, wait_for)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from ttplib import (Netns, Suite, guard, check, on_debug_kernel,  # noqa: E402
+                    require_module, skip_all, wait_for)
 
 # The sizes; the debug kernel, where every step takes every check
 # there is (100 cycles alone took 10 minutes), runs a quarter of them.
-SCALE = 4 if os.environ.get("TTP_KVER") == "debug" else 1
+SCALE = 4 if on_debug_kernel() else 1
 CYCLES = 100 // SCALE
 NAMESPACES = 100 // SCALE
 TW_NAMESPACES = 20 // SCALE

@@ -16,12 +16,14 @@ import sys
 import threading
 import time
 
-from ttplib import (Failure, Suite, guard, Topology, check, require_module, run)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from ttplib import (Failure, Suite, guard, Topology, check, on_debug_kernel,  # noqa: E402
+                    require_module, run, transfer)
 
 # 16 MiB each way; 2 MiB on the debug kernel, which takes every path the
 # same way but is ten times slower per byte (KASAN); there, 20% loss, whose
 # timeouts stretch with the kernel's latency, moves 256 KiB.
-DEBUG = os.environ.get("TTP_KVER") == "debug"
+DEBUG = on_debug_kernel()
 SIZE = (2 << 20) if DEBUG else 16 << 20
 CHUNK = 64 << 10
 SO_MEMINFO = 55
@@ -60,78 +62,11 @@ def payload(seed):
 DATA = {b"c": payload(b"client"), b"s": payload(b"server")}
 
 
-def sender(sock, data, errors):
-    try:
-        view = memoryview(data)
-        for off in range(0, len(data), CHUNK):
-            sock.sendall(view[off:off + CHUNK])
-        sock.shutdown(socket.SHUT_WR)
-    except OSError as e:
-        errors.append("send: %s" % e)
-
-
-def receiver(sock, result, errors, pause=None):
-    """Read to EOF, hashing. PAUSE: (after_bytes, fn) runs FN once that much
-    has been read, before reading on."""
-    h = hashlib.sha256()
-    got = 0
-    buf = bytearray(CHUNK)
-    try:
-        while True:
-            if pause and got >= pause[0]:
-                try:
-                    pause[1]()
-                except Failure as e:
-                    # End the exchange now: an RST unblocks every side.
-                    errors.append(str(e))
-                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
-                                    struct.pack("ii", 1, 0))
-                    sock.close()
-                    break
-                pause = None
-            n = sock.recv_into(buf)
-            if not n:
-                break
-            h.update(memoryview(buf)[:n])
-            got += n
-    except OSError as e:
-        errors.append("recv after %d bytes: %s" % (got, e))
-    result["sha"] = h.hexdigest()
-    result["bytes"] = got
-
-
 def exchange(c, s, pause=None, size=SIZE):
-    """SIZE bytes both directions at once; fail unless both arrive whole."""
-    errors = []
-    at_server, at_client = {}, {}
-    data = {k: v[:size] for k, v in DATA.items()}
-    # Daemons: a transfer that fails must not keep the suite from exiting.
-    threads = [threading.Thread(target=sender, args=(c, data[b"c"], errors), daemon=True),
-               threading.Thread(target=sender, args=(s, data[b"s"], errors), daemon=True),
-               threading.Thread(target=receiver, args=(s, at_server, errors, pause),
-                                daemon=True),
-               threading.Thread(target=receiver, args=(c, at_client, errors), daemon=True)]
-    start = time.monotonic()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(TRANSFER_TIMEOUT)
-        if t.is_alive():
-            # Unblock the others so the case can end.
-            for sk in (c, s):
-                try:
-                    sk.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-            raise Failure("the transfer did not finish in %d s" % TRANSFER_TIMEOUT)
-    took = time.monotonic() - start
-    check(not errors, "; ".join(errors))
-    for name, res, want in (("client to server", at_server, data[b"c"]),
-                            ("server to client", at_client, data[b"s"])):
-        check(res["bytes"] == size, "%s: %d bytes arrived, not %d" % (name, res["bytes"], size))
-        check(res["sha"] == hashlib.sha256(want).hexdigest(),
-              "%s: SHA-256 differs: the data arrived changed" % name)
-    return took
+    """SIZE bytes both directions at once (ttplib.transfer); fail unless
+    both arrive whole. PAUSE: the server's reader stalls (see transfer)."""
+    return transfer(c, s, DATA[b"c"][:size], DATA[b"s"][:size], timeout=TRANSFER_TIMEOUT,
+                    chunk=CHUNK, read_size=CHUNK, pause=pause)
 
 
 def netem(topo, args):
@@ -210,7 +145,7 @@ def slow_reader():
                   "the client's connection did not survive the stall")
             print("# 30 s stalled: %d zero-window probes, %d timeouts, receive memory "
                   "peaked at %d, send queue at %d" % (probes, cns.counter("Timeouts"),
-                                                     seen["rmem"], seen["wq"]))
+                                                      seen["rmem"], seen["wq"]))
         exchange(c, s, pause=(1 << 20, stall))
         for sk in (c, s, lsn):
             sk.close()
@@ -313,7 +248,7 @@ def receiver_sws():
         slivers = [d for d in steps if 0 < d < 1000 and d < 1 << 31]
         print("# %d ACKs captured, the right edge moved %d times, %d of them by less "
               "than a segment" % (len(edges), sum(1 for d in steps if 0 < d < 1 << 31),
-                                 len(slivers)))
+                                  len(slivers)))
         if slivers:
             i = steps.index(slivers[0])
             print("# around the first: %s" % raw[max(0, i - 4):i + 4])

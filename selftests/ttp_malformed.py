@@ -10,7 +10,7 @@ import os
 import socket
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from ttplib import (IPPROTO_TTP, Suite, guard, check, expect_gauges,  # noqa: E402
                     named_topologies, require_module, segment)
 

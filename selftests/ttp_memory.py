@@ -18,7 +18,7 @@ import socket
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from ttplib import (SOL_TTP, TTPCTL, Netns, Suite, Topology, check,  # noqa: E402
                     guard, require_module, run, wait_for)
 
@@ -70,8 +70,8 @@ def global_params():
         r = run(TTPCTL, "-n", ns.name, "param", "set",
                 "mem_max_pages=%d" % (values["mem_max_pages"] + 1), check_rc=False)
         check(r.returncode == 2 and
-              "Error: mem_max_pages is global: set it from the initial namespace" in r.stderr, "set from another namespace: %d %s" %
-              (r.returncode, r.stderr))
+              "Error: mem_max_pages is global: set it from the initial namespace" in r.stderr,
+              "set from another namespace: %d %s" % (r.returncode, r.stderr))
         conf = run(TTPCTL, "-n", ns.name, "param", "show", "--config").stdout
         check("# global: changed only from the initial namespace" in conf,
               "--config does not say which are global")

@@ -3,7 +3,7 @@
 # The module loads and unloads cleanly, again and again, and takes its
 # generic netlink family with it. (Leaks and splats are caught by the runner:
 # kmemleak and the kernel log on the debug kernel.)
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/lib.sh"
 ttp_require_module
 [ -n "${TTP_MODULE:-}" ] || modinfo ttp >/dev/null 2>&1 ||
 	ttp_skip_all "cannot reload: set TTP_MODULE to the module's path"

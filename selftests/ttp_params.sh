@@ -3,7 +3,7 @@
 # Parameters: every one listed with its default, set and get, validation by
 # the kernel with a message naming the range, all-or-nothing sets,
 # privilege, and independence of network namespaces.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/lib.sh"
 ttp_require_module
 
 reset_defaults() {

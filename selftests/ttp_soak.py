@@ -17,7 +17,7 @@ import sys
 import threading
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from ttplib import (Stream, Suite, Topology, check, expect_gauges, guard,  # noqa: E402
                     require_module, slab_kib, slab_settled, spoofed_syns)
 

@@ -9,19 +9,17 @@ gauges against a census of what it made."""
 import ctypes
 import errno
 import fcntl
-import hashlib
 import os
 import select
 import socket
 import struct
 import sys
 import termios
-import threading
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from ttplib import (Suite, guard, check, expect_gauges, named_topologies,  # noqa: E402
-                    require_module, wait_for, Failure)
+                    require_module, transfer, wait_for, Failure)
 
 SIOCINQ = termios.FIONREAD
 SIOCOUTQ = termios.TIOCOUTQ
@@ -50,31 +48,7 @@ def echo(topo):
 def bulk_both_ways(topo):
     """BIG bytes each way at once, verified by SHA-256 on both ends."""
     lsn, c, s = topo.pair(timeout=300)
-    data = {c: os.urandom(BIG), s: os.urandom(BIG)}
-    got = {}
-
-    def sender(sock):
-        sock.sendall(data[sock])
-        sock.shutdown(socket.SHUT_WR)
-
-    def receiver(sock):
-        h, n = hashlib.sha256(), 0
-        while True:
-            b = sock.recv(1 << 16)
-            if not b:
-                break
-            h.update(b)
-            n += len(b)
-        got[sock] = (n, h.hexdigest())
-    threads = [threading.Thread(target=f, args=(x,)) for x in (c, s) for f in (sender, receiver)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    for x, peer in ((c, s), (s, c)):
-        check(got.get(x) == (BIG, hashlib.sha256(data[peer]).hexdigest()),
-              "%s received %s, expected %d bytes with the sender's SHA-256" %
-              ("client" if x is c else "server", got.get(x), BIG))
+    transfer(c, s, os.urandom(BIG), os.urandom(BIG))
     # Autotuning grew the buffers from their defaults, within the maximums
     # (Documentation/congestion.md). On loopback the 64 KiB MSS makes the
     # starting point large already; over veth both must have grown.
@@ -103,21 +77,7 @@ def buffers_pinned(topo):
     lsn.settimeout(120)
     s, _ = lsn.accept()
     s.settimeout(120)
-    data = os.urandom(2 << 20)
-    got = bytearray()
-
-    def sender():
-        s.sendall(data)
-        s.shutdown(socket.SHUT_WR)
-    t = threading.Thread(target=sender)
-    t.start()
-    while True:
-        b = c.recv(1 << 16)
-        if not b:
-            break
-        got += b
-    t.join()
-    check(bytes(got) == data, "%d bytes arrived, not the %d sent" % (len(got), len(data)))
+    transfer(s, c, os.urandom(2 << 20), names=("server", "client"))
     for opt in (socket.SO_SNDBUF, socket.SO_RCVBUF):
         check(c.getsockopt(socket.SOL_SOCKET, opt) == 32768,
               "a pinned buffer changed: %d" % c.getsockopt(socket.SOL_SOCKET, opt))
@@ -477,7 +437,8 @@ def main():
     suite = Suite()
     for name, family, veth, topo in named_topologies():
         for desc, fn in (("echo, addresses", echo),
-                         ("%d MiB each way at once, SHA-256 verified" % (BIG >> 20), bulk_both_ways),
+                         ("%d MiB each way at once, SHA-256 verified" % (BIG >> 20),
+                          bulk_both_ways),
                          ("SO_SNDBUF/SO_RCVBUF pin the buffers", buffers_pinned),
                          ("200 concurrent connections to one listener", many_connections),
                          ("half-close: the closed side still reads", half_close),

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Statistics: every state's gauge and total, event counters, JSON output,
 # counting per namespace.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/lib.sh"
 ttp_require_module
 ttp_defer "$TTPCTL" param set msl_ms=30000 syn_retries=6
 

@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from ttplib import (SOL_TTP, Suite, Topology, check, guard, require_module,  # noqa: E402
                     run, skip_all, wait_for)
 
@@ -136,7 +136,7 @@ def cookies():
         topo.server_ns.set(syncookies=2)
         lsn, c, s = topo.pair()
         ends = "local=127.0.0.1:%d remote=127.0.0.1:%d" % (lsn.getsockname()[1],
-                                                          c.getsockname()[1])
+                                                           c.getsockname()[1])
         sent, checked = tr.lines("ttp_cookie_sent"), tr.lines("ttp_cookie_checked")
         check(len(sent) == 1 and ends in sent[0], "ttp_cookie_sent: %s" % sent)
         check(len(checked) == 1 and ends + " valid=1" in checked[0],
@@ -164,7 +164,7 @@ def tw_reuse():
         for _ in range(2):
             c = topo.connect(port)
             s, _ = lsn.accept()
-            c.close()	# first: the TIME_WAIT entry is the client's
+            c.close()  # first: the TIME_WAIT entry is the client's
             s.close()
             deadline = time.monotonic() + 30
             while topo.client_ns.gauges()["TIME_WAIT"] != 1 and time.monotonic() < deadline:

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # ttpcat, netcat for TTP, between two namespaces over veth, IPv4 and IPv6:
 # a file goes one way, a reply comes back after the half-close.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/lib.sh"
 ttp_require_module
 TTPCAT=${TTPCAT:-$(command -v ttpcat || echo "$TTP_REPO/userspace/ttpcat")}
 [ -x "$TTPCAT" ] || ttp_fail_all "ttpcat not found (build it: make -C userspace)"

@@ -5,7 +5,7 @@
 # redis-server, wrk against nginx. Each server must listen on TTP and not on
 # TCP, each client must open TTP connections, and what they move is checked.
 # Then -p (only listed ports become TTP) and the socket option mapping.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/lib.sh"
 ttp_require_module
 TTPIZE=${TTPIZE:-$(command -v ttpize || echo "$TTP_REPO/userspace/ttpize")}
 [ -x "$TTPIZE" ] || ttp_fail_all "ttpize not found (build it: make -C userspace)"

@@ -9,7 +9,7 @@ import socket
 import subprocess
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from ttplib import (Netns, Suite, guard, Topology, check, expect_gauges,  # noqa: E402
                     require_module, skip_all, wait_for)
 

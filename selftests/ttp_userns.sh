@@ -7,7 +7,7 @@
 # net.ipv4.tcp_* sysctls, and TTP sockets work there. Nothing it does
 # reaches the initial namespace, and a user namespace alone (unshare -Ur,
 # still in the initial network namespace) gives no right over it.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/lib.sh"
 ttp_require_module
 work=$(mktemp -d)
 chmod 755 "$work"

@@ -5,7 +5,7 @@
 # namespaces over veth with checksums computed in software): the handshake
 # and its options, relative numbers, every payload byte, both FINs, and
 # every checksum good. A segment with a broken checksum is called bad.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/lib.sh"
 ttp_require_module
 TTPCAT=${TTPCAT:-$(command -v ttpcat || echo "$TTP_REPO/userspace/ttpcat")}
 LUA=$TTP_REPO/userspace/wireshark/ttp.lua
@@ -54,6 +54,7 @@ capture() {
 	ip netns exec $B "$TTPCAT" -l "$port" >/dev/null &
 	lpid=$!
 	ttp_wait_for 30 listening || return
+	# shellcheck disable=SC2034 # read in the eval below
 	tw=$(time_waits)
 	before=$(sent)
 	ip netns exec $A "$TTPCAT" -w 30 "$addr" "$port" <"$work/file" || return
@@ -75,7 +76,7 @@ decode() {
 		-E separator=, -e ttp253.srcport -e ttp253.flags -e ttp253.seq -e ttp253.ack \
 		-e ttp253.len -e ttp253.options.mss_val -e ttp253.options.wscale.shift \
 		-e ttp253.options.timestamp.tsval -e ttp253.checksum.status \
-		-e ttp253.stream "$@" 2>/dev/null
+		-e ttp253.stream 2>/dev/null
 }
 
 # check_decode PORT: what the dissector says adds up to what happened.

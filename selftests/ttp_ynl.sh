@@ -4,7 +4,7 @@
 # through the kernel's own ynl client (tools/net/ynl/cli.py from Debian's
 # linux-source-6.12, unpacked by `make check` in build/ynl): get, set, dump
 # and subscribe, with no code of ours on the client side.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/lib.sh"
 ttp_require_module
 SRC=${YNL_SRC:-$TTP_REPO/build/ynl/linux-source-6.12}
 YNL=$SRC/tools/net/ynl
@@ -91,6 +91,7 @@ subscribe() {
 	local pid events
 	ynl --subscribe events --sleep 20 >"$work/out" 2>&1 &
 	pid=$!
+	# shellcheck disable=SC2034 # read in the eval below
 	events=$(ttp_stat -n $NS counter Events)
 	ttp_wait_for 60 eval '"$TTPCTL" -n $NS param set tw_reuse=1 >/dev/null &&
 		"$TTPCTL" -n $NS param set tw_reuse=2 >/dev/null &&

@@ -20,7 +20,7 @@ import subprocess
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from ttplib import Netns, REPO, run  # noqa: E402
 
 BENCH = os.path.join(REPO, "userspace", "ttp-bench")
@@ -110,7 +110,7 @@ def measure(path, name, runs, mode, *args, extra=()):
             res[key] = statistics.median(r[key] for r in got[proto])
         emit(res)
         print("# %-8s %-5s %-4s median %.4g %s" % (name, path.kind, proto, res["median"],
-                                                  res["unit"]), flush=True)
+                                                   res["unit"]), flush=True)
 
 
 def no_offloads(path, args):
@@ -393,7 +393,7 @@ def main():
         args.runs, args.seconds, args.churn_seconds, args.count = 5, 3, 10, 10000
         args.loss = ["1%", "5%"]
     parts = args.only.split(",") if args.only else ["throughput", "churn", "synflood", "scale",
-                                                      "loss", "memory"]
+                                                    "loss", "memory"]
     emit({"bench": "memcpy", "unit": "bytes/s",
           "median": json.loads(run(BENCH, "memcpy").stdout)["value"],
           "kernel": os.uname().release, "cpus": os.cpu_count(), "quick": args.quick,

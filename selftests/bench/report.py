@@ -37,7 +37,7 @@ def fmt(value, unit):
 
 def spread(r):
     return "%s (%s to %s)" % (fmt(r["median"], r["unit"]), fmt(r["min"], r["unit"]),
-                             fmt(r["max"], r["unit"]))
+                              fmt(r["max"], r["unit"]))
 
 
 # Figures where less is better: the ratio still reads TTP/TCP.
@@ -105,8 +105,8 @@ def markdown(results):
             ("Protocol", "Path", "Established", "TIME_WAIT", "p50 empty", "p50 loaded",
              "p99 empty", "p99 loaded", "p50 change"),
             lambda r: "| %s | %s | %d | %d | %.0f us | %.0f us | %.0f us | %.0f us | %+.0f%% |" % (
-                r["proto"], r["path"], r["established"], r["time_wait"], r["empty_p50_us"], r["p50_us"],
-                r["empty_p99_us"], r["p99_us"],
+                r["proto"], r["path"], r["established"], r["time_wait"], r["empty_p50_us"],
+                r["p50_us"], r["empty_p99_us"], r["p99_us"],
                 100 * (r["p50_us"] / r["empty_p50_us"] - 1) if r["empty_p50_us"] else 0))
     return "\n".join(lines) + "\n"
 
@@ -119,7 +119,7 @@ def charts(results, outdir):
     with open(os.path.join(outdir, "ratios.dat"), "w") as f:
         for bench, path, tcp, ttp, label in rows:
             f.write('"%s %s" %f\n' % (label, path, ttp["median"] / tcp["median"]
-                                     if tcp["median"] else 0))
+                                      if tcp["median"] else 0))
     churn = [r for r in results if r["bench"] == "churn"]
     with open(os.path.join(outdir, "churn.dat"), "w") as f:
         for r in churn:

@@ -8,7 +8,7 @@
 # installed ttpctl; `make uninstall` takes every file away. TAP on stdout.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
-. selftests/lib.sh
+. selftests/lib/lib.sh
 trap - EXIT
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -4,7 +4,7 @@
 # two-machines.sh [SERVER_KVER CLIENT_KVER]: two QEMU guests, Debian's 6.1
 # and 7.3 by default, each with the module built for it, joined by a
 # virtio-net link (QEMU's -netdev dgram over the host's loopback), run
-# selftests/two_machines.py as server and client: 64 MiB each way, churn,
+# selftests/host/two_machines.py as server and client: 64 MiB each way, churn,
 # handshakes through 5% loss. TAP on stdout: both sides' cases, then each
 # guest's verdict on its kernel log. Exit status 0 if all passed.
 set -uo pipefail
@@ -22,10 +22,10 @@ for x in s:
 print(*[x.getsockname()[1] for x in s])')
 
 selftests/vm/run -q -k "$server" -N "$ps:$pc" -o "$out/server" -t 1200 -- \
-	selftests/two_machines.py server >"$out/server.out" 2>&1 &
+	selftests/host/two_machines.py server >"$out/server.out" 2>&1 &
 spid=$!
 selftests/vm/run -q -k "$client" -N "$pc:$ps" -o "$out/client" -t 1200 -- \
-	selftests/two_machines.py client >"$out/client.out" 2>&1
+	selftests/host/two_machines.py client >"$out/client.out" 2>&1
 cstatus=$?
 wait $spid
 sstatus=$?
@@ -59,7 +59,7 @@ done
 for side in server client; do
 	[ $side = server ] && k=$server status=$sstatus || k=$client status=$cstatus
 	n=$((n + 1))
-	# selftests/vm/run's statuses, as selftests/check reads them.
+	# selftests/vm/run's statuses, as selftests/host/check reads them.
 	case $status in
 	0|1) echo "ok $n the $side guest's ($k) kernel log is clean" ;;
 	123) echo "not ok $n ttp.ko loads on the $side guest ($k)"; failed=1 ;;

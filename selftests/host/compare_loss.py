@@ -6,16 +6,18 @@ capped at one segment on the veth devices, so that netem drops segments,
 not 64 KiB GSO packets, for TCP as for TTP: like against like. Not a test
 (nothing is asserted); the numbers for Documentation/congestion.md:
 
-    selftests/vm/run -q -k 6.12 -t 1200 -- python3 selftests/compare_loss.py
+    selftests/vm/run -q -k 6.12 -t 1200 -- python3 selftests/host/compare_loss.py
 
 make bench (ttp-bench) is the full comparison."""
 
+import os
 import socket
 import sys
 import threading
 import time
 
-from ttplib import Topology, require_module, run
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from ttplib import Topology, require_module, run  # noqa: E402
 
 SIZE = 16 << 20
 DATA = b"x" * SIZE

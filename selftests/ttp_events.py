@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from ttplib import (TTPCTL, Suite, Topology, check, guard, require_module,  # noqa: E402
                     spoofed_syns, wait_for)
 
@@ -134,12 +134,20 @@ def test_flood():
     try:
         srv = t.server_ns
         # Without cookies every SYN past the queue is a drop, and an event.
-        srv.set(events_rate=50, max_syn_backlog=16, syncookies=0)
+        # The queue's 16 stay for the whole test (SYN-ACK retries past 4
+        # minutes), so no SYN finds room later. 5 events a second are far
+        # fewer than even a debug kernel's flood brings; the flood comes in
+        # six bursts half a second apart, so that the limit lets a few
+        # drops through between them however fast the machine.
+        srv.set(events_rate=5, max_syn_backlog=16, syncookies=0, synack_retries=8)
         lost_before = srv.counter("EventsLost")
         m = Monitor(srv)
         lsn, other = t.listen(), t.listen()
         port = lsn.getsockname()[1]
-        spoofed_syns(t.client_ns.name, t.dev_client, t.server_addr, port, 600)
+        for burst in range(6):
+            spoofed_syns(t.client_ns.name, t.dev_client, t.server_addr, port, 100,
+                         first=100 * burst)
+            time.sleep(0.5)
         m.drain(lambda ev: any(e["event"] == "synflood-start" for e in ev))
         # The box answers meanwhile: a real connection to another port.
         c = t.connect(other.getsockname()[1])
@@ -150,7 +158,9 @@ def test_flood():
         ev = m.drain(lambda ev: any(e["event"] == "synflood-end" for e in ev) and
                      any(e["event"] == "lost" for e in ev), timeout=120)
         end = [e for e in ev if e["event"] == "synflood-end"][0]
-        check(end["count"] >= 100 and end["lport"] == port and end["duration_ms"] > 0,
+        # A burst overflows the queue 84 to 100 times; on a slow machine
+        # the pause between two may end an episode.
+        check(end["count"] >= 84 and end["lport"] == port and end["duration_ms"] > 0,
               "synflood-end: %s" % end)
         drops = [e for e in ev if e["event"] == "drop"]
         check(drops and all(e["reason"] == "DropSynQueueFull" and e["lport"] == port
@@ -190,6 +200,7 @@ def test_no_listener():
         lsn, c, s = t.pair()
         for x in (c, s, lsn):
             x.close()
+
         # Every socket gone, TIME_WAIT included: a gauge that must pass
         # through one value on its way down can be missed between polls.
         def settled():
@@ -233,6 +244,7 @@ def test_top():
 
         def opens():
             return sum(int(ln.split()[1]) for ln in list(out) if ln.startswith("ActiveOpens "))
+
         # Frames go on at their pace; once they have counted the 10
         # connections and one lists the last of their 100 events (top reads
         # them as they come, and a loaded machine may lag), Ctrl-C ends it

@@ -1,9 +1,12 @@
+# shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0
 # Shared helpers for TTP's kselftest-style tests: KTAP output, polling,
-# namespaces. Sourced by every test; works in the project's QEMU runner and on
-# any machine where ttp.ko is loaded (or can be loaded).
+# namespaces. Sourced by every shell test (. "$(dirname "$0")/lib/lib.sh");
+# works in the project's QEMU runner and on any machine where ttp.ko is
+# loaded (or can be loaded). ttplib.py beside it is the Python tests' twin.
 
-TTP_SELFTESTS=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
+# The suite's directory (selftests/, this file's parent) and the repository.
+TTP_SELFTESTS=$(readlink -f "$(dirname "${BASH_SOURCE[0]}")/..")
 TTP_REPO=${TTP_REPO:-$(readlink -f "$TTP_SELFTESTS/..")}
 TTPCTL=${TTPCTL:-$(command -v ttpctl || echo "$TTP_REPO/userspace/ttpctl")}
 KSFT_PASS=0 KSFT_FAIL=1 KSFT_SKIP=4
@@ -143,6 +146,13 @@ ttp_require_tool() {
 	done
 }
 
+# ttp_on_debug_kernel: true on the runner's debug kernel (KASAN, lockdep,
+# kmemleak, KUnit; about ten times slower per byte), where tests scale
+# their work down. selftests/vm/run names the kernel in TTP_KVER.
+ttp_on_debug_kernel() {
+	[ "${TTP_KVER:-}" = debug ]
+}
+
 # ttp_netns NAME: a fresh network namespace, deleted when the test exits.
 ttp_netns() {
 	ip netns del "$1" 2>/dev/null || true
@@ -182,28 +192,30 @@ ttp_wait_for() {
 
 # ttp_param [-n NS] NAME: a parameter's current value.
 ttp_param() {
-	local ns=()
+	local netns=()
 	if [ "$1" = -n ]; then
-		ns=(-n "$2")
+		netns=(-n "$2")
 		shift 2
 	fi
-	"$TTPCTL" "${ns[@]}" param show "$1" | cut -f2
+	"$TTPCTL" "${netns[@]}" param show "$1" | cut -f2
 }
 
 # ttp_stat [-n NS] {state NAME {now|entered} | counter NAME}: one figure.
 ttp_stat() {
-	local ns=() kind name field=3
+	local netns=() kind name field=3
 	if [ "$1" = -n ]; then
-		ns=(-n "$2")
+		netns=(-n "$2")
 		shift 2
 	fi
 	kind=$1 name=$2
 	[ "$kind" = state ] && [ "${3:-now}" = entered ] && field=4
-	"$TTPCTL" "${ns[@]}" stats -z | awk -F'\t' -v k="$kind" -v n="$name" -v f=$field \
+	"$TTPCTL" "${netns[@]}" stats -z | awk -F'\t' -v k="$kind" -v n="$name" -v f=$field \
 		'$1 == k && $2 == n { print $f; found = 1 } END { exit !found }'
 }
 
-# The parameters' defaults as the specification gives them.
+# The parameters' defaults as the specification gives them. (This and the
+# two lists below are for the tests: lib.sh itself reads none of them.)
+# shellcheck disable=SC2034
 declare -A TTP_DEFAULTS=(
 	[msl_ms]=30000 [msl_local_ms]=1000 [fin_timeout_ms]=60000
 	[syncookies]=1 [syn_retries]=6 [synack_retries]=5
@@ -213,10 +225,12 @@ declare -A TTP_DEFAULTS=(
 	[rto_max_ms]=120000 [retries2]=15 [keepalive_time_ms]=7200000
 	[keepalive_intvl_ms]=75000 [keepalive_probes]=9
 	[invalid_ratelimit_ms]=500 [syncookie_lifetime_ms]=120000 [events_rate]=1000
-	[orphan_retries]=8
+	[orphan_retries]=8 [mtu_probing]=0 [l3mdev_accept]=0
 )
 # Global parameters: one value for every namespace, its default from the
 # memory size (ttp_memory.py checks them).
+# shellcheck disable=SC2034
 TTP_GLOBAL_PARAMS="mem_min_pages mem_pressure_pages mem_max_pages"
 
+# shellcheck disable=SC2034
 TTP_STATES="LISTEN SYN_SENT SYN_RCVD ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 CLOSE_WAIT CLOSING LAST_ACK TIME_WAIT"

@@ -9,7 +9,7 @@ Needs root; it writes Ethernet frames."""
 import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from ttplib import spoofed_syns  # noqa: E402
 
 

@@ -6,12 +6,12 @@
 # transfer arrived, a gauge moved), and the walkthrough fails if any scene
 # did not. With --check (make check runs it so) it also prints one TAP case
 # per scene.
-cd "$(dirname "$0")/.." || exit 1
+cd "$(dirname "$0")/../.." || exit 1
 module=${TTP_MODULE:-module/ttp.ko}
 bold=$(tput bold 2>/dev/null) plain=$(tput sgr0 2>/dev/null)
 check=0
 [ "${1:-}" = --check ] && check=1
-scene=0 scene_title= scene_failed=0 failed=0
+scene=0 scene_title='' scene_failed=0 failed=0
 
 # end_scene: the verdict of the scene that is ending.
 end_scene() {
@@ -143,14 +143,28 @@ wait_state() {
 	wait_until 30 in_ns_is "$1" "$2" "$3"
 }
 
+# hold_until COMMAND...: an input that stays open until COMMAND succeeds
+# (60 s at most), then ends. It orders the scenes' closes without sleeps,
+# which a slow machine would outrun.
+hold_until() {
+	local i
+	for ((i = 0; i < 600; i++)); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 step "A server in demo-b and a client in demo-a talk over TTP (ttpcat is netcat for TTP)"
-echo "${bold}# sleep 2 | ip netns exec demo-b ttpcat -l 7777 > received &${plain}"
 received=$(mktemp)
-(sleep 2 | ip netns exec demo-b ttpcat -l 7777 >"$received") &
+go=$(mktemp -u)
+echo "${bold}# ip netns exec demo-b ttpcat -l 7777 > received &   (its input ends when we go on)${plain}"
+(hold_until test -e "$go" | ip netns exec demo-b ttpcat -l 7777 >"$received") &
 server=$!
 wait_state demo-b LISTEN 1
-echo "${bold}# (echo 'hello over TTP'; sleep 4) | ip netns exec demo-a ttpcat 10.77.0.2 7777 &${plain}"
-( (echo 'hello over TTP'; sleep 4) | ip netns exec demo-a ttpcat 10.77.0.2 7777) &
+echo "${bold}# (echo 'hello over TTP'; wait for the server to close) | ip netns exec demo-a ttpcat 10.77.0.2 7777 &${plain}"
+( (echo 'hello over TTP'; hold_until in_ns_is demo-a CLOSE_WAIT 1) |
+	ip netns exec demo-a ttpcat 10.77.0.2 7777) &
 client=$!
 wait_state demo-a ESTABLISHED 1
 show ttpctl -n demo-a stats
@@ -158,7 +172,9 @@ show ttpctl -n demo-b sockets
 show ttpctl -n demo-a ss -i state established
 
 step "The server's side closes first, so demo-b keeps the connection's TIME_WAIT entry"
+touch "$go"
 wait $server $client
+rm -f "$go"
 show cat "$received"
 expect "the server received the line" grep -qx 'hello over TTP' "$received"
 show ttpctl -n demo-b stats show ESTABLISHED TIME_WAIT
@@ -173,7 +189,9 @@ echo "${bold}# ttpctl -n demo-a monitor &${plain}"
 ttpctl -n demo-a monitor >"$events" 2>&1 &
 monitor=$!
 wait_until 30 grep -q monitoring "$events"
-(ip netns exec demo-b ttpcat -l 7778 >/dev/null) &
+# The server answers only once the client's FIN is in, so that the
+# client closes first and keeps the TIME_WAIT entry.
+(hold_until in_ns_is demo-b CLOSE_WAIT 1 | ip netns exec demo-b ttpcat -l 7778 >/dev/null) &
 server=$!
 wait_state demo-b LISTEN 1
 run_shown "echo hello | ip netns exec demo-a ttpcat 10.77.0.2 7778"
@@ -259,7 +277,7 @@ show ttpctl -n demo-b param set max_syn_backlog=16
 (ip netns exec demo-b ttpcat -l 7779 </dev/null >"$received") &
 server=$!
 wait_state demo-b LISTEN 1
-show selftests/synflood.py demo-a demo-a0 10.77.0.2 7779 100
+show selftests/host/synflood.py demo-a demo-a0 10.77.0.2 7779 100
 show ttpctl -n demo-b stats show SYN_RCVD SyncookiesSent
 expect "the SYN queue is full" in_ns_is demo-b SYN_RCVD 16
 expect "the overflow was answered with cookies" at_least demo-b SyncookiesSent 1
@@ -279,7 +297,7 @@ show ttpctl -n demo-b param set syncookies=0
 (ip netns exec demo-b ttpcat -l 7780 </dev/null >/dev/null 2>&1) &
 server=$!
 wait_state demo-b LISTEN 1
-show selftests/synflood.py demo-a demo-a0 10.77.0.2 7780 100
+show selftests/host/synflood.py demo-a demo-a0 10.77.0.2 7780 100
 show_refused ip netns exec demo-a ttpcat -w 4 10.77.0.2 7780
 show ttpctl -n demo-b stats show SYN_RCVD DropSynQueueFull ListenDrops
 expect "SYNs were dropped for a full queue" at_least demo-b DropSynQueueFull 1
@@ -289,13 +307,13 @@ wait
 
 step "ttpize: unmodified programs over TTP. python3's http.server in demo-b, curl in demo-a"
 (ip netns exec demo-b ttpize run -- python3 -m http.server --bind 10.77.0.2 \
-	--directory selftests 8080 >/dev/null 2>&1) &
+	--directory selftests/host 8080 >/dev/null 2>&1) &
 web=$!
 wait_state demo-b LISTEN 1
 echo "${bold}# ip netns exec demo-b ttpize run -- python3 -m http.server --bind 10.77.0.2 8080 &${plain}"
 run_shown "ip netns exec demo-a ttpize run -- curl -sS http://10.77.0.2:8080/demo.sh | head -n 4"
 expect "curl fetched the file over TTP" sh -c \
-	"ip netns exec demo-a ttpize run -- curl -sS http://10.77.0.2:8080/demo.sh | cmp -s - selftests/demo.sh"
+	"ip netns exec demo-a ttpize run -- curl -sS http://10.77.0.2:8080/demo.sh | cmp -s - selftests/host/demo.sh"
 show ttpctl -n demo-b sockets state listening
 echo "${bold}# ip netns exec demo-b ss -tln    (no TCP listener: it is all TTP)${plain}"
 ip netns exec demo-b ss -tln

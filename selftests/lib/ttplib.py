@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """Helpers for TTP's Python selftests: TAP output, network namespaces,
-sockets made inside them, ttpctl, and polling (never a fixed sleep: emulated
-machines are slow and uneven)."""
+sockets made inside them, ttpctl, checked transfers, and polling (never a
+fixed sleep: emulated machines are slow and uneven). A test imports it from
+selftests/lib/ (Documentation/testing.md, "Writing a test")."""
 
 import ctypes
 import hashlib
@@ -18,8 +19,11 @@ import traceback
 
 IPPROTO_TTP = 253
 SOL_TTP = IPPROTO_TTP
-REPO = os.environ.get("TTP_REPO") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TTPCTL = os.environ.get("TTPCTL") or shutil.which("ttpctl") or os.path.join(REPO, "userspace", "ttpctl")
+# This file is selftests/lib/ttplib.py: the repository is two levels up.
+_LIB = os.path.dirname(os.path.abspath(__file__))
+REPO = os.environ.get("TTP_REPO") or os.path.dirname(os.path.dirname(_LIB))
+TTPCTL = (os.environ.get("TTPCTL") or shutil.which("ttpctl") or
+          os.path.join(REPO, "userspace", "ttpctl"))
 KSFT_PASS, KSFT_FAIL, KSFT_SKIP = 0, 1, 4
 CLONE_NEWNET = 0x40000000
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -145,6 +149,14 @@ class Suite:
         sys.exit(KSFT_FAIL if failed else KSFT_PASS)
 
 
+def on_debug_kernel():
+    """True on the runner's debug kernel (KASAN, lockdep, kmemleak, KUnit;
+    about ten times slower per byte), where tests scale their work down.
+    selftests/vm/run names the kernel in TTP_KVER (lib.sh's twin:
+    ttp_on_debug_kernel)."""
+    return os.environ.get("TTP_KVER") == "debug"
+
+
 def wait_for(cond, timeout=60, what="condition"):
     """Poll COND until it returns something true; return it."""
     deadline = time.monotonic() + timeout
@@ -222,10 +234,11 @@ def neighbour_mac(netns, dev, addr, timeout=10):
         time.sleep(0.1)
 
 
-def spoofed_syns(netns, dev, dst, port, count):
+def spoofed_syns(netns, dev, dst, port, count, first=0):
     """COUNT SYNs to DST PORT from addresses on DEV's link that nobody owns
     (DST's /24 or /64, hosts 100 and up), sent as Ethernet frames from
-    NETNS: their SYN-ACKs go nowhere, as in a real SYN flood."""
+    NETNS: their SYN-ACKs go nowhere, as in a real SYN flood. Each is the
+    FIRST+i-th of a series, every one its own 4-tuple."""
     family = socket.AF_INET6 if ":" in dst else socket.AF_INET
     ethertype = 0x86dd if family == socket.AF_INET6 else 0x0800
     mac = neighbour_mac(netns, dev, dst)
@@ -234,7 +247,7 @@ def spoofed_syns(netns, dev, dst, port, count):
     pkt = netns_call(netns, socket.socket, socket.AF_PACKET, socket.SOCK_DGRAM,
                      socket.htons(ethertype))
     with pkt:
-        for i in range(count):
+        for i in range(first, first + count):
             host = 100 + i % 100
             if family == socket.AF_INET:
                 src = socket.inet_ntop(family, net[:3] + bytes([host]))
@@ -419,6 +432,115 @@ def expect_gauges(topo, expected, timeout=60):
         raise Failure("gauges do not match the census (state: (gauge, census)): %s" % diff)
 
 
+def _blocks(data):
+    """DATA's blocks: DATA itself, or what the function DATA returns."""
+    return data() if callable(data) else (data,)
+
+
+def transfer(a, b, ab, ba=None, names=("client", "server"), timeout=None, chunk=None,
+             read_size=1 << 16, pause=None):
+    """A checked transfer between connected sockets A and B: AB written to
+    A and read from B and, at the same time, BA the other way (None: one
+    way only). Each writer shuts down its sending side when it is done;
+    each reader reads to EOF, hashing. Fails unless every direction
+    delivered exactly what was sent, by byte count and SHA-256, naming the
+    direction ("client to server: ..."), or if a send or recv failed.
+    Returns the seconds it took.
+
+    B None: A's peer is elsewhere (another machine, whose own transfer()
+    runs the other way round): A only writes AB, and reads BA and checks it.
+    AB, BA: bytes-like, or a function returning the blocks one after the
+    other (a stream too large to hold twice).
+    NAMES: A's and B's names in what a failure says.
+    TIMEOUT: seconds for the whole transfer; past it both sockets are shut
+    down and it fails (None: the sockets' own timeouts bound it).
+    CHUNK: write in pieces of this many bytes (None: a block in one
+    sendall()). READ_SIZE: the bytes asked of each recv().
+    PAUSE: (AFTER, FN): B, once it has read AFTER bytes of AB, calls FN
+    before reading on (a reader that stalls); a Failure from FN is the
+    transfer's, which B ends with a reset."""
+    flows = [("%s to %s" % (names[0], names[1]), a, b, ab, pause)]
+    if ba is not None:
+        flows.append(("%s to %s" % (names[1], names[0]), b, a, ba, None))
+    errors, arrived = [], {}
+
+    def send(name, sock, data):
+        try:
+            for block in _blocks(data):
+                view = memoryview(block)
+                step = chunk or len(view) or 1
+                for off in range(0, len(view), step):
+                    sock.sendall(view[off:off + step])
+            sock.shutdown(socket.SHUT_WR)
+        except OSError as e:
+            errors.append("%s: send: %s" % (name, e))
+        except Exception:
+            errors.append("%s: send: %s" % (name, traceback.format_exc()))
+
+    def receive(name, sock, pause):
+        h, got = hashlib.sha256(), 0
+        buf = bytearray(read_size)
+        try:
+            while True:
+                if pause and got >= pause[0]:
+                    try:
+                        pause[1]()
+                    except Failure as e:
+                        # End the exchange now: a reset unblocks every side.
+                        errors.append(str(e))
+                        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                        struct.pack("ii", 1, 0))
+                        sock.close()
+                        break
+                    pause = None
+                n = sock.recv_into(buf)
+                if not n:
+                    break
+                h.update(memoryview(buf)[:n])
+                got += n
+        except OSError as e:
+            errors.append("%s: recv after %d bytes: %s" % (name, got, e))
+        except Exception:
+            errors.append("%s: recv after %d bytes: %s" % (name, got, traceback.format_exc()))
+        arrived[name] = (got, h.hexdigest())
+
+    # Daemons: a transfer that fails must not keep the suite from exiting.
+    threads = []
+    for name, src, dst, data, stall in flows:
+        if src is not None:
+            threads.append(threading.Thread(target=send, args=(name, src, data), daemon=True))
+        if dst is not None:
+            threads.append(threading.Thread(target=receive, args=(name, dst, stall),
+                                            daemon=True))
+    start = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(None if timeout is None else max(0, start + timeout - time.monotonic()))
+        if t.is_alive():
+            # Unblock the others so the case can end.
+            for sk in (a, b):
+                try:
+                    if sk is not None:
+                        sk.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+            raise Failure("the transfer did not finish in %d s" % timeout)
+    took = time.monotonic() - start
+    check(not errors, "; ".join(errors))
+    for name, src, dst, data, _ in flows:
+        if dst is None:
+            continue
+        want, size = hashlib.sha256(), 0
+        for block in _blocks(data):
+            want.update(block)
+            size += memoryview(block).nbytes
+        got, sha = arrived[name]
+        check(got == size, "%s: %d bytes arrived, not %d" % (name, got, size))
+        check(sha == want.hexdigest(), "%s: SHA-256 differs: the data arrived changed" % name)
+    return took
+
+
 class Stream:
     """A control connection for tests that attack others: data both ways
     until stop(), each direction's SHA-256 as sent compared with the
@@ -526,4 +648,4 @@ def census_matches(ns, timeout=60):
         wait_for(same, timeout, "the census")
     except Failure:
         raise Failure("%s: the dump counts %s, the gauges %s" % (ns.name, last["dump"],
-                                                                last["gauges"]))
+                                                                 last["gauges"]))

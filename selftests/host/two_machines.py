@@ -23,8 +23,9 @@ import sys
 import threading
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ttplib import IPPROTO_TTP, Suite, check, guard, require_module, run  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from ttplib import (IPPROTO_TTP, REPO, Suite, check, guard, require_module,  # noqa: E402
+                    run, transfer)
 
 MIB = 1 << 20
 BULK = 64 * MIB
@@ -40,39 +41,17 @@ def stream_block(seed, i):
     return head * (MIB // 32)
 
 
-def stream_sha(seed):
-    h = hashlib.sha256()
-    for i in range(BULK // MIB):
-        h.update(stream_block(seed, i))
-    return h.hexdigest()
+def stream(seed):
+    """The stream named SEED, MiB by MiB (for ttplib.transfer)."""
+    return lambda: (stream_block(seed, i) for i in range(BULK // MIB))
 
 
 def bulk(s, mine, theirs):
-    """Send stream MINE while receiving THEIRS; check what came."""
+    """Send stream MINE while receiving THEIRS (the other guest sends it);
+    check what came."""
     s.settimeout(300)
-    err = []
-
-    def send():
-        try:
-            for i in range(BULK // MIB):
-                s.sendall(stream_block(mine, i))
-            s.shutdown(socket.SHUT_WR)
-        except OSError as e:
-            err.append("send: %s" % e)
-    t = threading.Thread(target=send)
-    t.start()
-    h, n, start = hashlib.sha256(), 0, time.monotonic()
-    while True:
-        data = s.recv(1 << 18)
-        if not data:
-            break
-        h.update(data)
-        n += len(data)
-    t.join()
-    took = time.monotonic() - start
-    check(not err, "; ".join(err))
-    check(n == BULK, "received %d bytes, not %d" % (n, BULK))
-    check(h.hexdigest() == stream_sha(theirs), "the received stream's SHA-256 differs")
+    took = transfer(s, None, stream(mine), stream(theirs), read_size=1 << 18,
+                    names=(mine.decode(), theirs.decode()))
     print("# 64 MiB each way in %.1f s" % took)
 
 
@@ -263,9 +242,8 @@ def client():
 
 
 def counter(name):
-    out = subprocess.run([os.path.join(os.path.dirname(os.path.dirname(
-        os.path.abspath(__file__))), "userspace", "ttpctl"), "stats", "show", name],
-        capture_output=True, text=True).stdout.split()
+    out = subprocess.run([os.path.join(REPO, "userspace", "ttpctl"), "stats", "show", name],
+                         capture_output=True, text=True).stdout.split()
     return out[-1] if out else "?"
 
 

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # ttpctl's command line: help at every level, exit statuses as ip(8)'s
 # (1 usage, 2 the kernel or system said no), plain-words errors.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/lib.sh"
 ttp_require_module
 
 # expect STATUS PATTERN COMMAND...: exits STATUS, and its output (stdout and
