@@ -8,6 +8,8 @@
 #define _TTP_COMPAT_H
 
 #include <linux/version.h>
+#include <linux/bpf-cgroup.h>
+#include <linux/ipv6.h>
 #include <linux/netlink.h>
 #include <net/genetlink.h>
 
@@ -105,6 +107,38 @@ static int ttp_compat_recvmsg(struct sock *sk, struct msghdr *msg,	\
 	return fn(sk, msg, len, flags);					\
 }
 #endif
+
+/* cgroup BPF's connect hooks learned the address length in 6.7. */
+static inline int ttp_cgroup_connect4(struct sock *sk, ttp_sockaddr_t *uaddr, int *lenp)
+{
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 7, 0)
+	return BPF_CGROUP_RUN_PROG_INET4_CONNECT(sk, (struct sockaddr *)uaddr);
+#else
+	return BPF_CGROUP_RUN_PROG_INET4_CONNECT(sk, uaddr, lenp);
+#endif
+}
+
+static inline int ttp_cgroup_connect6(struct sock *sk, ttp_sockaddr_t *uaddr, int *lenp)
+{
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 7, 0)
+	return BPF_CGROUP_RUN_PROG_INET6_CONNECT(sk, (struct sockaddr *)uaddr);
+#else
+	return BPF_CGROUP_RUN_PROG_INET6_CONNECT(sk, uaddr, lenp);
+#endif
+}
+
+/*
+ * A socket's IPv6 flow label list moved from ipv6_pinfo to inet_sock in
+ * 6.6: a child must not share its listener's.
+ */
+static inline void ttp_compat_ipv6_fl_list_clear(struct sock *sk)
+{
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 6, 0)
+	inet6_sk(sk)->ipv6_fl_list = NULL;
+#else
+	inet_sk(sk)->ipv6_fl_list = NULL;
+#endif
+}
 
 /* From 6.6, IPv6 finds ipv6_pinfo by an offset; before, at the very end. */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 6, 0)

@@ -5,9 +5,12 @@
  * state machine of RFC 9293 3.10.7 for full sockets (listeners, request and
  * TIME_WAIT entries have files of their own).
  */
+#include <linux/filter.h>
+#include <linux/security.h>
 #include <net/ip.h>
 #include <net/ip6_checksum.h>
 #include <net/ipv6.h>
+#include <net/xfrm.h>
 #include "netns.h"
 #include "stats.h"
 #include "ttp.h"
@@ -141,64 +144,98 @@ void __ttp_sock_rcv(struct sock *sk, struct sk_buff *skb, int subclass)
 	bh_unlock_sock(sk);
 }
 
-/* A segment, checked, for the connection KEY (as seen from this host). */
-void ttp_rcv(struct net *net, struct sk_buff *skb, const struct ttp_conn_key *key,
-	     int ifindex)
+/*
+ * A socket's filters: SO_ATTACH_FILTER or SO_ATTACH_BPF, a cgroup's BPF
+ * ingress program and the LSM's sock_rcv_skb hook, all run by
+ * sk_filter_trim_cap() as for TCP. They see the segment from its TTP
+ * header, which they may not trim; the payload they may, and the control
+ * block follows.
+ */
+static bool ttp_filter_pass(struct sock *sk, struct sk_buff *skb)
 {
-	const struct ttp_af_ops *af = key->family == AF_INET ? &ttp_ipv4_ops
-							     : &ttp_ipv6_ops;
+	struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
+	unsigned int hdrlen = skb->data - skb_transport_header(skb);
+	bool pass;
+
+	__skb_push(skb, hdrlen);
+	pass = !sk_filter_trim_cap(sk, skb, hdrlen);
+	__skb_pull(skb, hdrlen);
+	if (pass && skb->len != cb->len) {
+		cb->len = skb->len;
+		cb->end_seq = cb->seq + cb->len + !!(cb->flags & TTP_FLAG_SYN) +
+			      !!(cb->flags & TTP_FLAG_FIN);
+	}
+	return pass;
+}
+
+/*
+ * Where a segment for KEY that came in on DIF (SDIF enslaved to it) goes: a
+ * socket (a request entry's listener, which decides for it), returned
+ * with a reference; or a TIME_WAIT entry, in *TW with one; or nowhere.
+ */
+static struct sock *ttp_rcv_find(struct net *net, const struct ttp_conn_key *key,
+				 int dif, int sdif, struct ttp_tw **tw)
+{
 	struct ttp_conn *conn;
 	struct sock *sk;
 
+	*tw = NULL;
 	rcu_read_lock();
-	conn = ttp_conn_lookup(net, key);
+	conn = ttp_conn_find(net, key, dif, sdif);
 	if (conn && !ttp_conn_hold(conn))
 		conn = NULL;
 	rcu_read_unlock();
-
-	if (conn) {
-		switch (conn->kind) {
-		case TTP_CONN_SOCK:
-			sk = (struct sock *)container_of(conn, struct ttp_sock, conn);
-			ttp_sock_rcv(sk, skb);
-			sock_put(sk);
-			return;
-		case TTP_CONN_REQ:
-			/* Its listener decides, under its own lock. */
-			sk = container_of(conn, struct ttp_request, conn)->listener;
-			sock_hold(sk);
-			ttp_conn_put(conn);
-			ttp_sock_rcv(sk, skb);
-			sock_put(sk);
-			return;
-		case TTP_CONN_TW:
-			ttp_tw_rcv(container_of(conn, struct ttp_tw, conn), skb);
-			ttp_conn_put(conn);
-			return;
-		}
+	if (!conn)
+		return ttp_listener_lookup(net, key, dif, sdif);
+	switch (conn->kind) {
+	case TTP_CONN_SOCK:
+		return (struct sock *)container_of(conn, struct ttp_sock, conn);
+	case TTP_CONN_REQ:
+		sk = container_of(conn, struct ttp_request, conn)->listener;
+		sock_hold(sk);
+		ttp_conn_put(conn);
+		return sk;
 	}
+	*tw = container_of(conn, struct ttp_tw, conn);
+	return NULL;
+}
 
-	sk = ttp_listener_lookup(net, key);
-	if (sk) {
-		ttp_sock_rcv(sk, skb);
-		sock_put(sk);
-		return;
+/*
+ * IPsec policy, as TCP's receive path asks it: the socket's, else (a
+ * TIME_WAIT entry, no socket at all) the host's; IP left it to us (TTP is
+ * registered no_policy). It reads IP's control block, so it comes before
+ * the segment's header is parsed into that space.
+ */
+static bool ttp_policy_ok(struct net *net, struct sock *sk, struct sk_buff *skb,
+			  const struct ttp_conn_key *key)
+{
+	if (!(key->family == AF_INET ? xfrm4_policy_check(sk, XFRM_POLICY_IN, skb) :
+				       xfrm6_policy_check(sk, XFRM_POLICY_IN, skb))) {
+		ttp_count_drop(net, key, TTP_MIB_DROP_POLICY);
+		return false;
 	}
-	ttp_send_reset_reply(net, af, key, TTP_SKB_CB(skb), ifindex);
-	ttp_drop(net, key, skb, TTP_MIB_DROP_NO_SOCKET);
+	nf_reset_ct(skb);
+	return true;
 }
 
 /*
  * The receive entry point for both families, registered with IPv4 and
- * IPv6 alike (ipv4.c, ipv6.c): the header, the checksum, the flags and
- * options, then the connection the segment is for.
+ * IPv6 alike (ipv4.c, ipv6.c): the header and the checksum, what the
+ * segment is for, the host's policy, then its flags and options, the
+ * socket's filters, and the socket, the TIME_WAIT entry or a reset.
  */
 int ttp_rcv_skb(struct sk_buff *skb)
 {
 	struct net *net = dev_net(skb->dev);
 	bool v4 = ip_hdr(skb)->version == 4;
-	int ifindex = v4 ? inet_iif(skb) : inet6_iif(skb);
-	struct ttp_conn_key key;
+	int dif = v4 ? inet_iif(skb) : inet6_iif(skb);
+	int sdif = v4 ? inet_sdif(skb) : inet6_sdif(skb);
+	const struct ttp_af_ops *af = v4 ? &ttp_ipv4_ops : &ttp_ipv6_ops;
+	struct ttp_conn_key key, rkey;
+	char ipcb[sizeof_field(struct sk_buff, cb)];
+	struct ttp_tw *tw = NULL;
+	struct sock *sk = NULL;
+	struct ttp_skb_cb cb;
 
 	if (skb->pkt_type != PACKET_HOST)
 		goto discard;
@@ -212,36 +249,98 @@ int ttp_rcv_skb(struct sk_buff *skb)
 		goto discard;
 	}
 	ttp_key_from_skb(skb, &key);
+	sk = ttp_rcv_find(net, &key, dif, sdif, &tw);
+	if (!ttp_policy_ok(net, sk, skb, &key))
+		goto discard;
+	/* IP's control block is ours from here; kept for a second policy. */
+	memcpy(ipcb, skb->cb, sizeof(ipcb));
 	if (ttp_rcv_check(skb, net))
 		goto discard;
-	ttp_rcv(net, skb, &key, ifindex);
+	TTP_SKB_CB(skb)->dif = dif;
+	TTP_SKB_CB(skb)->sdif = sdif;
+	if (tw) {
+		sk = ttp_tw_rcv(tw, skb);
+		ttp_tw_put(tw);
+		tw = NULL;
+		if (!sk)
+			return 0;
+		/*
+		 * A SYN that ended the entry goes to a listener, whose policy
+		 * it has not met: asked now, as TCP does, with IP's control
+		 * block back in place for the question.
+		 */
+		cb = *TTP_SKB_CB(skb);
+		memcpy(skb->cb, ipcb, sizeof(ipcb));
+		if (!ttp_policy_ok(net, sk, skb, &key))
+			goto discard;
+		*TTP_SKB_CB(skb) = cb;
+	}
+	if (sk) {
+		if (ttp_filter_pass(sk, skb)) {
+			ttp_sock_rcv(sk, skb);
+		} else {
+			ttp_count_drop(net, &key, TTP_MIB_DROP_FILTER);
+			kfree_skb(skb);
+		}
+		sock_put(sk);
+		return 0;
+	}
+	/* From inside a VRF, the reset goes back through the VRF's routes. */
+	rkey = key;
+	if (sdif)
+		rkey.dif = dif;
+	ttp_send_reset_reply(net, af, &rkey, TTP_SKB_CB(skb), dif);
+	ttp_drop(net, &key, skb, TTP_MIB_DROP_NO_SOCKET);
 	return 0;
 discard:
+	if (tw)
+		ttp_tw_put(tw);
+	if (sk)
+		sock_put(sk);
 	kfree_skb(skb);
 	return 0;
 }
 
 /*
- * An ICMP or ICMPv6 error about a segment we sent to KEY, already
- * translated by the family (ipv4.c, ipv6.c): a hard error ends a
- * connection that is still being set up (a host without TTP answers
- * "protocol unreachable"); on any other it is reported softly, as TCP does.
+ * An ICMP or ICMPv6 error (SKB, its data at the IP header it quotes) about
+ * a segment we sent to KEY whose sequence number was SEQ, translated by the
+ * family (ipv4.c, ipv6.c). It counts only if it is about something in
+ * flight (RFC 5927): a blind attacker would have to guess the window. Then
+ * a lower path MTU (MTU, else 0) goes to the route and the MSS (pmtu.c); a
+ * hard error ends a connection that is still being set up (a host without
+ * TTP answers "protocol unreachable"); any other is reported softly, as
+ * TCP does.
  */
-void ttp_icmp_error(struct net *net, const struct ttp_conn_key *key, int err, bool fatal)
+void ttp_icmp_error(struct sk_buff *skb, const struct ttp_conn_key *key, u32 seq,
+		    int err, bool fatal, u32 mtu)
 {
+	struct net *net = dev_net(skb->dev);
+	bool v4 = key->family == AF_INET;
 	struct ttp_conn *conn;
+	struct ttp_sock *ts;
 	struct sock *sk;
 
 	rcu_read_lock();
-	conn = ttp_conn_lookup(net, key);
+	conn = ttp_conn_find(net, key, v4 ? inet_iif(skb) : inet6_iif(skb),
+			     v4 ? inet_sdif(skb) : inet6_sdif(skb));
 	if (!conn || conn->kind != TTP_CONN_SOCK || !ttp_conn_hold(conn)) {
 		rcu_read_unlock();
 		return;
 	}
 	rcu_read_unlock();
 	sk = (struct sock *)container_of(conn, struct ttp_sock, conn);
+	ts = ttp_sk(sk);
 	bh_lock_sock(sk);
-	if (sk->sk_state == TTP_SYN_SENT && !sock_owned_by_user(sk) && fatal) {
+	if (sk->sk_state == TTP_LISTEN || ts->snd_una == ts->snd_max ||
+	    !ttp_between(seq, ts->snd_una, ts->snd_max - 1)) {
+		ttp_count(net, TTP_MIB_OUT_OF_WINDOW_ICMPS);
+	} else if (mtu) {
+		ts->af->update_pmtu(skb, sk, mtu);
+		if (!sock_owned_by_user(sk))
+			ttp_mtu_reduced(sk);
+		else if (!test_and_set_bit(TTP_DEFER_MTU, &ts->deferred))
+			sock_hold(sk);
+	} else if (sk->sk_state == TTP_SYN_SENT && !sock_owned_by_user(sk) && fatal) {
 		WRITE_ONCE(sk->sk_err, err);
 		sk_error_report(sk);
 		ttp_done(sk);
@@ -725,6 +824,8 @@ static void ttp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 		ttp_cong_init(sk, ts->total_retrans);
 		ttp_rcv_space_init(sk);
 		ttp_sndbuf_expand(sk);
+		/* The LSM labels the connection from the SYN-ACK, as for TCP. */
+		security_inet_conn_established(sk, skb);
 		ttp_set_state(sk, TTP_ESTABLISHED);
 		ts->quickack = 8;
 		if (!sock_flag(sk, SOCK_DEAD)) {

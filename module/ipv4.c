@@ -44,6 +44,7 @@ static void ttp_v4_flow(struct sock *sk, struct flowi4 *fl4, __be32 daddr,
 	fl4->saddr = saddr;
 	fl4->fl4_dport = dport;
 	fl4->fl4_sport = inet_sk(sk)->inet_sport;
+	security_sk_classify_flow(sk, flowi4_to_flowi_common(fl4));
 }
 
 static int ttp_v4_rebuild_route(struct sock *sk)
@@ -66,6 +67,7 @@ static void ttp_v4_send_reply(struct net *net, const struct ttp_conn_key *key,
 {
 	struct ttphdr *th = (struct ttphdr *)skb_transport_header(skb);
 	struct flowi4 fl4 = {
+		.flowi4_oif = key->dif,		/* a bound device or VRF's */
 		.flowi4_proto = IPPROTO_TTP,
 		.daddr = key->raddr.v4,
 		.saddr = key->laddr.v4,
@@ -113,6 +115,7 @@ static int ttp_v4_route_mss(struct net *net, const struct ttp_conn_key *key,
 			    int ifindex)
 {
 	struct flowi4 fl4 = {
+		.flowi4_oif = key->dif,
 		.flowi4_proto = IPPROTO_TTP,
 		.daddr = key->raddr.v4,
 		.saddr = key->laddr.v4,
@@ -127,6 +130,11 @@ static int ttp_v4_route_mss(struct net *net, const struct ttp_conn_key *key,
 	return min(mtu - (int)sizeof(struct iphdr) - TTP_HDR_LEN, 65535);
 }
 
+static void ttp_v4_update_pmtu(struct sk_buff *skb, struct sock *sk, u32 mtu)
+{
+	ipv4_update_pmtu(skb, sock_net(sk), mtu, sk->sk_bound_dev_if, IPPROTO_TTP);
+}
+
 const struct ttp_af_ops ttp_ipv4_ops = {
 	.family		= AF_INET,
 	.net_header_len	= sizeof(struct iphdr),
@@ -137,7 +145,21 @@ const struct ttp_af_ops ttp_ipv4_ops = {
 	.is_local_pair	= ttp_v4_is_local_pair,
 	.isn		= ttp_v4_isn,
 	.route_mss	= ttp_v4_route_mss,
+	.update_pmtu	= ttp_v4_update_pmtu,
 };
+
+/*
+ * proto->pre_connect, run before connect() when a cgroup has a BPF connect
+ * program (BPF_CGROUP_INET4_CONNECT), which may refuse or rewrite the
+ * address, as it does TCP's.
+ */
+int ttp_v4_pre_connect(struct sock *sk, ttp_sockaddr_t *uaddr, int addr_len)
+{
+	if (addr_len < sizeof(struct sockaddr_in))
+		return -EINVAL;
+	sock_owned_by_me(sk);
+	return ttp_cgroup_connect4(sk, uaddr, &addr_len);
+}
 
 int ttp_v4_connect(struct sock *sk, ttp_sockaddr_t *uaddr, int addr_len)
 {
@@ -200,15 +222,19 @@ static int ttp_v4_err(struct sk_buff *skb, u32 info)
 		.rport = th->dest,
 	};
 
+	u32 seq = ntohl(th->seq);
+
 	switch (type) {
 	case ICMP_DEST_UNREACH:
-		if (code > NR_ICMP_UNREACH || code == ICMP_FRAG_NEEDED)
+		if (code > NR_ICMP_UNREACH)
 			return 0;
-		ttp_icmp_error(dev_net(skb->dev), &key, icmp_err_convert[code].errno,
-			       icmp_err_convert[code].fatal);
+		/* Fragmentation needed, DF set: the path MTU (RFC 1191). */
+		ttp_icmp_error(skb, &key, seq, icmp_err_convert[code].errno,
+			       icmp_err_convert[code].fatal,
+			       code == ICMP_FRAG_NEEDED ? max(info, 1U) : 0);
 		break;
 	case ICMP_TIME_EXCEEDED:
-		ttp_icmp_error(dev_net(skb->dev), &key, EHOSTUNREACH, false);
+		ttp_icmp_error(skb, &key, seq, EHOSTUNREACH, false, 0);
 		break;
 	}
 	return 0;

@@ -44,6 +44,7 @@ static void ttp_v6_flow(struct sock *sk, struct flowi6 *fl6)
 	fl6->flowi6_uid = sk->sk_uid;
 	fl6->fl6_dport = inet_sk(sk)->inet_dport;
 	fl6->fl6_sport = inet_sk(sk)->inet_sport;
+	security_sk_classify_flow(sk, flowi6_to_flowi_common(fl6));
 }
 
 static int ttp_v6_rebuild_route(struct sock *sk)
@@ -73,7 +74,9 @@ static void ttp_v6_send_reply(struct net *net, const struct ttp_conn_key *key,
 	fl6.saddr = key->laddr.v6;
 	fl6.fl6_dport = key->rport;
 	fl6.fl6_sport = key->lport;
-	if (ipv6_addr_type(&fl6.daddr) & IPV6_ADDR_LINKLOCAL)
+	/* A bound device or VRF's; a link-local peer's own link. */
+	fl6.flowi6_oif = key->dif;
+	if (!fl6.flowi6_oif && (ipv6_addr_type(&fl6.daddr) & IPV6_ADDR_LINKLOCAL))
 		fl6.flowi6_oif = ifindex;
 	th->check = csum_ipv6_magic(&fl6.saddr, &fl6.daddr, skb->len, IPPROTO_TTP,
 				    csum_partial(th, skb->len, 0));
@@ -107,7 +110,9 @@ static int ttp_v6_route_mss(struct net *net, const struct ttp_conn_key *key,
 	fl6.flowi6_proto = IPPROTO_TTP;
 	fl6.daddr = key->raddr.v6;
 	fl6.saddr = key->laddr.v6;
-	if (ipv6_addr_type(&fl6.daddr) & IPV6_ADDR_LINKLOCAL)
+	/* A bound device or VRF's; a link-local peer's own link. */
+	fl6.flowi6_oif = key->dif;
+	if (!fl6.flowi6_oif && (ipv6_addr_type(&fl6.daddr) & IPV6_ADDR_LINKLOCAL))
 		fl6.flowi6_oif = ifindex;
 	dst = ip6_dst_lookup_flow(net, NULL, &fl6, NULL);
 	if (!IS_ERR(dst)) {
@@ -115,6 +120,12 @@ static int ttp_v6_route_mss(struct net *net, const struct ttp_conn_key *key,
 		dst_release(dst);
 	}
 	return min(mtu - (int)sizeof(struct ipv6hdr) - TTP_HDR_LEN, 65535);
+}
+
+static void ttp_v6_update_pmtu(struct sk_buff *skb, struct sock *sk, u32 mtu)
+{
+	ip6_update_pmtu(skb, sock_net(sk), htonl(mtu), sk->sk_bound_dev_if, sk->sk_mark,
+			sk->sk_uid);
 }
 
 const struct ttp_af_ops ttp_ipv6_ops = {
@@ -127,6 +138,7 @@ const struct ttp_af_ops ttp_ipv6_ops = {
 	.is_local_pair	= ttp_v6_is_local_pair,
 	.isn		= ttp_v6_isn,
 	.route_mss	= ttp_v6_route_mss,
+	.update_pmtu	= ttp_v6_update_pmtu,
 };
 
 /* An IPv6 socket connecting to an IPv4 peer: IPv4 does the work. */
@@ -155,6 +167,15 @@ static int ttp_v6_connect_mapped(struct sock *sk, const struct sockaddr_in6 *usi
 	ipv6_addr_set_v4mapped(inet->inet_saddr, &inet6_sk(sk)->saddr);
 	ipv6_addr_set_v4mapped(inet->inet_rcv_saddr, &sk->sk_v6_rcv_saddr);
 	return 0;
+}
+
+/* proto->pre_connect: a cgroup's BPF_CGROUP_INET6_CONNECT program. */
+int ttp_v6_pre_connect(struct sock *sk, ttp_sockaddr_t *uaddr, int addr_len)
+{
+	if (addr_len < SIN6_LEN_RFC2133)
+		return -EINVAL;
+	sock_owned_by_me(sk);
+	return ttp_cgroup_connect6(sk, uaddr, &addr_len);
 }
 
 int ttp_v6_connect(struct sock *sk, ttp_sockaddr_t *uaddr, int addr_len)
@@ -244,13 +265,18 @@ static int ttp_v6_err(struct sk_buff *skb, struct inet6_skb_parm *opt,
 		.lport = th->source,
 		.rport = th->dest,
 	};
+	u32 seq = ntohl(th->seq);
 	bool fatal;
 	int err;
 
-	if (type == ICMPV6_PKT_TOOBIG)
+	/* Packet too big: the path MTU (RFC 8201), never below IPv6's least. */
+	if (type == ICMPV6_PKT_TOOBIG) {
+		if (ntohl(info) >= IPV6_MIN_MTU)
+			ttp_icmp_error(skb, &key, seq, EMSGSIZE, false, ntohl(info));
 		return 0;
+	}
 	fatal = icmpv6_err_convert(type, code, &err);
-	ttp_icmp_error(dev_net(skb->dev), &key, err, fatal);
+	ttp_icmp_error(skb, &key, seq, err, fatal, 0);
 	return 0;
 }
 

@@ -47,6 +47,7 @@ static int __net_init ttp_net_init(struct net *net)
 	tn->events_stamp = jiffies;
 	tn->events_tokens = tn->params[TTP_PARAM_EVENTS_RATE];
 	atomic_set(&tn->tw_count, 0);
+	atomic_set(&tn->bound_conns, 0);
 	ratelimit_state_init(&tn->tw_overflow_log, 60 * HZ, 1);
 	ratelimit_set_flags(&tn->tw_overflow_log, RATELIMIT_MSG_ON_RELEASE);
 	ttp_cookie_init_secret(&tn->cookie_secret);

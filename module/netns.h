@@ -29,6 +29,7 @@ struct ttp_net {
 	struct hlist_head ports[TTP_PORT_HASH_SIZE];
 	u32 port_hint;			/* RFC 6056: moves the next search on */
 	atomic_t tw_count;
+	atomic_t bound_conns;		/* conns with a device in their key */
 	struct ratelimit_state tw_overflow_log;	/* a minute between messages */
 	siphash_key_t cookie_secret;		/* SYN cookies (syncookies.c) */
 

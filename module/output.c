@@ -90,6 +90,8 @@ unsigned int ttp_current_mss(struct sock *sk)
 	}
 	if (ts->tstamp_ok)
 		mss -= TTP_OPTLEN_TIMESTAMP + 2;
+	if (ts->mss_cap)
+		mss = min_t(int, mss, ts->mss_cap);
 	return max(mss, TTP_MIN_MSS);
 }
 
@@ -224,6 +226,63 @@ void ttp_write_queue_purge(struct sock *sk)
 }
 
 /*
+ * A private copy of SKB's header and fragment list if a clone shares them
+ * (skb_unclone_keeptruesize(), whose helper modules cannot reach): its
+ * truesize stays as charged to the socket.
+ */
+static int ttp_unclone(struct sk_buff *skb)
+{
+	unsigned int truesize = skb->truesize;
+	int err;
+
+	if (!skb_cloned(skb))
+		return 0;
+	err = pskb_expand_head(skb, 0, 0, GFP_ATOMIC);
+	skb->truesize = truesize;
+	return err;
+}
+
+/*
+ * Split a segment after LEN bytes of payload, so that the part the window
+ * allows can go, or so that a segment sent before fits an MSS the path
+ * lowered since (TCP's tcp_fragment()). The payload is all in page
+ * fragments, so the split moves fragments, not bytes. A segment sent
+ * before may still have a clone in a queue, sharing its data: it is split
+ * as a private copy, and both parts count as in flight if it did.
+ */
+static int ttp_split(struct sock *sk, struct sk_buff *skb, u32 len)
+{
+	struct ttp_skb_cb *cb = TTP_SKB_CB(skb), *ncb;
+	struct ttp_sock *ts = ttp_sk(sk);
+	struct sk_buff *buff;
+	int nlen;
+
+	if (ttp_unclone(skb))
+		return -ENOMEM;
+	buff = alloc_skb_fclone(TTP_MAX_HEADER, GFP_ATOMIC);
+	if (!buff)
+		return -ENOMEM;
+	skb_reserve(buff, TTP_MAX_HEADER);
+	sk_wmem_queued_add(sk, buff->truesize);
+	sk_mem_charge(sk, buff->truesize);
+	nlen = skb->len - len;
+	buff->truesize += nlen;
+	skb->truesize -= nlen;
+	skb_split(skb, buff, len);
+
+	ncb = TTP_SKB_CB(buff);
+	*ncb = *cb;
+	ncb->seq = cb->seq + len;
+	cb->end_seq = ncb->seq;
+	/* FIN and PSH belong to the end of the data. */
+	cb->flags &= ~(TTP_FLAG_FIN | TTP_FLAG_PSH);
+	__skb_queue_after(&sk->sk_write_queue, skb, buff);
+	if (ttp_before(cb->seq, ts->snd_nxt) && skb != ts->send_head)
+		ts->cong.packets_out++;
+	return 0;
+}
+
+/*
  * Send SKB, the first unsent segment or one sent before, and account for
  * it: a segment below snd_max is a retransmission (and no longer gives an
  * RTT sample, Karn's rule); one from send_head is now in flight.
@@ -236,6 +295,12 @@ static int ttp_xmit_one(struct sock *sk, struct sk_buff *skb)
 	bool rtx = ttp_before(cb->seq, ts->snd_max);
 	int err;
 
+	/* Larger than the MSS now: the path MTU came down since it was made. */
+	if (skb->len > ts->mss && !(cb->flags & TTP_FLAG_SYN)) {
+		err = ttp_split(sk, skb, ts->mss);
+		if (err)
+			return err;
+	}
 	if (rtx)
 		cb->retransmitted = 1;
 	err = ttp_transmit_skb(sk, skb, true);
@@ -262,38 +327,6 @@ static int ttp_xmit_one(struct sock *sk, struct sk_buff *skb)
 	if (skb->len < ts->mss)
 		ts->snd_sml = cb->end_seq;
 	ts->cong.lsndtime = jiffies;
-	return 0;
-}
-
-/*
- * Split an unsent segment after LEN bytes of payload, so that the part the
- * window allows can go (TCP's tcp_fragment()). The payload is all in page
- * fragments, so the split moves fragments, not bytes.
- */
-static int ttp_split(struct sock *sk, struct sk_buff *skb, u32 len)
-{
-	struct ttp_skb_cb *cb = TTP_SKB_CB(skb), *ncb;
-	struct sk_buff *buff;
-	int nlen;
-
-	buff = alloc_skb_fclone(TTP_MAX_HEADER, GFP_ATOMIC);
-	if (!buff)
-		return -ENOMEM;
-	skb_reserve(buff, TTP_MAX_HEADER);
-	sk_wmem_queued_add(sk, buff->truesize);
-	sk_mem_charge(sk, buff->truesize);
-	nlen = skb->len - len;
-	buff->truesize += nlen;
-	skb->truesize -= nlen;
-	skb_split(skb, buff, len);
-
-	ncb = TTP_SKB_CB(buff);
-	*ncb = *cb;
-	ncb->seq = cb->seq + len;
-	cb->end_seq = ncb->seq;
-	/* FIN and PSH belong to the end of the data. */
-	cb->flags &= ~(TTP_FLAG_FIN | TTP_FLAG_PSH);
-	__skb_queue_after(&sk->sk_write_queue, skb, buff);
 	return 0;
 }
 

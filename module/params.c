@@ -75,6 +75,10 @@ const struct ttp_param_def ttp_param_defs[TTP_PARAM_COUNT] = {
 			 "global: above this, buffers stop growing (default 1/16 of RAM)"),
 	TTP_GLOBAL_PARAM(TTP_PARAM_MEM_MAX_PAGES, "mem_max_pages", "pages", 0, INT_MAX,
 			 "global: more is refused, bar a minimum per socket (default 3/32 of RAM)"),
+	TTP_PARAM(TTP_PARAM_MTU_PROBING, "mtu_probing", "mode", 0, 0, 2,
+		  "path MTU black holes: 0 off, 1 fall back after timeouts, 2 start low"),
+	TTP_PARAM(TTP_PARAM_L3MDEV_ACCEPT, "l3mdev_accept", "bool", 0, 0, 1,
+		  "unbound listeners and sockets take connections from inside a VRF too"),
 };
 EXPORT_SYMBOL_IF_KUNIT(ttp_param_defs);
 

@@ -124,12 +124,21 @@ static bool ttp_bind_reuse(const struct ttp_bind *b)
 	return b->sk ? b->sk->sk_reuse != SK_NO_REUSE : b->reuse;
 }
 
+/*
+ * Claims bound to two different devices (SO_BINDTODEVICE, a VRF) never
+ * meet, as in inet_bind_conflict(): each listens on its own.
+ */
+static bool ttp_bind_same_device(const struct ttp_bind *a, const struct ttp_bind *b)
+{
+	return !a->dif || !b->dif || a->dif == b->dif;
+}
+
 static bool ttp_port_conflict(const struct ttp_port *port, const struct ttp_bind *b)
 {
 	const struct ttp_bind *o;
 
 	hlist_for_each_entry(o, &port->owners, node) {
-		if (o == b || !ttp_bind_overlap(o, b))
+		if (o == b || !ttp_bind_same_device(o, b) || !ttp_bind_overlap(o, b))
 			continue;
 		if (!(ttp_bind_reuse(b) && ttp_bind_reuse(o) && !o->listening))
 			return true;
@@ -142,6 +151,7 @@ static void ttp_bind_from_sock(struct sock *sk, struct ttp_bind *b)
 	memset(&b->addr, 0, sizeof(b->addr));
 	b->family = sk->sk_family;
 	b->v6only = false;
+	b->dif = sk->sk_bound_dev_if;
 	if (sk->sk_family == AF_INET) {
 		b->addr.v4 = inet_sk(sk)->inet_rcv_saddr;
 	} else {
@@ -323,6 +333,27 @@ static int ttp_port_reuse_tw(struct sock *sk)
 	return err;
 }
 
+/*
+ * Whether an unbound connection or entry holds KEY's 4-tuple. A socket
+ * bound to a device would be found before it for what comes in on that
+ * device (ttp_conn_find()): it must not take the tuple, or it would take
+ * the other's segments, as TCP's __inet_check_established() counts an
+ * unbound socket as on every device. Port lock held: every connect()'s
+ * claim is made under it.
+ */
+static bool ttp_port_tuple_unbound(struct net *net, const struct ttp_conn_key *key)
+{
+	struct ttp_conn_key k = *key;
+	bool held;
+
+	lockdep_assert_held(&ttp_net(net)->port_lock);
+	k.dif = 0;
+	rcu_read_lock();
+	held = ttp_conn_lookup(net, &k);
+	rcu_read_unlock();
+	return held;
+}
+
 /* Try to make SK's 4-tuple, with local port NUM, its own. Port lock held. */
 static int ttp_port_try_tuple(struct sock *sk, struct ttp_port *port,
 			      unsigned short num)
@@ -334,6 +365,8 @@ static int ttp_port_try_tuple(struct sock *sk, struct ttp_port *port,
 	inet_sk(sk)->inet_sport = htons(num);
 	ttp_conn_key_from_sock(sk, &ts->conn.key);
 	ts->conn.kind = TTP_CONN_SOCK;
+	if (ts->conn.key.dif && ttp_port_tuple_unbound(sock_net(sk), &ts->conn.key))
+		return -EEXIST;
 	err = ttp_conn_insert(sock_net(sk), &ts->conn);
 	if (err == -EEXIST)
 		err = ttp_port_reuse_tw(sk);

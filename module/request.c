@@ -370,43 +370,47 @@ static struct sock *ttp_child_create(struct sock *sk, struct ttp_request *req)
 	struct ttp_sock *ts;
 	struct sock *child;
 
-	child = sk_alloc(net, sk->sk_family, GFP_ATOMIC, sk->sk_prot, 0);
+	/*
+	 * A copy of the listener, as TCP's children are (sk_clone_lock()):
+	 * with it comes what the host attached to the listener, as for TCP:
+	 * its cgroup (so cgroup BPF, classid, netprio), its socket filter,
+	 * its IPsec policy, its LSM label, its options and callbacks. Made
+	 * in softirq, a fresh socket would belong to the root cgroup.
+	 */
+	child = sk_clone_lock(sk, GFP_ATOMIC);
 	if (!child)
 		return NULL;
-	sock_init_data(NULL, child);
-	child->sk_type = SOCK_STREAM;
-	child->sk_protocol = IPPROTO_TTP;
-	child->sk_backlog_rcv = sk->sk_prot->backlog_rcv;
-	child->sk_destruct = inet_sock_destruct;
-	child->sk_reuse = sk->sk_reuse;
-	child->sk_rcvbuf = READ_ONCE(sk->sk_rcvbuf);
-	child->sk_sndbuf = READ_ONCE(sk->sk_sndbuf);
-	child->sk_userlocks = sk->sk_userlocks;
-	child->sk_priority = sk->sk_priority;
-	child->sk_mark = sk->sk_mark;
-	child->sk_bound_dev_if = sk->sk_bound_dev_if;
-	child->sk_lingertime = sk->sk_lingertime;
-	child->sk_rcvtimeo = sk->sk_rcvtimeo;
-	child->sk_sndtimeo = sk->sk_sndtimeo;
-	child->sk_rcvlowat = sk->sk_rcvlowat;
-	child->sk_uid = sk->sk_uid;
-	if (sock_flag(sk, SOCK_KEEPOPEN))
-		sock_set_flag(child, SOCK_KEEPOPEN);
-	if (sock_flag(sk, SOCK_LINGER))
-		sock_set_flag(child, SOCK_LINGER);
-	inet_sk(child)->uc_ttl = inet_sk(sk)->uc_ttl;
-	inet_sk(child)->tos = inet_sk(sk)->tos;
-	inet_sk(child)->pmtudisc = inet_sk(sk)->pmtudisc;
+	__acquire(&child->sk_lock.slock);	/* for sparse: it comes locked */
+	bh_unlock_sock(child);		/* nobody can find it yet */
+	__sock_put(child);		/* one reference, as sk_alloc() gives */
+	ts = ttp_sk(child);
+	/*
+	 * TTP's own part starts clean: nothing of the listener's state (its
+	 * queues, timers, listen queues, port claim) may carry over. It was
+	 * counted in sockets_allocated by the clone.
+	 */
+	memset((char *)ts + offsetof(struct ttp_sock, af), 0,
+	       sizeof(*ts) - offsetof(struct ttp_sock, af));
+	ts->counted = true;
+	/* What belongs to the listener alone, as inet_csk_clone_lock(). */
+	inet_sk(child)->mc_list = NULL;
+	RCU_INIT_POINTER(inet_sk(child)->inet_opt, NULL);
+	atomic_set(&inet_sk(child)->inet_id, get_random_u16());
+	atomic64_set(&child->sk_cookie, 0);
+	WRITE_ONCE(child->sk_ack_backlog, 0);
+	child->sk_priority = READ_ONCE(sk->sk_priority);
+	/* The listener's device, or the VRF a connection came from. */
+	child->sk_bound_dev_if = req->conn.key.dif;
 	if (sk->sk_family == AF_INET6) {
+		/* As tcp_v6_syn_recv_sock(): its own ipv6_pinfo, no lists. */
 		struct ipv6_pinfo *np = &((struct ttp6_sock *)child)->inet6;
 
-		child->sk_destruct = inet6_sock_destruct;
 		inet_sk(child)->pinet6 = np;
-		np->hop_limit = inet6_sk(sk)->hop_limit;
-		np->mcast_hops = inet6_sk(sk)->mcast_hops;
-		np->pmtudisc = inet6_sk(sk)->pmtudisc;
-		np->tclass = inet6_sk(sk)->tclass;
-		child->sk_ipv6only = sk->sk_ipv6only;
+		np->ipv6_mc_list = NULL;
+		np->ipv6_ac_list = NULL;
+		ttp_compat_ipv6_fl_list_clear(child);
+		np->pktoptions = NULL;
+		np->opt = NULL;
 	}
 	ttp_sock_init_common(child);
 	ttp_child_addrs(child, &req->conn.key);
@@ -443,6 +447,7 @@ static struct sock *ttp_child_create(struct sock *sk, struct ttp_request *req)
 		ttp_child_discard(child);
 		return NULL;
 	}
+	ttp_mtu_init(child);
 	ts->mss = ttp_current_mss(child);
 	ts->adv_mss = ttp_route_mss(child);
 	ttp_rcv_space_init(child);
@@ -618,6 +623,7 @@ void ttp_listen_rcv(struct sock *sk, struct sk_buff *skb)
 
 	sock_owned_by_me(sk);
 	ttp_key_from_skb(skb, &key);
+	key.dif = ttp_bound_dif(sk, skb);
 	rcu_read_lock();
 	conn = ttp_conn_lookup(net, &key);
 	if (conn && !ttp_conn_hold(conn))

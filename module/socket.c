@@ -11,6 +11,7 @@
 #include <net/inet_common.h>
 #include <net/ip.h>
 #include <net/transp_v6.h>
+#include <net/xfrm.h>
 #include "netns.h"
 #include "stats.h"
 #include "events.h"
@@ -62,6 +63,8 @@ void ttp_destroy_sock(struct sock *sk)
 	ttp_listener_del(sk);
 	ttp_port_release(sock_net(sk), &ts->bind);
 	ttp_listen_free(sk);
+	/* IP_XFRM_POLICY's, and the copies a child got from its listener. */
+	xfrm_sk_free_policy(sk);
 	if (ts->counted) {
 		percpu_counter_dec(&ttp_sockets_allocated);
 		ts->counted = false;
@@ -208,8 +211,11 @@ void ttp_sock_init_common(struct sock *sk)
 	ttp_cong_init(sk, false);
 	sk->sk_write_space = ttp_write_space;
 	sock_set_flag(sk, SOCK_RCU_FREE);
-	percpu_counter_inc(&ttp_sockets_allocated);
-	ts->counted = true;
+	/* A listener's child was counted by sk_clone_lock(). */
+	if (!ts->counted) {
+		percpu_counter_inc(&ttp_sockets_allocated);
+		ts->counted = true;
+	}
 }
 
 /* proto->init, for sockets made by socket(). */
@@ -266,6 +272,8 @@ void ttp_connect_init(struct sock *sk)
 	ts->rtt.rttvar_us = 0;
 	ts->retries = 0;
 	ts->backoff = 0;
+	ts->mss_cap = 0;
+	ttp_mtu_init(sk);
 	ts->mss = ttp_current_mss(sk);
 	ts->adv_mss = ttp_route_mss(sk);
 	ts->syn_retries = ts->syncnt ? ts->syncnt : ttp_param(net, TTP_PARAM_SYN_RETRIES);
@@ -867,6 +875,7 @@ TTP_COMPAT_RECVMSG(ttp_recvmsg)
 
 struct proto ttp_prot = {
 	.name			= "TTP",
+	.pre_connect		= ttp_v4_pre_connect,
 	.connect		= ttp_v4_connect,
 	.obj_size		= sizeof(struct ttp_sock),
 	TTP_PROTO_COMMON,
@@ -874,6 +883,7 @@ struct proto ttp_prot = {
 
 struct proto ttp6_prot = {
 	.name			= "TTPv6",
+	.pre_connect		= ttp_v6_pre_connect,
 	.connect		= ttp_v6_connect,
 	.obj_size		= sizeof(struct ttp6_sock),
 	TTP_PROTO_IPV6_PINFO_OFFSET

@@ -8,6 +8,7 @@
 #include <net/addrconf.h>
 #include <net/ip.h>
 #include "netns.h"
+#include "params.h"
 #include "ttp.h"
 
 static const struct rhashtable_params ttp_conn_params = {
@@ -46,6 +47,7 @@ void ttp_conn_key_from_sock(const struct sock *sk, struct ttp_conn_key *key)
 	memset(key, 0, sizeof(*key));
 	key->lport = inet->inet_sport;
 	key->rport = inet->inet_dport;
+	key->dif = sk->sk_bound_dev_if;
 	if (sk->sk_family == AF_INET6 && !ipv6_addr_v4mapped(&sk->sk_v6_daddr)) {
 		key->family = AF_INET6;
 		key->laddr.v6 = sk->sk_v6_rcv_saddr;
@@ -63,14 +65,49 @@ struct ttp_conn *ttp_conn_lookup(struct net *net, const struct ttp_conn_key *key
 	return rhashtable_lookup(&ttp_net(net)->conns, key, ttp_conn_params);
 }
 
+/*
+ * A segment for KEY (its dif 0) that came in on DIF, enslaved SDIF (a VRF's
+ * device, else 0): the connection it belongs to, as TCP's lookup matches
+ * sk_bound_dev_if. A connection bound to a device takes what came in on it
+ * or its VRF; an unbound one takes the rest, but from inside a VRF only
+ * with l3mdev_accept. Most namespaces have no bound connection and pay one
+ * lookup. Under rcu_read_lock(), as ttp_conn_lookup().
+ */
+struct ttp_conn *ttp_conn_find(struct net *net, const struct ttp_conn_key *key,
+			       int dif, int sdif)
+{
+	struct ttp_conn_key k = *key;
+	struct ttp_conn *conn;
+
+	if (atomic_read(&ttp_net(net)->bound_conns)) {
+		k.dif = dif;
+		conn = ttp_conn_lookup(net, &k);
+		if (conn)
+			return conn;
+		if (sdif) {
+			k.dif = sdif;
+			conn = ttp_conn_lookup(net, &k);
+			if (conn)
+				return conn;
+		}
+	}
+	if (sdif && !ttp_param(net, TTP_PARAM_L3MDEV_ACCEPT))
+		return NULL;
+	k.dif = 0;
+	return ttp_conn_lookup(net, &k);
+}
+
 int ttp_conn_insert(struct net *net, struct ttp_conn *conn)
 {
 	int err;
 
 	err = rhashtable_lookup_insert_fast(&ttp_net(net)->conns, &conn->node,
 					    ttp_conn_params);
-	if (!err)
+	if (!err) {
 		conn->hashed = true;
+		if (conn->key.dif)
+			atomic_inc(&ttp_net(net)->bound_conns);
+	}
 	return err;
 }
 
@@ -93,6 +130,8 @@ void ttp_conn_remove(struct net *net, struct ttp_conn *conn)
 		return;
 	rhashtable_remove_fast(&ttp_net(net)->conns, &conn->node, ttp_conn_params);
 	conn->hashed = false;
+	if (conn->key.dif)
+		atomic_dec(&ttp_net(net)->bound_conns);
 }
 
 bool ttp_conn_hold(struct ttp_conn *conn)
@@ -130,19 +169,22 @@ static struct hlist_head *ttp_listen_bucket(struct ttp_net *tn, unsigned short p
 }
 
 /*
- * How well listener SK matches a segment to KEY: 0 not at all, more for a
- * specific address than a wildcard, and a little more for the family the
- * segment came in, as Linux's compute_score() does.
+ * How well listener SK matches a segment to KEY that came in on DIF (SDIF
+ * enslaved to it, a VRF): 0 not at all, more for a device or a specific
+ * address than a wildcard, and a little more for the family the segment
+ * came in, as Linux's compute_score() does.
  */
 static int ttp_listener_score(const struct sock *sk, const struct ttp_conn_key *key,
-			      int ifindex)
+			      int dif, int sdif, bool l3mdev_accept)
 {
 	int score = 1;
 
 	if (sk->sk_bound_dev_if) {
-		if (sk->sk_bound_dev_if != ifindex)
+		if (sk->sk_bound_dev_if != dif && sk->sk_bound_dev_if != sdif)
 			return 0;
 		score += 4;
+	} else if (sdif && !l3mdev_accept) {
+		return 0;
 	}
 	if (sk->sk_family == AF_INET) {
 		if (key->family != AF_INET)
@@ -173,8 +215,10 @@ static int ttp_listener_score(const struct sock *sk, const struct ttp_conn_key *
 }
 
 /* The best listener for a segment to KEY, with a reference, or NULL. */
-struct sock *ttp_listener_lookup(struct net *net, const struct ttp_conn_key *key)
+struct sock *ttp_listener_lookup(struct net *net, const struct ttp_conn_key *key,
+				 int dif, int sdif)
 {
+	bool l3mdev_accept = ttp_param(net, TTP_PARAM_L3MDEV_ACCEPT);
 	struct ttp_net *tn = ttp_net(net);
 	unsigned short port = ntohs(key->lport);
 	struct sock *best = NULL;
@@ -187,7 +231,7 @@ struct sock *ttp_listener_lookup(struct net *net, const struct ttp_conn_key *key
 
 		if (inet_sk(sk)->inet_num != port)
 			continue;
-		score = ttp_listener_score(sk, key, 0);
+		score = ttp_listener_score(sk, key, dif, sdif, l3mdev_accept);
 		if (score > best_score) {
 			best = sk;
 			best_score = score;
@@ -197,6 +241,20 @@ struct sock *ttp_listener_lookup(struct net *net, const struct ttp_conn_key *key
 		best = NULL;
 	rcu_read_unlock();
 	return best;
+}
+
+/*
+ * The device a connection LISTENER makes from SKB is bound to, as the key
+ * of its request entry and its socket: the listener's own, else, for a
+ * segment from inside a VRF that l3mdev_accept let in, the VRF's.
+ */
+int ttp_bound_dif(const struct sock *listener, const struct sk_buff *skb)
+{
+	const struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
+
+	if (listener->sk_bound_dev_if)
+		return listener->sk_bound_dev_if;
+	return cb->sdif ? cb->dif : 0;
 }
 
 void ttp_listener_add(struct sock *sk)

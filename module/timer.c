@@ -256,6 +256,9 @@ void ttp_rtx_timeout(struct sock *sk)
 		ttp_count(net, TTP_MIB_SYNACK_RETRANS);
 	else
 		ttp_cong_timeout(sk);	/* everything in flight is lost */
+	/* Too large for a path that drops it silently? (mtu_probing) */
+	if ((1 << sk->sk_state) & ~(TTPF_SYN_SENT | TTPF_SYN_RCVD))
+		ttp_mtu_blackhole(sk);
 	ttp_retransmit_head(sk);
 	ts->retries++;
 	ts->backoff++;
@@ -328,6 +331,10 @@ void ttp_release_cb(struct sock *sk)
 		ttp_keepalive_timeout(sk);
 		__sock_put(sk);
 	}
+	if (test_and_clear_bit(TTP_DEFER_MTU, &ts->deferred)) {
+		ttp_mtu_reduced(sk);
+		__sock_put(sk);
+	}
 }
 
 void ttp_init_timers(struct sock *sk)
@@ -349,5 +356,7 @@ void ttp_clear_timers(struct sock *sk)
 	if (test_and_clear_bit(TTP_DEFER_DELACK, &ts->deferred))
 		__sock_put(sk);
 	if (test_and_clear_bit(TTP_DEFER_KEEPALIVE, &ts->deferred))
+		__sock_put(sk);
+	if (test_and_clear_bit(TTP_DEFER_MTU, &ts->deferred))
 		__sock_put(sk);
 }

@@ -184,10 +184,12 @@ static void ttp_tw_ack(struct ttp_tw *tw, int ifindex)
 /*
  * A segment for a TIME_WAIT entry (RFC 9293 3.10.7.4): a retransmitted FIN
  * is ACKed again and restarts the 2*MSL; an exact RST ends the entry; a new
- * SYN beyond the old sequence space may start a new connection; anything
- * else gets an ACK.
+ * SYN beyond the old sequence space may start a new connection: then the
+ * listener that is to take it is returned, with a reference and SKB, for
+ * the caller to put through the listener's policy and filter first;
+ * anything else gets an ACK, and SKB is consumed.
  */
-void ttp_tw_rcv(struct ttp_tw *tw, struct sk_buff *skb)
+struct sock *ttp_tw_rcv(struct ttp_tw *tw, struct sk_buff *skb)
 {
 	struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
 	int ifindex = skb->skb_iif;
@@ -197,7 +199,7 @@ void ttp_tw_rcv(struct ttp_tw *tw, struct sk_buff *skb)
 	if (tw->dead) {
 		spin_unlock_bh(&tw->lock);
 		kfree_skb(skb);
-		return;
+		return NULL;
 	}
 	if (cb->flags & TTP_FLAG_RST) {
 		spin_unlock_bh(&tw->lock);
@@ -214,7 +216,7 @@ void ttp_tw_rcv(struct ttp_tw *tw, struct sk_buff *skb)
 			ttp_count_drop(net, &tw->conn.key, TTP_MIB_DROP_OUT_OF_WINDOW);
 		}
 		kfree_skb(skb);
-		return;
+		return NULL;
 	}
 	/*
 	 * A new SYN may start a new incarnation if it cannot be confused with
@@ -229,15 +231,12 @@ void ttp_tw_rcv(struct ttp_tw *tw, struct sk_buff *skb)
 
 		spin_unlock_bh(&tw->lock);
 		ttp_tw_kill(tw, "new syn");
-		listener = ttp_listener_lookup(net, &key);
-		if (listener) {
-			ttp_sock_rcv(listener, skb);
-			sock_put(listener);
-			return;
-		}
+		listener = ttp_listener_lookup(net, &key, cb->dif, cb->sdif);
+		if (listener)
+			return listener;
 		ttp_send_reset_reply(net, tw->af, &key, cb, ifindex);
 		kfree_skb(skb);
-		return;
+		return NULL;
 	}
 	if (tw->tstamp_ok && cb->has_ts && (s32)(cb->tsval - tw->ts_recent) >= 0) {
 		tw->ts_recent = cb->tsval;
@@ -248,6 +247,7 @@ void ttp_tw_rcv(struct ttp_tw *tw, struct sk_buff *skb)
 	spin_unlock_bh(&tw->lock);
 	ttp_tw_ack(tw, ifindex);
 	kfree_skb(skb);
+	return NULL;
 }
 
 /*

@@ -125,8 +125,15 @@ struct ttp_skb_cb {
 	u32 tsecr;
 	u8 wscale;
 	u8 has_mss:1, has_wscale:1, has_ts:1;
+	/*
+	 * in: the device it came in on, and the one enslaved to it when that
+	 * is a VRF (else 0), as inet_iif() and inet_sdif() say.
+	 */
+	int dif;
+	int sdif;
 };
 
+static_assert(sizeof(struct ttp_skb_cb) <= sizeof_field(struct sk_buff, cb));
 #define TTP_SKB_CB(skb) ((struct ttp_skb_cb *)&((skb)->cb[0]))
 
 union ttp_addr {
@@ -137,7 +144,9 @@ union ttp_addr {
 /*
  * What the connection table is keyed by. Sockets of an IPv6 socket talking
  * IPv4 (v4-mapped) are keyed as AF_INET, like the packets they exchange.
- * Unused address bytes are zero so the key can be hashed and compared whole.
+ * DIF is the device a connection is bound to (SO_BINDTODEVICE, or its VRF)
+ * or 0: the same 4-tuple may live once per device. Unused address bytes
+ * are zero so the key can be hashed and compared whole.
  */
 struct ttp_conn_key {
 	union ttp_addr laddr;
@@ -146,6 +155,7 @@ struct ttp_conn_key {
 	__be16 rport;
 	u16 family;
 	u16 zero;
+	int dif;
 };
 
 enum ttp_conn_kind {
@@ -171,6 +181,7 @@ struct ttp_bind {
 	union ttp_addr addr;	/* zero: any address */
 	u16 family;
 	bool v6only;
+	int dif;		/* SO_BINDTODEVICE at bind(): 0 any device */
 	bool reuse;		/* SO_REUSEADDR, for entries without a socket */
 	struct sock *sk;	/* the socket holding it, or NULL */
 	bool listening;
@@ -231,6 +242,7 @@ struct ttp_sock {
 	u32 copied_seq;		/* next byte the application will read */
 
 	u16 mss;		/* largest payload we send */
+	u16 mss_cap;		/* 0, or a black hole's limit on it (pmtu.c) */
 	u16 peer_mss;		/* the peer's MSS option */
 	u16 adv_mss;		/* the MSS option we send */
 	u8 snd_wscale;		/* the peer's window shift */
@@ -307,6 +319,7 @@ enum {
 	TTP_DEFER_RTX,
 	TTP_DEFER_DELACK,
 	TTP_DEFER_KEEPALIVE,
+	TTP_DEFER_MTU,		/* an ICMP error lowered the path MTU */
 };
 
 static inline struct ttp_sock *ttp_sk(const struct sock *sk)
@@ -380,6 +393,8 @@ struct ttp_af_ops {
 	bool (*is_local_pair)(struct net *net, const struct ttp_conn_key *key);
 	u32 (*isn)(const struct ttp_conn_key *key);
 	int (*route_mss)(struct net *net, const struct ttp_conn_key *key, int ifindex);
+	/* The route to SK's peer learns MTU, from the ICMP error in SKB. */
+	void (*update_pmtu)(struct sk_buff *skb, struct sock *sk, u32 mtu);
 };
 
 extern const struct ttp_af_ops ttp_ipv4_ops;
@@ -421,13 +436,12 @@ int ttp_info_get(struct sock *sk, char __user *optval, int __user *optlen, int l
 int ttp_rcv_skb(struct sk_buff *skb);
 void ttp_sock_rcv(struct sock *sk, struct sk_buff *skb);
 void __ttp_sock_rcv(struct sock *sk, struct sk_buff *skb, int subclass);
-void ttp_icmp_error(struct net *net, const struct ttp_conn_key *key, int err, bool fatal);
+void ttp_icmp_error(struct sk_buff *skb, const struct ttp_conn_key *key, u32 seq,
+		    int err, bool fatal, u32 mtu);
 void ttp_key_from_skb(const struct sk_buff *skb, struct ttp_conn_key *key);
 int ttp_rcv_header_ok(struct sk_buff *skb, struct net *net);
 int ttp_rcv_check(struct sk_buff *skb, struct net *net);
 int ttp_rcv_state(struct sock *sk, struct sk_buff *skb);
-void ttp_rcv(struct net *net, struct sk_buff *skb, const struct ttp_conn_key *key,
-	     int ifindex);
 
 /* output.c */
 struct sk_buff *ttp_alloc_ctl_skb(struct sock *sk, gfp_t gfp);
@@ -490,7 +504,7 @@ void ttp_request_exit(void);
 
 /* timewait.c */
 bool ttp_time_wait(struct sock *sk, int state);
-void ttp_tw_rcv(struct ttp_tw *tw, struct sk_buff *skb);
+struct sock *ttp_tw_rcv(struct ttp_tw *tw, struct sk_buff *skb);
 void ttp_tw_put(struct ttp_tw *tw);
 bool ttp_tw_abort(struct ttp_tw *tw);
 void ttp_tw_purge(struct net *net);
@@ -511,7 +525,11 @@ void ttp_conn_remove(struct net *net, struct ttp_conn *conn);
 bool ttp_conn_hold(struct ttp_conn *conn);
 void ttp_conn_put(struct ttp_conn *conn);
 void ttp_conn_key_from_sock(const struct sock *sk, struct ttp_conn_key *key);
-struct sock *ttp_listener_lookup(struct net *net, const struct ttp_conn_key *key);
+struct sock *ttp_listener_lookup(struct net *net, const struct ttp_conn_key *key,
+				 int dif, int sdif);
+struct ttp_conn *ttp_conn_find(struct net *net, const struct ttp_conn_key *key,
+			       int dif, int sdif);
+int ttp_bound_dif(const struct sock *listener, const struct sk_buff *skb);
 void ttp_listener_add(struct sock *sk);
 void ttp_listener_del(struct sock *sk);
 
@@ -556,6 +574,11 @@ void ttp_rcv_rtt_sample(struct sock *sk, const struct ttp_skb_cb *cb);
 void ttp_sndbuf_expand(struct sock *sk);
 bool ttp_rcv_collapse(struct sock *sk);
 
+/* pmtu.c */
+void ttp_mtu_reduced(struct sock *sk);
+void ttp_mtu_blackhole(struct sock *sk);
+void ttp_mtu_init(struct sock *sk);
+
 /* isn.c */
 void ttp_isn_init(void);
 u32 ttp_isn_v4(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport);
@@ -564,7 +587,9 @@ u32 ttp_isn_v6(const struct in6_addr *saddr, const struct in6_addr *daddr,
 u32 ttp_ts_offset(const struct ttp_conn_key *key);
 
 /* ipv4.c, ipv6.c */
+int ttp_v4_pre_connect(struct sock *sk, ttp_sockaddr_t *uaddr, int addr_len);
 int ttp_v4_connect(struct sock *sk, ttp_sockaddr_t *uaddr, int addr_len);
+int ttp_v6_pre_connect(struct sock *sk, ttp_sockaddr_t *uaddr, int addr_len);
 int ttp_v6_connect(struct sock *sk, ttp_sockaddr_t *uaddr, int addr_len);
 int ttp_ipv4_init(void);
 void ttp_ipv4_exit(void);

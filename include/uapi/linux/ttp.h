@@ -423,6 +423,9 @@ enum ttp_param {
 	TTP_PARAM_MEM_MIN_PAGES,
 	TTP_PARAM_MEM_PRESSURE_PAGES,
 	TTP_PARAM_MEM_MAX_PAGES,
+	/* Per namespace again. */
+	TTP_PARAM_MTU_PROBING,
+	TTP_PARAM_L3MDEV_ACCEPT,
 	__TTP_PARAM_COUNT
 };
 
@@ -495,6 +498,11 @@ enum ttp_counter {
 	TTP_MIB_MEMORY_PRESSURES_MS, /* time spent under it, ms */
 	TTP_MIB_MEMORY_REFUSED,	/* buffer memory refused: global limit or cgroup */
 	TTP_MIB_RCV_COLLAPSED,	/* receive queues copied compact: buffer full */
+	TTP_MIB_DROP_POLICY,	/* IPsec policy refused it (xfrm) */
+	TTP_MIB_DROP_FILTER,	/* a socket filter, cgroup BPF or LSM refused it */
+	TTP_MIB_OUT_OF_WINDOW_ICMPS, /* ICMP errors about nothing in flight */
+	TTP_MIB_PMTU_REDUCED,	/* MSS lowered: ICMP said the path MTU is lower */
+	TTP_MIB_PMTU_BLACKHOLES, /* MSS lowered: timeouts suggest a black hole */
 	__TTP_MIB_COUNT
 };
 
