@@ -4,8 +4,8 @@
 between two namespaces, for TTP_SOAK_SECONDS (make soak: 600; make check
 runs 40). Every 10 s (every 5 in the short run) it samples slab memory and
 TTP's gauges and prints the series. It must show no growth after warm-up
-(the first third): slab memory at the end within 8 MiB of the highest
-sample of the warm-up's end, the sockets below twice that sample's count.
+(the first third): slab memory at the end within 8 MiB of the warm-up's
+highest sample, the sockets below twice the warm-up's highest count.
 The churn loses no connection (syncookies answer the flood), the bulk
 transfers arrive intact (SHA-256), and once everything stops the gauges
 read zero and slab memory is back near where it started."""
@@ -156,13 +156,16 @@ def soak():
     check(sum(done) > 0, "no connection churned")
     check(cookies > 0, "the flood never brought syncookies out")
 
-    warm = series[max(0, len(series) // 3 - 1)]
     peak_warm = max(r[1] for r in series[:len(series) // 3 or 1])
     end = series[-1]
     check(end[1] <= peak_warm + 8192,
           "slab memory grew after warm-up: %d KiB at its end, %d KiB now" % (peak_warm, end[1]))
-    check(end[2] < 2 * max(warm[2], 50),
-          "sockets grew after warm-up: %d then, %d now" % (warm[2], end[2]))
+    # The TIME_WAIT entries in the count follow the churn's rate, which a
+    # loaded guest varies from one sample to the next: the bound is twice
+    # the warm-up's peak, as slab memory's is its peak.
+    peak_socks = max(r[2] for r in series[:len(series) // 3 or 1])
+    check(end[2] < 2 * max(peak_socks, 50),
+          "sockets grew after warm-up: at most %d then, %d now" % (peak_socks, end[2]))
     expect_gauges(topo, {}, timeout=180)
     print("# slab memory: %d KiB before, %d KiB after" % (baseline, slab_settled(baseline)))
     topo.close()
