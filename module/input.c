@@ -252,8 +252,13 @@ int ttp_rcv_skb(struct sk_buff *skb)
 	sk = ttp_rcv_find(net, &key, dif, sdif, &tw);
 	if (!ttp_policy_ok(net, sk, skb, &key))
 		goto discard;
-	/* IP's control block is ours from here; kept for a second policy. */
-	memcpy(ipcb, skb->cb, sizeof(ipcb));
+	/*
+	 * IP's control block is ours from here. A TIME_WAIT entry may hand
+	 * the segment to a listener whose policy then asks again: only then
+	 * is IP's kept.
+	 */
+	if (tw)
+		memcpy(ipcb, skb->cb, sizeof(ipcb));
 	if (ttp_rcv_check(skb, net))
 		goto discard;
 	TTP_SKB_CB(skb)->dif = dif;
