@@ -12,6 +12,7 @@
 #include <linux/ipv6.h>
 #include <linux/netlink.h>
 #include <net/genetlink.h>
+#include <net/ip6_route.h>
 
 #if !IS_ENABLED(CONFIG_IPV6)
 #error "TTP needs a kernel with IPv6"
@@ -137,6 +138,20 @@ static inline void ttp_compat_ipv6_fl_list_clear(struct sock *sk)
 	inet6_sk(sk)->ipv6_fl_list = NULL;
 #else
 	inet_sk(sk)->ipv6_fl_list = NULL;
+#endif
+}
+
+/*
+ * ip6_dst_store()'s last two arguments name the addresses a datagram
+ * socket's route was found for; from 6.18 they are flags, before a pointer
+ * and a flag. A connection's route is its own pair's: neither.
+ */
+static inline void ttp_compat_ip6_dst_store(struct sock *sk, struct dst_entry *dst)
+{
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 18, 0)
+	ip6_dst_store(sk, dst, NULL, false);
+#else
+	ip6_dst_store(sk, dst, false, false);
 #endif
 }
 

@@ -47,6 +47,20 @@ static void ttp_v6_flow(struct sock *sk, struct flowi6 *fl6)
 	security_sk_classify_flow(sk, flowi6_to_flowi_common(fl6));
 }
 
+/*
+ * DST becomes the socket's route, with its cookie, so that inet6_csk_xmit()
+ * can tell when it went stale, and with the flow it serves in
+ * inet->cork.fl: from 7.0, inet6_csk_xmit() builds every IPv6 header from
+ * that flow for as long as the route stays valid (an IPsec bundle's, as
+ * long as its SA does), and refills it only when it looks the route up
+ * again. Call once the ports are final.
+ */
+static void ttp_v6_store_route(struct sock *sk, struct dst_entry *dst)
+{
+	ttp_v6_flow(sk, &inet_sk(sk)->cork.fl.u.ip6);
+	ttp_compat_ip6_dst_store(sk, dst);
+}
+
 static int ttp_v6_rebuild_route(struct sock *sk)
 {
 	struct dst_entry *dst;
@@ -56,7 +70,7 @@ static int ttp_v6_rebuild_route(struct sock *sk)
 	dst = ip6_dst_lookup_flow(sock_net(sk), sk, &fl6, NULL);
 	if (IS_ERR(dst))
 		return PTR_ERR(dst);
-	sk_setup_caps(sk, dst);
+	ttp_v6_store_route(sk, dst);
 	return 0;
 }
 
@@ -232,13 +246,13 @@ int ttp_v6_connect(struct sock *sk, ttp_sockaddr_t *uaddr, int addr_len)
 	inet->inet_daddr = LOOPBACK4_IPV6;
 	inet->inet_rcv_saddr = LOOPBACK4_IPV6;
 	inet->inet_saddr = LOOPBACK4_IPV6;
-	sk_setup_caps(sk, dst);
 
 	err = ttp_port_connect(sk);
 	if (err) {
-		sk_dst_reset(sk);
+		dst_release(dst);
 		goto failure;
 	}
+	ttp_v6_store_route(sk, dst);
 	ttp_connect_init(sk);
 	ttp_set_state(sk, TTP_SYN_SENT);
 	ttp_count(sock_net(sk), TTP_MIB_ACTIVE_OPENS);
