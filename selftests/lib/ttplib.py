@@ -8,6 +8,7 @@ import ctypes
 import hashlib
 import json
 import os
+import re
 import shutil
 import struct
 import socket
@@ -258,6 +259,106 @@ def spoofed_syns(netns, dev, dst, port, count, first=0):
             pkt.sendto(ip_packet(family, src, dst, seg), (dev, ethertype, 0, 0, mac))
 
 
+def uapi_enums():
+    """Every enumerator and numeric define of include/uapi/linux/ttp.h,
+    by name: the one source of the wire's numbers."""
+    text = open(os.path.join(REPO, "include", "uapi", "linux", "ttp.h")).read()
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    defines = re.findall(r"#define\s+(TTP_\w+)\s+(\d+)\s*$", text, flags=re.M)
+    values = {name: int(v) for name, v in defines}
+    for body in re.findall(r"enum\s+\w+\s*\{(.*?)\}", text, flags=re.S):
+        n = 0
+        for item in body.split(","):
+            item = item.strip()
+            if not item:
+                continue
+            name, _, expr = item.partition("=")
+            if expr.strip():
+                n = eval(expr.strip(), {}, values)
+            values[name.strip()] = n
+            n += 1
+    return values
+
+
+class StatsReader:
+    """TTP_CMD_STATS_GET over generic netlink from this process, on a
+    socket made in one namespace: what `ttpctl -j stats` prints, without a
+    program started per poll (tens of them a second would keep a slow
+    guest's CPU busy, and with it the host's)."""
+    NLM_F_REQUEST, NLMSG_ERROR = 1, 2
+    GENL_ID_CTRL, CTRL_CMD_GETFAMILY = 0x10, 3
+    CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 1, 2
+    _enums = None
+
+    def __init__(self, netns_name):
+        if StatsReader._enums is None:
+            StatsReader._enums = uapi_enums()
+        self.lock = threading.Lock()
+        self.seq = 0
+        self.sock = netns_call(netns_name, socket.socket, socket.AF_NETLINK,
+                               socket.SOCK_RAW, 16)
+        self.sock.bind((0, 0))
+
+    @staticmethod
+    def attr(kind, payload):
+        n = 4 + len(payload)
+        return struct.pack("=HH", n, kind) + payload + b"\0" * (-n % 4)
+
+    @staticmethod
+    def attrs(data):
+        """{type: [payload, ...]} of a run of attributes."""
+        out = {}
+        while len(data) >= 4:
+            n, kind = struct.unpack_from("=HH", data)
+            out.setdefault(kind & 0x3fff, []).append(data[4:n])
+            data = data[(n + 3) & ~3:]
+        return out
+
+    def request(self, family, cmd, version, payload=b""):
+        with self.lock:
+            self.seq += 1
+            body = struct.pack("=BBH", cmd, version, 0) + payload
+            self.sock.send(struct.pack("=IHHII", 16 + len(body), family,
+                                       self.NLM_F_REQUEST, self.seq, 0) + body)
+            while True:
+                msg = self.sock.recv(1 << 16)
+                n, kind, _, seq, _ = struct.unpack_from("=IHHII", msg)
+                if seq != self.seq:
+                    continue
+                if kind == self.NLMSG_ERROR:
+                    err = struct.unpack_from("=i", msg, 16)[0]
+                    raise Failure("generic netlink request %d: error %d" % (cmd, err))
+                return self.attrs(msg[20:n])
+
+    def stats(self):
+        e = self._enums
+        # The family's id, each time: a test may reload the module.
+        ctrl = self.request(self.GENL_ID_CTRL, self.CTRL_CMD_GETFAMILY, 1,
+                            self.attr(self.CTRL_ATTR_FAMILY_NAME, b"ttp\0"))
+        family = struct.unpack("=H", ctrl[self.CTRL_ATTR_FAMILY_ID][0])[0]
+        top = self.request(family, e["TTP_CMD_STATS_GET"], e["TTP_GENL_VERSION"])
+
+        def u64(a, kind):
+            return struct.unpack("=Q", a[kind][0])[0]
+        states, counters = {}, {}
+        for nest in top.get(e["TTP_A_STATE"], []):
+            a = self.attrs(nest)
+            states[a[e["TTP_STATE_A_NAME"]][0].rstrip(b"\0").decode()] = {
+                "now": u64(a, e["TTP_STATE_A_CURRENT"]),
+                "entered": u64(a, e["TTP_STATE_A_ENTERED"])}
+        for nest in top.get(e["TTP_A_COUNTER"], []):
+            a = self.attrs(nest)
+            counters[a[e["TTP_COUNTER_A_NAME"]][0].rstrip(b"\0").decode()] = \
+                u64(a, e["TTP_COUNTER_A_VALUE"])
+        a = self.attrs(top[e["TTP_A_MEMORY"]][0])
+        memory = {"pages": u64(a, e["TTP_MEMORY_A_PAGES"]),
+                  "pressure": a[e["TTP_MEMORY_A_PRESSURE"]][0][0]}
+        return {"states": states, "counters": counters, "memory": memory}
+
+    def close(self):
+        self.sock.close()
+
+
 class Netns:
     """A network namespace made for a test, deleted at the end."""
     made = 0
@@ -272,9 +373,13 @@ class Netns:
         self.name = "%s-%d-%d" % (prefix, os.getpid(), self.number)
         run("ip", "netns", "add", self.name)
         run("ip", "-n", self.name, "link", "set", "lo", "up")
+        self._stats = None
         _namespaces.append(self)
 
     def delete(self):
+        if self._stats:
+            self._stats.close()
+            self._stats = None
         run("ip", "netns", "del", self.name, check_rc=False)
         if self in _namespaces:
             _namespaces.remove(self)
@@ -297,7 +402,11 @@ class Netns:
         self.ttpctl("param", "set", *["%s=%s" % kv for kv in params.items()])
 
     def stats(self):
-        return json.loads(self.ttpctl("-j", "stats").stdout)
+        """What `ttpctl -j stats` prints (ttp_stats.sh and ttp_ttpctl.sh
+        show the two agree), read from this process."""
+        if not self._stats:
+            self._stats = StatsReader(self.name)
+        return self._stats.stats()
 
     def gauges(self):
         return {s: v["now"] for s, v in self.stats()["states"].items()}
