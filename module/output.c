@@ -307,9 +307,16 @@ static int ttp_xmit_one(struct sock *sk, struct sk_buff *skb)
 	if (err) {
 		if (rtx)
 			ttp_count(net, TTP_MIB_RETRANS_FAIL);
-		return err;
-	}
-	if (rtx) {
+		/*
+		 * A SYN that did not leave (a local firewall's drop, a
+		 * neighbour or IPsec state not there yet) counts as sent, as
+		 * in TCP's tcp_connect(): the retransmission timer tries
+		 * again and gives up after syn_retries. Left unsent it would
+		 * wait, as data does for a window, with no end in SYN_SENT.
+		 */
+		if (!(cb->flags & TTP_FLAG_SYN))
+			return err;
+	} else if (rtx) {
 		trace_ttp_retransmit(&ts->conn.key, cb->seq, skb->len, ts->retries);
 		ts->total_retrans++;
 		if (ts->cong.state == TTP_CA_LOSS)

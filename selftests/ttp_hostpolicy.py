@@ -8,7 +8,9 @@ SAs' byte counts), a classic BPF socket filter (SO_ATTACH_FILTER) on a
 listener and on an established connection (DropFilter), and cgroup BPF:
 an ingress program that drops every segment to the sockets of its cgroup,
 and a connect program that refuses connect() (BPF_CGROUP_INET4_CONNECT,
-INET6_CONNECT: EPERM). Each over IPv4 and IPv6, between two namespaces."""
+INET6_CONNECT: EPERM), and a local firewall dropping SYNs on their way out
+(connect() still ends after syn_retries). Each over IPv4 and IPv6, between
+two namespaces."""
 
 import ctypes
 import errno
@@ -19,6 +21,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from ttplib import (IPPROTO_TTP, Suite, Topology, check, guard,  # noqa: E402
@@ -247,6 +250,34 @@ def cgroup_ingress(topo):
         os.rmdir(cg)
 
 
+def local_drop(topo):
+    """An nftables rule drops the client's TTP on its way out: each SYN
+    fails to leave (the output hook says EPERM), and connect() still ends
+    as TCP's does, in ETIMEDOUT after syn_retries (1: one retransmission,
+    at 1 s, the end at 3 s), not in a wait with no end."""
+    cns = topo.client_ns
+    cns.set(syn_retries=1, rto_init_ms=1000)
+    lsn = topo.listen()
+    port = lsn.getsockname()[1]
+    nft = ["ip", "netns", "exec", cns.name, "nft"]
+    run(*nft, "-f", "-", input="table inet ttp_drop {\n"
+        " chain out { type filter hook output priority 0; meta l4proto %d counter drop; }\n"
+        "}\n" % IPPROTO_TTP)
+    try:
+        before = cns.counter("SynRetrans")
+        start = time.monotonic()
+        refused_quietly(topo, port, "SYNs dropped on their way out")
+        took = time.monotonic() - start
+        check(2.5 < took < 10, "connect() gave up after %.1f s, not about 3" % took)
+        check(cns.counter("SynRetrans") == before + 1, "SynRetrans grew by %d, not 1" %
+              (cns.counter("SynRetrans") - before))
+        out = run(*nft, "list", "table", "inet", "ttp_drop").stdout
+        check(re.search(r"counter packets 2 ", out), "not 2 SYNs dropped:\n" + out)
+    finally:
+        lsn.close()
+        run(*nft, "delete", "table", "inet", "ttp_drop")
+
+
 def cgroup_connect(topo):
     """A cgroup's connect program that refuses: connect() fails with EPERM
     before a SYN leaves (proto->pre_connect); detached, it succeeds."""
@@ -300,7 +331,9 @@ def main():
                          ("a socket filter drops, on a listener and a connection",
                           socket_filter),
                          ("a cgroup's BPF ingress program drops", cgroup_ingress),
-                         ("a cgroup's BPF connect program refuses", cgroup_connect)):
+                         ("a cgroup's BPF connect program refuses", cgroup_connect),
+                         ("SYNs dropped on their way out: ETIMEDOUT after syn_retries",
+                          local_drop)):
             suite.case("%s: %s" % (name, desc), lambda fn=fn, t=topo: fn(t()))
     suite.run()
 
