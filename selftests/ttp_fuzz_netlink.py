@@ -34,7 +34,7 @@ FUZZER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fuzz", "netli
 LONG = os.environ.get("TTP_FUZZ") == "long"
 DEBUG = on_debug_kernel()
 COUNT = int(os.environ.get("TTP_FUZZ_REQUESTS") or
-            (30000 if LONG else 1500 if DEBUG else 3000))
+            (30000 if LONG else 500 if DEBUG else 3000))
 SEED = os.environ.get("TTP_FUZZ_SEED")
 
 
