@@ -11,7 +11,6 @@
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +27,7 @@
 #include <linux/ttp.h>
 #include "packet.h"
 #include "run.h"
+#include "stats.h"
 
 #define TD_LOCAL_PORT	8080	/* what bind() takes and connect() reaches */
 #define TD_REMOTE_PORT	43210	/* the remote side's port for a passive open */
@@ -661,16 +661,10 @@ static int td_shell(struct td_run *r, const struct td_event *ev)
 }
 
 /*
- * A stat line: one `ttpctl stats -z` (its script-friendly form: "state NAME NOW
- * ENTERED" and "counter NAME VALUE" lines), run directly rather than through
- * a shell, since every process costs a good fraction of a second on a
- * debug kernel under emulation, and a script's timing is tight.
- */
-/*
- * A stat line, due at TARGET. A figure that is wrong when ttpctl read it
- * later than TD_STAT_ON_TIME (the machine stalled) is a timing miss,
- * not a plain failure: "still there at 3.4 s" says nothing when the look
- * came at 4.4 s.
+ * A stat line, due at TARGET: the figures read in-process (stats.c). A
+ * figure that is wrong when read later than TD_STAT_ON_TIME (the machine
+ * stalled) is a timing miss, not a plain failure: "still there at 3.4 s"
+ * says nothing when the look came at 4.4 s.
  */
 /*
  * A figure read this soon after its time is judged: the scripts leave at
@@ -679,63 +673,50 @@ static int td_shell(struct td_run *r, const struct td_event *ev)
  */
 #define TD_STAT_ON_TIME 250000LL
 
+struct td_stat_look {
+	const struct td_stat *st;
+	bool found[TD_MAX_STATS];
+	unsigned long long got[TD_MAX_STATS];
+};
+
+static void td_stat_seen(void *ctx, bool state, const char *name,
+			 unsigned long long first, unsigned long long second)
+{
+	struct td_stat_look *look = ctx;
+	int i;
+
+	for (i = 0; i < look->st->n; i++) {
+		if (strcmp(look->st->want[i].name, name))
+			continue;
+		if (state) {
+			look->got[i] = look->st->want[i].entered ? second : first;
+			look->found[i] = true;
+		} else if (!look->st->want[i].entered) {
+			look->got[i] = first;
+			look->found[i] = true;
+		}
+	}
+}
+
 static int td_stat(struct td_run *r, const struct td_event *ev, long long target)
 {
 	const struct td_stat *st = &ev->stat;
-	char *argv[] = { "ttpctl", "stats", "-z", NULL }, line[256];
-	bool found[TD_MAX_STATS] = { false };
-	unsigned long long got[TD_MAX_STATS];
-	posix_spawn_file_actions_t fa;
-	int pipefd[2], status, i;
+	struct td_stat_look look = { .st = st };
+	unsigned long long *got = look.got;
 	long long late;
-	pid_t pid;
-	FILE *f;
+	int i;
 
-	if (pipe(pipefd))
-		return td_error(r, ev, "pipe: %s", strerror(errno));
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, pipefd[1], STDOUT_FILENO);
-	posix_spawn_file_actions_addclose(&fa, pipefd[0]);
-	i = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(pipefd[1]);
-	if (i) {
-		close(pipefd[0]);
-		return td_error(r, ev, "ttpctl: %s\n  script: %s", strerror(i), ev->text);
-	}
-	f = fdopen(pipefd[0], "r");
-	while (f && fgets(line, sizeof(line), f)) {
-		char kind[16], name[TD_STAT_NAME];
-		unsigned long long a, b = 0;
-		int n = sscanf(line, "%15s %39s %llu %llu", kind, name, &a, &b);
-
-		if (n < 3)
-			continue;
-		for (i = 0; i < st->n; i++) {
-			if (strcmp(st->want[i].name, name))
-				continue;
-			if (!strcmp(kind, "state") && n == 4) {
-				got[i] = st->want[i].entered ? b : a;
-				found[i] = true;
-			} else if (!strcmp(kind, "counter") && !st->want[i].entered) {
-				got[i] = a;
-				found[i] = true;
-			}
-		}
-	}
-	if (f)
-		fclose(f);
-	else
-		close(pipefd[0]);
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
-		return td_error(r, ev, "ttpctl stats failed\n  script: %s", ev->text);
+	i = td_stats_read(td_stat_seen, &look);
+	if (i)
+		return td_error(r, ev, "reading the stats: %s\n  script: %s", strerror(-i),
+				ev->text);
 	late = td_now() - target;
 	for (i = 0; i < st->n; i++) {
 		const char *what = st->want[i].entered ? ".entered" : "";
 		char why[512];
 
-		if (!found[i])
-			return td_error(r, ev, "ttpctl stats shows no %s%s\n  script: %s",
+		if (!look.found[i])
+			return td_error(r, ev, "the stats show no %s%s\n  script: %s",
 					st->want[i].name, what, ev->text);
 		if (got[i] == st->want[i].value)
 			continue;
