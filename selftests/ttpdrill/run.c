@@ -491,6 +491,14 @@ static int td_wait_until(struct td_run *r, const struct td_event *ev, long long 
 	td_format(&view, &w, got, sizeof(got));
 	td_error(r, ev, "an unexpected segment before this line\n  script: %s\n  actual: %.3f > %s",
 		 ev ? ev->text : "(end of script)", td_secs(r, when), got);
+	/*
+	 * Read only after the line was due: the script woke late, and its
+	 * own input (due at DEADLINE) had not gone out when the stack acted
+	 * (a retransmission timer, say). If it was later than the tolerance,
+	 * that is a stall, which the rerun judges.
+	 */
+	if (when > deadline)
+		td_note_input(r, deadline);
 	td_stalled(r);
 	return -1;
 }
