@@ -132,6 +132,13 @@ def flaky_lines_are_counted():
 
 
 @case
+def stalled_lines_are_named_not_counted():
+    body = ["TAP version 13", "1..1", "# stalled: IPv4: x.pkt: did not come", "ok 1 only"]
+    v = judge(tap(program(1, "a.sh", GOOD_A), program(2, "b.py", body), plan=2))
+    return (v.failed, v.flaky) == (0, 0) and v.notes == ["stalled: IPv4: x.pkt: did not come"], v
+
+
+@case
 def harness_cases_count_outside_the_plan():
     lines = ["ok 0 ttp.ko builds"] + tap(program(1, "a.sh", GOOD_A),
                                          program(2, "b.py", GOOD_B), plan=2)

@@ -15,8 +15,10 @@ line after it says why something failed or names a skip. What counts:
   order: a guest that died, or never ran (ttp.ko did not load), fails;
 - skips: a test or case that skipped fails too, unless the allow-list
   (selftests/host/allowed-skips) names that test for this kernel;
-- "# flaky:" lines (a timing retry that passed) are counted for the run,
-  which allows one;
+- "# flaky:" lines (a near miss in timing, run again) are counted for the
+  run, which allows one; "# stalled:" lines (a timing failure that
+  followed a stall of the machine, run again) are named, not counted: the
+  rerun's result is what counts;
 - plain TAP lines (the host's unit tests, the harness's own "ok 0" cases)
   count as they are.
 """
@@ -31,6 +33,7 @@ PLAN = re.compile(r"^1\.\.(\d+)\b(.*)$")
 PROGRAM = re.compile(r"^selftests: ttp: (\S+)")
 SKIP = re.compile(r"#\s*SKIP\b\s*(.*)$", re.I)
 FLAKY = re.compile(r"^(# )+flaky: ")
+STALLED = re.compile(r"^(# )+stalled: ")
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -101,6 +104,8 @@ def judge(lines, kernel, programs, allowed):
         if FLAKY.match(line):
             v.flaky += 1
             v.notes.append("flaky: " + line.lstrip("# ")[len("flaky: "):])
+        elif STALLED.match(line):
+            v.notes.append("stalled: " + line.lstrip("# ")[len("stalled: "):])
         if line.startswith("# "):
             inner = line[2:]
             m = PROGRAM.match(inner)

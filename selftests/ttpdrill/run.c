@@ -27,6 +27,7 @@
 #include <linux/ttp.h>
 #include "packet.h"
 #include "run.h"
+#include "stall.h"
 #include "stats.h"
 
 #define TD_LOCAL_PORT	8080	/* what bind() takes and connect() reaches */
@@ -69,6 +70,7 @@ struct td_run {
 	bool quit;
 	char failure[1024];
 	bool near_miss;		/* the failure: timing only, within 2 tolerances */
+	bool stalled;		/* the failure followed a stall of the machine */
 	long long stall;	/* the latest an input of the script went out */
 };
 
@@ -99,21 +101,30 @@ static double td_secs(struct td_run *r, long long t)
 }
 
 /*
- * Whether this run's own inputs (an injected segment, a system call, a
- * stat) went out later than the tolerance: then the machine stalled, the
- * stack saw the script at the wrong times, and a timing failure that
- * follows judges nothing. It is a near miss, run again (a stack that is
- * wrong stays wrong in the rerun; a stall rarely strikes twice).
+ * Whether the machine stalled while this line was awaited: this run's own
+ * inputs (an injected segment, a system call, a stat) went out later than
+ * the tolerance, or the stall watch (stall.c) saw a wake that late since
+ * the previous line. Then the stack saw the script at the wrong times, and
+ * a timing failure that follows judges nothing: it is run again (a stack
+ * that is wrong stays wrong in the rerun; a stall rarely strikes twice).
  */
 static bool td_stalled(struct td_run *r)
 {
+	long long machine = td_stall_worst(r->prev - r->tolerance);
 	size_t n = strlen(r->failure);
 
-	if (r->stall <= r->tolerance)
+	if (r->stall > r->tolerance)
+		snprintf(r->failure + n, sizeof(r->failure) - n,
+			 "\n  a stall: an input of the script went out %.3f s late",
+			 r->stall / 1e6);
+	else if (machine > r->tolerance)
+		snprintf(r->failure + n, sizeof(r->failure) - n,
+			 "\n  a stall: the machine slept %.3f s too long since the previous line",
+			 machine / 1e6);
+	else
 		return false;
 	r->near_miss = true;
-	snprintf(r->failure + n, sizeof(r->failure) - n,
-		 "\n  a stall: an input of the script went out %.3f s late", r->stall / 1e6);
+	r->stalled = true;
 	return true;
 }
 
@@ -769,6 +780,10 @@ int td_run(const struct td_script *script, const struct td_options *opt, char *f
 		return -2;
 	}
 	pthread_create(&r->thread, NULL, td_syscall_thread, r);
+	if (td_stall_watch(r->tolerance / 4)) {
+		snprintf(failure, len, "cannot start the stall watch");
+		return -2;
+	}
 	pthread_mutex_lock(&r->lock);
 	while (!r->tid)
 		pthread_cond_wait(&r->cond, &r->lock);
@@ -835,7 +850,9 @@ int td_run(const struct td_script *script, const struct td_options *opt, char *f
 out:
 	if (rc) {
 		snprintf(failure, len, "%s", r->failure);
-		if (r->near_miss)
+		if (r->stalled)
+			rc = -4;
+		else if (r->near_miss)
 			rc = -3;
 	}
 	/*

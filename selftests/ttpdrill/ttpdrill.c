@@ -76,7 +76,7 @@ int main(int argc, char **argv)
 	if (parse_only)
 		return 0;
 	rc = td_run(&script, &opt, err, sizeof(err));
-	if (rc == -1 || rc == -3)
+	if (rc == -1 || rc == -3 || rc == -4)
 		fprintf(stderr, "%s\n", err);
 	fflush(stderr);
 	/*
@@ -88,5 +88,5 @@ int main(int argc, char **argv)
 	if (rc != 0 && system("ttpctl param set retries2=1 rto_min_ms=10 rto_max_ms=100"))
 		fputs("ttpdrill: could not shorten the retransmissions of orphans\n", stderr);
 	/* A system call may still block in its thread: do not wait for it. */
-	_exit(rc == 0 ? 0 : rc == -1 ? 1 : rc == -3 ? 3 : 2);
+	_exit(rc == 0 ? 0 : rc == -1 ? 1 : rc == -3 ? 3 : rc == -4 ? 4 : 2);
 }
