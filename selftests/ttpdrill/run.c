@@ -663,9 +663,13 @@ static int td_start_syscall(struct td_run *r, const struct td_event *ev, long lo
 			return td_error(r, ev, "an unexpected segment while a system call blocked\n  script: %s\n  actual: %.3f > %s",
 					ev->text, td_secs(r, when), got);
 		}
-		if (td_now() > give_up)
-			return td_error(r, ev, "the system call before this one is still blocked\n  script: %s",
-					ev->text);
+		if (td_now() > give_up) {
+			/* A stall of the machine looks the same: see td_stalled(). */
+			td_error(r, ev, "the system call before this one is still blocked\n  script: %s",
+				 ev->text);
+			td_stalled(r);
+			return -1;
+		}
 	}
 }
 
