@@ -215,18 +215,26 @@ static void ttp_send_cookie(struct sock *sk, const struct sk_buff *skb,
 			    const struct ttp_conn_key *key)
 {
 	struct net *net = sock_net(sk);
+	struct ttp_cookie_when when = {
+		.lifetime_ms = ttp_param(net, TTP_PARAM_SYNCOOKIE_LIFETIME_MS),
+	};
 	struct ttp_request req = {};
-	u32 tsval;
 
 	ttp_request_from_syn(&req, sk, skb, key);
 	if (!req.tstamp_ok) {
 		req.wscale_ok = false;
 		req.rcv_wscale = 0;
 	}
+	/* With timestamps the cookie is tied to the TSval; else to an epoch. */
+	when.ts = req.tstamp_ok;
+	if (when.ts)
+		when.tsval = ttp_cookie_tsval(ttp_tsval(req.ts_offset), req.wscale_ok,
+					      req.snd_wscale);
+	else
+		when.now_ms = ttp_cookie_now_ms();
 	req.iss = ttp_cookie_make(&ttp_net(net)->cookie_secret, key, req.irs,
-				  req.peer_mss, ttp_cookie_time());
-	tsval = ttp_cookie_tsval(ttp_tsval(req.ts_offset), req.wscale_ok, req.snd_wscale);
-	ttp_send_synack_ts(&req, tsval, req.ifindex);
+				  req.peer_mss, &when);
+	ttp_send_synack_ts(&req, when.tsval, req.ifindex);
 	ttp_count(net, TTP_MIB_SYNCOOKIES_SENT);
 	trace_ttp_cookie_sent(key);
 }
@@ -574,6 +582,7 @@ static bool ttp_cookie_ack(struct sock *sk, struct sk_buff *skb,
 	struct net *net = sock_net(sk);
 	u32 cookies = ttp_param(net, TTP_PARAM_SYNCOOKIES);
 	u32 lifetime = ttp_param(net, TTP_PARAM_SYNCOOKIE_LIFETIME_MS);
+	struct ttp_cookie_when when = { .lifetime_ms = lifetime };
 	struct ttp_request req = {};
 	u16 mss;
 
@@ -583,8 +592,21 @@ static bool ttp_cookie_ack(struct sock *sk, struct sk_buff *skb,
 	if (cookies == 1 && (!l->last_overflow ||
 			     time_after(jiffies, l->last_overflow + msecs_to_jiffies(lifetime))))
 		return false;
+	/*
+	 * An ACK with timestamps is checked only as a cookie sent with them
+	 * (RFC 7323: once both sides sent them, every segment carries them),
+	 * one without only as one sent without: trying both for every ACK
+	 * would double a forger's chances.
+	 */
+	when.ts = cb->has_ts;
+	if (when.ts) {
+		when.tsval = cb->tsecr;
+		when.ts_now = ttp_tsval(ttp_ts_offset(key));
+	} else {
+		when.now_ms = ttp_cookie_now_ms();
+	}
 	mss = ttp_cookie_check(&ttp_net(net)->cookie_secret, key, cb->seq - 1,
-			       cb->ack - 1, ttp_cookie_time(), lifetime);
+			       cb->ack - 1, &when);
 	trace_ttp_cookie_checked(key, mss);
 	if (!mss) {
 		ttp_count(net, TTP_MIB_SYNCOOKIES_FAILED);
@@ -598,7 +620,7 @@ static bool ttp_cookie_ack(struct sock *sk, struct sk_buff *skb,
 	req.irs = cb->seq - 1;
 	req.iss = cb->ack - 1;
 	req.peer_mss = mss;
-	req.tstamp_ok = cb->has_ts && cb->tsecr && ttp_param(net, TTP_PARAM_TIMESTAMPS);
+	req.tstamp_ok = cb->has_ts && ttp_param(net, TTP_PARAM_TIMESTAMPS);
 	if (req.tstamp_ok) {
 		req.ts_recent = cb->tsval;
 		req.ts_offset = ttp_ts_offset(key);

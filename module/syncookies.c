@@ -5,21 +5,39 @@
  * encodes what a request entry would have held, and nothing is kept. A
  * final ACK that no request entry knows is checked against it.
  *
- * The cookie (our ISN), 32 bits:
+ * The cookie (our ISN) is all hash, 32 bits, nothing in the clear:
  *
- *   31      25 24 23 22                                         0
- *  +----------+-----+--------------------------------------------+
- *  |  t mod   | MSS |  SipHash(namespace secret; addresses, ports,|
- *  |   128    |index|  the peer's ISN, t, MSS index), low 23 bits|
- *  +----------+-----+--------------------------------------------+
+ *   h      = SipHash-2-4(namespace secret; addresses, ports, device, the
+ *            peer's ISN, scheme, stamp), 64 bits
+ *   cookie = low32(h) + idx * (high32(h) | 1)   (mod 2^32)
  *
- * t counts 2-second ticks. A cookie is valid while its age is at most
- * syncookie_lifetime_ms (default 2 minutes, as Linux's), and its hash
- * matches. The MSS index points into {536, 1300, 1440, 1460}: the largest
- * entry not above the peer's MSS. When both sides use timestamps, the low
- * five bits of our SYN-ACK's TSval carry the rest: bit 4 says the peer
- * offered window scaling, bits 3..0 its shift; the final ACK echoes them
- * in its TSecr. Without timestamps a cookie connection has no window
+ * idx is the MSS class: the largest entry of the scheme's table not above
+ * the peer's MSS. Adding a secret odd multiple of it, rather than idx
+ * itself, keeps the class bound to the secret: an ACK number moved by a
+ * few units does not turn into another class. The stamp is what ties a
+ * cookie to its time, and the scheme decides it:
+ *
+ * - timestamps (the SYN-ACK carries them, so the final ACK must): the
+ *   stamp is the SYN-ACK's TSval, which the final ACK echoes as TSecr; it
+ *   is the connection's millisecond clock, so the checker reads the
+ *   cookie's age from it (valid while at most syncookie_lifetime_ms, plus
+ *   the 31 ms the TSval may be stepped back) and computes one hash. Four
+ *   MSS classes, {536, 1300, 1440, 1460}. The low five bits of that TSval
+ *   carry the window scale (bit 4: the peer offered it, bits 3..0 its
+ *   shift), and being hashed they are authenticated too.
+ * - no timestamps: the stamp is the epoch, the boot-time clock in units of
+ *   syncookie_lifetime_ms (the lifetime is hashed too, so a cookie made
+ *   under another lifetime never checks), and the checker tries this epoch
+ *   and the one before: a cookie lives at least the lifetime and less
+ *   than twice it. Two MSS classes, {536, 1300}.
+ *
+ * Either way the checker accepts exactly 4 of the 2^32 ACK numbers for
+ * a given 4-tuple, peer ISN and time (and, with timestamps, TSecr), so a
+ * blind forgery succeeds with probability 4 * 2^-32 = 2^-30 per try. Why
+ * the schemes differ: a cookie tied to time by epochs must be accepted
+ * for two of them at some moment, and with four classes that is at least
+ * 8 valid numbers, 2^-29 (Linux's figure). Documentation/syn.md has the
+ * whole argument. Without timestamps a cookie connection has no window
  * scaling, as in Linux.
  */
 #include <linux/random.h>
@@ -28,68 +46,125 @@
 #include "syncookies.h"
 #include "ttp.h"
 
-#define TTP_COOKIE_TICK_MS	2000
-#define TTP_COOKIE_T_BITS	7
-#define TTP_COOKIE_T_MASK	((1U << TTP_COOKIE_T_BITS) - 1)
-#define TTP_COOKIE_HASH_BITS	23
-#define TTP_COOKIE_HASH_MASK	((1U << TTP_COOKIE_HASH_BITS) - 1)
 #define TTP_COOKIE_TS_WSOK	0x10
 #define TTP_COOKIE_TS_MASK	0x1f
 
-static const u16 ttp_cookie_mss[] = { 536, 1300, 1440, 1460 };
+/* Which time a cookie is tied to; hashed, so that neither passes for the other. */
+enum ttp_cookie_scheme {
+	TTP_COOKIE_TS = 1,
+	TTP_COOKIE_EPOCH = 2,
+};
 
-u32 ttp_cookie_time(void)
+static const u16 ttp_cookie_mss_ts[] = { 536, 1300, 1440, 1460 };
+/* Two classes only: see the header comment; 1300 fits nearly every path. */
+static const u16 ttp_cookie_mss_epoch[] = { 536, 1300 };
+
+/* The clock of the epochs: boot time, so that a suspend ages cookies too. */
+u64 ttp_cookie_now_ms(void)
 {
-	return (u32)div_u64(ktime_get_boottime_ns(), TTP_COOKIE_TICK_MS * NSEC_PER_MSEC);
+	return div_u64(ktime_get_boottime_ns(), NSEC_PER_MSEC);
 }
 
-static u32 ttp_cookie_hash(const siphash_key_t *secret, const struct ttp_conn_key *key,
-			   u32 peer_isn, u32 t, u32 idx)
+static u64 ttp_cookie_hash(const siphash_key_t *secret, const struct ttp_conn_key *key,
+			   u32 peer_isn, u32 scheme, u32 stamp, u32 lifetime_ms)
 {
 	struct {
 		struct ttp_conn_key key;
 		u32 peer_isn;
-		u32 t;
-		u32 idx;
+		u32 scheme;
+		u32 stamp;
+		u32 lifetime_ms;
 	} __aligned(SIPHASH_ALIGNMENT) in = {
-		.key = *key, .peer_isn = peer_isn, .t = t, .idx = idx
+		.key = *key, .peer_isn = peer_isn, .scheme = scheme, .stamp = stamp,
+		.lifetime_ms = lifetime_ms,
 	};
 
-	return (u32)siphash(&in, sizeof(in), secret) & TTP_COOKIE_HASH_MASK;
+	return siphash(&in, sizeof(in), secret);
 }
 
-/* The cookie for a SYN with ISN PEER_ISN and MSS option PEER_MSS at time T. */
-u32 ttp_cookie_make(const siphash_key_t *secret, const struct ttp_conn_key *key,
-		    u32 peer_isn, u16 peer_mss, u32 t)
+static u32 ttp_cookie_epoch(u64 now_ms, u32 lifetime_ms)
 {
-	u32 idx = ARRAY_SIZE(ttp_cookie_mss) - 1;
+	return (u32)div_u64(now_ms, lifetime_ms);
+}
 
-	while (idx && ttp_cookie_mss[idx] > peer_mss)
+/* The cookie for a SYN with ISN PEER_ISN and MSS option PEER_MSS, made at WHEN. */
+u32 ttp_cookie_make(const siphash_key_t *secret, const struct ttp_conn_key *key,
+		    u32 peer_isn, u16 peer_mss, const struct ttp_cookie_when *when)
+{
+	const u16 *table = when->ts ? ttp_cookie_mss_ts : ttp_cookie_mss_epoch;
+	u32 idx = (when->ts ? ARRAY_SIZE(ttp_cookie_mss_ts) :
+			      ARRAY_SIZE(ttp_cookie_mss_epoch)) - 1;
+	u64 h;
+
+	while (idx && table[idx] > peer_mss)
 		idx--;
-	return (t & TTP_COOKIE_T_MASK) << (32 - TTP_COOKIE_T_BITS) |
-	       idx << TTP_COOKIE_HASH_BITS |
-	       ttp_cookie_hash(secret, key, peer_isn, t, idx);
+	if (when->ts)
+		h = ttp_cookie_hash(secret, key, peer_isn, TTP_COOKIE_TS, when->tsval, 0);
+	else
+		h = ttp_cookie_hash(secret, key, peer_isn, TTP_COOKIE_EPOCH,
+				    ttp_cookie_epoch(when->now_ms, when->lifetime_ms),
+				    when->lifetime_ms);
+	return (u32)h + idx * ((u32)(h >> 32) | 1);
 }
 EXPORT_SYMBOL_IF_KUNIT(ttp_cookie_make);
 
+/* The class COOKIE encodes under hash H, or -1; only the bits in MASK count. */
+static int ttp_cookie_class(u64 h, u32 cookie, u32 classes, u32 mask)
+{
+	u32 d = (cookie - (u32)h) & mask, step = (u32)(h >> 32) | 1;
+	u32 idx;
+
+	for (idx = 0; idx < classes; idx++)
+		if (d == ((idx * step) & mask))
+			return idx;
+	return -1;
+}
+
+/*
+ * ttp_cookie_check() with only the bits in MASK compared. The kernel uses
+ * all 32; KUnit cuts them down to measure how many numbers the checker
+ * accepts, which a full-width forgery rate is too small to show.
+ */
+u16 ttp_cookie_check_masked(const siphash_key_t *secret, const struct ttp_conn_key *key,
+			    u32 peer_isn, u32 cookie, const struct ttp_cookie_when *when,
+			    u32 mask)
+{
+	u32 epoch;
+	int idx;
+
+	if (when->ts) {
+		/* Ages over the lifetime, and stamps from the future, fail here. */
+		if (when->ts_now - when->tsval > when->lifetime_ms + TTP_COOKIE_TS_MASK)
+			return 0;
+		idx = ttp_cookie_class(ttp_cookie_hash(secret, key, peer_isn, TTP_COOKIE_TS,
+						       when->tsval, 0),
+				       cookie, ARRAY_SIZE(ttp_cookie_mss_ts), mask);
+		return idx < 0 ? 0 : ttp_cookie_mss_ts[idx];
+	}
+	/* This epoch or the one before: each one tried is a chance for a forger. */
+	epoch = ttp_cookie_epoch(when->now_ms, when->lifetime_ms);
+	idx = ttp_cookie_class(ttp_cookie_hash(secret, key, peer_isn, TTP_COOKIE_EPOCH,
+					       epoch, when->lifetime_ms),
+			       cookie, ARRAY_SIZE(ttp_cookie_mss_epoch), mask);
+	if (idx < 0)
+		idx = ttp_cookie_class(ttp_cookie_hash(secret, key, peer_isn, TTP_COOKIE_EPOCH,
+						       epoch - 1, when->lifetime_ms),
+				       cookie, ARRAY_SIZE(ttp_cookie_mss_epoch), mask);
+	return idx < 0 ? 0 : ttp_cookie_mss_epoch[idx];
+}
+EXPORT_SYMBOL_IF_KUNIT(ttp_cookie_check_masked);
+
 /*
  * Check COOKIE (the final ACK's ack - 1) against PEER_ISN (its seq - 1) at
- * time NOW, for a lifetime of LIFETIME_MS. Returns the MSS it encodes, or
- * 0 for an invalid or expired cookie.
+ * WHEN: with timestamps if the ACK carries them (its TSecr in when->tsval),
+ * else by epochs. Returns the MSS it encodes, or 0 for an invalid or
+ * expired cookie.
  */
 u16 ttp_cookie_check(const siphash_key_t *secret, const struct ttp_conn_key *key,
-		     u32 peer_isn, u32 cookie, u32 now, u32 lifetime_ms)
+		     u32 peer_isn, u32 cookie, const struct ttp_cookie_when *when)
 {
-	u32 ct = cookie >> (32 - TTP_COOKIE_T_BITS);
-	u32 age = (now - ct) & TTP_COOKIE_T_MASK;
-	u32 idx = (cookie >> TTP_COOKIE_HASH_BITS) & 3;
-	u32 t = now - age;
-
-	if (age > DIV_ROUND_UP(lifetime_ms, TTP_COOKIE_TICK_MS))
-		return 0;
-	if ((cookie & TTP_COOKIE_HASH_MASK) != ttp_cookie_hash(secret, key, peer_isn, t, idx))
-		return 0;
-	return ttp_cookie_mss[idx];
+	return ttp_cookie_check_masked(secret, key, peer_isn, cookie, when,
+				       TTP_COOKIE_HASH_MASK);
 }
 EXPORT_SYMBOL_IF_KUNIT(ttp_cookie_check);
 
