@@ -38,6 +38,7 @@ from ttplib import (IPPROTO_TTP, Suite, Topology, check, guard,  # noqa: E402
 from ttplib import ACK  # noqa: E402
 
 ETH_P_ALL = 3
+SO_RCVBUFFORCE = 33		# not in the socket module
 # The debug kernel takes a few hundred segments a second: 600 gaps (about
 # 1,300 segments a family) keep its run well under a minute.
 GAPS = 600 if on_debug_kernel() else 3000
@@ -51,7 +52,7 @@ class Injector:
         lsn = topo.listen()
         if rcvbuf:
             # Set before the handshake, so that the window scale fits it.
-            lsn.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUFFORCE, rcvbuf)
+            lsn.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, rcvbuf)
         cap = topo.server_ns.call(socket.socket, socket.AF_PACKET, socket.SOCK_RAW,
                                   socket.htons(ETH_P_ALL))
         cap.bind((topo.dev_server, 0))
@@ -194,7 +195,9 @@ def gaps_then_fill(topo):
     check(len(got) == len(data), "%d bytes of %d delivered" % (len(got), len(data)))
     check(got == data, "the bytes delivered are not the bytes sent, in order")
     last = counters(topo)
-    for k in ("OfoPruned", "DropNoMemory", "DropOutOfWindow"):
+    # Not DropOutOfWindow: the client answers the ACK of bytes it never
+    # sent from its own, old, sequence number.
+    for k in ("OfoPruned", "DropNoMemory"):
         check(last[k] == before[k], "%s grew by %d" % (k, last[k] - before[k]))
     print("# %s: %d gapped segments, %d straddling, %d fills: OfoQueue +%d, OfoMerged +%d" %
           (topo.name, n, len(spans), len(fill), last["OfoQueue"] - before["OfoQueue"],
