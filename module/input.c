@@ -608,20 +608,6 @@ static void ttp_quickack_mode(struct ttp_sock *ts)
 	ts->quickack = max_t(u8, ts->quickack, TTP_MAX_QUICKACKS);
 }
 
-/* Does an early segment bring nothing the out-of-order queue lacks? */
-static bool ttp_ooo_covered(const struct ttp_sock *ts, const struct ttp_skb_cb *cb)
-{
-	struct sk_buff *skb;
-
-	skb_queue_walk(&ts->ooo_queue, skb) {
-		if (ttp_after(TTP_SKB_CB(skb)->seq, cb->seq))
-			return false;
-		if (!ttp_before(TTP_SKB_CB(skb)->end_seq, cb->end_seq))
-			return true;
-	}
-	return false;
-}
-
 /* Within the receive buffer and, counted if not, TTP's global limit. */
 static bool ttp_rmem_fits(struct sock *sk, struct sk_buff *skb)
 {
@@ -634,24 +620,6 @@ static bool ttp_rmem_fits(struct sock *sk, struct sk_buff *skb)
 }
 
 /*
- * The receive buffer is full and the segment that would let the reader go
- * on does not fit: give up what arrived early instead (the sender sends it
- * again), as TCP's tcp_prune_ofo_queue() does. Else a buffer full of early
- * segments would wait forever for the one it has no room for.
- */
-static bool ttp_ooo_prune(struct sock *sk)
-{
-	struct ttp_sock *ts = ttp_sk(sk);
-
-	if (skb_queue_empty(&ts->ooo_queue))
-		return false;
-	__skb_queue_purge(&ts->ooo_queue);
-	sk_mem_reclaim(sk);
-	ttp_count(sock_net(sk), TTP_MIB_OFO_PRUNED);
-	return true;
-}
-
-/*
  * An in-order segment does not fit: make room as TCP's tcp_prune_queue()
  * does, first by compacting what waits to be read, then by giving up what
  * arrived early. Whether it fits now.
@@ -660,7 +628,7 @@ static bool ttp_make_room(struct sock *sk, struct sk_buff *skb)
 {
 	if (ttp_rcv_collapse(sk) && ttp_rmem_fits(sk, skb))
 		return true;
-	return ttp_ooo_prune(sk) && ttp_rmem_fits(sk, skb);
+	return ttp_ooo_prune(sk, skb) && ttp_rmem_fits(sk, skb);
 }
 
 /*
@@ -695,7 +663,7 @@ static void ttp_data_queue(struct sock *sk, struct sk_buff *skb)
 	/* Loss or reordering on the path: the sender needs every ACK now. */
 	if (ttp_after(cb->seq, ts->rcv_nxt))
 		ttp_quickack_mode(ts);
-	if (ttp_after(cb->seq, ts->rcv_nxt) && ttp_ooo_covered(ts, cb)) {
+	if (ttp_after(cb->seq, ts->rcv_nxt) && ttp_ooo_covered(sk, cb)) {
 		/* A copy of what is already held (a duplicate, a resend). */
 		ttp_send_ack(sk);
 		kfree_skb(skb);
@@ -711,7 +679,7 @@ static void ttp_data_queue(struct sock *sk, struct sk_buff *skb)
 	if (!ttp_after(cb->seq, ts->rcv_nxt) &&
 	    skb_queue_empty(&sk->sk_receive_queue)) {
 		if (!ttp_rmem_fits(sk, skb)) {
-			ttp_ooo_prune(sk);
+			ttp_ooo_prune(sk, skb);
 			/* Counted globally if it can be; charged in any case. */
 			sk_rmem_schedule(sk, skb, skb->truesize);
 		}
@@ -723,33 +691,17 @@ static void ttp_data_queue(struct sock *sk, struct sk_buff *skb)
 		return;
 	}
 	skb_dst_drop(skb);
-	skb_set_owner_r(skb, sk);
-
 	if (ttp_after(cb->seq, ts->rcv_nxt)) {
-		/* Early: keep it, sorted, and tell the sender at once. */
-		skb_queue_walk(&ts->ooo_queue, next) {
-			if (ttp_after(TTP_SKB_CB(next)->seq, cb->seq))
-				break;
-		}
-		/* Before NEXT, which is the list head itself if none is later. */
-		__skb_queue_before(&ts->ooo_queue, next, skb);
-		/* Drop what it covers entirely. */
-		while (!skb_queue_is_last(&ts->ooo_queue, skb)) {
-			next = skb->next;
-			if (ttp_after(TTP_SKB_CB(next)->end_seq, cb->end_seq))
-				break;
-			__skb_unlink(next, &ts->ooo_queue);
-			kfree_skb(next);
-		}
+		/* Early: keep it, by sequence, and tell the sender at once. */
+		ttp_ooo_queue(sk, skb);
 		ttp_send_ack(sk);
 		return;
 	}
 
+	skb_set_owner_r(skb, sk);
 	ttp_queue_rcv(sk, skb);
 	/* What was early may now be in order. */
-	while ((next = skb_peek(&ts->ooo_queue)) &&
-	       !ttp_after(TTP_SKB_CB(next)->seq, ts->rcv_nxt)) {
-		__skb_unlink(next, &ts->ooo_queue);
+	while ((next = ttp_ooo_pop(sk))) {
 		immediate = true;
 		if (!ttp_after(TTP_SKB_CB(next)->end_seq, ts->rcv_nxt)) {
 			kfree_skb(next);

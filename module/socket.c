@@ -46,11 +46,6 @@ static void ttp_put_port(struct sock *sk)
 	inet_sk(sk)->inet_sport = 0;
 }
 
-static void ttp_ooo_purge(struct sock *sk)
-{
-	__skb_queue_purge(&ttp_sk(sk)->ooo_queue);
-}
-
 /* proto->destroy: release everything but the socket itself. Idempotent. */
 void ttp_destroy_sock(struct sock *sk)
 {
@@ -199,7 +194,8 @@ void ttp_sock_init_common(struct sock *sk)
 	struct ttp_sock *ts = ttp_sk(sk);
 	struct net *net = sock_net(sk);
 
-	skb_queue_head_init(&ts->ooo_queue);
+	ts->ooo_queue = RB_ROOT;
+	ts->ooo_last = NULL;
 	INIT_LIST_HEAD(&ts->accept_node);
 	INIT_HLIST_NODE(&ts->listen_node);
 	ttp_init_timers(sk);

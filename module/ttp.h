@@ -29,6 +29,7 @@
  * The protocol
  *   input.c       the receive path for both families (checks, demux, ICMP
  *                 errors) and the state machine: what a segment does
+ *   ooo.c         the out-of-order queue: early segments, by sequence
  *   output.c      building and sending segments, the retransmission queue
  *   timer.c       retransmission, zero-window probes, delayed ACK,
  *                 keepalive, FIN_WAIT_2
@@ -282,7 +283,8 @@ struct ttp_sock {
 	bool fin_queued;	/* a FIN ends the write queue */
 
 	struct sk_buff *send_head;	/* first unsent segment of the write queue */
-	struct sk_buff_head ooo_queue;	/* out-of-order segments, sorted */
+	struct rb_root ooo_queue;	/* out-of-order segments by sequence (ooo.c) */
+	struct sk_buff *ooo_last;	/* the last of them, or NULL */
 
 	struct timer_list rtx_timer;	/* retransmission, SYN and FIN_WAIT_2 */
 	struct timer_list delack_timer;
@@ -573,6 +575,13 @@ void ttp_rcv_space_adjust(struct sock *sk);
 void ttp_rcv_rtt_sample(struct sock *sk, const struct ttp_skb_cb *cb);
 void ttp_sndbuf_expand(struct sock *sk);
 bool ttp_rcv_collapse(struct sock *sk);
+
+/* ooo.c: the out-of-order queue */
+bool ttp_ooo_covered(const struct sock *sk, const struct ttp_skb_cb *cb);
+void ttp_ooo_queue(struct sock *sk, struct sk_buff *skb);
+struct sk_buff *ttp_ooo_pop(struct sock *sk);
+bool ttp_ooo_prune(struct sock *sk, const struct sk_buff *skb);
+void ttp_ooo_purge(struct sock *sk);
 
 /* pmtu.c */
 void ttp_mtu_reduced(struct sock *sk);

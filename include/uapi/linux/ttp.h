@@ -489,7 +489,7 @@ enum ttp_counter {
 	TTP_MIB_SLOW_START_RETRANS, /* segments sent again after a timeout */
 	TTP_MIB_ZERO_WINDOW_PROBES, /* probes of a zero window (persist timer) */
 	TTP_MIB_RETRANS_FAIL,	/* retransmissions the IP layer refused */
-	TTP_MIB_OFO_PRUNED,	/* out-of-order queues dropped: no buffer left */
+	TTP_MIB_OFO_PRUNED,	/* out-of-order queues pruned: no buffer left */
 	TTP_MIB_RENO_REORDER,	/* fast retransmits undone: reordering, not loss */
 	TTP_MIB_KILLED,		/* sockets and entries ended by TTP_CMD_SOCK_KILL */
 	TTP_MIB_EVENTS,		/* events sent to the "events" group */
@@ -503,6 +503,8 @@ enum ttp_counter {
 	TTP_MIB_OUT_OF_WINDOW_ICMPS, /* ICMP errors about nothing in flight */
 	TTP_MIB_PMTU_REDUCED,	/* MSS lowered: ICMP said the path MTU is lower */
 	TTP_MIB_PMTU_BLACKHOLES, /* MSS lowered: timeouts suggest a black hole */
+	TTP_MIB_OFO_QUEUE,	/* segments kept out of order */
+	TTP_MIB_OFO_MERGED,	/* ... merged into the one before them */
 	__TTP_MIB_COUNT
 };
 

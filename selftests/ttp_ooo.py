@@ -1,0 +1,308 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""The out-of-order queue (module/ooo.c) under a peer sending tiny segments
+with gaps, the traffic of SegmentSmack (CVE-2018-5390). A live connection's
+4-tuple and sequence numbers are learnt from the wire (AF_PACKET on the
+server's veth) and segments are injected as its client with a raw socket,
+over IPv4 and IPv6:
+
+- thousands of 1-byte segments, each after a 1-byte gap, are all kept
+  (OfoQueue), none dropped for memory, nothing readable yet;
+- resends of what is held are not kept again; segments straddling held
+  ones, or starting where one does and going further, replace what they
+  hold all of;
+- the gaps, filled in random order, merge the held segments (OfoMerged);
+  the last gap, at rcv_nxt, delivers every byte, in order, unchanged;
+- a buffer full of early segments, and a byte at rcv_nxt that does not
+  fit: the far end is given up (OfoPruned), the segments nearest the
+  reader stay.
+
+With --measure (a tool, not part of the suite) it prints what a segment
+costs the receiver as the queue grows: N tiny segments with gaps, in
+ascending or random order, for N = 100, 1000 and 10000, each batch timed
+by the sender (the receiver's softirq runs in its context on a one-CPU
+guest) and by the guest's softirq and system time in /proc/stat. See
+Documentation/performance.md for the figures and the command."""
+
+import os
+import random
+import socket
+import struct
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from ttplib import (IPPROTO_TTP, Suite, Topology, check, guard,  # noqa: E402
+                    on_debug_kernel, require_module, segment, wait_for)
+
+from ttplib import ACK  # noqa: E402
+
+ETH_P_ALL = 3
+SO_RCVBUFFORCE = 33		# not in the socket module
+# The debug kernel takes a few hundred segments a second: 600 gaps (about
+# 1,200 segments a family) keep its run to about 30 s (measured: 33 s).
+GAPS = 600 if on_debug_kernel() else 3000
+
+
+class Injector:
+    """A connected pair whose client's next segments the test writes."""
+
+    def __init__(self, topo, rcvbuf=None):
+        self.topo = topo
+        lsn = topo.listen()
+        if rcvbuf:
+            # Set before the handshake, so that the window scale fits it.
+            lsn.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, rcvbuf)
+        cap = topo.server_ns.call(socket.socket, socket.AF_PACKET, socket.SOCK_RAW,
+                                  socket.htons(ETH_P_ALL))
+        cap.bind((topo.dev_server, 0))
+        cap.settimeout(10)
+        self.client = topo.connect(lsn.getsockname()[1])
+        lsn.settimeout(60)
+        self.server, _ = lsn.accept()
+        lsn.close()
+        self.cport = self.client.getsockname()[1]
+        self.sport = self.server.getsockname()[1]
+        self.client.sendall(b"!")
+        check(self.server.recv(1) == b"!", "the first byte did not arrive")
+        self.seq, self.ack, self.options = self.learn(cap)
+        cap.close()
+        self.raw = topo.client_ns.call(socket.socket, topo.family, socket.SOCK_RAW,
+                                       IPPROTO_TTP)
+        self.raw.bind((topo.client_addr, 0))
+        self.server.setblocking(False)
+
+    def learn(self, cap):
+        """The client's one byte as the server's veth saw it: the next
+        sequence number, the ACK and the options (a timestamp) to copy."""
+        while True:
+            frame = cap.recv(2048)
+            if struct.unpack("!H", frame[12:14])[0] == 0x0800:
+                ip, proto = frame[14:], frame[23]
+                off = (ip[0] & 15) * 4
+            elif struct.unpack("!H", frame[12:14])[0] == 0x86dd:
+                ip, proto, off = frame[14:], frame[20], 40
+            else:
+                continue
+            ttp = ip[off:]
+            if proto != IPPROTO_TTP or len(ttp) < 20:
+                continue
+            sport, dport, seq, ack, doff = struct.unpack("!HHIIB", ttp[:13])
+            hlen = (doff >> 4) * 4
+            if (sport, dport) == (self.cport, self.sport) and ttp[hlen:] == b"!":
+                return (seq + 1) & 0xffffffff, ack, ttp[20:hlen]
+
+    def frame(self, offset, payload):
+        """The client's segment of PAYLOAD at OFFSET bytes past rcv_nxt."""
+        t = self.topo
+        return segment(t.family, t.client_addr, t.server_addr, self.cport, self.sport,
+                       (self.seq + offset) & 0xffffffff, self.ack, ACK,
+                       doff=5 + len(self.options) // 4, options=self.options,
+                       payload=payload)
+
+    def send(self, frame):
+        self.raw.sendto(frame, (self.topo.server_addr, 0))
+
+    def readable(self):
+        try:
+            return self.server.recv(65536)
+        except BlockingIOError:
+            return b""
+
+    def read(self, n):
+        got = b""
+        deadline = time.monotonic() + 60
+        while len(got) < n and time.monotonic() < deadline:
+            more = self.readable()
+            if not more:
+                time.sleep(0.01)
+            got += more
+        return got
+
+    def close(self):
+        # A reset ends both ends at once: the client never sent what the
+        # server acknowledged, and a FIN of its would be out of step.
+        self.server.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.server.close()
+        self.client.close()
+        self.raw.close()
+
+
+def counters(topo):
+    """The server's counters this test reads (0 for those a module before
+    the out-of-order queue's counters lacks: --measure runs on it too)."""
+    c = topo.server_ns.counters()
+    return {k: c.get(k, 0) for k in ("OfoQueue", "OfoMerged", "OfoPruned", "DropNoMemory",
+                                     "DropOutOfWindow")}
+
+
+def gaps_then_fill(topo):
+    rng = random.Random(5390)
+    # 1 KiB of truesize or so for each byte held: room for all of them.
+    inj = Injector(topo, rcvbuf=8 << 20)
+    n = GAPS
+    data = bytes(rng.randrange(256) for _ in range(2 * n + 1))
+    before = counters(topo)
+
+    # Bytes 1, 3, 5, ... 2n-1 past rcv_nxt, in ascending order: each after
+    # a gap, each the new last of the queue.
+    for i in range(1, 2 * n, 2):
+        inj.send(inj.frame(i, data[i:i + 1]))
+    after = wait_for(lambda: (lambda c: c if c["OfoQueue"] - before["OfoQueue"] >= n
+                              else None)(counters(topo)), what="every early segment kept")
+    check(after["OfoQueue"] - before["OfoQueue"] == n,
+          "OfoQueue grew by %d, not %d" % (after["OfoQueue"] - before["OfoQueue"], n))
+    for k in ("OfoMerged", "OfoPruned", "DropNoMemory", "DropOutOfWindow"):
+        check(after[k] == before[k], "%s grew by %d" % (k, after[k] - before[k]))
+    check(not inj.readable(), "data readable before the gap at rcv_nxt filled")
+
+    # Resends of held bytes: nothing new, not kept again.
+    for i in range(1, 2 * n, 2 * (n // 10)):
+        inj.send(inj.frame(i, data[i:i + 1]))
+    # Segments straddling held ones (from a gap to the start of a held one,
+    # 11 bytes); segments starting inside what the first ones joined and
+    # going on over the next held one; segments starting where a held one
+    # does and going on over the next (in its place).
+    starts = range(20, 2 * n - 40, (2 * n // 7) & ~1)
+    spans = [(a, 11) for a in starts] + [(a + 11, 3) for a in starts]
+    spans += [(a + 31, 3) for a in starts]
+    for a, length in spans:
+        inj.send(inj.frame(a, data[a:a + length]))
+    covered = set()
+    for a, length in spans:
+        covered.update(range(a, a + length))
+    mid = wait_for(lambda: (lambda c: c if c["OfoQueue"] - after["OfoQueue"] >= len(spans)
+                            else None)(counters(topo)), what="the straddling segments kept")
+    check(mid["OfoQueue"] - after["OfoQueue"] == len(spans),
+          "OfoQueue grew by %d for %d straddling segments and some resends" %
+          (mid["OfoQueue"] - after["OfoQueue"], len(spans)))
+
+    # The other gaps, in random order: they join their neighbours.
+    fill = [i for i in range(2, 2 * n + 1, 2) if i not in covered]
+    rng.shuffle(fill)
+    for i in fill:
+        inj.send(inj.frame(i, data[i:i + 1]))
+    full = wait_for(lambda: (lambda c: c if c["OfoQueue"] - mid["OfoQueue"] >= len(fill)
+                             else None)(counters(topo)), what="the gaps filled")
+    check(full["OfoQueue"] - mid["OfoQueue"] == len(fill),
+          "OfoQueue grew by %d, not %d" % (full["OfoQueue"] - mid["OfoQueue"], len(fill)))
+    check(full["OfoMerged"] > before["OfoMerged"], "no early segment was merged")
+    check(not inj.readable(), "data readable before the gap at rcv_nxt filled")
+
+    # The first byte: everything is in order now.
+    inj.send(inj.frame(0, data[:1]))
+    got = inj.read(len(data))
+    check(len(got) == len(data), "%d bytes of %d delivered" % (len(got), len(data)))
+    check(got == data, "the bytes delivered are not the bytes sent, in order")
+    last = counters(topo)
+    # Not DropOutOfWindow: the client answers the ACK of bytes it never
+    # sent from its own, old, sequence number.
+    for k in ("OfoPruned", "DropNoMemory"):
+        check(last[k] == before[k], "%s grew by %d" % (k, last[k] - before[k]))
+    print("# %s: %d gapped segments, %d straddling, %d fills: OfoQueue +%d, OfoMerged +%d" %
+          (topo.name, n, len(spans), len(fill), last["OfoQueue"] - before["OfoQueue"],
+           last["OfoMerged"] - before["OfoMerged"]))
+    inj.close()
+
+
+def prune_far_end(topo):
+    """A buffer full of early segments, and the byte at rcv_nxt does not
+    fit: what goes is the far end, and the segments nearest the reader
+    stay, as TCP's tcp_prune_ofo_queue() chooses."""
+    inj = Injector(topo, rcvbuf=16384)
+    before = counters(topo)
+    for i in range(1, 400, 2):
+        inj.send(inj.frame(i, b"%c" % (i & 0xff)))
+    full = counters(topo)
+    kept = full["OfoQueue"] - before["OfoQueue"]
+    check(full["DropNoMemory"] > before["DropNoMemory"],
+          "the buffer never filled: %d of 200 early segments kept" % kept)
+    check(full["OfoPruned"] == before["OfoPruned"], "pruned before anything was in order")
+    top = 2 * kept - 1		# the highest byte held
+
+    inj.send(inj.frame(0, b"\0"))
+    got = inj.read(2)
+    check(got == b"\0\1", "read %r, not bytes 0 and 1" % got)
+    pruned = counters(topo)
+    check(pruned["OfoPruned"] == before["OfoPruned"] + 1,
+          "OfoPruned grew by %d, not 1" % (pruned["OfoPruned"] - before["OfoPruned"]))
+    # The nearest stay: each gap filled delivers the byte held after it.
+    for i in range(2, kept, 2):
+        inj.send(inj.frame(i, b"%c" % i))
+        got = inj.read(2)
+        check(got == b"%c%c" % (i, i + 1), "gap %d: read %r, its neighbour lost" % (i, got))
+    # The farthest went: sent again, it is kept again, not a duplicate.
+    inj.send(inj.frame(top, b"%c" % (top & 0xff)))
+    again = counters(topo)
+    check(again["OfoQueue"] == pruned["OfoQueue"] + 1,
+          "byte %d, the farthest held, was not pruned" % top)
+    print("# %s: %d early segments filled the buffer; the byte at rcv_nxt pruned the "
+          "far end" % (topo.name, kept))
+    inj.close()
+
+
+def busy_ticks():
+    """The guest's system and softirq time so far, in USER_HZ ticks."""
+    with open("/proc/stat") as f:
+        cpu = f.readline().split()
+    return int(cpu[3]) + int(cpu[6]) + int(cpu[7])
+
+
+def measure(topo, n, order):
+    """Seconds of wall and of system+softirq time for N gapped segments,
+    and wall time per segment over the last tenth (the queue near N)."""
+    inj = Injector(topo, rcvbuf=64 << 20)
+    offsets = list(range(1, 2 * n, 2))
+    if order == "random":
+        random.Random(n).shuffle(offsets)
+    frames = [inj.frame(i, b"x") for i in offsets]
+    tail = n - n // 10
+    ticks = busy_ticks()
+    start = time.perf_counter()
+    for i, f in enumerate(frames):
+        if i == tail:
+            mark = time.perf_counter()
+        inj.send(f)
+    end = time.perf_counter()
+    ticks = busy_ticks() - ticks
+    inj.close()
+    return (end - start) / n, (end - mark) / (n - tail), ticks / os.sysconf("SC_CLK_TCK") / n
+
+
+def measure_all():
+    require_module()
+    topo = Topology(socket.AF_INET, True)
+    hz = os.sysconf("SC_CLK_TCK")
+    print("# kernel %s, %d CPU(s), USER_HZ %d" % (os.uname().release, os.cpu_count(), hz))
+    print("| order | N | wall us/segment, all | wall us/segment, last tenth |"
+          " system+softirq us/segment | dropped |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for order in ("ascending", "random"):
+        for n in (100, 1000, 10000):
+            before = counters(topo)
+            wall, last, busy = measure(topo, n, order)
+            after = counters(topo)
+            dropped = sum(after[k] - before[k] for k in ("DropNoMemory", "DropOutOfWindow"))
+            print("| %s | %d | %.1f | %.1f | %.1f | %d |" %
+                  (order, n, wall * 1e6, last * 1e6, busy * 1e6, dropped))
+            sys.stdout.flush()
+    topo.close()
+
+
+def main():
+    require_module()
+    suite = Suite()
+    for family in (socket.AF_INET, socket.AF_INET6):
+        name = "v4-veth" if family == socket.AF_INET else "v6-veth"
+        suite.case("%s: %d tiny segments with gaps kept, merged as the gaps fill, "
+                   "delivered in order" % (name, GAPS),
+                   lambda f=family: gaps_then_fill(Topology(f, True)))
+    suite.case("v4-veth: a full buffer of early segments pruned from the far end",
+               lambda: prune_far_end(Topology(socket.AF_INET, True)))
+    suite.run()
+
+
+if len(sys.argv) > 1 and sys.argv[1] == "--measure":
+    guard(measure_all)
+else:
+    guard(main)
