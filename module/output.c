@@ -543,19 +543,55 @@ int ttp_send_syn(struct sock *sk)
 }
 
 /*
+ * The write queue's last segment, if it was never sent and so may still
+ * grow (data from sendmsg, a FIN). Not one sent before, though send_head
+ * points at or before it after a timeout rewound send_head: a clone of it
+ * may sit in a qdisc, a driver or a peer's queue, sharing its fragments.
+ */
+struct sk_buff *ttp_unsent_tail(struct sock *sk)
+{
+	struct sk_buff *tail = skb_peek_tail(&sk->sk_write_queue);
+	struct ttp_sock *ts = ttp_sk(sk);
+
+	if (!tail || !ts->send_head || ttp_before(TTP_SKB_CB(tail)->seq, ts->snd_max) ||
+	    (TTP_SKB_CB(tail)->flags & (TTP_FLAG_SYN | TTP_FLAG_FIN)))
+		return NULL;
+	return tail;
+}
+
+/*
+ * sendmsg made a segment, then copied nothing into it (a bad buffer, no
+ * memory): take it off the queue before anything sends it, as Linux's
+ * tcp_remove_empty_skb() does. Sent, a segment without sequence space
+ * would never be acknowledged (the connection would time out over it)
+ * and would still pass ttp_unsent_tail()'s test.
+ */
+void ttp_remove_empty_tail(struct sock *sk)
+{
+	struct sk_buff *tail = ttp_unsent_tail(sk);
+	struct ttp_sock *ts = ttp_sk(sk);
+
+	sock_owned_by_me(sk);
+	if (!tail || TTP_SKB_CB(tail)->end_seq != TTP_SKB_CB(tail)->seq)
+		return;
+	if (ts->send_head == tail)
+		ts->send_head = NULL;
+	__skb_unlink(tail, &sk->sk_write_queue);
+	ttp_free_queued_skb(sk, tail);
+}
+
+/*
  * Queue a FIN after the data: on the last unsent segment if there is one,
  * else as a segment of its own.
  */
 void ttp_send_fin(struct sock *sk)
 {
 	struct ttp_sock *ts = ttp_sk(sk);
-	struct sk_buff *tail = skb_peek_tail(&sk->sk_write_queue);
+	struct sk_buff *tail = ttp_unsent_tail(sk);
 
 	if (ts->fin_queued)
 		return;
-	/* (Not on one sent before: a timeout may have rewound send_head.) */
-	if (tail && ts->send_head && !(TTP_SKB_CB(tail)->flags & TTP_FLAG_SYN) &&
-	    !ttp_before(TTP_SKB_CB(tail)->seq, ts->snd_max)) {
+	if (tail) {
 		TTP_SKB_CB(tail)->flags |= TTP_FLAG_FIN;
 		TTP_SKB_CB(tail)->end_seq++;
 		ts->write_seq++;

@@ -627,15 +627,14 @@ static int ttp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 	mss = ts->mss;
 
 	while (msg_data_left(msg)) {
-		struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
+		struct sk_buff *skb = ttp_unsent_tail(sk);
 		int copy;
 
 		err = -EPIPE;
 		if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN))
 			goto out_err;
 		/* Fill the last unsent segment before starting another. */
-		if (!skb || !ts->send_head || skb->len >= mss ||
-		    (TTP_SKB_CB(skb)->flags & (TTP_FLAG_SYN | TTP_FLAG_FIN))) {
+		if (!skb || skb->len >= mss) {
 			skb = ttp_new_data_skb(sk);
 			if (!skb)
 				goto wait_for_memory;
@@ -661,6 +660,7 @@ static int ttp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 		continue;
 
 wait_for_memory:
+		ttp_remove_empty_tail(sk);
 		ttp_push(sk);
 		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
 		err = sk_stream_wait_memory(sk, &timeo);
@@ -669,9 +669,9 @@ wait_for_memory:
 	}
 	/* PSH on the last segment of a write, as TCP does. */
 	if (copied) {
-		struct sk_buff *tail = skb_peek_tail(&sk->sk_write_queue);
+		struct sk_buff *tail = ttp_unsent_tail(sk);
 
-		if (tail && ts->send_head)
+		if (tail)
 			TTP_SKB_CB(tail)->flags |= TTP_FLAG_PSH;
 	}
 	/* MSG_MORE: more is coming, hold a partial segment as TTP_CORK does. */
@@ -680,6 +680,7 @@ wait_for_memory:
 	return copied;
 
 out_err:
+	ttp_remove_empty_tail(sk);
 	ttp_push(sk);
 	if (copied)
 		err = copied;

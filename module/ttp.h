@@ -453,6 +453,8 @@ void __ttp_push(struct sock *sk, int nonagle);
 void ttp_send_ack(struct sock *sk);
 void ttp_send_active_reset(struct sock *sk, gfp_t gfp);
 int ttp_send_syn(struct sock *sk);
+struct sk_buff *ttp_unsent_tail(struct sock *sk);
+void ttp_remove_empty_tail(struct sock *sk);
 void ttp_send_fin(struct sock *sk);
 int ttp_retransmit_head(struct sock *sk);
 void ttp_rewind(struct sock *sk);

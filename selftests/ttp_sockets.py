@@ -18,9 +18,11 @@ import termios
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from ttplib import (Suite, guard, check, expect_gauges, named_topologies,  # noqa: E402
-                    on_debug_kernel, require_module, transfer, wait_for, Failure)
+from ttplib import (SOL_TTP, Suite, guard, check, expect_gauges,  # noqa: E402
+                    named_topologies, on_debug_kernel, require_module, transfer,
+                    wait_for, Failure)
 
+TTP_NODELAY = 1                 # include/uapi/linux/ttp.h
 SIOCINQ = termios.FIONREAD
 SIOCOUTQ = termios.TIOCOUTQ
 # 16 MiB; on the debug kernel, ten times slower per byte (16 MiB over a
@@ -191,6 +193,34 @@ def fionread(sock):
 
 def outq(sock):
     return struct.unpack("i", fcntl.ioctl(sock.fileno(), SIOCOUTQ, b"\0" * 4))[0]
+
+
+def bad_buffer(topo):
+    """A write from a bad address fails with EFAULT and leaves nothing in
+    the send queue: the empty segment it began is taken off before it can
+    go out, as Linux's tcp_remove_empty_skb() does. Sent, it would wait for
+    an ACK that never covers it and be retransmitted until the connection
+    timed out. The connection then carries data as before."""
+    lsn, c, s = topo.pair()
+    c.setsockopt(SOL_TTP, TTP_NODELAY, 1)
+    before = topo.counter("RetransSegs")
+    libc = ctypes.CDLL(None, use_errno=True)
+    n = libc.send(c.fileno(), ctypes.c_void_p(8), 100, socket.MSG_DONTWAIT)
+    err = ctypes.get_errno()
+    check(n == -1 and err == errno.EFAULT, "send from address 8: %d, %s" %
+          (n, os.strerror(err)))
+    check(outq(c) == 0, "%d bytes queued after a failed send" % outq(c))
+    # Several RTOs (rto_min_ms is 200) for a segment to be sent again.
+    time.sleep(2)
+    check(topo.counter("RetransSegs") == before, "%d segments retransmitted after a "
+          "failed send" % (topo.counter("RetransSegs") - before))
+    c.sendall(b"after")
+    got = b""
+    while len(got) < 5:
+        got += s.recv(100)
+    check(got == b"after", "got %r" % got)
+    for x in (c, s, lsn):
+        x.close()
 
 
 def voluntary_switches():
@@ -448,6 +478,8 @@ def main():
                          ("SO_LINGER 0: the peer gets ECONNRESET", linger_zero),
                          ("close with unread data: RST", close_unread),
                          ("non-blocking connect and accept4 with epoll", nonblocking_epoll),
+                         ("a send from a bad address: EFAULT, nothing queued, nothing sent",
+                          bad_buffer),
                          ("MSG_PEEK/WAITALL/DONTWAIT, SIOCINQ/OUTQ, timeouts, buffers",
                           recv_flags_and_ioctls),
                          ("SO_REUSEADDR as TCP's", reuseaddr),
