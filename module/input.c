@@ -419,11 +419,20 @@ static void ttp_dup_ack(struct sock *sk, const struct ttp_skb_cb *cb)
 		ttp_send_ack(sk);
 }
 
+/*
+ * TS.Recent is 24 days old: the peer's clock may have wrapped since, so
+ * any TSval is taken (RFC 7323 5.5, Linux's tcp_paws_check()).
+ */
+static bool ttp_ts_recent_stale(const struct ttp_sock *ts)
+{
+	return ts->ts_recent_stamp && time_after(jiffies, ts->ts_recent_stamp + TTP_PAWS_IDLE);
+}
+
 /* RFC 7323: remember the peer's clock from segments that advance ours. */
 static void ttp_store_ts(struct ttp_sock *ts, const struct ttp_skb_cb *cb)
 {
 	if (ts->tstamp_ok && cb->has_ts && !ttp_after(cb->seq, ts->rcv_wup) &&
-	    (s32)(cb->tsval - ts->ts_recent) >= 0) {
+	    ((s32)(cb->tsval - ts->ts_recent) >= 0 || ttp_ts_recent_stale(ts))) {
 		ts->ts_recent = cb->tsval;
 		ts->ts_recent_stamp = jiffies;
 	}
@@ -432,18 +441,15 @@ static void ttp_store_ts(struct ttp_sock *ts, const struct ttp_skb_cb *cb)
 /*
  * PAWS (RFC 7323 5): a segment whose timestamp is older than the newest
  * seen is an old duplicate, unless the connection sat idle for 24 days.
+ * It only judges: TS.Recent moves later, once the segment has passed
+ * every check (ttp_store_ts()).
  */
-static bool ttp_paws_reject(struct ttp_sock *ts, const struct ttp_skb_cb *cb)
+static bool ttp_paws_reject(const struct ttp_sock *ts, const struct ttp_skb_cb *cb)
 {
 	if (!ts->tstamp_ok || !cb->has_ts || !ts->ts_recent_stamp ||
 	    (cb->flags & TTP_FLAG_RST) || (s32)(cb->tsval - ts->ts_recent) >= 0)
 		return false;
-	if (time_after(jiffies, ts->ts_recent_stamp + TTP_PAWS_IDLE)) {
-		ts->ts_recent = cb->tsval;
-		ts->ts_recent_stamp = jiffies;
-		return false;
-	}
-	return true;
+	return !ttp_ts_recent_stale(ts);
 }
 
 static void ttp_rearm_rtx(struct sock *sk)
@@ -863,11 +869,6 @@ int ttp_rcv_state(struct sock *sk, struct sk_buff *skb)
 		ttp_drop(net, &ts->conn.key, skb, TTP_MIB_DROP_OUT_OF_WINDOW);
 		return 0;
 	}
-	ttp_store_ts(ts, cb);
-	ttp_rcv_rtt_sample(sk, cb);
-	/* The peer is alive: keepalive's idle clock starts again. */
-	ts->rcv_tstamp = jiffies;
-	ts->probes_out = 0;
 
 	/* Second: RST. Only an exact one counts; others are challenged. */
 	if (cb->flags & TTP_FLAG_RST) {
@@ -920,6 +921,17 @@ int ttp_rcv_state(struct sock *sk, struct sk_buff *skb)
 		ttp_drop(net, &ts->conn.key, skb, TTP_MIB_INVALID_ACKS);
 		return 0;
 	}
+	/*
+	 * Only now, with the segment past the RST, SYN and ACK checks, may
+	 * it move TS.Recent (RFC 7323 4.3, as Linux's tcp_ack() does) and
+	 * show the peer alive: a blind attacker's in-window RST, SYN or
+	 * bogus ACK with a future TSval would otherwise make every genuine
+	 * segment after it fail PAWS, and keep a dead peer's connection up.
+	 */
+	ttp_store_ts(ts, cb);
+	ttp_rcv_rtt_sample(sk, cb);
+	ts->rcv_tstamp = jiffies;
+	ts->probes_out = 0;
 	if (!ttp_before(cb->ack, ts->snd_una))
 		ttp_ack(sk, cb);
 
