@@ -341,8 +341,27 @@ static void ttp_rtt_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ttp_tsecr_rtt_us(100000, 100000 - 61000), 0U);
 }
 
+/*
+ * Exponential backoff (the SYN-ACK's, the persist timer's): doubling per
+ * try up to the cap, and the cap for counts far past a word's width,
+ * where a plain shift would be undefined (and on x86 wrap to the start).
+ */
+static void ttp_rto_backoff_test(struct kunit *test)
+{
+	unsigned int n;
+
+	KUNIT_EXPECT_EQ(test, ttp_rto_backoff(100, 0, 100000), 100UL);
+	KUNIT_EXPECT_EQ(test, ttp_rto_backoff(100, 3, 100000), 800UL);
+	KUNIT_EXPECT_EQ(test, ttp_rto_backoff(100, 10, 100000), 100000UL);
+	for (n = 31; n <= 255; n++)
+		KUNIT_EXPECT_EQ_MSG(test, ttp_rto_backoff(1, n, 120000), 120000UL,
+				    "after %u doublings", n);
+	KUNIT_EXPECT_EQ(test, ttp_rto_backoff(U32_MAX, 255, U32_MAX), (unsigned long)U32_MAX);
+}
+
 static struct kunit_case ttp_rtt_cases[] = {
 	KUNIT_CASE(ttp_rtt_test),
+	KUNIT_CASE(ttp_rto_backoff_test),
 	{}
 };
 

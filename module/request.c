@@ -264,8 +264,9 @@ static void ttp_request_timer_fn(struct timer_list *t)
 	ttp_count(net, TTP_MIB_SYNACK_RETRANS);
 	ttp_count(net, TTP_MIB_RETRANS_SEGS);
 	ttp_send_synack(req, req->ifindex);
-	rto = msecs_to_jiffies(ttp_param(net, TTP_PARAM_RTO_INIT_MS)) << req->retries;
-	ttp_request_arm(req, min_t(unsigned long, rto, ttp_rto_max(sk)));
+	rto = ttp_rto_backoff(msecs_to_jiffies(ttp_param(net, TTP_PARAM_RTO_INIT_MS)),
+			      req->retries, ttp_rto_max(sk));
+	ttp_request_arm(req, rto);
 out:
 	bh_unlock_sock(sk);
 	ttp_request_put(req);	/* the timer's reference */

@@ -22,6 +22,17 @@ u32 ttp_rto_max(const struct sock *sk)
 	return msecs_to_jiffies(ttp_param(sock_net(sk), TTP_PARAM_RTO_MAX_MS));
 }
 
+/*
+ * BASE doubled N times, capped at MAX (jiffies). The count may run to 255
+ * (synack_retries, orphans' backoff): a shift of a 32-bit value by 31 or
+ * less fits in 64 bits, and anything larger is past any cap already.
+ */
+unsigned long ttp_rto_backoff(u32 base, unsigned int n, u32 max)
+{
+	return min_t(u64, (u64)base << min_t(unsigned int, n, 31), max);
+}
+EXPORT_SYMBOL_IF_KUNIT(ttp_rto_backoff);
+
 /* How long an orphan may stay in FIN_WAIT_2: TTP_LINGER2 or fin_timeout_ms. */
 unsigned long ttp_fin_timeout(const struct sock *sk)
 {
@@ -151,12 +162,11 @@ void ttp_keepalive_timeout(struct sock *sk)
 void ttp_start_persist(struct sock *sk)
 {
 	struct ttp_sock *ts = ttp_sk(sk);
-	u64 when = (u64)ts->rto << min_t(u8, ts->backoff, 31);
 
 	if (timer_pending(&ts->rtx_timer))
 		return;
 	ts->persist = true;
-	ttp_reset_rtx_timer(sk, min_t(u64, when, ttp_rto_max(sk)));
+	ttp_reset_rtx_timer(sk, ttp_rto_backoff(ts->rto, ts->backoff, ttp_rto_max(sk)));
 }
 
 /*

@@ -493,6 +493,7 @@ void ttp_delack_timeout(struct sock *sk);
 void ttp_start_persist(struct sock *sk);
 u32 ttp_rto_min(const struct sock *sk);
 u32 ttp_rto_max(const struct sock *sk);
+unsigned long ttp_rto_backoff(u32 base, unsigned int n, u32 max);
 unsigned long ttp_fin_timeout(const struct sock *sk);
 
 /* request.c */
