@@ -171,18 +171,34 @@ static void ttp_synflood_mark(struct sock *sk)
 		sock_put(sk);	/* still pending from the last episode */
 }
 
-/* listen()'s end: an episode under way ends with it. Listener locked. */
+/*
+ * listen()'s end: an episode under way ends with it, and the flood timer
+ * is gone before the listener's state (struct ttp_listen) can be freed.
+ *
+ * The timer re-arms itself while the listener is owned by user, deciding
+ * under bh_lock_sock(); we own the listener, which does not exclude it.
+ * So clear the flag under that spinlock: a callback that ran before us
+ * re-armed (pending, deleted below, its reference ours to drop); one that
+ * runs after sees no flood and drops its reference itself. Softirq cannot
+ * start a new episode meanwhile: it backlogs while we own the socket, and
+ * the state is no longer LISTEN when the backlog is processed.
+ */
 static void ttp_synflood_stop(struct sock *sk)
 {
 	struct ttp_listen *l = ttp_sk(sk)->listen;
+	bool was;
 
 	sock_owned_by_me(sk);
-	if (!READ_ONCE(l->flooding))
-		return;
+	local_bh_disable();
+	bh_lock_sock(sk);
+	was = READ_ONCE(l->flooding);
 	WRITE_ONCE(l->flooding, false);
-	ttp_event_synflood(sk, false, l->flood_overflows,
-			   jiffies_to_msecs(jiffies - l->flood_start));
-	if (timer_delete(&l->flood_timer))
+	bh_unlock_sock(sk);
+	local_bh_enable();
+	if (was)
+		ttp_event_synflood(sk, false, l->flood_overflows,
+				   jiffies_to_msecs(jiffies - l->flood_start));
+	if (timer_delete_sync(&l->flood_timer))
 		sock_put(sk);
 }
 
