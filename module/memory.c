@@ -51,6 +51,34 @@ u32 ttp_global_param_default(enum ttp_param id)
 	return ttp_mem_defaults[id - TTP_PARAM_MEM_MIN_PAGES];
 }
 
+/*
+ * Request and TIME_WAIT entries, in bytes, all namespaces together. They
+ * are made in softirq, where no memory cgroup is charged (SLAB_ACCOUNT
+ * charges the current task's, and there is none): without this a
+ * namespace's owner who raised max_syn_backlog or max_tw_buckets could pin
+ * memory without bound. They count against mem_max_pages with the
+ * sockets' buffers, which only the initial namespace may set.
+ */
+static atomic_long_t ttp_entry_bytes;
+
+/* May an entry of SIZE bytes be made now? If so it is charged. */
+bool ttp_entry_charge(struct net *net, size_t size)
+{
+	long bytes = atomic_long_add_return(size, &ttp_entry_bytes);
+
+	if (ttp_memory_pages() + DIV_ROUND_UP(bytes, PAGE_SIZE) <=
+	    ttp_global_param(TTP_PARAM_MEM_MAX_PAGES))
+		return true;
+	atomic_long_sub(size, &ttp_entry_bytes);
+	ttp_count(net, TTP_MIB_MEMORY_REFUSED);
+	return false;
+}
+
+void ttp_entry_uncharge(size_t size)
+{
+	atomic_long_sub(size, &ttp_entry_bytes);
+}
+
 long ttp_memory_pages(void)
 {
 	return max(0L, atomic_long_read(&ttp_memory_allocated));

@@ -26,6 +26,7 @@ static void ttp_request_accept(struct sock *sk, struct ttp_request *req,
 static void ttp_request_free_rcu(struct rcu_head *head)
 {
 	kmem_cache_free(ttp_req_cache, container_of(head, struct ttp_request, rcu));
+	ttp_entry_uncharge(kmem_cache_size(ttp_req_cache));
 }
 
 void ttp_request_put(struct ttp_request *req)
@@ -306,7 +307,12 @@ static void ttp_listen_syn(struct sock *sk, struct sk_buff *skb,
 		ttp_count(net, TTP_MIB_LISTEN_DROPS);
 		return;
 	}
-	queue_full = l->nr_requests >= ttp_param(net, TTP_PARAM_MAX_SYN_BACKLOG);
+	/*
+	 * TTP's memory limit bounds request entries too (memory.c): past
+	 * it, the SYN queue is full, whatever max_syn_backlog says.
+	 */
+	queue_full = l->nr_requests >= ttp_param(net, TTP_PARAM_MAX_SYN_BACKLOG) ||
+		     (cookies != 2 && !ttp_entry_charge(net, kmem_cache_size(ttp_req_cache)));
 	if (queue_full) {
 		ttp_synflood_warn(sk, cookies);
 		ttp_synflood_mark(sk);
@@ -323,6 +329,7 @@ static void ttp_listen_syn(struct sock *sk, struct sk_buff *skb,
 	}
 	req = kmem_cache_zalloc(ttp_req_cache, GFP_ATOMIC);
 	if (!req) {
+		ttp_entry_uncharge(kmem_cache_size(ttp_req_cache));
 		ttp_count_drop(net, key, TTP_MIB_DROP_NO_MEMORY);
 		return;
 	}

@@ -20,9 +20,15 @@
 
 static struct kmem_cache *ttp_tw_cache;
 
+static void ttp_tw_free(struct ttp_tw *tw)
+{
+	kmem_cache_free(ttp_tw_cache, tw);
+	ttp_entry_uncharge(kmem_cache_size(ttp_tw_cache));
+}
+
 static void ttp_tw_free_rcu(struct rcu_head *head)
 {
-	kmem_cache_free(ttp_tw_cache, container_of(head, struct ttp_tw, rcu));
+	ttp_tw_free(container_of(head, struct ttp_tw, rcu));
 }
 
 void ttp_tw_put(struct ttp_tw *tw)
@@ -104,8 +110,15 @@ bool ttp_time_wait(struct sock *sk, int state)
 		ttp_done(sk);
 		return false;
 	}
+	/* TTP's memory limit bounds entries too (memory.c). */
+	if (!ttp_entry_charge(net, kmem_cache_size(ttp_tw_cache))) {
+		ttp_count(net, TTP_MIB_TW_OVERFLOW);
+		ttp_done(sk);
+		return false;
+	}
 	tw = kmem_cache_zalloc(ttp_tw_cache, GFP_ATOMIC);
 	if (!tw) {
+		ttp_entry_uncharge(kmem_cache_size(ttp_tw_cache));
 		ttp_done(sk);
 		return false;
 	}
@@ -147,7 +160,7 @@ bool ttp_time_wait(struct sock *sk, int state)
 	if (ts->conn.hashed ? ttp_conn_replace(net, &ts->conn, &tw->conn)
 			    : ttp_conn_insert(net, &tw->conn)) {
 		ttp_port_release(net, &tw->bind);
-		kmem_cache_free(ttp_tw_cache, tw);
+		ttp_tw_free(tw);	/* never seen by anyone */
 		ttp_count(net, TTP_MIB_TW_OVERFLOW);
 		ttp_done(sk);
 		return false;

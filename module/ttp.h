@@ -564,6 +564,8 @@ extern long ttp_sysctl_mem[3];
 extern int ttp_sysctl_wmem[3];
 extern int ttp_sysctl_rmem[3];
 long ttp_memory_pages(void);
+bool ttp_entry_charge(struct net *net, size_t size);
+void ttp_entry_uncharge(size_t size);
 bool ttp_memory_pressured(void);
 void ttp_enter_memory_pressure(struct sock *sk);
 void ttp_leave_memory_pressure(struct sock *sk);

@@ -6,9 +6,9 @@ namespace and changed only from the initial one; the pages in use and the
 pressure flag in ttpctl stats; and the limit reached: pressure begun and
 counted, buffer memory refused and counted, every connection still moving
 (each socket keeps a minimum, as in TCP), no byte lost or changed, and all
-of it back when the load goes. And per socket: a receive buffer filled
-with small segments is copied compact instead of dropping what the window
-invited."""
+of it back when the load goes; TIME_WAIT entries held to it too. And per
+socket: a receive buffer filled with small segments is copied compact
+instead of dropping what the window invited."""
 
 import hashlib
 import json
@@ -226,6 +226,56 @@ def fill_and_recover():
         ns.delete()
 
 
+def entries_bounded():
+    """TIME_WAIT and request entries count against mem_max_pages: they are
+    made in softirq, where no memory cgroup is charged, so a namespace's
+    owner who raised max_tw_buckets could otherwise pin memory without
+    bound. With the limit a few pages above what is in use, closes past it
+    end without TIME_WAIT (TimeWaitOverflow, MemoryRefused); with the limit back,
+    entries are made again."""
+    n = 300
+    before = mem_params()
+    values = {k: before[k]["value"] for k in MEM}
+    ns = Netns()
+    lsn = None
+    try:
+        ns.set(max_tw_buckets=16777216, msl_local_ms=600000)
+        lsn = ns.socket(socket.AF_INET)
+        lsn.bind(("127.0.0.1", 0))
+        lsn.listen(16)
+        lsn.settimeout(30)
+
+        def close_into_time_wait(count):
+            for _ in range(count):
+                c = ns.socket(socket.AF_INET)
+                c.settimeout(30)
+                c.connect(lsn.getsockname())
+                s, _ = lsn.accept()
+                s.close()       # the server closes first: its entry
+                c.close()
+
+        limit = memory()["pages"] + 4
+        mem_set(mem_min_pages=limit, mem_pressure_pages=limit, mem_max_pages=limit)
+        close_into_time_wait(n)
+        wait_for(lambda: ns.gauges()["TIME_WAIT"] + ns.counter("TimeWaitOverflow") == n, 60,
+                 "every close to end in TIME_WAIT or past it")
+        tw, refused = ns.gauges()["TIME_WAIT"], ns.counter("MemoryRefused")
+        print("# %d of %d closes kept a TIME_WAIT entry under a limit of %d pages; "
+              "%d refused" % (tw, n, limit, refused))
+        check(tw < n // 2, "%d of %d entries made past the memory limit" % (tw, n))
+        check(refused > 0, "MemoryRefused is 0")
+
+        mem_set(**values)
+        close_into_time_wait(1)
+        wait_for(lambda: ns.gauges()["TIME_WAIT"] == tw + 1, 60,
+                 "an entry to be made with the limit back")
+    finally:
+        if lsn:
+            lsn.close()
+        mem_set(**values)
+        ns.delete()
+
+
 def small_segments():
     """A reader that stops, a sender of 100-byte segments: each costs its
     receiver many times its bytes, so the receive buffer fills long before
@@ -297,6 +347,8 @@ def main():
                global_params)
     suite.case("the limit reached: held there, pressure and refusals counted, "
                "nothing lost, all back after", fill_and_recover)
+    suite.case("TIME_WAIT entries count against mem_max_pages, whatever "
+               "max_tw_buckets says", entries_bounded)
     suite.case("small segments into a full receive buffer: copied compact, none dropped",
                small_segments)
     suite.run()
