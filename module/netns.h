@@ -28,7 +28,8 @@ struct ttp_net {
 	spinlock_t port_lock;		/* ports[], every claim, port_hint */
 	struct hlist_head ports[TTP_PORT_HASH_SIZE];
 	u32 port_hint;			/* RFC 6056: moves the next search on */
-	atomic_t tw_count;
+	atomic_t tw_count;		/* entries alive (max_tw_buckets) */
+	atomic_t tw_unfreed;		/* entries not yet freed: exit waits */
 	atomic_t bound_conns;		/* conns with a device in their key */
 	struct ratelimit_state tw_overflow_log;	/* a minute between messages */
 	siphash_key_t cookie_secret;		/* SYN cookies (syncookies.c) */

@@ -7,11 +7,16 @@
  * when the entry is made.
  *
  * An entry lives from ttp_time_wait() until its timer fires, an RST or a
- * new SYN ends it, or its namespace or the module goes. It starts with one
- * reference, for being alive; lookups and a pending timer take more.
+ * new SYN ends it, or its namespace or the module goes. It holds one
+ * reference for being alive; lookups, a pending timer and whoever is
+ * using it take more. It does not hold its namespace: the namespace's
+ * exit ends every entry still in the table and then waits until every
+ * entry is freed (tw_unfreed), so that no timer callback or lookup that
+ * ended one out of the table's sight still uses the namespace after it.
  */
 #include <linux/ratelimit.h>
 #include <linux/slab.h>
+#include <linux/wait_bit.h>
 #include <net/ipv6.h>
 #include "events.h"
 #include "netns.h"
@@ -22,8 +27,13 @@ static struct kmem_cache *ttp_tw_cache;
 
 static void ttp_tw_free(struct ttp_tw *tw)
 {
+	struct ttp_net *tn = ttp_net(tw->net);
+
 	kmem_cache_free(ttp_tw_cache, tw);
 	ttp_entry_uncharge(kmem_cache_size(ttp_tw_cache));
+	/* The last use of the namespace by this entry. */
+	if (atomic_dec_and_test(&tn->tw_unfreed))
+		wake_up_var(&tn->tw_unfreed);
 }
 
 static void ttp_tw_free_rcu(struct rcu_head *head)
@@ -122,9 +132,15 @@ bool ttp_time_wait(struct sock *sk, int state)
 		ttp_done(sk);
 		return false;
 	}
+	atomic_inc(&ttp_net(net)->tw_unfreed);
 	tw->conn.key = ts->conn.key;
 	tw->conn.kind = TTP_CONN_TW;
-	refcount_set(&tw->refcnt, 1);
+	/*
+	 * One reference for being alive, one ours: once in the table, an
+	 * RST, a kill or connect()'s reuse may end the entry and drop the
+	 * first before we are done with it below.
+	 */
+	refcount_set(&tw->refcnt, 2);
 	tw->net = net;
 	spin_lock_init(&tw->lock);
 	timer_setup(&tw->timer, ttp_tw_timer_fn, 0);
@@ -183,6 +199,7 @@ bool ttp_time_wait(struct sock *sk, int state)
 	if (!tw->dead)
 		ttp_tw_arm(tw, tw->duration);
 	spin_unlock_bh(&tw->lock);
+	ttp_tw_put(tw);		/* ours */
 	ttp_done_quiet(sk);
 	return true;
 }
@@ -381,6 +398,14 @@ void ttp_tw_purge(struct net *net)
 		rhashtable_walk_stop(&iter);
 		rhashtable_walk_exit(&iter);
 	} while (again);
+	/*
+	 * Entries ended out of our sight (a timer that fired, an RST, a
+	 * kill, whose callers still hold them) use the namespace until they
+	 * are freed, an RCU grace period after their last reference.
+	 */
+	while (!wait_var_event_timeout(&ttp_net(net)->tw_unfreed,
+				       !atomic_read(&ttp_net(net)->tw_unfreed), 60 * HZ))
+		WARN_ONCE(1, "ttp: TIME_WAIT entries still held after a minute");
 }
 
 int ttp_tw_init(void)
