@@ -337,7 +337,8 @@ static void ttp_listen_syn(struct sock *sk, struct sk_buff *skb,
 	refcount_set(&req->refcnt, 1);
 	sock_hold(sk);
 	timer_setup(&req->timer, ttp_request_timer_fn, 0);
-	req->iss = ttp_req_af(req)->isn(key);
+	/* Beyond the sequence space of the TIME_WAIT entry it replaced. */
+	req->iss = TTP_SKB_CB(skb)->tw_isn ?: ttp_req_af(req)->isn(key);
 
 	if (ttp_conn_insert(net, &req->conn)) {
 		/* A request for this 4-tuple exists already. */
@@ -675,6 +676,26 @@ void ttp_listen_rcv(struct sock *sk, struct sk_buff *skb)
 	if (conn && !ttp_conn_hold(conn))
 		conn = NULL;
 	rcu_read_unlock();
+	if (conn && conn->kind == TTP_CONN_TW) {
+		/*
+		 * Queued for the listener, a TIME_WAIT entry's now: a new SYN
+		 * that ended the entry comes back with its listener, this one
+		 * or (rarely) another, and the ISN to use (tw_isn).
+		 */
+		struct sock *taker = ttp_tw_rcv(container_of(conn, struct ttp_tw, conn), skb);
+
+		ttp_conn_put(conn);
+		if (!taker)
+			return;
+		sock_put(taker);
+		if (taker != sk || sk->sk_state != TTP_LISTEN) {
+			kfree_skb(skb);
+			return;
+		}
+		ttp_listen_syn(sk, skb, &key);
+		consume_skb(skb);
+		return;
+	}
 	if (conn) {
 		if (conn->kind == TTP_CONN_REQ &&
 		    container_of(conn, struct ttp_request, conn)->listener == sk) {
@@ -683,8 +704,6 @@ void ttp_listen_rcv(struct sock *sk, struct sk_buff *skb)
 			/* A child: locked inside its listener's lock. */
 			__ttp_sock_rcv((struct sock *)container_of(conn, struct ttp_sock, conn),
 				       skb, 0);
-		} else if (conn->kind == TTP_CONN_TW) {
-			ttp_tw_rcv(container_of(conn, struct ttp_tw, conn), skb);
 		} else {
 			kfree_skb(skb);
 		}

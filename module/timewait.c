@@ -211,13 +211,49 @@ static void ttp_tw_ack(struct ttp_tw *tw, int ifindex)
 		       tw->ts_recent, tw->tstamp_ok, NULL, ifindex);
 }
 
+/* An old duplicate by its timestamp (RFC 7323 5): older than the newest. */
+static bool ttp_tw_paws_reject(const struct ttp_tw *tw, const struct ttp_skb_cb *cb)
+{
+	return tw->tstamp_ok && cb->has_ts && (s32)(cb->tsval - tw->ts_recent) < 0;
+}
+
 /*
- * A segment for a TIME_WAIT entry (RFC 9293 3.10.7.4): a retransmitted FIN
- * is ACKed again and restarts the 2*MSL; an exact RST ends the entry; a new
- * SYN beyond the old sequence space may start a new connection: then the
- * listener that is to take it is returned, with a reference and SKB, for
- * the caller to put through the listener's policy and filter first;
- * anything else gets an ACK, and SKB is consumed.
+ * The peer's final FIN again, or a bare ACK at the sequence number we
+ * expect: only these may move TS.Recent or restart the 2*MSL. Anything
+ * else could come from a blind attacker (a future TSval would make the
+ * peer's next SYN fail PAWS; stray FINs would keep the entry forever).
+ */
+static bool ttp_tw_exact(const struct ttp_tw *tw, const struct ttp_skb_cb *cb)
+{
+	if (cb->flags & TTP_FLAG_FIN)
+		return cb->end_seq == tw->rcv_nxt;
+	return cb->seq == tw->rcv_nxt && cb->end_seq == cb->seq;
+}
+
+/*
+ * A SYN that may start a new incarnation: it cannot be confused with the
+ * old one, its sequence number or timestamp being newer (RFC 6191), and
+ * it is no old duplicate by PAWS.
+ */
+static bool ttp_tw_new_syn(const struct ttp_tw *tw, const struct ttp_skb_cb *cb)
+{
+	if ((cb->flags & (TTP_FLAG_SYN | TTP_FLAG_ACK)) != TTP_FLAG_SYN ||
+	    ttp_tw_paws_reject(tw, cb))
+		return false;
+	return ttp_after(cb->seq, tw->rcv_nxt) ||
+	       (tw->tstamp_ok && cb->has_ts && (s32)(cb->tsval - tw->ts_recent) > 0);
+}
+
+/*
+ * A segment for a TIME_WAIT entry (RFC 9293 3.10.7.4), as Linux's
+ * tcp_timewait_state_process() takes it: an exact RST ends the entry
+ * (unless rfc1337); a new SYN goes to the listener that is to take it, if
+ * there is one, and only then ends the entry: that listener is returned,
+ * with a reference and SKB, for the caller to put through its policy and
+ * filter first, and the SYN carries the ISN the new connection must use,
+ * beyond the old sequence space (RFC 1122 4.2.2.13). Everything else, a
+ * SYN no listener takes included, gets an ACK; an old duplicate by PAWS is
+ * counted; the peer's FIN again restarts the 2*MSL. SKB is consumed.
  */
 struct sock *ttp_tw_rcv(struct ttp_tw *tw, struct sk_buff *skb)
 {
@@ -248,32 +284,33 @@ struct sock *ttp_tw_rcv(struct ttp_tw *tw, struct sk_buff *skb)
 		kfree_skb(skb);
 		return NULL;
 	}
-	/*
-	 * A new SYN may start a new incarnation if it cannot be confused with
-	 * the old one: its sequence number or timestamp is newer (RFC 6191).
-	 */
-	if ((cb->flags & TTP_FLAG_SYN) && !(cb->flags & TTP_FLAG_ACK) &&
-	    (ttp_after(cb->seq, tw->rcv_nxt) ||
-	     (tw->tstamp_ok && cb->has_ts && (s32)(cb->tsval - tw->ts_recent) > 0))) {
-		/* A new incarnation: its listener, if any, takes it. */
+	if (ttp_tw_new_syn(tw, cb)) {
+		/* 65535 + 2 beyond, as Linux: no old segment fits the new space. */
+		u32 isn = tw->snd_nxt + 65535 + 2;
 		struct ttp_conn_key key = tw->conn.key;
 		struct sock *listener;
 
 		spin_unlock_bh(&tw->lock);
-		ttp_tw_kill(tw, "new syn");
 		listener = ttp_listener_lookup(net, &key, cb->dif, cb->sdif);
-		if (listener)
+		if (listener) {
+			ttp_tw_kill(tw, "new syn");
+			cb->tw_isn = isn ?: 1;
 			return listener;
-		ttp_send_reset_reply(net, tw->af, &key, cb, ifindex);
+		}
+		ttp_tw_ack(tw, ifindex);
 		kfree_skb(skb);
 		return NULL;
 	}
-	if (tw->tstamp_ok && cb->has_ts && (s32)(cb->tsval - tw->ts_recent) >= 0) {
-		tw->ts_recent = cb->tsval;
-		tw->ts_recent_stamp = jiffies;
+	if (ttp_tw_paws_reject(tw, cb)) {
+		ttp_count(net, TTP_MIB_PAWS_REJECTED);
+	} else if (ttp_tw_exact(tw, cb)) {
+		if (tw->tstamp_ok && cb->has_ts) {
+			tw->ts_recent = cb->tsval;
+			tw->ts_recent_stamp = jiffies;
+		}
+		if (cb->flags & TTP_FLAG_FIN)
+			ttp_tw_arm(tw, tw->duration);
 	}
-	if (cb->flags & TTP_FLAG_FIN)
-		ttp_tw_arm(tw, tw->duration);
 	spin_unlock_bh(&tw->lock);
 	ttp_tw_ack(tw, ifindex);
 	kfree_skb(skb);

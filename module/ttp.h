@@ -118,7 +118,10 @@ struct ttp_skb_cb {
 	u8 flags;		/* TTP_FLAG_* */
 	u8 retransmitted;	/* out: sent more than once, no RTT sample (Karn) */
 	u16 mss;		/* in: MSS option */
-	u32 sent_us;		/* out: when last sent */
+	union {
+		u32 sent_us;	/* out: when last sent */
+		u32 tw_isn;	/* in: a SYN that ended TIME_WAIT: our ISN, or 0 */
+	};
 	u32 ack;		/* in: the rest of the header and options */
 	u32 wnd;
 	u32 len;
