@@ -231,6 +231,30 @@ static bool ttp_tw_exact(const struct ttp_tw *tw, const struct ttp_skb_cb *cb)
 }
 
 /*
+ * An ACK for a segment that does not fit the entry (out of its window, or
+ * PAWS-old): at most one per invalid_ratelimit_ms, as Linux's
+ * tcp_timewait_check_oow_rate_limit(), so that a blind attacker's stream
+ * of them is not answered by a stream of ours, and two ends cannot keep
+ * an ACK loop going. Data and FINs are exempt: no loop is made of them,
+ * and the peer's FIN again is how a lost last ACK is repaired.
+ */
+static bool ttp_tw_reply_limited(struct ttp_tw *tw, const struct ttp_skb_cb *cb)
+{
+	u32 ms = ttp_param(tw->net, TTP_PARAM_INVALID_RATELIMIT_MS);
+
+	lockdep_assert_held(&tw->lock);
+	if (!ms || (cb->end_seq != cb->seq && !(cb->flags & TTP_FLAG_SYN)))
+		return false;
+	if (tw->last_oow_ack &&
+	    time_before(jiffies, tw->last_oow_ack + msecs_to_jiffies(ms))) {
+		ttp_count(tw->net, TTP_MIB_CHALLENGE_ACKS_LIMITED);
+		return true;
+	}
+	tw->last_oow_ack = jiffies ?: 1;
+	return false;
+}
+
+/*
  * A SYN that may start a new incarnation: it cannot be confused with the
  * old one, its sequence number or timestamp being newer (RFC 6191), and
  * it is no old duplicate by PAWS.
@@ -251,15 +275,18 @@ static bool ttp_tw_new_syn(const struct ttp_tw *tw, const struct ttp_skb_cb *cb)
  * there is one, and only then ends the entry: that listener is returned,
  * with a reference and SKB, for the caller to put through its policy and
  * filter first, and the SYN carries the ISN the new connection must use,
- * beyond the old sequence space (RFC 1122 4.2.2.13). Everything else, a
- * SYN no listener takes included, gets an ACK; an old duplicate by PAWS is
- * counted; the peer's FIN again restarts the 2*MSL. SKB is consumed.
+ * beyond the old sequence space (RFC 1122 4.2.2.13). A SYN no listener
+ * takes gets an ACK; so does the peer's FIN again, which restarts the
+ * 2*MSL; a bare ACK at rcv_nxt gets nothing; anything else (an old
+ * duplicate by PAWS, counted, or a segment out of the window) gets an ACK
+ * within the rate limit. SKB is consumed.
  */
 struct sock *ttp_tw_rcv(struct ttp_tw *tw, struct sk_buff *skb)
 {
 	struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
 	int ifindex = skb->skb_iif;
 	struct net *net = tw->net;
+	bool reply;
 
 	spin_lock_bh(&tw->lock);
 	if (tw->dead) {
@@ -303,16 +330,22 @@ struct sock *ttp_tw_rcv(struct ttp_tw *tw, struct sk_buff *skb)
 	}
 	if (ttp_tw_paws_reject(tw, cb)) {
 		ttp_count(net, TTP_MIB_PAWS_REJECTED);
+		reply = !ttp_tw_reply_limited(tw, cb);
 	} else if (ttp_tw_exact(tw, cb)) {
 		if (tw->tstamp_ok && cb->has_ts) {
 			tw->ts_recent = cb->tsval;
 			tw->ts_recent_stamp = jiffies;
 		}
-		if (cb->flags & TTP_FLAG_FIN)
+		/* The FIN again is answered; a bare ACK asks for nothing. */
+		reply = cb->flags & TTP_FLAG_FIN;
+		if (reply)
 			ttp_tw_arm(tw, tw->duration);
+	} else {
+		reply = !ttp_tw_reply_limited(tw, cb);
 	}
 	spin_unlock_bh(&tw->lock);
-	ttp_tw_ack(tw, ifindex);
+	if (reply)
+		ttp_tw_ack(tw, ifindex);
 	kfree_skb(skb);
 	return NULL;
 }

@@ -374,6 +374,7 @@ struct ttp_tw {
 	u32 rcv_nxt;
 	u32 ts_recent;
 	unsigned long ts_recent_stamp;
+	unsigned long last_oow_ack;	/* jiffies: the last limited ACK */
 	u32 ts_offset;
 	unsigned long duration;		/* 2*MSL, jiffies */
 	bool local;			/* both ends on this host: msl_local_ms */
