@@ -1,0 +1,217 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""Races in rare paths, driven on purpose. Each case runs one window many
+times with the guest's CPUs busy on both sides of it, and leaves the
+verdict on memory safety to the debug kernel's checkers (KASAN, lockdep,
+refcount and list debugging: the runner fails a run whose log has any):
+
+- listeners closed and killed while a SYN flood keeps their flood timer
+  re-arming, a thread holding the socket meanwhile (ttp_synflood_stop()
+  against ttp_synflood_timer_fn());
+- connections entering TIME_WAIT while kills of every TIME_WAIT entry
+  (from another CPU), tw_reuse connects to the same 4-tuple and the
+  entries' own timers race the entry's first moments (ttp_time_wait()'s
+  own reference; an RST ends an entry through the same ttp_tw_kill());
+- namespaces deleted while their TIME_WAIT timers fire (the purge waits
+  for entries whose timer already unhashed them).
+
+Each case also shows that the paths it races were taken (counters), and
+afterwards the gauges read zero and slab memory is back near where it
+started. Documentation/testing.md says when a race belongs here."""
+
+import os
+import random
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from ttplib import (TTPCTL, Netns, Suite, Topology, check, guard,  # noqa: E402
+                    on_debug_kernel, require_module, slab_kib, slab_settled,
+                    spoofed_syns, wait_for)
+
+DEBUG = on_debug_kernel()
+# Rounds: each is one listener's life or one namespace's. The debug
+# kernel's checkers are what judge a race, and it runs every path many
+# times slower: it gets the longer share. (About 80 s there, 50 s on a
+# Debian kernel.)
+ROUNDS = 10 if DEBUG else 16
+SECONDS = 12 if DEBUG else 10
+
+
+def kill_loop(ns, state, stop):
+    """`ttpctl sockets kill state STATE` in NS, over and over, from a shell
+    of its own: a second CPU's worth of kills until STOP."""
+    return subprocess.Popen(
+        ["ip", "netns", "exec", ns.name, "sh", "-c",
+         'while [ ! -e "$0" ]; do "$1" sockets kill state "$2" >/dev/null 2>&1; done',
+         stop, TTPCTL, state])
+
+
+def flood_and_close():
+    t = Topology(socket.AF_INET, True)
+    stopped = threading.Event()
+    try:
+        srv = t.server_ns
+        # A queue of 4 overflows at once; without cookies and with one
+        # SYN-ACK retry its entries go within seconds.
+        srv.set(max_syn_backlog=4, syncookies=0, synack_retries=1)
+        port = 47000
+
+        def flood():
+            first = 0
+            while not stopped.is_set():
+                spoofed_syns(t.client_ns.name, t.dev_client, t.server_addr, port, 20,
+                             first=first)
+                first = (first + 20) % 60000
+        flooder = threading.Thread(target=flood)
+        flooder.start()
+        closed = killed = 0
+        for r in range(ROUNDS):
+            full = srv.counter("DropSynQueueFull")
+            lsn = t.listen(port=port, backlog=4)
+            # The flood timer runs HZ after the first overflow, then every
+            # HZ/4: wait for an episode, then end it at a random point of
+            # the timer's period. Meanwhile a thread owns the listener as
+            # often as it can, which is when the timer re-arms.
+            wait_for(lambda: srv.counter("DropSynQueueFull") > full + 8, 60,
+                     "the flood to overflow the SYN queue")
+            holding = threading.Event()
+
+            def hold(sk=lsn):
+                while not holding.is_set():
+                    try:
+                        sk.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
+                    except OSError:
+                        return
+            holder = threading.Thread(target=hold)
+            holder.start()
+            time.sleep(1 + random.random() * 0.5)
+            if r % 2:
+                srv.ttpctl("sockets", "kill", "state", "listen")
+                killed += 1
+            else:
+                closed += 1
+            lsn.close()
+            holding.set()
+            holder.join(30)
+        stopped.set()
+        flooder.join(60)
+        print("# %d listeners closed and %d killed during a flood; %d SYNs overflowed" %
+              (closed, killed, srv.counter("DropSynQueueFull")))
+        wait_for(lambda: not any(t.gauges().values()), 60, "every request entry to go")
+    finally:
+        stopped.set()
+        t.close()
+
+
+def time_wait_race():
+    ns = Netns()
+    stop = "/tmp/ttp-races-%d" % os.getpid()
+    killer = None
+    try:
+        # TIME_WAIT of 0.1 s, tw_reuse after 1 ms, and each connection
+        # from one of 8 ports at random: an entry is taken over by the next
+        # connect() from its port, or expires first, or is killed, and
+        # which one wins varies from round to round.
+        ns.set(msl_ms=50, msl_local_ms=50, tw_reuse=1, tw_reuse_delay_ms=1)
+        lsn = ns.socket(socket.AF_INET)
+        lsn.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        lsn.bind(("127.0.0.1", 47001))
+        lsn.listen(128)
+        lsn.settimeout(30)
+        killer = kill_loop(ns, "time-wait", stop)
+        end = time.monotonic() + SECONDS
+        rounds = 0
+        while time.monotonic() < end:
+            rounds += 1
+            c = ns.socket(socket.AF_INET)
+            c.settimeout(30)
+            c.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                c.bind(("127.0.0.1", 47100 + random.randrange(8)))
+                c.connect(("127.0.0.1", 47001))
+            except OSError:
+                # A kill and a reuse met, or the port's entry is not
+                # yet ours to take: the next round goes on.
+                c.close()
+                continue
+            s, _ = lsn.accept()
+            # The client closes first: its entry is made when the
+            # server's FIN comes.
+            c.close()
+            s.close()
+        open(stop, "w").close()
+        killer.wait(60)
+        lsn.close()
+        wait_for(lambda: not any(ns.gauges().values()), 60, "every socket to go")
+        counters = ns.counters()
+        print("# %d connections; TIME_WAIT entries: %d killed, %d reused, %d expired" %
+              (rounds, counters["Killed"], counters["TWRecycled"],
+               counters["TimeWaitExpired"]))
+        check(counters["Killed"] > 0 and counters["TWRecycled"] > 0 and
+              counters["TimeWaitExpired"] > 0,
+              "a way out of TIME_WAIT was never taken: %s" % counters)
+    finally:
+        if killer and killer.poll() is None:
+            open(stop, "w").close()
+            killer.wait(60)
+        if os.path.exists(stop):
+            os.unlink(stop)
+        ns.delete()
+
+
+def netns_exit():
+    expired = live = 0
+    for r in range(ROUNDS):
+        ns = Netns()
+        # TIME_WAIT of 100 ms: the entries' timers fire around the delete.
+        ns.set(msl_ms=50, msl_local_ms=50)
+        lsn = ns.socket(socket.AF_INET)
+        lsn.bind(("127.0.0.1", 47002))
+        lsn.listen(64)
+        lsn.settimeout(30)
+        for _ in range(8):
+            c = ns.socket(socket.AF_INET)
+            c.settimeout(30)
+            c.connect(("127.0.0.1", 47002))
+            s, _ = lsn.accept()
+            c.close()
+            s.recv(1)
+            s.close()
+        lsn.close()
+        time.sleep(random.random() * 0.1)
+        tw, gone = ns.gauges()["TIME_WAIT"], ns.counter("TimeWaitExpired")
+        live += tw
+        expired += gone
+        ns.delete()
+    print("# %d namespaces deleted; at the last look before each, %d TIME_WAIT entries "
+          "were live and %d had expired" % (ROUNDS, live, expired))
+    check(live > 0 and expired > 0,
+          "the deletes did not come while TIME_WAIT timers were both pending and done")
+
+
+def leaves_nothing(case):
+    def run():
+        baseline = slab_kib()
+        case()
+        print("# slab memory: %d KiB before, %d KiB after" % (baseline, slab_settled(baseline)))
+    return run
+
+
+@guard
+def main():
+    require_module()
+    suite = Suite()
+    suite.case("listeners closed and killed during a SYN flood, %d rounds" % ROUNDS,
+               leaves_nothing(flood_and_close))
+    suite.case("TIME_WAIT entries killed, reused and expired in their first "
+               "moments, %d s" % SECONDS, leaves_nothing(time_wait_race))
+    suite.case("namespaces deleted while their TIME_WAIT timers fire, %d rounds" % ROUNDS,
+               leaves_nothing(netns_exit))
+    suite.run()
+
+
+main()
