@@ -5,6 +5,7 @@
  * kernel; selftests/host/check does both). Never part of a normal build. Load
  * with inject=NAME.
  */
+#include <linux/delay.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
@@ -13,7 +14,11 @@
 
 static char *ttp_inject = "";
 module_param_named(inject, ttp_inject, charp, 0444);
-MODULE_PARM_DESC(inject, "test builds only: use-after-free, leak, lock-inversion, sleep-in-atomic, warn, fail-load");
+MODULE_PARM_DESC(inject, "test builds only: use-after-free, leak, lock-inversion, sleep-in-atomic, warn, fail-load, racy-flood-stop");
+
+static char *ttp_window = "";
+module_param_named(window, ttp_window, charp, 0444);
+MODULE_PARM_DESC(window, "test builds only: hold a race window open 100 ms: flood-timer");
 
 static void *ttp_inject_leaked;
 static DEFINE_MUTEX(ttp_inject_a);
@@ -34,6 +39,25 @@ static noinline void ttp_inject_leak(void)
 		WRITE_ONCE(ttp_inject_leaked, kmalloc(64 + 16 * i, GFP_KERNEL));
 		WRITE_ONCE(ttp_inject_leaked, NULL);
 	}
+}
+
+/* A bug of INJECT's that lives in a code path, not at load time. */
+bool ttp_injected(const char *name)
+{
+	return strstr(ttp_inject, name);
+}
+
+/*
+ * Hold the race window NAME open for 100 ms, if WINDOW names it: a stress
+ * test (selftests/ttp_races.py) that meets a window of a few instructions
+ * once in a great many tries on an emulated machine then meets it every
+ * few rounds, so that a fix can be shown to close it and the old code to
+ * be caught in it. Busy-waits: windows may be in softirq.
+ */
+void ttp_inject_window(const char *name)
+{
+	if (strstr(ttp_window, name))
+		mdelay(100);
 }
 
 /*

@@ -4,10 +4,21 @@
 
 #ifdef TTP_INJECT_BUGS
 int ttp_inject_bugs(void);
+bool ttp_injected(const char *name);
+void ttp_inject_window(const char *name);
 #else
 static inline int ttp_inject_bugs(void)
 {
 	return 0;
+}
+
+static inline bool ttp_injected(const char *name)
+{
+	return false;
+}
+
+static inline void ttp_inject_window(const char *name)
+{
 }
 #endif
 

@@ -12,6 +12,7 @@
 #include <net/ip.h>
 #include <net/transp_v6.h>
 #include "events.h"
+#include "inject.h"
 #include "netns.h"
 #include "stats.h"
 #include "syncookies.h"
@@ -139,6 +140,7 @@ static void ttp_synflood_timer_fn(struct timer_list *t)
 	struct ttp_listen *l = ttp_timer_container(l, t, flood_timer);
 	struct sock *sk = l->sk;
 
+	ttp_inject_window("flood-timer");
 	bh_lock_sock(sk);
 	if (READ_ONCE(l->flooding) &&
 	    (sock_owned_by_user(sk) || time_before(jiffies, l->last_full + HZ))) {
@@ -190,6 +192,13 @@ static void ttp_synflood_stop(struct sock *sk)
 	bool was;
 
 	sock_owned_by_me(sk);
+	if (ttp_injected("racy-flood-stop")) {
+		/* The old end of a flood, for ttp_races.py to be caught in. */
+		WRITE_ONCE(l->flooding, false);
+		if (timer_delete(&l->flood_timer))
+			sock_put(sk);
+		return;
+	}
 	local_bh_disable();
 	bh_lock_sock(sk);
 	was = READ_ONCE(l->flooding);
