@@ -14,11 +14,11 @@
 
 static char *ttp_inject = "";
 module_param_named(inject, ttp_inject, charp, 0444);
-MODULE_PARM_DESC(inject, "test builds only: use-after-free, leak, lock-inversion, sleep-in-atomic, warn, fail-load, racy-flood-stop");
+MODULE_PARM_DESC(inject, "test builds only: use-after-free, leak, lock-inversion, sleep-in-atomic, warn, fail-load, racy-flood-stop, racy-tw-ref");
 
 static char *ttp_window = "";
 module_param_named(window, ttp_window, charp, 0444);
-MODULE_PARM_DESC(window, "test builds only: hold a race window open 100 ms: flood-timer");
+MODULE_PARM_DESC(window, "test builds only: hold a race window open: flood-timer (100 ms), tw-insert (1 s), owner (20 ms in setsockopt(SOL_TTP))");
 
 static void *ttp_inject_leaked;
 static DEFINE_MUTEX(ttp_inject_a);
@@ -48,16 +48,16 @@ bool ttp_injected(const char *name)
 }
 
 /*
- * Hold the race window NAME open for 100 ms, if WINDOW names it: a stress
- * test (selftests/ttp_races.py) that meets a window of a few instructions
- * once in a great many tries on an emulated machine then meets it every
- * few rounds, so that a fix can be shown to close it and the old code to
- * be caught in it. Busy-waits: windows may be in softirq.
+ * Hold the race window NAME open for MS milliseconds, if WINDOW names it:
+ * a stress test (selftests/ttp_races.py) that meets a window of a few
+ * instructions once in a great many tries on an emulated machine then
+ * meets it every few rounds, so that a fix can be shown to close it and
+ * the old code to be caught in it. Busy-waits: windows may be in softirq.
  */
-void ttp_inject_window(const char *name)
+void ttp_inject_window(const char *name, unsigned int ms)
 {
 	if (strstr(ttp_window, name))
-		mdelay(100);
+		mdelay(ms);
 }
 
 /*

@@ -5,7 +5,7 @@
 #ifdef TTP_INJECT_BUGS
 int ttp_inject_bugs(void);
 bool ttp_injected(const char *name);
-void ttp_inject_window(const char *name);
+void ttp_inject_window(const char *name, unsigned int ms);
 #else
 static inline int ttp_inject_bugs(void)
 {
@@ -17,7 +17,7 @@ static inline bool ttp_injected(const char *name)
 	return false;
 }
 
-static inline void ttp_inject_window(const char *name)
+static inline void ttp_inject_window(const char *name, unsigned int ms)
 {
 }
 #endif

@@ -140,7 +140,7 @@ static void ttp_synflood_timer_fn(struct timer_list *t)
 	struct ttp_listen *l = ttp_timer_container(l, t, flood_timer);
 	struct sock *sk = l->sk;
 
-	ttp_inject_window("flood-timer");
+	ttp_inject_window("flood-timer", 100);
 	bh_lock_sock(sk);
 	if (READ_ONCE(l->flooding) &&
 	    (sock_owned_by_user(sk) || time_before(jiffies, l->last_full + HZ))) {

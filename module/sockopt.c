@@ -10,6 +10,7 @@
 #include <net/ip.h>
 #include <net/ipv6.h>
 #include <net/transp_v6.h>
+#include "inject.h"
 #include "netns.h"
 #include "ttp.h"
 
@@ -31,6 +32,8 @@ int ttp_setsockopt(struct sock *sk, int level, int optname,
 		return -EFAULT;
 
 	lock_sock(sk);
+	/* Test builds: an owner that holds on, so segments meet a backlog. */
+	ttp_inject_window("owner", 20);
 	switch (optname) {
 	case TTP_NODELAY:
 		if (val) {

@@ -19,6 +19,7 @@
 #include <linux/wait_bit.h>
 #include <net/ipv6.h>
 #include "events.h"
+#include "inject.h"
 #include "netns.h"
 #include "stats.h"
 #include "ttp.h"
@@ -140,7 +141,7 @@ bool ttp_time_wait(struct sock *sk, int state)
 	 * RST, a kill or connect()'s reuse may end the entry and drop the
 	 * first before we are done with it below.
 	 */
-	refcount_set(&tw->refcnt, 2);
+	refcount_set(&tw->refcnt, ttp_injected("racy-tw-ref") ? 1 : 2);
 	tw->net = net;
 	spin_lock_init(&tw->lock);
 	timer_setup(&tw->timer, ttp_tw_timer_fn, 0);
@@ -182,6 +183,13 @@ bool ttp_time_wait(struct sock *sk, int state)
 		return false;
 	}
 	atomic_inc(&ttp_net(net)->tw_count);
+	/*
+	 * The window the second reference closes: an entry made in process
+	 * context (the FIN from the socket's backlog) may be ended and,
+	 * outside RCU, freed here by a kill or a reuse on another CPU.
+	 */
+	if (in_task())
+		ttp_inject_window("tw-insert", 1000);
 
 	/*
 	 * The state's gauge moves to the entry; the socket then closes
@@ -199,7 +207,8 @@ bool ttp_time_wait(struct sock *sk, int state)
 	if (!tw->dead)
 		ttp_tw_arm(tw, tw->duration);
 	spin_unlock_bh(&tw->lock);
-	ttp_tw_put(tw);		/* ours */
+	if (!ttp_injected("racy-tw-ref"))
+		ttp_tw_put(tw);		/* ours */
 	ttp_done_quiet(sk);
 	return true;
 }
