@@ -52,11 +52,17 @@ bool ttp_injected(const char *name)
  * a stress test (selftests/ttp_races.py) that meets a window of a few
  * instructions once in a great many tries on an emulated machine then
  * meets it every few rounds, so that a fix can be shown to close it and
- * the old code to be caught in it. Busy-waits: windows may be in softirq.
+ * the old code to be caught in it. Busy-waits in softirq; in a task it
+ * sleeps, which lets an RCU grace period end inside the window, as a
+ * preempted task's would.
  */
 void ttp_inject_window(const char *name, unsigned int ms)
 {
-	if (strstr(ttp_window, name))
+	if (!strstr(ttp_window, name))
+		return;
+	if (in_task() && preemptible())
+		msleep(ms);
+	else
 		mdelay(ms);
 }
 
