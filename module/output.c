@@ -177,12 +177,14 @@ int ttp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 			seq, ts->rcv_nxt, flags, wnd, hdrlen);
 	memcpy(skb_transport_header(skb) + TTP_HDR_LEN, opts, end - opts);
 
-	if (flags & TTP_FLAG_ACK) {
-		/* This segment acknowledges everything: no ACK is owed. */
+	/*
+	 * This segment acknowledges everything: no ACK is owed. The
+	 * delayed-ACK timer is left to fire and find nothing to do, as
+	 * TCP's is: stopping it here would cost a timer change for every
+	 * second segment of a bulk transfer.
+	 */
+	if (flags & TTP_FLAG_ACK)
 		ts->ack_pending = 0;
-		if (timer_pending(&ts->delack_timer))
-			sk_stop_timer(sk, &ts->delack_timer);
-	}
 	memset(skb->cb, 0, sizeof(skb->cb));
 	skb_set_owner_w(skb, sk);
 	ts->af->send_check(sk, skb);
