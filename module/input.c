@@ -726,7 +726,15 @@ static void ttp_data_queue(struct sock *sk, struct sk_buff *skb)
 			ttp_time_wait(sk, TTP_TIME_WAIT);
 		return;
 	}
-	if (immediate || ts->quickack || ++ts->ack_pending >= 2) {
+	/*
+	 * Every second segment is ACKed at once, the other waits for the
+	 * timer; counted in data too, as TCP's __tcp_ack_snd_check() does,
+	 * so that a segment larger than one we offered (a peer's large
+	 * segment, which veth passes whole) is ACKed as the segments it
+	 * holds would have been, not left to the timer.
+	 */
+	if (immediate || ts->quickack || ++ts->ack_pending >= 2 ||
+	    ts->rcv_nxt - ts->rcv_wup > ts->adv_mss) {
 		if (ts->quickack)
 			ts->quickack--;
 		ttp_send_ack(sk);
