@@ -41,6 +41,11 @@ void ttp_compat_extack_fmt(struct netlink_ext_ack *extack,
 #include <linux/unaligned.h>
 #endif
 
+/* The GSO helpers (gso_make_checksum() and kin) left skbuff.h in 6.5. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+#include <net/gso.h>
+#endif
+
 /* sk_under_memory_pressure() and its kin left net/sock.h in 6.10. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
 #include <net/proto_memory.h>

@@ -138,6 +138,7 @@ static void ttp_v4_update_pmtu(struct sk_buff *skb, struct sock *sk, u32 mtu)
 const struct ttp_af_ops ttp_ipv4_ops = {
 	.family		= AF_INET,
 	.net_header_len	= sizeof(struct iphdr),
+	.gso_type	= SKB_GSO_TCPV4 | SKB_GSO_SCTP,
 	.queue_xmit	= ttp_v4_queue_xmit,
 	.send_check	= ttp_v4_send_check,
 	.rebuild_route	= ttp_v4_rebuild_route,

@@ -145,6 +145,7 @@ static void ttp_v6_update_pmtu(struct sk_buff *skb, struct sock *sk, u32 mtu)
 const struct ttp_af_ops ttp_ipv6_ops = {
 	.family		= AF_INET6,
 	.net_header_len	= sizeof(struct ipv6hdr),
+	.gso_type	= SKB_GSO_TCPV6 | SKB_GSO_SCTP,
 	.queue_xmit	= ttp_v6_queue_xmit,
 	.send_check	= ttp_v6_send_check,
 	.rebuild_route	= ttp_v6_rebuild_route,
@@ -158,7 +159,6 @@ const struct ttp_af_ops ttp_ipv6_ops = {
 /* An IPv6 socket connecting to an IPv4 peer: IPv4 does the work. */
 static int ttp_v6_connect_mapped(struct sock *sk, const struct sockaddr_in6 *usin)
 {
-	struct ttp_sock *ts = ttp_sk(sk);
 	struct inet_sock *inet = inet_sk(sk);
 	struct sockaddr_in sin = {
 		.sin_family = AF_INET,
@@ -171,10 +171,10 @@ static int ttp_v6_connect_mapped(struct sock *sk, const struct sockaddr_in6 *usi
 		return -ENETUNREACH;
 	/* The connection is keyed by the mapped addresses from here on. */
 	sk->sk_v6_daddr = usin->sin6_addr;
-	ts->af = &ttp_ipv4_ops;
+	ttp_set_af(sk, &ttp_ipv4_ops);
 	err = ttp_v4_connect(sk, (ttp_sockaddr_t *)&sin, sizeof(sin));
 	if (err) {
-		ts->af = &ttp_ipv6_ops;
+		ttp_set_af(sk, &ttp_ipv6_ops);
 		memset(&sk->sk_v6_daddr, 0, sizeof(sk->sk_v6_daddr));
 		return err;
 	}
@@ -197,7 +197,6 @@ int ttp_v6_connect(struct sock *sk, ttp_sockaddr_t *uaddr, int addr_len)
 	struct sockaddr_in6 *usin = (struct sockaddr_in6 *)uaddr;
 	struct ipv6_pinfo *np = inet6_sk(sk);
 	struct inet_sock *inet = inet_sk(sk);
-	struct ttp_sock *ts = ttp_sk(sk);
 	struct dst_entry *dst;
 	struct flowi6 fl6;
 	int addr_type, err;
@@ -229,7 +228,7 @@ int ttp_v6_connect(struct sock *sk, ttp_sockaddr_t *uaddr, int addr_len)
 			return -EINVAL;
 	}
 
-	ts->af = &ttp_ipv6_ops;
+	ttp_set_af(sk, &ttp_ipv6_ops);
 	sk->sk_v6_daddr = usin->sin6_addr;
 	inet->inet_dport = usin->sin6_port;
 	ttp_v6_flow(sk, &fl6);

@@ -33,9 +33,12 @@ static int __init ttp_init(void)
 	err = ttp_ipv6_init();
 	if (err)
 		goto err_ipv4;
-	err = ttp_genl_init();
+	err = ttp_offload_init();
 	if (err)
 		goto err_ipv6;
+	err = ttp_genl_init();
+	if (err)
+		goto err_offload;
 	err = ttp_inject_bugs();
 	if (err)
 		goto err_genl;
@@ -45,6 +48,8 @@ static int __init ttp_init(void)
 
 err_genl:
 	ttp_genl_exit();
+err_offload:
+	ttp_offload_exit();
 err_ipv6:
 	ttp_ipv6_exit();
 err_ipv4:
@@ -67,6 +72,7 @@ err_tw:
 static void __exit ttp_exit(void)
 {
 	ttp_genl_exit();
+	ttp_offload_exit();
 	ttp_ipv6_exit();
 	ttp_ipv4_exit();
 	ttp_netns_exit();

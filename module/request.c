@@ -370,7 +370,7 @@ static void ttp_child_addrs(struct sock *child, const struct ttp_conn_key *key)
 	inet->inet_sport = key->lport;
 	inet->inet_dport = key->rport;
 	inet->inet_num = ntohs(key->lport);
-	ttp_sk(child)->af = &ttp_ipv4_ops;
+	ttp_set_af(child, &ttp_ipv4_ops);
 	if (key->family == AF_INET) {
 		inet->inet_saddr = key->laddr.v4;
 		inet->inet_rcv_saddr = key->laddr.v4;
@@ -388,7 +388,7 @@ static void ttp_child_addrs(struct sock *child, const struct ttp_conn_key *key)
 		inet->inet_saddr = LOOPBACK4_IPV6;
 		inet->inet_rcv_saddr = LOOPBACK4_IPV6;
 		inet->inet_daddr = LOOPBACK4_IPV6;
-		ttp_sk(child)->af = &ttp_ipv6_ops;
+		ttp_set_af(child, &ttp_ipv6_ops);
 	}
 }
 

@@ -31,6 +31,7 @@
  *                 errors) and the state machine: what a segment does
  *   ooo.c         the out-of-order queue: early segments, by sequence
  *   output.c      building and sending segments, the retransmission queue
+ *   offload.c     large segments (GSO): cut where the device cannot take them
  *   timer.c       retransmission, zero-window probes, delayed ACK,
  *                 keepalive, FIN_WAIT_2
  *   cong.c/.h     loss recovery and congestion control (RFC 5681, 6582);
@@ -77,6 +78,8 @@
 #define TTP_DEFAULT_MSS		536	/* RFC 9293: when the peer sends no MSS option */
 #define TTP_MAX_WSCALE		14
 #define TTP_MAX_WINDOW		65535U
+/* A large segment's data at most: its IP packet must fit 64 KiB. */
+#define TTP_GSO_MAX_BYTES	(65535U - TTP_MAX_HEADER)
 
 /* PAWS forgets a timestamp older than this (RFC 7323 5.5: 24 days). */
 #define TTP_PAWS_IDLE		(24 * 24 * 3600 * HZ)
@@ -390,6 +393,7 @@ struct ttp_tw {
 struct ttp_af_ops {
 	u16 family;
 	int net_header_len;
+	unsigned int gso_type;		/* a large segment's (offload.c) */
 	int (*queue_xmit)(struct sock *sk, struct sk_buff *skb);
 	void (*send_check)(struct sock *sk, struct sk_buff *skb);
 	int (*rebuild_route)(struct sock *sk);
@@ -402,6 +406,14 @@ struct ttp_af_ops {
 	/* The route to SK's peer learns MTU, from the ICMP error in SKB. */
 	void (*update_pmtu)(struct sk_buff *skb, struct sock *sk, u32 mtu);
 };
+
+/* SK's packets are AF's: IPv4 for an IPv6 socket with a v4-mapped peer. */
+static inline void ttp_set_af(struct sock *sk, const struct ttp_af_ops *af)
+{
+	ttp_sk(sk)->af = af;
+	/* What sk_setup_caps() asks the route's device to take whole. */
+	sk->sk_gso_type = af->gso_type;
+}
 
 extern const struct ttp_af_ops ttp_ipv4_ops;
 extern const struct ttp_af_ops ttp_ipv6_ops;
@@ -603,6 +615,10 @@ u32 ttp_isn_v4(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport);
 u32 ttp_isn_v6(const struct in6_addr *saddr, const struct in6_addr *daddr,
 	       __be16 sport, __be16 dport);
 u32 ttp_ts_offset(const struct ttp_conn_key *key);
+
+/* offload.c */
+int ttp_offload_init(void);
+void ttp_offload_exit(void);
 
 /* ipv4.c, ipv6.c */
 int ttp_v4_pre_connect(struct sock *sk, ttp_sockaddr_t *uaddr, int addr_len);

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Large segments: TTP hands the IP layer one skb of several segments'
+ * data (gso_size = the MSS), as TCP does with TSO, and this file cuts it
+ * into segments wherever the device cannot take it whole. The IP layers
+ * choose the callback by protocol number (inet_gso_segment(),
+ * ipv6_gso_segment()), as they do SCTP's.
+ *
+ * Which devices take it whole is decided by gso_type bits alone
+ * (net_gso_ok()). TTP's large segments carry SKB_GSO_TCPV4 (or V6) and
+ * SKB_GSO_SCTP, both: a device must offer both features to take one,
+ * which the software devices do (veth, loopback, bridges, bonds: they
+ * pass it on whole) and no NIC does, so TTP's segments never reach a
+ * TSO engine that would cut them as TCP and write the checksum at TCP's
+ * offset. The TCP bit also makes the IP layers measure the segments
+ * right (skb_gso_transport_seglen() reads the header length where TCP's
+ * is, byte 12, and TTP's is there too).
+ */
+#include <net/ip6_checksum.h>
+#include <net/protocol.h>
+#include "ttp.h"
+
+/* What a large segment of ours carries, and nothing from outside does. */
+static bool ttp_gso_ours(const struct sk_buff *skb)
+{
+	unsigned int type = skb_shinfo(skb)->gso_type;
+
+	/*
+	 * A virtio-net or packet socket header can ask for TCP's
+	 * segmentation of any protocol (SKB_GSO_DODGY), never for SCTP's:
+	 * what is not ours is refused, and dropped, not cut as ours.
+	 */
+	return (type & SKB_GSO_SCTP) && (type & (SKB_GSO_TCPV4 | SKB_GSO_TCPV6)) &&
+	       !(type & ~(SKB_GSO_SCTP | SKB_GSO_TCPV4 | SKB_GSO_TCPV6));
+}
+
+/*
+ * Cut SKB, its data after our header, into gso_size pieces, each with a
+ * copy of the header: sequence numbers advance by the MSS, FIN and PSH
+ * stay on the last only, and each gets its own checksum, or its own
+ * pseudo-header sum where the device finishes it. IP's own fields (IDs,
+ * lengths) are the IP layer's to fix.
+ */
+static struct sk_buff *ttp_gso_segment(struct sk_buff *skb,
+				       netdev_features_t features)
+{
+	struct sk_buff *segs = ERR_PTR(-EINVAL);
+	unsigned int thlen, mss, oldlen;
+	struct ttphdr *th;
+	__sum16 newcheck;
+	__wsum delta;
+	u32 seq;
+
+	if (!ttp_gso_ours(skb) || !pskb_may_pull(skb, sizeof(*th)))
+		goto out;
+	th = (struct ttphdr *)skb_transport_header(skb);
+	thlen = (th->doff >> 4) * 4;
+	if (thlen < sizeof(*th) || skb->ip_summed != CHECKSUM_PARTIAL ||
+	    skb_checksum_start(skb) != skb_transport_header(skb) ||
+	    !pskb_may_pull(skb, thlen))
+		goto out;
+
+	oldlen = ~skb->len;
+	__skb_pull(skb, thlen);
+	mss = skb_shinfo(skb)->gso_size;
+	if (unlikely(!mss || skb->len <= mss))
+		goto out;
+	/*
+	 * A device that sums only TCP's and UDP's checksums (NETIF_F_IP_CSUM)
+	 * would leave ours unwritten: the sum is done here instead, as
+	 * skb_segment() does when the features offer none.
+	 */
+	if (!(features & NETIF_F_HW_CSUM))
+		features &= ~NETIF_F_CSUM_MASK;
+	segs = skb_segment(skb, features);
+	if (IS_ERR(segs))
+		goto out;
+
+	/* The pseudo-header sum counted the whole length: take one segment's. */
+	delta = (__force __wsum)htonl(oldlen + thlen + mss);
+	skb = segs;
+	th = (struct ttphdr *)skb_transport_header(skb);
+	seq = ntohl(th->seq);
+	newcheck = ~csum_fold(csum_add(csum_unfold(th->check), delta));
+	while (skb->next) {
+		th->flags &= ~(TTP_FLAG_FIN | TTP_FLAG_PSH);
+		th->check = newcheck;
+		if (skb->ip_summed == CHECKSUM_PARTIAL)
+			gso_reset_checksum(skb, ~th->check);
+		else
+			th->check = gso_make_checksum(skb, ~th->check);
+		seq += mss;
+		skb = skb->next;
+		th = (struct ttphdr *)skb_transport_header(skb);
+		th->seq = htonl(seq);
+	}
+	/* The last may be shorter. */
+	delta = (__force __wsum)htonl(oldlen + (skb_tail_pointer(skb) -
+						skb_transport_header(skb)) +
+				      skb->data_len);
+	th->check = ~csum_fold(csum_add(csum_unfold(th->check), delta));
+	if (skb->ip_summed == CHECKSUM_PARTIAL)
+		gso_reset_checksum(skb, ~th->check);
+	else
+		th->check = gso_make_checksum(skb, ~th->check);
+out:
+	return segs;
+}
+
+static const struct net_offload ttp_offload = {
+	.callbacks = {
+		.gso_segment = ttp_gso_segment,
+	},
+};
+
+int ttp_offload_init(void)
+{
+	int err = inet_add_offload(&ttp_offload, IPPROTO_TTP);
+
+	if (err)
+		return err;
+	err = inet6_add_offload(&ttp_offload, IPPROTO_TTP);
+	if (err)
+		inet_del_offload(&ttp_offload, IPPROTO_TTP);
+	return err;
+}
+
+/*
+ * After the sockets are gone. inet_del_offload() waits for callbacks
+ * running (synchronize_net()); a large segment of ours still queued in
+ * another namespace that is cut later finds no callback, and is dropped.
+ */
+void ttp_offload_exit(void)
+{
+	inet6_del_offload(&ttp_offload, IPPROTO_TTP);
+	inet_del_offload(&ttp_offload, IPPROTO_TTP);
+}
