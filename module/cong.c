@@ -40,16 +40,22 @@ void ttp_cong_init(struct sock *sk, bool syn_lost)
  * May another segment go out? Within the window, plus one new segment for
  * each duplicate ACK short of fast retransmit (limited transmit, RFC 3042):
  * they say segments left the network, and new data keeps the ACKs coming
- * that fast retransmit needs.
+ * that fast retransmit needs. How many more may.
  */
-bool ttp_cwnd_room(const struct sock *sk)
+u32 ttp_cwnd_room_segs(const struct sock *sk)
 {
 	const struct ttp_cong *cc = &ttp_sk(sk)->cong;
 	u32 limit = cc->cwnd;
 
 	if (cc->state == TTP_CA_OPEN)
 		limit += min_t(u32, cc->dupacks, cc->reordering - 1);
-	return cc->packets_out < limit;
+	return cc->packets_out < limit ? limit - cc->packets_out : 0;
+}
+
+/* May another segment go out? */
+bool ttp_cwnd_room(const struct sock *sk)
+{
+	return ttp_cwnd_room_segs(sk) > 0;
 }
 
 /*

@@ -61,6 +61,7 @@ struct ttp_cong {
 extern const struct ttp_cong_ops ttp_reno;
 
 void ttp_cong_init(struct sock *sk, bool syn_lost);
+u32 ttp_cwnd_room_segs(const struct sock *sk);
 bool ttp_cwnd_room(const struct sock *sk);
 void ttp_cong_ack(struct sock *sk, u32 acked, u32 prior_out, u32 tsecr);
 void ttp_cong_dupack(struct sock *sk);

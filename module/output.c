@@ -145,7 +145,7 @@ int ttp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	bool syn = flags & TTP_FLAG_SYN, rtx = cb->retransmitted;
 	u32 seq = cb->seq;
 	int hdrlen, err;
-	u16 wnd;
+	u16 wnd, segs;
 
 	if (clone) {
 		cb->sent_us = ttp_now_us();
@@ -170,7 +170,8 @@ int ttp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 						ts->ts_recent);
 		wnd = ttp_select_window(sk);
 	}
-	ts->segs_out++;
+	segs = max_t(u16, skb_shinfo(skb)->gso_segs, 1);
+	ts->segs_out += segs;
 	ts->bytes_sent += skb->len;	/* the payload: no header yet */
 	hdrlen = TTP_HDR_LEN + (end - opts);
 	ttp_fill_header(skb, inet_sk(sk)->inet_sport, inet_sk(sk)->inet_dport,
@@ -188,7 +189,7 @@ int ttp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	memset(skb->cb, 0, sizeof(skb->cb));
 	skb_set_owner_w(skb, sk);
 	ts->af->send_check(sk, skb);
-	ttp_count(sock_net(sk), rtx ? TTP_MIB_RETRANS_SEGS : TTP_MIB_OUT_SEGS);
+	ttp_count_add(sock_net(sk), rtx ? TTP_MIB_RETRANS_SEGS : TTP_MIB_OUT_SEGS, segs);
 	if (flags & TTP_FLAG_RST)
 		ttp_count(sock_net(sk), TTP_MIB_OUT_RSTS);
 	err = ts->af->queue_xmit(sk, skb);
@@ -285,9 +286,39 @@ static int ttp_split(struct sock *sk, struct sk_buff *skb, u32 len)
 }
 
 /*
- * Send SKB, the first unsent segment or one sent before, and account for
- * it: a segment below snd_max is a retransmission (and no longer gives an
- * RTT sample, Karn's rule); one from send_head is now in flight.
+ * SKB, the first unsent segment or one sent before, has left: account for
+ * it. A segment below snd_max was a retransmission; one from send_head is
+ * now in flight.
+ */
+static void ttp_xmit_sent(struct sock *sk, struct sk_buff *skb, bool rtx)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
+
+	if (rtx) {
+		trace_ttp_retransmit(&ts->conn.key, cb->seq, skb->len, ts->retries);
+		ts->total_retrans++;
+		if (ts->cong.state == TTP_CA_LOSS)
+			ttp_count(sock_net(sk), TTP_MIB_SLOW_START_RETRANS);
+	}
+	if (skb == ts->send_head) {
+		ts->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
+				NULL : skb->next;
+		ts->cong.packets_out++;
+		if (ttp_after(cb->end_seq, ts->snd_nxt))
+			ts->snd_nxt = cb->end_seq;
+	}
+	if (ttp_after(cb->end_seq, ts->snd_max))
+		ts->snd_max = cb->end_seq;
+	if (skb->len < ts->mss)
+		ts->snd_sml = cb->end_seq;
+	ts->cong.lsndtime = jiffies;
+}
+
+/*
+ * Send SKB, the first unsent segment or one sent before, on its own, and
+ * account for it. A retransmission no longer gives an RTT sample (Karn's
+ * rule).
  */
 static int ttp_xmit_one(struct sock *sk, struct sk_buff *skb)
 {
@@ -318,24 +349,158 @@ static int ttp_xmit_one(struct sock *sk, struct sk_buff *skb)
 		 */
 		if (!(cb->flags & TTP_FLAG_SYN))
 			return err;
-	} else if (rtx) {
-		trace_ttp_retransmit(&ts->conn.key, cb->seq, skb->len, ts->retries);
-		ts->total_retrans++;
-		if (ts->cong.state == TTP_CA_LOSS)
-			ttp_count(net, TTP_MIB_SLOW_START_RETRANS);
 	}
-	if (skb == ts->send_head) {
-		ts->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
-				NULL : skb->next;
-		ts->cong.packets_out++;
-		if (ttp_after(cb->end_seq, ts->snd_nxt))
-			ts->snd_nxt = cb->end_seq;
+	ttp_xmit_sent(sk, skb, rtx && !err);
+	return 0;
+}
+
+/*
+ * How many segments one skb may carry now (offload.c), sized as TCP's
+ * tcp_tso_autosize(): about a millisecond of data at the current rate,
+ * at least two, within what the route's device takes whole. 1: none.
+ */
+static u32 ttp_gso_goal(struct sock *sk)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	u32 segs = ts->cong.cwnd, max;
+
+	if (!sk_can_gso(sk))
+		return 1;
+	max = min_t(u32, READ_ONCE(sk->sk_gso_max_size), TTP_GSO_MAX_BYTES) / ts->mss;
+	max = min_t(u32, max, READ_ONCE(sk->sk_gso_max_segs));
+	if (ts->rtt.srtt_us)
+		segs = div_u64((u64)segs * USEC_PER_MSEC, ts->rtt.srtt_us);
+	return clamp_t(u32, segs, min_t(u32, 2, max), max);
+}
+
+/* Where the next fragment would go: merged into the last if it follows. */
+struct ttp_frag_end {
+	struct page *page;
+	unsigned int off;
+	int nr;
+};
+
+/* The fragments SKB's payload adds to a large segment after END. */
+static int ttp_frags_added(const struct sk_buff *skb, const struct ttp_frag_end *end)
+{
+	const struct skb_shared_info *sh = skb_shinfo(skb);
+	int n = sh->nr_frags;
+
+	if (n && skb_frag_page(&sh->frags[0]) == end->page &&
+	    skb_frag_off(&sh->frags[0]) == end->off)
+		n--;
+	return n;
+}
+
+static void ttp_frags_append(struct sk_buff *gso, const struct sk_buff *skb,
+			     struct ttp_frag_end *end)
+{
+	const struct skb_shared_info *sh = skb_shinfo(skb);
+	int i;
+
+	for (i = 0; i < sh->nr_frags; i++) {
+		const skb_frag_t *f = &sh->frags[i];
+		struct page *page = skb_frag_page(f);
+
+		if (end->nr && page == end->page && skb_frag_off(f) == end->off) {
+			skb_frag_size_add(&skb_shinfo(gso)->frags[end->nr - 1],
+					  skb_frag_size(f));
+		} else {
+			get_page(page);
+			skb_fill_page_desc(gso, end->nr++, page, skb_frag_off(f),
+					   skb_frag_size(f));
+		}
+		end->page = page;
+		end->off = skb_frag_off(f) + skb_frag_size(f);
 	}
-	if (ttp_after(cb->end_seq, ts->snd_max))
-		ts->snd_max = cb->end_seq;
-	if (skb->len < ts->mss)
-		ts->snd_sml = cb->end_seq;
-	ts->cong.lsndtime = jiffies;
+	gso->len += skb->len;
+	gso->data_len += skb->len;
+	gso->truesize += skb->len;
+}
+
+/*
+ * How many segments from SKB (send_head, which may leave now) can go as
+ * one large segment: whole segments of a full MSS, all within both
+ * windows, up to the goal, whose fragments fit one skb. Only the last
+ * may carry FIN or be short.
+ */
+static int ttp_gso_count(struct sock *sk, struct sk_buff *skb, u32 goal)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	u32 right = ts->snd_una + ts->snd_wnd;
+	bool rtx = ttp_before(TTP_SKB_CB(skb)->seq, ts->snd_max);
+	struct ttp_frag_end end = {};
+	int n = 0;
+
+	goal = min(goal, ttp_cwnd_room_segs(sk));
+	for (;;) {
+		const struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
+		const struct skb_shared_info *sh = skb_shinfo(skb);
+		const skb_frag_t *last;
+
+		/* Retransmissions and new data are counted apart. */
+		if (cb->flags & TTP_FLAG_SYN || skb->len > ts->mss ||
+		    skb_headlen(skb) || !sh->nr_frags ||
+		    ttp_before(cb->seq, ts->snd_max) != rtx ||
+		    ttp_after(cb->end_seq, right) ||
+		    end.nr + ttp_frags_added(skb, &end) > MAX_SKB_FRAGS)
+			break;
+		end.nr += ttp_frags_added(skb, &end);
+		last = &sh->frags[sh->nr_frags - 1];
+		end.page = skb_frag_page(last);
+		end.off = skb_frag_off(last) + skb_frag_size(last);
+		n++;
+		if (n >= goal || skb->len < ts->mss || (cb->flags & TTP_FLAG_FIN) ||
+		    skb_queue_is_last(&sk->sk_write_queue, skb))
+			break;
+		skb = skb->next;
+	}
+	return n;
+}
+
+/*
+ * Send N segments from FIRST (send_head, or where a timeout rewound it)
+ * as one large segment, and account for each. The skb sent holds their
+ * pages, not copies: the write queue keeps them for retransmission.
+ */
+static int ttp_xmit_gso(struct sock *sk, struct sk_buff *first, int n)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	bool rtx = ttp_before(TTP_SKB_CB(first)->seq, ts->snd_max);
+	struct ttp_frag_end end = {};
+	u32 now = ttp_now_us();
+	struct sk_buff *gso, *skb;
+	struct ttp_skb_cb *cb;
+	int i, err;
+
+	gso = alloc_skb(TTP_MAX_HEADER, GFP_ATOMIC);
+	if (!gso)
+		return -ENOBUFS;
+	skb_reserve(gso, TTP_MAX_HEADER);
+	cb = TTP_SKB_CB(gso);
+	*cb = *TTP_SKB_CB(first);
+	cb->retransmitted = rtx;
+	cb->flags = 0;
+	for (i = 0, skb = first; i < n; i++, skb = skb->next) {
+		ttp_frags_append(gso, skb, &end);
+		cb->flags |= TTP_SKB_CB(skb)->flags;
+		cb->end_seq = TTP_SKB_CB(skb)->end_seq;
+		if (rtx)
+			TTP_SKB_CB(skb)->retransmitted = 1;
+		TTP_SKB_CB(skb)->sent_us = now;
+	}
+	skb_shinfo(gso)->gso_size = ts->mss;
+	skb_shinfo(gso)->gso_segs = n;
+	skb_shinfo(gso)->gso_type = ts->af->gso_type;
+	/* From here GSO belongs to the stack, which may have freed it. */
+	err = ttp_transmit_skb(sk, gso, false);
+	if (err) {
+		if (rtx)
+			ttp_count(sock_net(sk), TTP_MIB_RETRANS_FAIL);
+		return err;
+	}
+	for (i = 0, skb = first; i < n; i++, skb = skb->next)
+		ttp_xmit_sent(sk, skb, rtx);
 	return 0;
 }
 
@@ -391,10 +556,14 @@ void __ttp_push(struct sock *sk, int nonagle)
 	struct ttp_sock *ts = ttp_sk(sk);
 	struct sk_buff *skb;
 	bool sent = false;
+	u32 goal;
+	int n;
 
 	nonagle |= ts->nonagle;
-	if (ts->send_head)
-		ttp_cong_restart(sk);
+	if (!ts->send_head)
+		return;
+	ttp_cong_restart(sk);
+	goal = ttp_gso_goal(sk);
 	while ((skb = ts->send_head)) {
 		struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
 		bool rtx = ttp_before(cb->seq, ts->snd_max);
@@ -411,7 +580,8 @@ void __ttp_push(struct sock *sk, int nonagle)
 			if (!part || part == skb->len || ttp_split(sk, skb, part))
 				break;
 		}
-		if (ttp_xmit_one(sk, skb))
+		n = goal > 1 ? ttp_gso_count(sk, skb, goal) : 1;
+		if (n > 1 ? ttp_xmit_gso(sk, skb, n) : ttp_xmit_one(sk, skb))
 			break;
 		sent = true;
 	}
