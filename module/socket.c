@@ -199,7 +199,7 @@ void ttp_sock_init_common(struct sock *sk)
 	INIT_LIST_HEAD(&ts->accept_node);
 	INIT_HLIST_NODE(&ts->listen_node);
 	ttp_init_timers(sk);
-	ts->af = sk->sk_family == AF_INET ? &ttp_ipv4_ops : &ttp_ipv6_ops;
+	ttp_set_af(sk, sk->sk_family == AF_INET ? &ttp_ipv4_ops : &ttp_ipv6_ops);
 	ts->rto = msecs_to_jiffies(ttp_param(net, TTP_PARAM_RTO_INIT_MS));
 	ts->syn_retries = ttp_param(net, TTP_PARAM_SYN_RETRIES);
 	ts->mss = TTP_DEFAULT_MSS;
@@ -223,7 +223,8 @@ int ttp_init_sock(struct sock *sk)
 
 int ttp_backlog_rcv(struct sock *sk, struct sk_buff *skb)
 {
-	ttp_sk(sk)->segs_in++;
+	/* A large segment counts as the segments it holds, as in TCP. */
+	ttp_sk(sk)->segs_in += max_t(u16, skb_shinfo(skb)->gso_segs, 1);
 	if (sk->sk_state == TTP_LISTEN) {
 		/*
 		 * release_sock() runs the backlog with BHs on and outside RCU,
