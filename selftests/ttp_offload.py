@@ -1,0 +1,228 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""Large segments (module/offload.c). Over veth, which takes a large skb
+whole, TTP sends skbs of many segments and the receiver counts the
+segments they hold; with the veth's GSO and TSO off, every packet fits
+the MTU. Through a TUN device opened with a virtio-net header and TCP
+segmentation offload (TUNSETOFFLOAD), as a VM's NIC would be, TTP's large
+skbs are cut by TTP's own callback before they reach it: every frame that
+comes out is a whole, correctly summed TTP segment within the MTU, none
+asks the device to segment it as TCP, and nftables still counts the
+traffic. Each over IPv4 and IPv6."""
+
+import fcntl
+import os
+import re
+import socket
+import struct
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from ttplib import (IPPROTO_TTP, SOL_TTP, Suite, Topology, check, csum, guard,  # noqa: E402
+                    on_debug_kernel, pseudo, require_module, run, transfer)
+
+TTP_INFO = 11
+INFO_FORMAT = "=8B18I3Q"
+SEGS_IN = 8 + 13		# struct ttp_info: segs_in, after 8 bytes and 13 u32s
+MTU = 1500
+TUNSETIFF, TUNSETOFFLOAD = 0x400454ca, 0x400454d0
+IFF_TUN, IFF_NO_PI, IFF_VNET_HDR = 0x0001, 0x1000, 0x4000
+TUN_F_CSUM, TUN_F_TSO4, TUN_F_TSO6 = 0x01, 0x02, 0x04
+VNET_HDR = "<BBHHHH"		# struct virtio_net_hdr, little-endian on x86
+VNET_NEEDS_CSUM = 1
+
+
+def segs_in(sock):
+    raw = sock.getsockopt(SOL_TTP, TTP_INFO, struct.calcsize(INFO_FORMAT))
+    return struct.unpack(INFO_FORMAT, raw)[SEGS_IN]
+
+
+def count_ttp(ns, hook):
+    """An nftables counter of TTP packets at HOOK (output or input) in NS."""
+    nft = ["ip", "netns", "exec", ns.name, "nft"]
+    run(*nft, "-f", "-", input="table inet ttp_count {\n"
+        " chain c { type filter hook %s priority 0; meta l4proto %d counter; }\n}\n"
+        % (hook, IPPROTO_TTP))
+
+    def read():
+        out = run(*nft, "list", "table", "inet", "ttp_count").stdout
+        m = re.search(r"counter packets (\d+) bytes (\d+)", out)
+        check(m, "no counter in: " + out)
+        return int(m.group(1)), int(m.group(2))
+    return read
+
+
+def size():
+    return (1 << 20) if on_debug_kernel() else (4 << 20)
+
+
+def veth_large(family):
+    """A bulk transfer over veth: skbs leave carrying many segments (the
+    client's output counts more than an MTU per packet), arrive whole (the
+    server's input counts fewer packets than the segments its socket
+    counts), and every byte arrives."""
+    topo = Topology(family, True)
+    try:
+        out = count_ttp(topo.client_ns, "output")
+        inp = count_ttp(topo.server_ns, "input")
+        lsn, c, s = topo.pair()
+        data = os.urandom(size())
+        transfer(c, s, data, timeout=300)
+        packets, nbytes = out()
+        check(nbytes > packets * 3 * MTU,
+              "%d bytes in %d packets left the client: no large segments" % (nbytes, packets))
+        received, segs = inp()[0], segs_in(s)
+        check(segs >= len(data) // MTU,
+              "the server counted %d segments for %d bytes" % (segs, len(data)))
+        check(received * 3 < segs,
+              "%d packets came in for %d segments: not large ones" % (received, segs))
+        for sock in (c, s, lsn):
+            sock.close()
+    finally:
+        topo.close()
+
+
+def veth_no_gso(family):
+    """With GSO and TSO off on the client's veth, TTP sends segments of
+    one MSS each: no packet is larger than the MTU."""
+    topo = Topology(family, True)
+    try:
+        topo.client_ns.call(run, "ethtool", "-K", topo.dev_client, "gso", "off", "tso", "off")
+        out = count_ttp(topo.client_ns, "output")
+        lsn, c, s = topo.pair()
+        data = os.urandom(size() // 4)
+        transfer(c, s, data, timeout=300)
+        packets, nbytes = out()
+        check(packets >= len(data) // MTU and nbytes <= packets * MTU,
+              "%d bytes in %d packets left the client" % (nbytes, packets))
+        for sock in (c, s, lsn):
+            sock.close()
+    finally:
+        topo.close()
+
+
+def open_tun(name):
+    if not os.path.exists("/dev/net/tun"):
+        run("modprobe", "tun")
+    fd = os.open("/dev/net/tun", os.O_RDWR | os.O_NONBLOCK)
+    fcntl.ioctl(fd, TUNSETIFF, struct.pack("16sH", name.encode(), IFF_TUN | IFF_NO_PI |
+                                           IFF_VNET_HDR))
+    fcntl.ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6)
+    return fd
+
+
+def ttp_of(family, frame):
+    """The addresses and TTP segment of FRAME, an IP packet, if it is TTP."""
+    if family == socket.AF_INET:
+        if frame[0] >> 4 != 4 or frame[9] != IPPROTO_TTP:
+            return None
+        ihl = (frame[0] & 15) * 4
+        return (socket.inet_ntop(family, frame[12:16]), socket.inet_ntop(family, frame[16:20]),
+                frame[ihl:struct.unpack("!H", frame[2:4])[0]], ihl)
+    if frame[0] >> 4 != 6 or frame[6] != IPPROTO_TTP:
+        return None
+    return (socket.inet_ntop(family, frame[8:24]), socket.inet_ntop(family, frame[24:40]),
+            frame[40:40 + struct.unpack("!H", frame[4:6])[0]], 40)
+
+
+def check_frame(family, raw):
+    """One frame read from the TUN device: (seq, payload length) of the
+    TTP segment it holds, after checking it is whole and summed right."""
+    flags, gso_type, _, gso_size, start, offset = struct.unpack_from(VNET_HDR, raw)
+    frame = bytearray(raw[struct.calcsize(VNET_HDR):])
+    check(gso_type == 0 and gso_size == 0,
+          "a frame asks the device to segment it (gso_type %d, gso_size %d)"
+          % (gso_type, gso_size))
+    check(len(frame) <= MTU, "a frame of %d bytes, over the MTU" % len(frame))
+    parsed = ttp_of(family, bytes(frame))
+    if parsed is None:
+        return None
+    src, dst, seg, hl = parsed
+    seg = bytearray(seg)
+    if flags & VNET_NEEDS_CSUM:
+        # The device's part, as a virtio host does it: sum from csum_start
+        # (where the pseudo-header sum already is) into csum_offset.
+        check(start == hl and offset == 18,
+              "the checksum is left at %d+%d, not TTP's %d+18" % (start, offset, hl))
+        seg[18:20] = struct.pack("!H", csum(bytes(seg)))
+    check(csum(pseudo(family, src, dst, len(seg)) + bytes(seg)) == 0,
+          "a segment with a bad checksum")
+    doff = (seg[12] >> 4) * 4
+    return struct.unpack("!I", seg[4:8])[0], len(seg) - doff
+
+
+def tun_segments(family):
+    """An established connection whose route then goes through a TUN
+    device with TSO: what it sends comes out as whole segments within the
+    MTU, correctly summed, continuous in sequence; fewer packets passed
+    nftables' output hook than frames came out (the large ones were cut
+    by TTP, between the two)."""
+    topo = Topology(family, True)
+    fd = None
+    lsn, c, s = topo.pair()
+    try:
+        # Some data first, so the window has grown as a connection's has.
+        c.sendall(b"x" * 100000)
+        got = 0
+        while got < 100000:
+            got += len(s.recv(65536))
+        ns = topo.client_ns
+        fd = ns.call(open_tun, "ttptun")
+        ns.ip("link", "set", "ttptun", "up", "mtu", str(MTU))
+        host = "/32" if family == socket.AF_INET else "/128"
+        out = count_ttp(ns, "output")
+        before = out()[0]
+        ns.ip("route", "replace", topo.server_addr + host, "dev", "ttptun")
+        c.setblocking(False)
+        try:
+            c.send(os.urandom(256 << 10))
+        except BlockingIOError:
+            pass
+        frames, ends, deadline = 0, set(), time.monotonic() + 5
+        first = None
+        while time.monotonic() < deadline and frames < 40:
+            try:
+                raw = os.read(fd, 65536)
+            except BlockingIOError:
+                time.sleep(0.05)
+                continue
+            got = check_frame(family, raw)
+            if not got or not got[1]:
+                continue
+            seq, length = got
+            if first is None:
+                first = seq
+            # A segment begins where one sent before ended, or is the first.
+            check(seq == first or seq in ends, "a segment at %d follows no other" % seq)
+            ends.add((seq + length) & 0xffffffff)
+            frames += 1
+        packets = out()[0] - before
+        check(frames >= 10, "only %d data frames came out of the TUN device" % frames)
+        check(packets < frames,
+              "%d packets passed nftables for %d frames: nothing was cut" % (packets, frames))
+    finally:
+        if fd is not None:
+            os.close(fd)
+        # An abort: the client's FIN would go to the TUN device and wait.
+        for sock in (c, s, lsn):
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            sock.close()
+        topo.close()
+
+
+def main():
+    require_module()
+    suite = Suite()
+    for family in (socket.AF_INET, socket.AF_INET6):
+        name = "v4" if family == socket.AF_INET else "v6"
+        suite.case("%s: veth: large segments leave whole, counted as segments" % name,
+                   veth_large, family)
+        suite.case("%s: veth with GSO and TSO off: packets within the MTU" % name,
+                   veth_no_gso, family)
+        suite.case("%s: TUN with TSO: whole, summed segments within the MTU" % name,
+                   tun_segments, family)
+    suite.run()
+
+
+guard(main)
