@@ -20,18 +20,19 @@
 #include <net/protocol.h>
 #include "ttp.h"
 
-/* What a large segment of ours carries, and nothing from outside does. */
+/*
+ * A large segment of ours: our two bits, maybe a tunnel's that carried it
+ * whole (GRE, IPIP, UDP tunnels add theirs), and nothing from outside. A
+ * virtio-net or packet socket header can ask for TCP's segmentation of
+ * any protocol (SKB_GSO_DODGY), never for SCTP's: what is not ours is
+ * refused, and dropped, not cut as ours.
+ */
 static bool ttp_gso_ours(const struct sk_buff *skb)
 {
 	unsigned int type = skb_shinfo(skb)->gso_type;
 
-	/*
-	 * A virtio-net or packet socket header can ask for TCP's
-	 * segmentation of any protocol (SKB_GSO_DODGY), never for SCTP's:
-	 * what is not ours is refused, and dropped, not cut as ours.
-	 */
 	return (type & SKB_GSO_SCTP) && (type & (SKB_GSO_TCPV4 | SKB_GSO_TCPV6)) &&
-	       !(type & ~(SKB_GSO_SCTP | SKB_GSO_TCPV4 | SKB_GSO_TCPV6));
+	       !(type & (SKB_GSO_DODGY | SKB_GSO_UDP | SKB_GSO_UDP_L4 | SKB_GSO_FRAGLIST));
 }
 
 /*
@@ -57,6 +58,7 @@ static struct sk_buff *ttp_gso_segment(struct sk_buff *skb,
 	thlen = (th->doff >> 4) * 4;
 	if (thlen < sizeof(*th) || skb->ip_summed != CHECKSUM_PARTIAL ||
 	    skb_checksum_start(skb) != skb_transport_header(skb) ||
+	    skb->csum_offset != offsetof(struct ttphdr, check) ||
 	    !pskb_may_pull(skb, thlen))
 		goto out;
 
@@ -76,6 +78,12 @@ static struct sk_buff *ttp_gso_segment(struct sk_buff *skb,
 	if (IS_ERR(segs))
 		goto out;
 
+	/*
+	 * GSO_PARTIAL (a tunnel's device segments the rest) leaves segments
+	 * of several MSS each: what one of them holds.
+	 */
+	if (skb_is_gso(segs))
+		mss *= skb_shinfo(segs)->gso_segs;
 	/* The pseudo-header sum counted the whole length: take one segment's. */
 	delta = (__force __wsum)htonl(oldlen + thlen + mss);
 	skb = segs;
@@ -113,16 +121,16 @@ static const struct net_offload ttp_offload = {
 	},
 };
 
+/* The slot is someone else's: inet_add_offload() says only -1. */
 int ttp_offload_init(void)
 {
-	int err = inet_add_offload(&ttp_offload, IPPROTO_TTP);
-
-	if (err)
-		return err;
-	err = inet6_add_offload(&ttp_offload, IPPROTO_TTP);
-	if (err)
+	if (inet_add_offload(&ttp_offload, IPPROTO_TTP))
+		return -EBUSY;
+	if (inet6_add_offload(&ttp_offload, IPPROTO_TTP)) {
 		inet_del_offload(&ttp_offload, IPPROTO_TTP);
-	return err;
+		return -EBUSY;
+	}
+	return 0;
 }
 
 /*

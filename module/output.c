@@ -362,11 +362,12 @@ static int ttp_xmit_one(struct sock *sk, struct sk_buff *skb)
 static u32 ttp_gso_goal(struct sock *sk)
 {
 	struct ttp_sock *ts = ttp_sk(sk);
-	u32 segs = ts->cong.cwnd, max;
+	u32 size = READ_ONCE(sk->sk_gso_max_size), segs = ts->cong.cwnd, max;
 
-	if (!sk_can_gso(sk))
+	/* Headers count against the device's limit, as in tcp_tso_autosize(). */
+	if (!sk_can_gso(sk) || size < TTP_MAX_HEADER + 2 * ts->mss)
 		return 1;
-	max = min_t(u32, READ_ONCE(sk->sk_gso_max_size), TTP_GSO_MAX_BYTES) / ts->mss;
+	max = min_t(u32, size - TTP_MAX_HEADER, TTP_GSO_MAX_BYTES) / ts->mss;
 	max = min_t(u32, max, READ_ONCE(sk->sk_gso_max_segs));
 	if (ts->rtt.srtt_us)
 		segs = div_u64((u64)segs * USEC_PER_MSEC, ts->rtt.srtt_us);
@@ -438,8 +439,13 @@ static int ttp_gso_count(struct sock *sk, struct sk_buff *skb, u32 goal)
 		const struct skb_shared_info *sh = skb_shinfo(skb);
 		const skb_frag_t *last;
 
-		/* Retransmissions and new data are counted apart. */
+		/*
+		 * Retransmissions and new data are counted apart. A short
+		 * new segment waits for the loop's own turn, where Nagle,
+		 * TTP_CORK and MSG_MORE may hold it.
+		 */
 		if (cb->flags & TTP_FLAG_SYN || skb->len > ts->mss ||
+		    (skb->len < ts->mss && !rtx) ||
 		    skb_headlen(skb) || !sh->nr_frags ||
 		    ttp_before(cb->seq, ts->snd_max) != rtx ||
 		    ttp_after(cb->end_seq, right) ||
@@ -496,7 +502,7 @@ static int ttp_xmit_gso(struct sock *sk, struct sk_buff *first, int n)
 	err = ttp_transmit_skb(sk, gso, false);
 	if (err) {
 		if (rtx)
-			ttp_count(sock_net(sk), TTP_MIB_RETRANS_FAIL);
+			ttp_count_add(sock_net(sk), TTP_MIB_RETRANS_FAIL, n);
 		return err;
 	}
 	for (i = 0, skb = first; i < n; i++, skb = skb->next)

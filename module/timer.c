@@ -51,11 +51,15 @@ void ttp_stop_rtx_timer(struct sock *sk)
 	sk_stop_timer(sk, &ttp_sk(sk)->rtx_timer);
 }
 
+/*
+ * The first ACK owed starts the delay; a timer left pending from an ACK
+ * already sent (output.c leaves it) is moved, or the ACK could go at once.
+ */
 void ttp_schedule_delack(struct sock *sk)
 {
 	struct ttp_sock *ts = ttp_sk(sk);
 
-	if (!timer_pending(&ts->delack_timer))
+	if (!timer_pending(&ts->delack_timer) || ts->ack_pending <= 1)
 		sk_reset_timer(sk, &ts->delack_timer, jiffies + TTP_DELACK_MIN);
 }
 
