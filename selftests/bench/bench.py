@@ -114,8 +114,8 @@ def measure(path, name, runs, mode, *args, extra=()):
 
 
 def no_offloads(path, args):
-    """Like with like: TTP has no GSO or GRO, so TCP without them too,
-    every segment crossing the pair on its own."""
+    """Every segment crossing the pair on its own, for both: what the
+    per-segment paths cost without large segments (TTP has no GRO)."""
     if not shutil.which("ethtool"):
         print("# stream-1 (no offloads): skipped, no ethtool (make bench installs it)")
         return
