@@ -94,9 +94,9 @@ static struct sk_buff *ttp_gso_segment(struct sk_buff *skb,
 		th->flags &= ~(TTP_FLAG_FIN | TTP_FLAG_PSH);
 		th->check = newcheck;
 		if (skb->ip_summed == CHECKSUM_PARTIAL)
-			gso_reset_checksum(skb, ~th->check);
+			gso_reset_checksum(skb, ~csum_unfold(th->check));
 		else
-			th->check = gso_make_checksum(skb, ~th->check);
+			th->check = gso_make_checksum(skb, ~csum_unfold(th->check));
 		seq += mss;
 		skb = skb->next;
 		th = (struct ttphdr *)skb_transport_header(skb);
@@ -108,9 +108,9 @@ static struct sk_buff *ttp_gso_segment(struct sk_buff *skb,
 				      skb->data_len);
 	th->check = ~csum_fold(csum_add(csum_unfold(th->check), delta));
 	if (skb->ip_summed == CHECKSUM_PARTIAL)
-		gso_reset_checksum(skb, ~th->check);
+		gso_reset_checksum(skb, ~csum_unfold(th->check));
 	else
-		th->check = gso_make_checksum(skb, ~th->check);
+		th->check = gso_make_checksum(skb, ~csum_unfold(th->check));
 out:
 	return segs;
 }
