@@ -74,7 +74,9 @@ def retransmit():
         run("tc", "-n", topo.client_ns.name, "qdisc", "add", "dev", topo.dev_client, "root",
             "netem", "loss", "10%")
         lsn, c, s = topo.pair()
-        size, got = 256 << 10, []
+        # Enough packets that 10% loss takes some: netem drops a large
+        # segment whole, and 256 KiB is only a dozen of them.
+        size, got = 2 << 20, []
 
         def read():
             n = 0
