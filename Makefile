@@ -59,7 +59,7 @@ $(B)/module/ttp.ko: $(MODULE_SRCS)
 	cp Kbuild $(B)/
 	cp module/Kbuild module/*.c module/*.h $(B)/module/
 	cp include/uapi/linux/ttp.h $(B)/include/uapi/linux/
-	$(VM)/kernel build $(KVER) $(CURDIR)/$(B) W=1 \
+	+$(VM)/kernel build $(KVER) $(CURDIR)/$(B) W=1 \
 		$(if $(filter y,$(TTP_INJECT_BUGS)),TTP_INJECT_BUGS=y) 2>&1 | tee $(B)/build.log
 	@! grep -E 'warning:|error:' $(B)/build.log
 	@test -e $@
