@@ -138,7 +138,10 @@ def time_wait_race():
         # from one of 8 ports at random: an entry is taken over by the next
         # connect() from its port, or expires first, or is killed, and
         # which one wins varies from round to round.
-        ns.set(msl_ms=50, msl_local_ms=50, tw_reuse=1, tw_reuse_delay_ms=1)
+        # On the debug kernel a round takes seconds and a 0.1 s entry was
+        # nearly always gone before the next connect() could take it: 0.5 s.
+        msl = 250 if DEBUG else 50
+        ns.set(msl_ms=msl, msl_local_ms=msl, tw_reuse=1, tw_reuse_delay_ms=1)
         lsn = ns.socket(socket.AF_INET)
         lsn.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         lsn.bind(("127.0.0.1", 47001))
