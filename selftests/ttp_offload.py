@@ -57,49 +57,48 @@ def size():
     return (1 << 20) if on_debug_kernel() else (4 << 20)
 
 
+def veth_bulk(family, nbytes, gso=True):
+    """NBYTES from client to server over veth (with the client's GSO and
+    TSO off unless GSO), checked: the TTP packets and bytes that left the
+    client, the packets that reached the server, the server's segs_in."""
+    topo = Topology(family, True)
+    try:
+        if not gso:
+            topo.client_ns.call(run, "ethtool", "-K", topo.dev_client, "gso", "off",
+                                "tso", "off")
+        out = count_ttp(topo.client_ns, "output")
+        inp = count_ttp(topo.server_ns, "input")
+        lsn, c, s = topo.pair()
+        transfer(c, s, os.urandom(nbytes), timeout=300)
+        result = out() + (inp()[0], segs_in(s))
+        for sock in (c, s, lsn):
+            sock.close()
+        return result
+    finally:
+        topo.close()
+
+
 def veth_large(family):
     """A bulk transfer over veth: skbs leave carrying many segments (the
     client's output counts more than an MTU per packet), arrive whole (the
     server's input counts fewer packets than the segments its socket
     counts), and every byte arrives."""
-    topo = Topology(family, True)
-    try:
-        out = count_ttp(topo.client_ns, "output")
-        inp = count_ttp(topo.server_ns, "input")
-        lsn, c, s = topo.pair()
-        data = os.urandom(size())
-        transfer(c, s, data, timeout=300)
-        packets, nbytes = out()
-        check(nbytes > packets * 3 * MTU,
-              "%d bytes in %d packets left the client: no large segments" % (nbytes, packets))
-        received, segs = inp()[0], segs_in(s)
-        check(segs >= len(data) // MTU,
-              "the server counted %d segments for %d bytes" % (segs, len(data)))
-        check(received * 3 < segs,
-              "%d packets came in for %d segments: not large ones" % (received, segs))
-        for sock in (c, s, lsn):
-            sock.close()
-    finally:
-        topo.close()
+    n = size()
+    packets, nbytes, received, segs = veth_bulk(family, n)
+    check(nbytes > packets * 3 * MTU,
+          "%d bytes in %d packets left the client: no large segments" % (nbytes, packets))
+    check(segs >= n // MTU, "the server counted %d segments for %d bytes" % (segs, n))
+    check(received * 3 < segs,
+          "%d packets came in for %d segments: not large ones" % (received, segs))
 
 
 def veth_no_gso(family):
     """With GSO and TSO off on the client's veth, TTP sends segments of
     one MSS each: no packet is larger than the MTU."""
-    topo = Topology(family, True)
-    try:
-        topo.client_ns.call(run, "ethtool", "-K", topo.dev_client, "gso", "off", "tso", "off")
-        out = count_ttp(topo.client_ns, "output")
-        lsn, c, s = topo.pair()
-        data = os.urandom(size() // 4)
-        transfer(c, s, data, timeout=300)
-        packets, nbytes = out()
-        check(packets >= len(data) // MTU and nbytes <= packets * MTU,
-              "%d bytes in %d packets left the client" % (nbytes, packets))
-        for sock in (c, s, lsn):
-            sock.close()
-    finally:
-        topo.close()
+    n = size() // 4
+    packets, nbytes, _, _ = veth_bulk(family, n, gso=False)
+    check(packets >= n // MTU and nbytes <= packets * MTU,
+          "%d bytes in %d packets left the client" % (nbytes, packets))
 
 
 def open_tun(name):
