@@ -28,13 +28,14 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from ttplib import (Netns, Stream, Suite, census_matches, check, guard,  # noqa: E402
-                    on_debug_kernel, require_module, slab_kib, slab_settled)
+                    on_debug_kernel, require_module, scaled, slab_kib,
+                    slab_settled)
 
 FUZZER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fuzz", "netlink.py")
 LONG = os.environ.get("TTP_FUZZ") == "long"
 DEBUG = on_debug_kernel()
 COUNT = int(os.environ.get("TTP_FUZZ_REQUESTS") or
-            (30000 if LONG else 500 if DEBUG else 3000))
+            (30000 if LONG else scaled(3000, 500)))
 SEED = os.environ.get("TTP_FUZZ_SEED")
 
 

@@ -28,7 +28,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from ttplib import (Suite, Stream, Topology, census_matches, check, guard,  # noqa: E402
-                    expect_gauges, on_debug_kernel, require_module, slab_kib,
+                    expect_gauges, on_debug_kernel, require_module, scaled, slab_kib,
                     slab_settled, spoofed_syns)
 
 FUZZER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fuzz", "ttp-fuzz-packets")
@@ -41,7 +41,7 @@ DEBUG = on_debug_kernel()
 # make fuzz gives it 50,000 and sends the 1,000,000 on 6.12
 # (selftests/fuzz/run).
 COUNT = int(os.environ.get("TTP_FUZZ_PACKETS") or
-            ((50000 if DEBUG else 1000000) if LONG else 800 if DEBUG else 100000))
+            ((50000 if DEBUG else 1000000) if LONG else scaled(100000, 800)))
 SEED = os.environ.get("TTP_FUZZ_SEED")
 CONTROL, TARGET = 5001, 5002
 # Addresses the spoofed SYNs come from (ttplib.spoofed_syns): the server

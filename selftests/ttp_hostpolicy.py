@@ -25,7 +25,8 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from ttplib import (IPPROTO_TTP, Suite, Topology, check, guard,  # noqa: E402
-                    on_debug_kernel, require_module, run, transfer, wait_for)
+                    families, require_module, run, scaled, transfer,
+                    wait_for)
 
 SO_ATTACH_FILTER, SO_DETACH_FILTER = 26, 27
 SYS_BPF = 321       # x86_64
@@ -145,7 +146,7 @@ def ipsec(topo):
         # The debug kernel's AES-GCM runs in C under KASAN: 512 KiB each
         # way took over two minutes beside the other VMs, so it moves
         # 128 KiB (about 90 segments each way, every one through ESP).
-        size = (1 << 17) if on_debug_kernel() else (16 << 20)
+        size = scaled(16 << 20, 1 << 17)
         cl = topo.connect(port)
         sv, _ = lsn.accept()
         sv.settimeout(120)
@@ -320,7 +321,7 @@ def cgroup_connect(topo):
 def main():
     require_module()
     suite = Suite()
-    for family in (socket.AF_INET, socket.AF_INET6):
+    for family in families(debug=socket.AF_INET):
         name = "v4" if family == socket.AF_INET else "v6"
         box = {}
 

@@ -15,18 +15,16 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from ttplib import (Netns, Suite, guard, check,  # noqa: E402
-                    require_module, skip_all, wait_for)
+                    require_module, scaled, skip_all, wait_for)
 
-# The sizes on Debian's 6.12 (as ttp_diag.py's 100,000 TIME_WAIT
-# entries) and outside the runner. Its other kernels run a quarter of
-# them: the same paths, each still taken many times over, in a quarter of
-# the time (the whole sizes took 230 s of a Debian kernel's suite, and 100
-# cycles alone took the debug kernel, where every step takes every check
-# there is, ten minutes).
-SCALE = 1 if os.environ.get("TTP_KVER", "6.12") == "6.12" else 4
-CYCLES = 100 // SCALE
-NAMESPACES = 100 // SCALE
-TW_NAMESPACES = 20 // SCALE
+# The sizes on Debian's 6.12 and outside the runner; a quarter of
+# them on 6.1 and 7.3 (ttplib.scaled): the same paths, each still taken
+# many times over, in a quarter of the time (the whole sizes took 230 s of
+# a Debian kernel's suite). A tenth on the debug kernel, where every step
+# takes every check there is (100 cycles alone took it ten minutes).
+CYCLES = scaled(100, 10)
+NAMESPACES = scaled(100, 10)
+TW_NAMESPACES = scaled(20, 4)
 
 
 def loaded():

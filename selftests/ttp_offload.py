@@ -20,7 +20,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from ttplib import (IPPROTO_TTP, SOL_TTP, Suite, Topology, check, csum, guard,  # noqa: E402
-                    on_debug_kernel, pseudo, require_module, run, transfer)
+                    pseudo, require_module, run, scaled, transfer)
 
 TTP_INFO = 11
 INFO_FORMAT = "=8B18I3Q"
@@ -54,7 +54,7 @@ def count_ttp(ns, hook):
 
 
 def size():
-    return (1 << 20) if on_debug_kernel() else (4 << 20)
+    return scaled(4 << 20, 1 << 20)
 
 
 def veth_bulk(family, nbytes, gso=True):

@@ -33,7 +33,8 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from ttplib import (IPPROTO_TTP, Suite, Topology, check, guard,  # noqa: E402
-                    on_debug_kernel, require_module, segment, wait_for)
+                    families, on_debug_kernel, require_module, segment,
+                    wait_for)
 
 from ttplib import ACK  # noqa: E402
 
@@ -292,7 +293,7 @@ def measure_all():
 def main():
     require_module()
     suite = Suite()
-    for family in (socket.AF_INET, socket.AF_INET6):
+    for family in families(debug=socket.AF_INET6):
         name = "v4-veth" if family == socket.AF_INET else "v6-veth"
         suite.case("%s: %d tiny segments with gaps kept, merged as the gaps fill, "
                    "delivered in order" % (name, GAPS),

@@ -105,13 +105,19 @@ namespaces_independent() {
 	[ "$(ttp_param -n ttp-pb tw_reuse)" = 2 ] && [ "$(ttp_param tw_reuse)" = 2 ]
 }
 
+# (One listing read whole: a ttpctl per parameter cost the debug guest a
+# minute of process starts.)
 new_namespace_defaults() {
-	local n
+	local out name value
+	local -A got=()
 	"$TTPCTL" param set msl_ms=12000 syncookies=2 || return
 	ttp_netns ttp-pc
-	for n in "${!TTP_DEFAULTS[@]}"; do
-		[ "$(ttp_param -n ttp-pc "$n")" = "${TTP_DEFAULTS[$n]}" ] ||
-			ttp_fail_msg "new namespace: $n is not ${TTP_DEFAULTS[$n]}" || return
+	out=$("$TTPCTL" -n ttp-pc param show) || return
+	while IFS=$'\t' read -r name value; do got[$name]=$value; done <<<"$out"
+	for name in "${!TTP_DEFAULTS[@]}"; do
+		[ "${got[$name]:-}" = "${TTP_DEFAULTS[$name]}" ] ||
+			ttp_fail_msg "new namespace: $name is ${got[$name]:-missing}, not ${TTP_DEFAULTS[$name]}" ||
+			return
 	done
 }
 

@@ -11,7 +11,7 @@ import socket
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from ttplib import Suite, check, guard, require_module  # noqa: E402
+from ttplib import Suite, check, families, guard, require_module  # noqa: E402
 from ttp_path import path_transfer  # noqa: E402
 
 
@@ -31,7 +31,7 @@ def pmtu_blackhole(family):
 def main():
     require_module()
     suite = Suite()
-    for family in (socket.AF_INET, socket.AF_INET6):
+    for family in families(debug=socket.AF_INET):
         name = "v4" if family == socket.AF_INET else "v6"
         suite.case("%s: a black hole: mtu_probing 1 completes, 0 stalls" % name,
                    pmtu_blackhole, family)

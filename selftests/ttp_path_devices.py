@@ -13,7 +13,7 @@ import socket
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from ttplib import Netns, Suite, check, guard, require_module, run  # noqa: E402
+from ttplib import Netns, Suite, check, families, guard, require_module, run  # noqa: E402
 from ttp_path import SO_BINDTODEVICE, addr, link  # noqa: E402
 
 
@@ -172,7 +172,7 @@ def vrf_pair(family):
 def main():
     require_module()
     suite = Suite()
-    for family in (socket.AF_INET, socket.AF_INET6):
+    for family in families(debug=socket.AF_INET):
         name = "v4" if family == socket.AF_INET else "v6"
         suite.case("%s: SO_BINDTODEVICE listeners share a port" % name, bind_device, family)
         suite.case("%s: two VRFs, one 4-tuple; l3mdev_accept" % name, vrf_pair, family)

@@ -5,6 +5,7 @@ fixed sleep: emulated machines are slow and uneven). A test imports it from
 selftests/lib/ (Documentation/testing.md, "Writing a test")."""
 
 import ctypes
+import fcntl
 import hashlib
 import json
 import os
@@ -158,6 +159,22 @@ def on_debug_kernel():
     return os.environ.get("TTP_KVER") == "debug"
 
 
+def scaled(full, debug):
+    """How much of a bulk workload (bytes, segments, requests) a test does
+    where it runs: FULL on Debian's 6.12 and outside the runner, a quarter
+    of it on 6.1 and 7.3, DEBUG on the debug kernel. The module's code is
+    the same on every kernel and a quarter still takes each path many
+    times; what differs between 6.1, 6.12 and 7.3 is the kernel beneath,
+    which the first segments reach as surely as the last. 6.12 keeps the
+    full size: it is the debug kernel's source and the tools' kernel.
+    (The whole sizes on all three took two thirds of make check's time.)"""
+    if on_debug_kernel():
+        return debug
+    if os.environ.get("TTP_KVER", "6.12") == "6.12":
+        return full
+    return max(debug, full // 4)
+
+
 def wait_for(cond, timeout=60, what="condition"):
     """Poll COND until it returns something true; return it."""
     deadline = time.monotonic() + timeout
@@ -203,6 +220,18 @@ def netns_call(name, fn, *args, **kwargs):
     if "error" in result:
         raise result["error"]
     return result["value"]
+
+
+SIOCGIFFLAGS, SIOCSIFFLAGS, IFF_UP = 0x8913, 0x8914, 0x1
+
+
+def link_up(dev):
+    """Set DEV up in the caller's network namespace, as `ip link set DEV
+    up` does, without starting a process."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        ifr = struct.pack("16sH22x", dev.encode(), 0)
+        flags = struct.unpack_from("16sH", fcntl.ioctl(s, SIOCGIFFLAGS, ifr))[1]
+        fcntl.ioctl(s, SIOCSIFFLAGS, struct.pack("16sH22x", dev.encode(), flags | IFF_UP))
 
 
 def ip_packet(family, src, dst, payload):
@@ -284,8 +313,10 @@ class StatsReader:
     """TTP_CMD_STATS_GET over generic netlink from this process, on a
     socket made in one namespace: what `ttpctl -j stats` prints, without a
     program started per poll (tens of them a second would keep a slow
-    guest's CPU busy, and with it the host's)."""
-    NLM_F_REQUEST, NLMSG_ERROR = 1, 2
+    guest's CPU busy, and with it the host's); and TTP_CMD_PARAM_SET, for
+    the same reason (a process start costs the debug guest a third of a
+    second of CPU, and the suite sets parameters thousands of times)."""
+    NLM_F_REQUEST, NLM_F_ACK, NLMSG_ERROR = 1, 4, 2
     GENL_ID_CTRL, CTRL_CMD_GETFAMILY = 0x10, 3
     CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 1, 2
     _enums = None
@@ -314,12 +345,15 @@ class StatsReader:
             data = data[(n + 3) & ~3:]
         return out
 
-    def request(self, family, cmd, version, payload=b""):
+    def request(self, family, cmd, version, payload=b"", ack=False):
+        """Send a request; its reply's attributes, or with ACK, None once
+        the kernel acknowledged it."""
         with self.lock:
             self.seq += 1
             body = struct.pack("=BBH", cmd, version, 0) + payload
+            flags = self.NLM_F_REQUEST | (self.NLM_F_ACK if ack else 0)
             self.sock.send(struct.pack("=IHHII", 16 + len(body), family,
-                                       self.NLM_F_REQUEST, self.seq, 0) + body)
+                                       flags, self.seq, 0) + body)
             while True:
                 msg = self.sock.recv(1 << 16)
                 n, kind, _, seq, _ = struct.unpack_from("=IHHII", msg)
@@ -327,16 +361,33 @@ class StatsReader:
                     continue
                 if kind == self.NLMSG_ERROR:
                     err = struct.unpack_from("=i", msg, 16)[0]
+                    if err == 0 and ack:
+                        return None
                     raise Failure("generic netlink request %d: error %d" % (cmd, err))
-                return self.attrs(msg[20:n])
+                if not ack:
+                    return self.attrs(msg[20:n])
 
-    def stats(self):
-        e = self._enums
+    def family(self):
         # The family's id, each time: a test may reload the module.
         ctrl = self.request(self.GENL_ID_CTRL, self.CTRL_CMD_GETFAMILY, 1,
                             self.attr(self.CTRL_ATTR_FAMILY_NAME, b"ttp\0"))
-        family = struct.unpack("=H", ctrl[self.CTRL_ATTR_FAMILY_ID][0])[0]
-        top = self.request(family, e["TTP_CMD_STATS_GET"], e["TTP_GENL_VERSION"])
+        return struct.unpack("=H", ctrl[self.CTRL_ATTR_FAMILY_ID][0])[0]
+
+    def param_set(self, params):
+        """TTP_CMD_PARAM_SET of {name: number}, all or nothing, as
+        `ttpctl param set` sends it."""
+        e = self._enums
+        payload = b"".join(
+            self.attr(e["TTP_A_PARAM"] | 0x8000,
+                      self.attr(e["TTP_PARAM_A_NAME"], name.encode() + b"\0") +
+                      self.attr(e["TTP_PARAM_A_VALUE"], struct.pack("=Q", value)))
+            for name, value in params.items())
+        self.request(self.family(), e["TTP_CMD_PARAM_SET"], e["TTP_GENL_VERSION"], payload,
+                     ack=True)
+
+    def stats(self):
+        e = self._enums
+        top = self.request(self.family(), e["TTP_CMD_STATS_GET"], e["TTP_GENL_VERSION"])
 
         def u64(a, kind):
             return struct.unpack("=Q", a[kind][0])[0]
@@ -372,7 +423,9 @@ class Netns:
             self.number = Netns.made
         self.name = "%s-%d-%d" % (prefix, os.getpid(), self.number)
         run("ip", "netns", "add", self.name)
-        run("ip", "-n", self.name, "link", "set", "lo", "up")
+        # Loopback up from here: a process start costs the debug guest a
+        # third of a second of CPU, and the suite makes hundreds of these.
+        self.call(link_up, "lo")
         self._stats = None
         _namespaces.append(self)
 
@@ -395,18 +448,31 @@ class Netns:
     def ip(self, *args):
         return run("ip", "-n", self.name, *args)
 
+    def ip_batch(self, *commands):
+        """Several ip commands (each a tuple of words) in one ip process."""
+        return run("ip", "-n", self.name, "-batch", "-",
+                   input="".join(" ".join(c) + "\n" for c in commands))
+
     def ttpctl(self, *args, check_rc=True):
         return run(TTPCTL, "-n", self.name, *args, check_rc=check_rc)
 
     def set(self, **params):
-        self.ttpctl("param", "set", *["%s=%s" % kv for kv in params.items()])
+        """Set parameters in this namespace (numbers: from this process;
+        anything else, such as "5s", through ttpctl's parser)."""
+        if all(isinstance(v, int) and v >= 0 for v in params.values()):
+            self.reader().param_set(params)
+        else:
+            self.ttpctl("param", "set", *["%s=%s" % kv for kv in params.items()])
+
+    def reader(self):
+        if not self._stats:
+            self._stats = StatsReader(self.name)
+        return self._stats
 
     def stats(self):
         """What `ttpctl -j stats` prints (ttp_stats.sh and ttp_ttpctl.sh
         show the two agree), read from this process."""
-        if not self._stats:
-            self._stats = StatsReader(self.name)
-        return self._stats.stats()
+        return self.reader().stats()
 
     def gauges(self):
         return {s: v["now"] for s, v in self.stats()["states"].items()}
@@ -443,15 +509,15 @@ class Topology:
             for ns, d, v4, v6, peer in (
                     (self.client_ns, dev + "a", "10.99.0.1", "fd99::1", (macs[1], "2")),
                     (self.server_ns, dev + "b", "10.99.0.2", "fd99::2", (macs[0], "1"))):
-                ns.ip("addr", "add", v4 + "/24", "dev", d)
-                ns.ip("addr", "add", v6 + "/64", "dev", d, "nodad")
-                ns.ip("link", "set", d, "up")
                 # Permanent neighbours: address resolution through a
                 # lossy qdisc can fail, and a connect then ends in
                 # EHOSTUNREACH before TTP has anything to do with it.
-                for addr in ("10.99.0." + peer[1], "fd99::" + peer[1]):
-                    ns.ip("neigh", "replace", addr, "lladdr", peer[0], "dev", d,
-                          "nud", "permanent")
+                ns.ip_batch(("addr", "add", v4 + "/24", "dev", d),
+                            ("addr", "add", v6 + "/64", "dev", d, "nodad"),
+                            ("link", "set", d, "up"),
+                            *(("neigh", "replace", addr, "lladdr", peer[0], "dev", d,
+                               "nud", "permanent")
+                              for addr in ("10.99.0." + peer[1], "fd99::" + peer[1])))
             self.dev_client, self.dev_server = dev + "a", dev + "b"
             self.server_addr = "10.99.0.2" if family == socket.AF_INET else "fd99::2"
             self.client_addr = "10.99.0.1" if family == socket.AF_INET else "fd99::1"
@@ -505,9 +571,22 @@ class Topology:
 
 
 def topologies():
-    """The four places every transport test runs."""
+    """The four places every transport test runs; on the debug kernel two,
+    IPv4 over loopback and IPv6 over a veth pair: each family's code and
+    each kind of link still meet KASAN and lockdep in every case, and the
+    debug suite, several times slower per case, takes half the time."""
+    if on_debug_kernel():
+        return [(socket.AF_INET, False), (socket.AF_INET6, True)]
     return [(socket.AF_INET, False), (socket.AF_INET6, False),
             (socket.AF_INET, True), (socket.AF_INET6, True)]
+
+
+def families(debug):
+    """The address families a test's cases run over: both; on the debug
+    kernel DEBUG only, the tests taking turns (as ttp_packets.sh's scripts
+    do), so that each family's code still meets KASAN and lockdep while
+    the debug suite takes half the time."""
+    return (debug,) if on_debug_kernel() else (socket.AF_INET, socket.AF_INET6)
 
 
 def named_topologies():
