@@ -113,8 +113,10 @@ def test_param():
     m = None
     try:
         m = Monitor(t.server_ns)
-        t.server_ns.set(msl_ms=5000, fin_timeout_ms=2000)
-        t.server_ns.set(msl_ms=5000)           # no change, no event
+        # Through ttpctl, whose name the events must carry (Netns.set
+        # would set them from this process).
+        t.server_ns.ttpctl("param", "set", "msl_ms=5000", "fin_timeout_ms=2000")
+        t.server_ns.ttpctl("param", "set", "msl_ms=5000")     # no change, no event
         ev = m.drain(lambda ev: len([e for e in ev if e["event"] == "param"]) >= 2)
         ev = [e for e in ev if e["event"] == "param"]
         got = sorted((e["param"], e["old_value"], e["new_value"]) for e in ev)
