@@ -23,9 +23,9 @@ from ttplib import (Failure, Suite, guard, Topology, check, on_debug_kernel,  # 
 # 16 MiB each way (4 on 6.1 and 7.3: ttplib.scaled); 1 MiB on the debug
 # kernel, which takes every path the same way but is ten times slower per
 # byte (KASAN); there, 20% loss, whose timeouts stretch with the kernel's
-# latency, moves 128 KiB. (1 MiB is
-# still about 700 segments each way: enough for 1% loss to force fast
-# retransmissions and 1% corruption to be counted.)
+# latency, moves 128 KiB. (1 MiB is still about 700 segments each way:
+# enough for 1% loss to force fast retransmissions and 1% corruption to be
+# counted.)
 DEBUG = on_debug_kernel()
 SIZE = scaled(16 << 20, 1 << 20)
 CHUNK = 64 << 10

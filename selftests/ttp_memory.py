@@ -150,10 +150,10 @@ def fill_and_recover():
     pairs = []
     try:
         # A refused segment is sent again: keep the backoff short, and let
-        # the many retransmissions a held sender makes at 1 s apiece (the
-        # readers stop for as long as the debug kernel needs to fill the
-        # memory and move a new connection, over a minute when loaded)
-        # not end its connection, as retries2's default of 15 would.
+        # the retransmissions a held sender makes at 1 s apiece not end
+        # its connection, as retries2's default of 15 did once on the
+        # debug kernel with two other guests beside it (the readers stop
+        # while the memory fills and a new connection moves).
         ns.set(rto_max_ms=1000, retries2=255)
         base = memory()["pages"]
         low, pressure, high = base + 1024, base + 2048, base + 3072

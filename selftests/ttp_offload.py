@@ -85,10 +85,11 @@ def veth_large(family):
     counts), and every byte arrives."""
     n = size()
     packets, nbytes, received, segs = veth_bulk(family, n)
-    # Three segments a packet on average; on the debug kernel, whose rate
-    # sizes the batches (about 1 ms of data, at least two segments) and is
-    # a tenth of the others', more than one: without large segments no
-    # packet carries more than an MTU (the case below).
+    # Three segments a packet on average; on the debug kernel more than
+    # one: its rate is low, and batches sized by it (about 1 ms of data, at
+    # least two segments) averaged under two there (1 MiB in 400 packets).
+    # Without large segments no packet carries more than an MTU (the case
+    # below).
     per = 1 if on_debug_kernel() else 3
     check(nbytes > packets * per * MTU,
           "%d bytes in %d packets left the client: no large segments" % (nbytes, packets))

@@ -90,9 +90,10 @@ def path_transfer(family, mute, probing):
             ns.set(mtu_probing=probing, rto_max_ms=2000)
         if mute:
             p.mute_icmp()
-        # 16 MiB (4 on 6.1 and 7.3); 256 KiB on the debug kernel (about 200 full-sized
-        # segments each way: the path's MTU, or its black hole, meets the
-        # first of them; 1 MiB took it over three minutes a case).
+        # 16 MiB (4 on 6.1 and 7.3); 256 KiB on the debug kernel (about
+        # 200 full-sized segments each way: the path's MTU, or its black
+        # hole, meets the first of them; 1 MiB took it over three minutes a
+        # case).
         size = scaled(16 << 20, 256 << 10)
         lsn = p.server.socket(family)
         lsn.bind((addr(family, 63, 2), 0))

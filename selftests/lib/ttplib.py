@@ -166,8 +166,7 @@ def scaled(full, debug):
     the same on every kernel and a quarter still takes each path many
     times; what differs between 6.1, 6.12 and 7.3 is the kernel beneath,
     which the first segments reach as surely as the last. 6.12 keeps the
-    full size: it is the debug kernel's source and the tools' kernel.
-    (The whole sizes on all three took two thirds of make check's time.)"""
+    full size: it is the debug kernel's source."""
     if on_debug_kernel():
         return debug
     if os.environ.get("TTP_KVER", "6.12") == "6.12":
@@ -317,6 +316,7 @@ class StatsReader:
     the same reason (a process start costs the debug guest a third of a
     second of CPU, and the suite sets parameters thousands of times)."""
     NLM_F_REQUEST, NLM_F_ACK, NLMSG_ERROR = 1, 4, 2
+    NLA_F_NESTED = 0x8000
     GENL_ID_CTRL, CTRL_CMD_GETFAMILY = 0x10, 3
     CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 1, 2
     _enums = None
@@ -378,7 +378,7 @@ class StatsReader:
         `ttpctl param set` sends it."""
         e = self._enums
         payload = b"".join(
-            self.attr(e["TTP_A_PARAM"] | 0x8000,
+            self.attr(e["TTP_A_PARAM"] | self.NLA_F_NESTED,
                       self.attr(e["TTP_PARAM_A_NAME"], name.encode() + b"\0") +
                       self.attr(e["TTP_PARAM_A_VALUE"], struct.pack("=Q", value)))
             for name, value in params.items())
