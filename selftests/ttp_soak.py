@@ -18,8 +18,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from ttplib import (Stream, Suite, Topology, check, expect_gauges, guard,  # noqa: E402
-                    require_module, slab_kib, slab_settled, spoofed_syns)
+from ttplib import (Stream, Suite, SynFlood, Topology, check, expect_gauges,  # noqa: E402
+                    guard, require_module, slab_kib, slab_settled)
 
 SECONDS = int(os.environ.get("TTP_SOAK_SECONDS") or 40)
 EVERY = 10 if SECONDS >= 120 else 5
@@ -112,9 +112,13 @@ def soak():
                 errors.append("churner %d: %s" % (i, e))
                 return
 
+    # The same SYNs each second: those the SYN queue holds are repeats,
+    # the rest get cookies while it is full.
+    syns = SynFlood(cns.name, topo.dev_client, "10.99.0.2", 7000, FLOOD_PER_SECOND)
+
     def flood():
         while not stopping.wait(1):
-            spoofed_syns(cns.name, topo.dev_client, "10.99.0.2", 7000, FLOOD_PER_SECOND)
+            syns.send()
 
     bulk_lsn = sns.socket(socket.AF_INET6)
     bulk_lsn.bind(("fd99::2", 7001))
@@ -147,6 +151,7 @@ def soak():
         for t in threads:
             t.join(120)
     check(not errors, "the churn failed: %s" % "; ".join(errors))
+    syns.close()
     carried = sum(s.stop() for s in streams)
     echo.stop()
     bulk_lsn.close()

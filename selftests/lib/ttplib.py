@@ -263,28 +263,48 @@ def neighbour_mac(netns, dev, addr, timeout=10):
         time.sleep(0.1)
 
 
-def spoofed_syns(netns, dev, dst, port, count, first=0):
+class SynFlood:
     """COUNT SYNs to DST PORT from addresses on DEV's link that nobody owns
-    (DST's /24 or /64, hosts 100 and up), sent as Ethernet frames from
-    NETNS: their SYN-ACKs go nowhere, as in a real SYN flood. Each is the
-    FIRST+i-th of a series, every one its own 4-tuple."""
-    family = socket.AF_INET6 if ":" in dst else socket.AF_INET
-    ethertype = 0x86dd if family == socket.AF_INET6 else 0x0800
-    mac = neighbour_mac(netns, dev, dst)
-    net = socket.inet_pton(family, dst)
-    mss = bytes([2, 4]) + struct.pack("!H", 1400)
-    pkt = netns_call(netns, socket.socket, socket.AF_PACKET, socket.SOCK_DGRAM,
-                     socket.htons(ethertype))
-    with pkt:
+    (DST's /24 or /64, hosts 100 and up), as Ethernet frames from NETNS:
+    their SYN-ACKs go nowhere, as in a real SYN flood. Each is the
+    FIRST+i-th of a series, every one its own 4-tuple. The frames are
+    built once, so that a flood sent again and again (send()) comes as
+    fast on a slow guest as on a quick one."""
+
+    def __init__(self, netns, dev, dst, port, count, first=0):
+        family = socket.AF_INET6 if ":" in dst else socket.AF_INET
+        self.ethertype = 0x86dd if family == socket.AF_INET6 else 0x0800
+        self.dev = dev
+        self.mac = neighbour_mac(netns, dev, dst)
+        net = socket.inet_pton(family, dst)
+        mss = bytes([2, 4]) + struct.pack("!H", 1400)
+        self.frames = []
         for i in range(first, first + count):
-            host = 100 + i % 100
             if family == socket.AF_INET:
-                src = socket.inet_ntop(family, net[:3] + bytes([host]))
+                src = socket.inet_ntop(family, net[:3] + bytes([100 + i % 100]))
             else:
                 src = socket.inet_ntop(family, net[:8] + struct.pack("!Q", 0x100 + i))
             seg = segment(family, src, dst, 20000 + i, port, (i * 2654435761) & 0xffffffff,
                           0, SYN, doff=6, options=mss)
-            pkt.sendto(ip_packet(family, src, dst, seg), (dev, ethertype, 0, 0, mac))
+            self.frames.append(ip_packet(family, src, dst, seg))
+        self.sock = netns_call(netns, socket.socket, socket.AF_PACKET, socket.SOCK_DGRAM,
+                               socket.htons(self.ethertype))
+
+    def send(self):
+        for frame in self.frames:
+            self.sock.sendto(frame, (self.dev, self.ethertype, 0, 0, self.mac))
+
+    def close(self):
+        self.sock.close()
+
+
+def spoofed_syns(netns, dev, dst, port, count, first=0):
+    """SynFlood's COUNT SYNs, sent once."""
+    flood = SynFlood(netns, dev, dst, port, count, first)
+    try:
+        flood.send()
+    finally:
+        flood.close()
 
 
 def uapi_enums():
