@@ -27,9 +27,9 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from ttplib import (Suite, Stream, Topology, census_matches, check, guard,  # noqa: E402
-                    expect_gauges, on_debug_kernel, require_module, scaled, slab_kib,
-                    slab_settled, spoofed_syns)
+from ttplib import (Suite, Stream, SynFlood, Topology, census_matches, check,  # noqa: E402
+                    expect_gauges, guard, on_debug_kernel, require_module, scaled,
+                    slab_kib, slab_settled)
 
 FUZZER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fuzz", "ttp-fuzz-packets")
 LONG = os.environ.get("TTP_FUZZ") == "long"
@@ -44,7 +44,7 @@ COUNT = int(os.environ.get("TTP_FUZZ_PACKETS") or
             ((50000 if DEBUG else 1000000) if LONG else scaled(100000, 800)))
 SEED = os.environ.get("TTP_FUZZ_SEED")
 CONTROL, TARGET = 5001, 5002
-# Addresses the spoofed SYNs come from (ttplib.spoofed_syns): the server
+# Addresses the spoofed SYNs come from (ttplib.SynFlood): the server
 # sends their SYN-ACKs across the link, where the fuzzer sees them.
 SPOOFED = 10
 CLIENT_MAC = "02:00:00:00:99:01"
@@ -66,6 +66,17 @@ class Census:
         cns, sns = topo.client_ns, topo.server_ns
         for ns in (cns, sns):
             ns.set(msl_ms=600000)
+        # The neighbours first, one ip process a side, before any thread
+        # competes with it (a process start is dear on the debug kernel):
+        # SYN_SENT's, a neighbour that takes the SYNs and drops them; the
+        # spoofed sources', so that their SYN-ACKs cross the link.
+        cns.ip_batch(*[("neigh", "replace", NOWHERE[f], "lladdr", SERVER_MAC,
+                        "dev", topo.dev_client, "nud", "permanent") for f in ADDRS])
+        sns.ip_batch(*[("neigh", "replace", spoofed_source(f, saddr, i), "lladdr", CLIENT_MAC,
+                        "dev", topo.dev_server, "nud", "permanent")
+                       for f, (_, saddr) in ADDRS.items() for i in range(SPOOFED)])
+        self.floods = [SynFlood(cns.name, topo.dev_client, saddr, TARGET, SPOOFED)
+                       for _, saddr in ADDRS.values()]
         for family, (caddr, saddr) in ADDRS.items():
             lsn = self.keep(sns.socket(family))
             self.listeners[family] = lsn
@@ -88,14 +99,9 @@ class Census:
                 s.settimeout(60)
                 s.recv(1)
                 s.close()
-            # SYN_SENT: a neighbour that takes the SYNs and drops them.
-            topo.client_ns.ip("neigh", "replace", NOWHERE[family], "lladdr", SERVER_MAC,
-                              "dev", topo.dev_client, "nud", "permanent")
+            # SYN_SENT: to the neighbour that drops the SYNs.
             x = self.keep(cns.socket(family, blocking=False))
             x.connect_ex((NOWHERE[family], TARGET))
-            for i in range(SPOOFED):
-                sns.ip("neigh", "replace", spoofed_source(family, saddr, i), "lladdr",
-                       CLIENT_MAC, "dev", topo.dev_server, "nud", "permanent")
         self.flood = threading.Thread(target=self.syns)
         self.flood.start()
 
@@ -123,9 +129,8 @@ class Census:
     def syns(self):
         """Request entries, renewed while the fuzzer runs."""
         while not self.stopping.wait(2):
-            for family, (_, saddr) in ADDRS.items():
-                spoofed_syns(self.topo.client_ns.name, self.topo.dev_client, saddr,
-                             TARGET, SPOOFED)
+            for flood in self.floods:
+                flood.send()
 
     def stop(self):
         self.stopping.set()
@@ -135,10 +140,12 @@ class Census:
     def close(self):
         for s in self.socks:
             s.close()
+        for flood in self.floods:
+            flood.close()
 
 
 def spoofed_source(family, dst, i):
-    """The address ttplib.spoofed_syns sends its Ith SYN from."""
+    """The address ttplib.SynFlood sends its Ith SYN from."""
     net = socket.inet_pton(family, dst)
     if family == socket.AF_INET:
         return socket.inet_ntop(family, net[:3] + bytes([100 + i % 100]))
