@@ -177,6 +177,64 @@ static int td_sh(const char *fmt, ...)
 	return system(cmd);
 }
 
+/* IPv6's struct in6_ifreq, which glibc's headers do not declare. */
+struct td_in6_ifreq {
+	struct in6_addr addr;
+	uint32_t prefixlen;
+	int ifindex;
+};
+
+static int td_link_up(int fd, const char *name)
+{
+	struct ifreq ifr = { 0 };
+
+	strcpy(ifr.ifr_name, name);
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr))
+		return -1;
+	ifr.ifr_flags |= IFF_UP;
+	return ioctl(fd, SIOCSIFFLAGS, &ifr);
+}
+
+/*
+ * lo and ttpd0 up, LOCAL on ttpd0 (a /24 or a /64), by ioctl: a script
+ * starts no process before its first line (on the debug kernel each costs
+ * a fraction of a second). ttpd0 is a TUN device, IFF_NOARP, so an IPv6
+ * address on it skips duplicate address detection, as "nodad" would.
+ */
+static int td_addresses(int family, const char *local)
+{
+	int fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int rc = -1;
+
+	if (fd < 0)
+		return -1;
+	if (td_link_up(fd, "lo") || td_link_up(fd, "ttpd0"))
+		goto out;
+	if (family == AF_INET) {
+		struct ifreq ifr = { 0 };
+		struct sockaddr_in *sin = (struct sockaddr_in *)&ifr.ifr_addr;
+
+		strcpy(ifr.ifr_name, "ttpd0");
+		sin->sin_family = AF_INET;
+		inet_pton(AF_INET, local, &sin->sin_addr);
+		if (ioctl(fd, SIOCSIFADDR, &ifr))
+			goto out;
+		inet_pton(AF_INET, "255.255.255.0", &sin->sin_addr);
+		rc = ioctl(fd, SIOCSIFNETMASK, &ifr);
+	} else {
+		struct td_in6_ifreq ifr6 = {
+			.prefixlen = 64,
+			.ifindex = if_nametoindex("ttpd0"),
+		};
+
+		inet_pton(AF_INET6, local, &ifr6.addr);
+		rc = ifr6.ifindex ? ioctl(fd, SIOCSIFADDR, &ifr6) : -1;
+	}
+out:
+	close(fd);
+	return rc;
+}
+
 /* A network namespace of our own, a TUN device, our addresses. */
 static int td_setup(struct td_run *r)
 {
@@ -202,11 +260,8 @@ static int td_setup(struct td_run *r)
 		perror("ttpdrill: TUNSETIFF");
 		return -1;
 	}
-	if (td_sh("ip link set lo up && ip link set ttpd0 up") ||
-	    (r->conn.family == AF_INET ?
-	     td_sh("ip addr add %s/24 dev ttpd0", local) :
-	     td_sh("ip addr add %s/64 dev ttpd0 nodad", local))) {
-		fprintf(stderr, "ttpdrill: cannot set up ttpd0\n");
+	if (td_addresses(r->conn.family, local)) {
+		perror("ttpdrill: cannot set up ttpd0");
 		return -1;
 	}
 	inet_pton(r->conn.family, local, r->conn.local);
