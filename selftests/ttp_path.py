@@ -29,13 +29,22 @@ def addr(family, net, host):
 
 
 def link(a, b, dev, net, mtu=1500):
-    """A veth between namespaces A (.1) and B (.2) on subnet NET."""
+    """A veth between namespaces A (.1) and B (.2) on subnet NET: one ip
+    process a side (a process start is dear on the debug kernel)."""
     run("ip", "link", "add", dev + "a", "netns", a.name, "mtu", str(mtu), "type", "veth",
         "peer", "name", dev + "b", "netns", b.name, "mtu", str(mtu))
     for ns, d, host in ((a, dev + "a", 1), (b, dev + "b", 2)):
-        ns.ip("addr", "add", addr(socket.AF_INET, net, host) + "/24", "dev", d)
-        ns.ip("addr", "add", addr(socket.AF_INET6, net, host) + "/64", "dev", d, "nodad")
-        ns.ip("link", "set", d, "up")
+        ns.ip_batch(("addr", "add", addr(socket.AF_INET, net, host) + "/24", "dev", d),
+                    ("addr", "add", addr(socket.AF_INET6, net, host) + "/64", "dev", d,
+                     "nodad"),
+                    ("link", "set", d, "up"))
+
+
+def forwarding_on():
+    """IPv4 and IPv6 forwarding on, in the calling thread's namespace."""
+    for knob in ("ipv4/ip_forward", "ipv6/conf/all/forwarding"):
+        with open("/proc/sys/net/" + knob, "w") as f:
+            f.write("1")
 
 
 class Path:
@@ -48,15 +57,16 @@ class Path:
         link(self.r1, self.r2, "pm", 62, mtu=1280)
         link(self.r2, self.server, "ps", 63)
         for r in (self.r1, self.r2):
-            run("ip", "netns", "exec", r.name, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1",
-                "net.ipv6.conf.all.forwarding=1")
-        for fam, flag in ((socket.AF_INET, "-4"), (socket.AF_INET6, "-6")):
-            self.client.ip(flag, "route", "add", "default", "via", addr(fam, 61, 2))
-            self.server.ip(flag, "route", "add", "default", "via", addr(fam, 63, 1))
-            self.r1.ip(flag, "route", "add", addr(fam, 63, 0) + ("/24" if flag == "-4" else "/64"),
-                       "via", addr(fam, 62, 2))
-            self.r2.ip(flag, "route", "add", addr(fam, 61, 0) + ("/24" if flag == "-4" else "/64"),
-                       "via", addr(fam, 62, 1))
+            r.call(forwarding_on)
+        fams = ((socket.AF_INET, "0.0.0.0/0", "/24"), (socket.AF_INET6, "::/0", "/64"))
+        self.client.ip_batch(*[("route", "add", any_, "via", addr(fam, 61, 2))
+                               for fam, any_, _ in fams])
+        self.server.ip_batch(*[("route", "add", any_, "via", addr(fam, 63, 1))
+                               for fam, any_, _ in fams])
+        self.r1.ip_batch(*[("route", "add", addr(fam, 63, 0) + plen, "via", addr(fam, 62, 2))
+                           for fam, _, plen in fams])
+        self.r2.ip_batch(*[("route", "add", addr(fam, 61, 0) + plen, "via", addr(fam, 62, 1))
+                           for fam, _, plen in fams])
 
     def mute_icmp(self):
         """The routers stop saying "too big": a black hole."""

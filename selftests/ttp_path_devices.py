@@ -96,18 +96,18 @@ def vrf_pair(family):
     try:
         for ns, dev, table in ((a, "va", 10), (b, "vb", 20)):
             vrf = "vrf-" + dev
-            server.ip("link", "add", vrf, "type", "vrf", "table", str(table))
-            server.ip("link", "set", vrf, "up")
-            # Enslaved before it has addresses: enslaving cycles a device,
-            # and IPv6 would drop them.
             run("ip", "link", "add", dev + "a", "netns", a.name if ns is a else b.name,
                 "type", "veth", "peer", "name", dev + "b", "netns", server.name)
-            server.ip("link", "set", dev + "b", "master", vrf)
+            # Enslaved before it has addresses: enslaving cycles a device,
+            # and IPv6 would drop them.
             for n, d, host in ((ns, dev + "a", 1), (server, dev + "b", 2)):
-                n.ip("addr", "add", addr(socket.AF_INET, 66, host) + "/24", "dev", d)
-                n.ip("addr", "add", addr(socket.AF_INET6, 66, host) + "/64", "dev", d,
-                     "nodad")
-                n.ip("link", "set", d, "up")
+                n.ip_batch(*([("link", "add", vrf, "type", "vrf", "table", str(table)),
+                              ("link", "set", vrf, "up"),
+                              ("link", "set", d, "master", vrf)] if n is server else []),
+                           ("addr", "add", addr(socket.AF_INET, 66, host) + "/24", "dev", d),
+                           ("addr", "add", addr(socket.AF_INET6, 66, host) + "/64", "dev", d,
+                            "nodad"),
+                           ("link", "set", d, "up"))
         listeners = {}
         for dev in ("va", "vb"):
             lsn = server.socket(family)
