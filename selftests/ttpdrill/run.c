@@ -23,7 +23,10 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <linux/if_addr.h>
 #include <linux/if_tun.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <linux/ttp.h>
 #include "packet.h"
 #include "run.h"
@@ -72,7 +75,8 @@ struct td_run {
 	bool near_miss;		/* the failure: timing only, within 2 tolerances */
 	bool stalled;		/* the failure followed a stall of the machine */
 	long long stall;	/* the latest an input of the script went out */
-	long long slow_shell;	/* the longest a command line ran */
+	long long slow_shell;	/* the longest a command line ran... */
+	bool segments;		/* ...once segments had crossed ttpd0 */
 };
 
 static long long td_now(void)
@@ -177,13 +181,6 @@ static int td_sh(const char *fmt, ...)
 	return system(cmd);
 }
 
-/* IPv6's struct in6_ifreq, which glibc's headers do not declare. */
-struct td_in6_ifreq {
-	struct in6_addr addr;
-	uint32_t prefixlen;
-	int ifindex;
-};
-
 static int td_link_up(int fd, const char *name)
 {
 	struct ifreq ifr = { 0 };
@@ -196,43 +193,70 @@ static int td_link_up(int fd, const char *name)
 }
 
 /*
- * lo and ttpd0 up, LOCAL on ttpd0 (a /24 or a /64), by ioctl: a script
- * starts no process before its first line (on the debug kernel each costs
- * a fraction of a second). ttpd0 is a TUN device, IFF_NOARP, so an IPv6
- * address on it skips duplicate address detection, as "nodad" would.
+ * LOCAL on ttpd0 (a /24 or a /64) with one RTM_NEWADDR: IFA_F_NODAD makes
+ * an IPv6 address usable at once, as "ip addr add ... nodad" did (added
+ * by ioctl it would stay tentative until addrconf's work item ran, and a
+ * bind() at the script's first line could fail).
+ */
+static int td_address(int family, const char *local, int ifindex)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct ifaddrmsg ifa;
+		struct rtattr rta;
+		unsigned char addr[16];
+	} req = {
+		.nh = {
+			.nlmsg_type = RTM_NEWADDR,
+			.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL,
+		},
+		.ifa = {
+			.ifa_family = family,
+			.ifa_prefixlen = family == AF_INET ? 24 : 64,
+			.ifa_flags = family == AF_INET6 ? IFA_F_NODAD : 0,
+			.ifa_index = ifindex,
+		},
+		.rta = { .rta_type = IFA_LOCAL },
+	};
+	struct {
+		struct nlmsghdr nh;
+		struct nlmsgerr err;
+	} ack;
+	int len = family == AF_INET ? 4 : 16;
+	int fd, rc = -1;
+
+	req.rta.rta_len = RTA_LENGTH(len);
+	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(req.ifa)) + RTA_ALIGN(req.rta.rta_len);
+	if (inet_pton(family, local, req.addr) != 1)
+		return -1;
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd < 0)
+		return -1;
+	if (send(fd, &req, req.nh.nlmsg_len, 0) == (ssize_t)req.nh.nlmsg_len &&
+	    recv(fd, &ack, sizeof(ack), 0) >= (ssize_t)sizeof(ack) &&
+	    ack.nh.nlmsg_type == NLMSG_ERROR) {
+		errno = -ack.err.error;
+		rc = ack.err.error ? -1 : 0;
+	}
+	close(fd);
+	return rc;
+}
+
+/*
+ * lo and ttpd0 up, and our address: by ioctl and rtnetlink, so that a
+ * script starts no process before its first line (on the debug kernel
+ * each costs a fraction of a second).
  */
 static int td_addresses(int family, const char *local)
 {
-	int fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	int rc = -1;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int rc;
 
 	if (fd < 0)
 		return -1;
-	if (td_link_up(fd, "lo") || td_link_up(fd, "ttpd0"))
-		goto out;
-	if (family == AF_INET) {
-		struct ifreq ifr = { 0 };
-		struct sockaddr_in *sin = (struct sockaddr_in *)&ifr.ifr_addr;
-
-		strcpy(ifr.ifr_name, "ttpd0");
-		sin->sin_family = AF_INET;
-		inet_pton(AF_INET, local, &sin->sin_addr);
-		if (ioctl(fd, SIOCSIFADDR, &ifr))
-			goto out;
-		inet_pton(AF_INET, "255.255.255.0", &sin->sin_addr);
-		rc = ioctl(fd, SIOCSIFNETMASK, &ifr);
-	} else {
-		struct td_in6_ifreq ifr6 = {
-			.prefixlen = 64,
-			.ifindex = if_nametoindex("ttpd0"),
-		};
-
-		inet_pton(AF_INET6, local, &ifr6.addr);
-		rc = ifr6.ifindex ? ioctl(fd, SIOCSIFADDR, &ifr6) : -1;
-	}
-out:
+	rc = td_link_up(fd, "lo") || td_link_up(fd, "ttpd0") ? -1 : 0;
 	close(fd);
-	return rc;
+	return rc ? rc : td_address(family, local, if_nametoindex("ttpd0"));
 }
 
 /* A network namespace of our own, a TUN device, our addresses. */
@@ -736,15 +760,17 @@ static int td_start_syscall(struct td_run *r, const struct td_event *ev, long lo
 /*
  * The lines after a command count from its end, but the stack's timers
  * count from the segments before it: a command that ran longer than the
- * tolerance (ttpctl on a loaded machine) moved the script against them,
- * as a late input does, and a timing failure after it is a stall.
+ * tolerance (ttpctl on a loaded machine) once segments had crossed moved
+ * the script against them, as a late input does, and a timing failure
+ * after it is a stall. Before the first segment no timer runs, and a
+ * slow command (most scripts open with one) excuses nothing.
  */
 static int td_shell(struct td_run *r, const struct td_event *ev)
 {
 	long long began = td_now();
 	int status = system(ev->shell);
 
-	if (td_now() - began > r->slow_shell)
+	if (r->segments && td_now() - began > r->slow_shell)
 		r->slow_shell = td_now() - began;
 
 	if (status != 0)
@@ -877,11 +903,13 @@ int td_run(const struct td_script *script, const struct td_options *opt, char *f
 		case TD_EXPECT:
 			if (td_expect(r, ev, target))
 				goto out;
+			r->segments = true;
 			break;
 		case TD_INJECT:
 			td_note_input(r, target);
 			if (td_inject(r, ev))
 				goto out;
+			r->segments = true;
 			r->prev = target;
 			break;
 		case TD_SYSCALL:
