@@ -5,6 +5,7 @@ history per user and namespace, like nstat), -i what changed in each
 interval and its rate, -z the counters that are zero too. Each is checked
 against a known number of connections the test makes."""
 
+import errno
 import json
 import os
 import signal
@@ -14,7 +15,8 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from ttplib import TTPCTL, Suite, Topology, check, guard, require_module  # noqa: E402
+from ttplib import (TTPCTL, Failure, Suite, Topology, check, guard,  # noqa: E402
+                    require_module)
 
 CONNECTIONS = 20
 
@@ -82,6 +84,15 @@ def test_delta():
                     break
             check(mine == theirs, "ttplib's stats differ from ttpctl -j stats:\n%s\n%s" %
                   (mine, theirs))
+            # Its parameter set, refused, says what ttpctl would: the
+            # errno and the kernel's message naming the value and range.
+            try:
+                topo.server_ns.set(msl_ms=0)
+                said = "nothing"
+            except Failure as e:
+                said = str(e)
+            check(os.strerror(errno.ERANGE) in said and "msl_ms: 0 is out of range" in said,
+                  "ttplib's refused msl_ms=0 said: %s" % said)
             # Absolute values are untouched by -d, and zeros are hidden.
             absolute = counters_of(topo.server_ns.ttpctl("stats").stdout)
             check(absolute.get("ActiveOpens") == CONNECTIONS + 3 and 0 not in absolute.values(),

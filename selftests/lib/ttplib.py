@@ -287,11 +287,13 @@ class SynFlood:
             seg = segment(family, src, dst, 20000 + i, port, (i * 2654435761) & 0xffffffff,
                           0, SYN, doff=6, options=mss)
             self.frames.append(ip_packet(family, src, dst, seg))
-        self.sock = netns_call(netns, socket.socket, socket.AF_PACKET, socket.SOCK_DGRAM,
-                               socket.htons(self.ethertype))
+        # Protocol 0: a socket that only sends (with a protocol it would
+        # also take a copy of every packet of that type the namespace gets).
+        self.sock = netns_call(netns, socket.socket, socket.AF_PACKET, socket.SOCK_DGRAM, 0)
 
-    def send(self):
-        for frame in self.frames:
+    def send(self, first=0, count=None):
+        """The frames from the FIRST-th, COUNT of them (all by default)."""
+        for frame in self.frames[first:None if count is None else first + count]:
             self.sock.sendto(frame, (self.dev, self.ethertype, 0, 0, self.mac))
 
     def close(self):
@@ -337,6 +339,10 @@ class StatsReader:
     second of CPU, and the suite sets parameters thousands of times)."""
     NLM_F_REQUEST, NLM_F_ACK, NLMSG_ERROR = 1, 4, 2
     NLA_F_NESTED = 0x8000
+    # An error's extack message (as ttpctl prints it): NETLINK_EXT_ACK,
+    # and NETLINK_CAP_ACK so that it follows the request's header alone.
+    SOL_NETLINK, NETLINK_CAP_ACK, NETLINK_EXT_ACK = 270, 10, 11
+    NLM_F_CAPPED, NLM_F_ACK_TLVS, NLMSGERR_ATTR_MSG = 0x100, 0x200, 1
     GENL_ID_CTRL, CTRL_CMD_GETFAMILY = 0x10, 3
     CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 1, 2
     _enums = None
@@ -348,6 +354,8 @@ class StatsReader:
         self.seq = 0
         self.sock = netns_call(netns_name, socket.socket, socket.AF_NETLINK,
                                socket.SOCK_RAW, 16)
+        for opt in (self.NETLINK_CAP_ACK, self.NETLINK_EXT_ACK):
+            self.sock.setsockopt(self.SOL_NETLINK, opt, 1)
         self.sock.bind((0, 0))
 
     @staticmethod
@@ -376,16 +384,29 @@ class StatsReader:
                                        flags, self.seq, 0) + body)
             while True:
                 msg = self.sock.recv(1 << 16)
-                n, kind, _, seq, _ = struct.unpack_from("=IHHII", msg)
+                n, kind, flags, seq, _ = struct.unpack_from("=IHHII", msg)
                 if seq != self.seq:
                     continue
                 if kind == self.NLMSG_ERROR:
                     err = struct.unpack_from("=i", msg, 16)[0]
                     if err == 0 and ack:
                         return None
-                    raise Failure("generic netlink request %d: error %d" % (cmd, err))
+                    raise Failure("generic netlink request %d: %s" % (
+                        cmd, self.error_text(msg[:n], flags, err)))
                 if not ack:
                     return self.attrs(msg[20:n])
+
+    def error_text(self, msg, flags, err):
+        """An error as ttpctl prints it: the errno's text, and the
+        kernel's extack message (it names the attribute) if there is one."""
+        text = os.strerror(-err)
+        if flags & self.NLM_F_ACK_TLVS:
+            request_len = 16 if flags & self.NLM_F_CAPPED else \
+                (struct.unpack_from("=I", msg, 20)[0] + 3) & ~3
+            tlvs = self.attrs(msg[20 + request_len:])
+            if self.NLMSGERR_ATTR_MSG in tlvs:
+                text += ": " + tlvs[self.NLMSGERR_ATTR_MSG][0].rstrip(b"\0").decode()
+        return text
 
     def family(self):
         # The family's id, each time: a test may reload the module.
