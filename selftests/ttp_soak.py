@@ -150,8 +150,8 @@ def soak():
         stopping.set()
         for t in threads:
             t.join(120)
+        syns.close()
     check(not errors, "the churn failed: %s" % "; ".join(errors))
-    syns.close()
     carried = sum(s.stop() for s in streams)
     echo.stop()
     bulk_lsn.close()
