@@ -267,8 +267,7 @@ def test_big_dump():
         # rfc1337: a loaded emulated machine retransmits, and a late
         # duplicate's RST would end an entry early (as it would in TCP).
         t.client_ns.set(msl_ms=600000, rfc1337=1)
-        run("ip", "netns", "exec", t.client_ns.name, "sysctl", "-q",
-            "net.ipv4.ip_local_port_range=1024 65535")
+        t.client_ns.sysctl("net.ipv4.ip_local_port_range", "1024 65535")
         server = subprocess.Popen(["ip", "netns", "exec", t.server_ns.name, BENCH, "server",
                                    "-b", t.server_addr, "-p", "7100", "-n", "4"],
                                   stdout=subprocess.PIPE, text=True)

@@ -118,20 +118,6 @@ def ttp_msl_privilege(topo):
         topo.client_ns.set(msl_ms=1000)
 
 
-def sysctl(ns, name, value=None):
-    """Read NAME (net.ipv4.x) in NS, or write VALUE to it: from a thread in
-    the namespace, not a process."""
-    path = "/proc/sys/" + name.replace(".", "/")
-
-    def access():
-        if value is None:
-            with open(path) as f:
-                return " ".join(f.read().split())
-        with open(path, "w") as f:
-            f.write(str(value))
-    return ns.call(access)
-
-
 def tw_reuse(topo):
     """The client has one ephemeral port and it sits in TIME_WAIT for the
     server's port: connect() fails with EADDRNOTAVAIL under tw_reuse 0, and
@@ -147,9 +133,9 @@ def tw_reuse(topo):
     lsn = topo.listen()
     port = lsn.getsockname()[1]
     eph = 40123 if port != 40123 else 40124
-    old_range = sysctl(cns, "net.ipv4.ip_local_port_range")
+    old_range = cns.sysctl("net.ipv4.ip_local_port_range")
     cns.set(msl_ms=600000, msl_local_ms=600000, tw_reuse=0, tw_reuse_delay_ms=delay)
-    sysctl(cns, "net.ipv4.ip_local_port_range", "%d %d" % (eph, eph))
+    cns.sysctl("net.ipv4.ip_local_port_range", "%d %d" % (eph, eph))
     socks = [lsn]
 
     def attempt():
@@ -212,7 +198,7 @@ def tw_reuse(topo):
         check(cns.gauges()["TIME_WAIT"] == 0, "the recycled entry is still in TIME_WAIT")
         socks += [s]
     finally:
-        sysctl(cns, "net.ipv4.ip_local_port_range", old_range.replace("\t", " "))
+        cns.sysctl("net.ipv4.ip_local_port_range", old_range)
         cns.set(msl_ms=1000, msl_local_ms=1000, tw_reuse=2, tw_reuse_delay_ms=1000)
         abort(*socks)
     expect_gauges(topo, {})

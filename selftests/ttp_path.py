@@ -40,13 +40,6 @@ def link(a, b, dev, net, mtu=1500):
                     ("link", "set", d, "up"))
 
 
-def forwarding_on():
-    """IPv4 and IPv6 forwarding on, in the calling thread's namespace."""
-    for knob in ("ipv4/ip_forward", "ipv6/conf/all/forwarding"):
-        with open("/proc/sys/net/" + knob, "w") as f:
-            f.write("1")
-
-
 class Path:
     """client - r1 - r2 - server; r1-r2 at MTU 1280 (subnet 62), the ends at
     1500 (61 client side, 63 server side)."""
@@ -57,7 +50,8 @@ class Path:
         link(self.r1, self.r2, "pm", 62, mtu=1280)
         link(self.r2, self.server, "ps", 63)
         for r in (self.r1, self.r2):
-            r.call(forwarding_on)
+            r.sysctl("net.ipv4.ip_forward", 1)
+            r.sysctl("net.ipv6.conf.all.forwarding", 1)
         fams = ((socket.AF_INET, "0.0.0.0/0", "/24"), (socket.AF_INET6, "::/0", "/64"))
         self.client.ip_batch(*[("route", "add", any_, "via", addr(fam, 61, 2))
                                for fam, any_, _ in fams])

@@ -158,8 +158,7 @@ def tw_reuse():
     tr = Tracing("ttp/ttp_tw_reuse")
     try:
         topo.client_ns.set(tw_reuse=1, tw_reuse_delay_ms=1, msl_ms=60000)
-        run("ip", "netns", "exec", topo.client_ns.name, "sysctl", "-qw",
-            "net.ipv4.ip_local_port_range=40000 40000")
+        topo.client_ns.sysctl("net.ipv4.ip_local_port_range", "40000 40000")
         lsn = topo.listen()
         port = lsn.getsockname()[1]
         before = topo.client_ns.counter("TWRecycled")

@@ -481,6 +481,20 @@ class Netns:
     def call(self, fn, *args, **kwargs):
         return netns_call(self.name, fn, *args, **kwargs)
 
+    def sysctl(self, name, value=None):
+        """Read NAME (such as net.ipv4.ip_forward) in this namespace, or
+        write VALUE to it: through /proc/sys from a thread in the
+        namespace, not a process."""
+        path = "/proc/sys/" + name.replace(".", "/")
+
+        def access():
+            if value is None:
+                with open(path) as f:
+                    return " ".join(f.read().split())
+            with open(path, "w") as f:
+                f.write(str(value))
+        return self.call(access)
+
     def socket(self, family, blocking=True):
         s = self.call(socket.socket, family, socket.SOCK_STREAM, IPPROTO_TTP)
         s.setblocking(blocking)
