@@ -5,7 +5,9 @@
  * kernel; selftests/host/check does both). Never part of a normal build. Load
  * with inject=NAME.
  */
+#include <linux/atomic.h>
 #include <linux/delay.h>
+#include <linux/jiffies.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
@@ -18,7 +20,7 @@ MODULE_PARM_DESC(inject, "test builds only: use-after-free, leak, lock-inversion
 
 static char *ttp_window = "";
 module_param_named(window, ttp_window, charp, 0444);
-MODULE_PARM_DESC(window, "test builds only: hold a race window open: flood-timer (100 ms), tw-insert (1 s), owner (20 ms in setsockopt(SOL_TTP))");
+MODULE_PARM_DESC(window, "test builds only: hold a race window open: flood-timer (100 ms, met by a listener's close), tw-insert (1 s), owner (20 ms in setsockopt(SOL_TTP))");
 
 static void *ttp_inject_leaked;
 static DEFINE_MUTEX(ttp_inject_a);
@@ -47,6 +49,20 @@ bool ttp_injected(const char *name)
 	return strstr(ttp_inject, name);
 }
 
+/* Who is inside each window now, for ttp_inject_meet(). */
+static const char *const ttp_window_names[] = { "flood-timer", "tw-insert", "owner" };
+static atomic_t ttp_window_inside[ARRAY_SIZE(ttp_window_names)];
+
+static atomic_t *ttp_window_count(const char *name)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(ttp_window_names); i++)
+		if (!strcmp(ttp_window_names[i], name))
+			return &ttp_window_inside[i];
+	return NULL;
+}
+
 /*
  * Hold the race window NAME open for MS milliseconds, if WINDOW names it:
  * a stress test (selftests/ttp_races.py) that meets a window of a few
@@ -58,12 +74,37 @@ bool ttp_injected(const char *name)
  */
 void ttp_inject_window(const char *name, unsigned int ms)
 {
+	atomic_t *inside = ttp_window_count(name);
+
 	if (!strstr(ttp_window, name))
 		return;
+	if (inside)
+		atomic_inc(inside);
 	if (in_task() && preemptible())
 		msleep(ms);
 	else
 		mdelay(ms);
+	if (inside)
+		atomic_dec(inside);
+}
+
+/*
+ * The other side of window NAME: wait up to MS milliseconds for a context
+ * to be inside it. A window that comes round periodically (the flood
+ * timer's: 100 ms in every 350) is otherwise met by chance, and a whole
+ * run's loaded guest was seen to miss it in every round; met on purpose,
+ * every round tries the interleaving, and the fixed code must survive it
+ * each time. Sleeps in a task, and only there.
+ */
+void ttp_inject_meet(const char *name, unsigned int ms)
+{
+	atomic_t *inside = ttp_window_count(name);
+	unsigned long deadline = jiffies + msecs_to_jiffies(ms);
+
+	if (!strstr(ttp_window, name) || !inside || !(in_task() && preemptible()))
+		return;
+	while (!atomic_read(inside) && time_before(jiffies, deadline))
+		usleep_range(500, 1000);
 }
 
 /*

@@ -6,6 +6,7 @@
 int ttp_inject_bugs(void);
 bool ttp_injected(const char *name);
 void ttp_inject_window(const char *name, unsigned int ms);
+void ttp_inject_meet(const char *name, unsigned int ms);
 #else
 static inline int ttp_inject_bugs(void)
 {
@@ -18,6 +19,10 @@ static inline bool ttp_injected(const char *name)
 }
 
 static inline void ttp_inject_window(const char *name, unsigned int ms)
+{
+}
+
+static inline void ttp_inject_meet(const char *name, unsigned int ms)
 {
 }
 #endif

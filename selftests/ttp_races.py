@@ -21,7 +21,9 @@ started. Documentation/testing.md says when a race belongs here.
 
 The debug kernel may meet a window of a few instructions only rarely.
 So check also runs the first two cases on a test build that holds their
-windows open (module/inject.c: window=flood-timer, tw-insert, owner):
+windows open (module/inject.c: window=flood-timer, tw-insert, owner;
+a flooded listener's close there waits for its timer to be inside the
+window):
 with the fixes the runs are clean; with the old code put back
 (inject=racy-flood-stop, racy-tw-ref), KASAN must report a use after
 free."""
