@@ -59,10 +59,10 @@ void ttp_compat_extack_fmt(struct netlink_ext_ack *extack,
 #endif
 
 /*
- * struct proto callbacks whose signatures changed. socket.c implements the
- * newest form's semantics once; these wrappers adapt. The version
- * boundaries are those of the upstream changes; only 6.1, 6.12 and 7.3 are
- * built and tested.
+ * struct proto callbacks whose signatures changed. socket.c and sockopt.c
+ * implement the newest form's semantics once; these wrappers adapt. The
+ * version boundaries are those of the upstream changes; only 6.1, 6.12 and
+ * 7.3 are built and tested.
  */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
 #define TTP_COMPAT_ACCEPT(fn)						\

@@ -25,13 +25,19 @@ struct ttp_net {
 	struct rhashtable conns;	/* 4-tuple: sockets, requests, TIME_WAIT */
 	spinlock_t listen_lock;		/* changes of listeners[] */
 	struct hlist_head listeners[TTP_LISTEN_HASH_SIZE];
+
+	atomic_t bound_conns;		/* conns with a device in their key */
+
+	/* Local ports (port.c). */
 	spinlock_t port_lock;		/* ports[], every claim, port_hint */
 	struct hlist_head ports[TTP_PORT_HASH_SIZE];
 	u32 port_hint;			/* RFC 6056: moves the next search on */
+
+	/* TIME_WAIT entries (timewait.c). */
 	atomic_t tw_count;		/* entries alive (max_tw_buckets) */
 	atomic_t tw_unfreed;		/* entries not yet freed: exit waits */
-	atomic_t bound_conns;		/* conns with a device in their key */
 	struct ratelimit_state tw_overflow_log;	/* a minute between messages */
+
 	siphash_key_t cookie_secret;		/* SYN cookies (syncookies.c) */
 
 	/* events_rate's token bucket (events.c). */

@@ -26,7 +26,7 @@ const char *ttp_params_inconsistent(const u32 *values);
 void ttp_params_init_defaults(u32 *values);
 u32 ttp_param_default(enum ttp_param id);
 
-/* The global parameters (socket.c): TTP's memory limits, in pages. */
+/* The global parameters (memory.c): TTP's memory limits, in pages. */
 u32 ttp_global_param(enum ttp_param id);
 void ttp_global_param_set(enum ttp_param id, u32 value);
 u32 ttp_global_param_default(enum ttp_param id);

@@ -383,7 +383,7 @@ bool ttp_tw_may_reuse(const struct ttp_tw *tw)
 }
 
 /*
- * connect() takes the entry's place (table.c, under the port lock): first
+ * connect() takes the entry's place (port.c, under the port lock): first
  * claim the entry, so that nothing else ends it meanwhile...
  */
 bool ttp_tw_recycle_start(struct ttp_tw *tw)

@@ -32,6 +32,7 @@
  *   ooo.c         the out-of-order queue: early segments, by sequence
  *   output.c      building and sending segments, the retransmission queue
  *   offload.c     large segments (GSO): cut where the device cannot take them
+ *   pmtu.c        path MTU: ICMP "too big" (RFC 1191, 8201) and black holes
  *   timer.c       retransmission, zero-window probes, delayed ACK,
  *                 keepalive, FIN_WAIT_2
  *   cong.c/.h     loss recovery and congestion control (RFC 5681, 6582);

@@ -47,10 +47,11 @@ static const struct ttp_object {
 		{ "param load FILE|-", "set what FILE says, all or none" },
 	} },
 	{ "stats", ttp_cmd_stats, {
-		{ "stats [-d|-i SECS] [-z] [NAME...]",
+		{ "stats [-d|-i SECS [-c COUNT]] [-z] [NAME...]",
 		  "connections per state now and entered, then\n"
 		  "counters not zero (NAME: only those; -d: since\n"
-		  "the last -d; -i: per interval; -z: zeros too)" },
+		  "the last -d; -i: per interval, -c times; -z:\n"
+		  "zeros too)" },
 	} },
 	{ "sockets", ttp_cmd_sockets, {
 		{ "sockets [-i] [FILTER]",
