@@ -6,9 +6,9 @@ namespace and changed only from the initial one; the pages in use and the
 pressure flag in ttpctl stats; and the limit reached: pressure begun and
 counted, buffer memory refused and counted, every connection still moving
 (each socket keeps a minimum, as in TCP), no byte lost or changed, and all
-of it back when the load goes; TIME_WAIT entries held to it too. And per
-socket: a receive buffer filled with small segments is copied compact
-instead of dropping what the window invited."""
+of it back when the load goes; TIME_WAIT and request entries held to it
+too. And per socket: a receive buffer filled with small segments is
+copied compact instead of dropping what the window invited."""
 
 import hashlib
 import json
@@ -19,7 +19,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from ttplib import (SOL_TTP, TTPCTL, Netns, Suite, Topology, check,  # noqa: E402
+from ttplib import (SOL_TTP, TTPCTL, Netns, Suite, SynFlood, Topology, check,  # noqa: E402
                     guard, require_module, run, wait_for)
 
 MEM = ("mem_min_pages", "mem_pressure_pages", "mem_max_pages")
@@ -286,6 +286,56 @@ def entries_bounded():
         ns.delete()
 
 
+def requests_bounded():
+    """Request entries count against mem_max_pages too: a namespace that
+    raised max_syn_backlog and synack_retries (as its owner may) cannot
+    keep a flood's entries past the limit. With cookies off, the SYNs the
+    limit refuses are dropped as a full queue would drop them
+    (MemoryRefused, DropSynQueueFull); with the limit back, the next SYNs
+    make entries again."""
+    n, more = 400, 50
+    before = mem_params()
+    values = {k: before[k]["value"] for k in MEM}
+    t = Topology(socket.AF_INET, True)
+    srv = t.server_ns
+    lsn = flood = None
+    try:
+        # Entries that outlive the case: SYN-ACKs resent for minutes.
+        srv.set(max_syn_backlog=1048576, synack_retries=10, syncookies=0)
+        port = 7100
+        lsn = t.listen(port=port, backlog=16)
+        flood = SynFlood(t.client_ns.name, t.dev_client, t.server_addr, port, n + more)
+
+        def settled(count):
+            # Every SYN sent is an entry or a drop.
+            return lambda: (srv.gauges()["SYN_RCVD"] +
+                            srv.counter("DropSynQueueFull")) >= count
+
+        limit = memory()["pages"] + 4
+        mem_set(mem_min_pages=limit, mem_pressure_pages=limit, mem_max_pages=limit)
+        flood.send(0, n)
+        wait_for(settled(n), 60, "every SYN to make an entry or be dropped")
+        made, refused = srv.gauges()["SYN_RCVD"], srv.counter("MemoryRefused")
+        print("# %d of %d SYNs kept a request entry under a limit of %d pages; "
+              "%d refused" % (made, n, limit, refused))
+        check(made < n // 2, "%d of %d entries made past the memory limit" % (made, n))
+        check(refused > 0, "MemoryRefused is 0")
+        check(srv.counter("DropSynQueueFull") >= n - made,
+              "the refused SYNs were not counted as a full queue's")
+
+        mem_set(**values)
+        flood.send(n, more)
+        wait_for(lambda: srv.gauges()["SYN_RCVD"] == made + more, 60,
+                 "%d more entries with the limit back" % more)
+    finally:
+        if flood:
+            flood.close()
+        if lsn:
+            lsn.close()
+        mem_set(**values)
+        t.close()
+
+
 def small_segments():
     """A reader that stops, a sender of 100-byte segments: each costs its
     receiver many times its bytes, so the receive buffer fills long before
@@ -359,6 +409,8 @@ def main():
                "nothing lost, all back after", fill_and_recover)
     suite.case("TIME_WAIT entries count against mem_max_pages, whatever "
                "max_tw_buckets says", entries_bounded)
+    suite.case("request entries count against mem_max_pages, whatever "
+               "max_syn_backlog says", requests_bounded)
     suite.case("small segments into a full receive buffer: copied compact, none dropped",
                small_segments)
     suite.run()
