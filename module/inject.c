@@ -12,15 +12,16 @@
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/workqueue.h>
 #include "inject.h"
 
 static char *ttp_inject = "";
 module_param_named(inject, ttp_inject, charp, 0444);
-MODULE_PARM_DESC(inject, "test builds only: use-after-free, leak, lock-inversion, sleep-in-atomic, warn, fail-load, racy-flood-stop, racy-tw-ref");
+MODULE_PARM_DESC(inject, "test builds only: use-after-free, leak, lock-inversion, sleep-in-atomic, warn, fail-load, racy-flood-stop, racy-tw-ref, racy-tw-purge");
 
 static char *ttp_window = "";
 module_param_named(window, ttp_window, charp, 0444);
-MODULE_PARM_DESC(window, "test builds only: hold a race window open: flood-timer (100 ms, met by a listener's close), tw-insert (1 s), owner (20 ms in setsockopt(SOL_TTP))");
+MODULE_PARM_DESC(window, "test builds only: hold a race window open: flood-timer (100 ms, met by a listener's close), tw-insert (1 s), owner (20 ms in setsockopt(SOL_TTP)), tw-expire (an expired entry's last reference held 3 s, met by a namespace's purge)");
 
 static void *ttp_inject_leaked;
 static DEFINE_MUTEX(ttp_inject_a);
@@ -50,7 +51,10 @@ bool ttp_injected(const char *name)
 }
 
 /* Who is inside each window now, for ttp_inject_meet(). */
-static const char *const ttp_window_names[] = { "flood-timer", "tw-insert", "owner" };
+static const char *const ttp_window_names[] = {
+	"flood-timer", "tw-insert", "owner", "tw-expire",
+};
+
 static atomic_t ttp_window_inside[ARRAY_SIZE(ttp_window_names)];
 
 static atomic_t *ttp_window_count(const char *name)
@@ -105,6 +109,54 @@ void ttp_inject_meet(const char *name, unsigned int ms)
 		return;
 	while (!atomic_read(inside) && time_before(jiffies, deadline))
 		usleep_range(500, 1000);
+}
+
+struct ttp_inject_later {
+	struct delayed_work work;
+	void (*fn)(void *arg);
+	void *arg;
+	atomic_t *inside;
+};
+
+static void ttp_inject_later_fn(struct work_struct *work)
+{
+	struct ttp_inject_later *later =
+		container_of(to_delayed_work(work), struct ttp_inject_later, work);
+	atomic_t *inside = later->inside;
+	void (*fn)(void *arg) = later->fn;
+	void *arg = later->arg;
+
+	kfree(later);
+	atomic_dec(inside);
+	fn(arg);	/* last: what it frees may let the module go */
+}
+
+/*
+ * A window held open without holding a CPU: if WINDOW names NAME, run
+ * FN(ARG) MS milliseconds from now, from a work item, and return true;
+ * else return false and the caller does it now. For a window whose far
+ * side comes long after (a namespace's exit, whose other subsystems take
+ * their time before its memory is freed), where a busy wait would have
+ * to last as long. The object FN releases must be waited for by whoever
+ * frees what it uses, as with the real delay.
+ */
+bool ttp_inject_defer(const char *name, unsigned int ms, void (*fn)(void *), void *arg)
+{
+	atomic_t *inside = ttp_window_count(name);
+	struct ttp_inject_later *later;
+
+	if (!strstr(ttp_window, name) || !inside)
+		return false;
+	later = kmalloc(sizeof(*later), GFP_ATOMIC);
+	if (!later)
+		return false;
+	INIT_DELAYED_WORK(&later->work, ttp_inject_later_fn);
+	later->fn = fn;
+	later->arg = arg;
+	later->inside = inside;
+	atomic_inc(inside);
+	schedule_delayed_work(&later->work, msecs_to_jiffies(ms));
+	return true;
 }
 
 /*

@@ -7,6 +7,7 @@ int ttp_inject_bugs(void);
 bool ttp_injected(const char *name);
 void ttp_inject_window(const char *name, unsigned int ms);
 void ttp_inject_meet(const char *name, unsigned int ms);
+bool ttp_inject_defer(const char *name, unsigned int ms, void (*fn)(void *), void *arg);
 #else
 static inline int ttp_inject_bugs(void)
 {
@@ -24,6 +25,12 @@ static inline void ttp_inject_window(const char *name, unsigned int ms)
 
 static inline void ttp_inject_meet(const char *name, unsigned int ms)
 {
+}
+
+static inline bool ttp_inject_defer(const char *name, unsigned int ms,
+				    void (*fn)(void *), void *arg)
+{
+	return false;
 }
 #endif
 

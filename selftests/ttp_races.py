@@ -20,13 +20,13 @@ afterwards the gauges read zero and slab memory is back near where it
 started. Documentation/testing.md says when a race belongs here.
 
 The debug kernel may meet a window of a few instructions only rarely.
-So check also runs the first two cases on a test build that holds their
-windows open (module/inject.c: window=flood-timer, tw-insert, owner;
-a flooded listener's close there waits for its timer to be inside the
-window):
+So check also runs the three cases on a test build that holds their
+windows open (module/inject.c: window=flood-timer, tw-insert, owner,
+tw-expire; a flooded listener's close there waits for its timer to be
+inside the window, a namespace's purge for an expiring entry):
 with the fixes the runs are clean; with the old code put back
-(inject=racy-flood-stop, racy-tw-ref), KASAN must report a use after
-free."""
+(inject=racy-flood-stop, racy-tw-ref, racy-tw-purge), KASAN must report
+a use after free."""
 
 import os
 import random
@@ -243,8 +243,13 @@ def netns_exit():
     expired = live = 0
     for r in range(ROUNDS):
         ns = Netns()
-        # TIME_WAIT of 100 ms: the entries' timers fire around the delete.
-        ns.set(msl_ms=50, msl_local_ms=50)
+        # TIME_WAIT of 100 ms, the entries' timers firing around the
+        # delete; every other round 1 s, still pending when the exit's
+        # purge begins: on the test build (window=tw-expire) the purge
+        # waits for one to fire, which then holds its entry out of the
+        # table and not yet freed.
+        msl = 500 if r % 2 else 50
+        ns.set(msl_ms=msl, msl_local_ms=msl)
         lsn = ns.socket(socket.AF_INET)
         lsn.bind(("127.0.0.1", 47002))
         lsn.listen(64)
@@ -280,8 +285,8 @@ def leaves_nothing(case):
 @guard
 def main():
     require_module()
-    # By name, one case alone: check runs "flood" on the test build that
-    # holds the flood timer's window open (module/inject.c).
+    # By name, some cases alone: check runs each on the test build that
+    # holds its window open (module/inject.c).
     only = sys.argv[1:]
     suite = Suite()
     for name, desc, case in [
