@@ -15,9 +15,10 @@ static int __init ttp_init(void)
 	int err;
 
 	ttp_isn_init();
+	ttp_tsq_init();
 	err = ttp_tw_init();
 	if (err)
-		return err;
+		goto err_tsq;
 	err = ttp_request_init();
 	if (err)
 		goto err_tw;
@@ -62,6 +63,8 @@ err_request:
 	ttp_request_exit();
 err_tw:
 	ttp_tw_exit();
+err_tsq:
+	ttp_tsq_exit();
 	return err;
 }
 
@@ -79,6 +82,7 @@ static void __exit ttp_exit(void)
 	ttp_proto_unregister();
 	ttp_request_exit();
 	ttp_tw_exit();
+	ttp_tsq_exit();
 }
 
 module_init(ttp_init);

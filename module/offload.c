@@ -36,6 +36,26 @@ static bool ttp_gso_ours(const struct sk_buff *skb)
 }
 
 /*
+ * The pieces of a large segment stay charged to its socket until each is
+ * freed, as tcp_gso_segment() keeps them: small queues (tsq.c) then see
+ * what waits in a qdisc or a device after software GSO, not only the
+ * large segment until it was cut. LAST takes GSO_SKB's charge and
+ * destructor; the charge grows (or shrinks) to TRUESIZE, all pieces'.
+ */
+static void ttp_gso_own(struct sk_buff *gso_skb, struct sk_buff *last,
+			unsigned int truesize)
+{
+	int grown = truesize - gso_skb->truesize;
+
+	swap(gso_skb->sk, last->sk);
+	swap(gso_skb->destructor, last->destructor);
+	if (likely(grown >= 0))
+		refcount_add(grown, &last->sk->sk_wmem_alloc);
+	else
+		WARN_ON_ONCE(refcount_sub_and_test(-grown, &last->sk->sk_wmem_alloc));
+}
+
+/*
  * Cut SKB, its data after our header, into gso_size pieces, each with a
  * copy of the header: sequence numbers advance by the MSS, FIN and PSH
  * stay on the last only, and each gets its own checksum, or its own
@@ -45,8 +65,9 @@ static bool ttp_gso_ours(const struct sk_buff *skb)
 static struct sk_buff *ttp_gso_segment(struct sk_buff *skb,
 				       netdev_features_t features)
 {
-	struct sk_buff *segs = ERR_PTR(-EINVAL);
-	unsigned int thlen, mss, oldlen;
+	struct sk_buff *segs = ERR_PTR(-EINVAL), *gso_skb = skb;
+	unsigned int thlen, mss, oldlen, truesize = 0;
+	bool owned;
 	struct ttphdr *th;
 	__sum16 newcheck;
 	__wsum delta;
@@ -74,6 +95,7 @@ static struct sk_buff *ttp_gso_segment(struct sk_buff *skb,
 	 */
 	if (!(features & NETIF_F_HW_CSUM))
 		features &= ~NETIF_F_CSUM_MASK;
+	owned = gso_skb->destructor == ttp_wfree;
 	segs = skb_segment(skb, features);
 	if (IS_ERR(segs))
 		goto out;
@@ -97,6 +119,11 @@ static struct sk_buff *ttp_gso_segment(struct sk_buff *skb,
 			gso_reset_checksum(skb, ~csum_unfold(th->check));
 		else
 			th->check = gso_make_checksum(skb, ~csum_unfold(th->check));
+		if (owned) {
+			skb->destructor = ttp_wfree;
+			skb->sk = gso_skb->sk;
+			truesize += skb->truesize;
+		}
 		seq += mss;
 		skb = skb->next;
 		th = (struct ttphdr *)skb_transport_header(skb);
@@ -111,6 +138,8 @@ static struct sk_buff *ttp_gso_segment(struct sk_buff *skb,
 		gso_reset_checksum(skb, ~csum_unfold(th->check));
 	else
 		th->check = gso_make_checksum(skb, ~csum_unfold(th->check));
+	if (owned)
+		ttp_gso_own(gso_skb, skb, truesize + skb->truesize);
 out:
 	return segs;
 }

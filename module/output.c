@@ -187,7 +187,7 @@ int ttp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	if (flags & TTP_FLAG_ACK)
 		ts->ack_pending = 0;
 	memset(skb->cb, 0, sizeof(skb->cb));
-	skb_set_owner_w(skb, sk);
+	ttp_set_owner(skb, sk);
 	ts->af->send_check(sk, skb);
 	ttp_count_add(sock_net(sk), rtx ? TTP_MIB_RETRANS_SEGS : TTP_MIB_OUT_SEGS, segs);
 	if (flags & TTP_FLAG_RST)
@@ -587,6 +587,8 @@ void __ttp_push(struct sock *sk, int nonagle)
 				break;
 		}
 		n = goal > 1 ? ttp_gso_count(sk, skb, goal) : 1;
+		if (ttp_tsq_throttled(sk, n * skb->truesize))
+			break;
 		if (n > 1 ? ttp_xmit_gso(sk, skb, n) : ttp_xmit_one(sk, skb))
 			break;
 		sent = true;

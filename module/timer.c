@@ -349,6 +349,10 @@ void ttp_release_cb(struct sock *sk)
 		ttp_mtu_reduced(sk);
 		__sock_put(sk);
 	}
+	if (test_and_clear_bit(TTP_DEFER_TSQ, &ts->deferred)) {
+		ttp_tsq_send(sk);
+		__sock_put(sk);
+	}
 }
 
 void ttp_init_timers(struct sock *sk)
@@ -372,5 +376,7 @@ void ttp_clear_timers(struct sock *sk)
 	if (test_and_clear_bit(TTP_DEFER_KEEPALIVE, &ts->deferred))
 		__sock_put(sk);
 	if (test_and_clear_bit(TTP_DEFER_MTU, &ts->deferred))
+		__sock_put(sk);
+	if (test_and_clear_bit(TTP_DEFER_TSQ, &ts->deferred))
 		__sock_put(sk);
 }

@@ -32,6 +32,7 @@
  *   ooo.c         the out-of-order queue: early segments, by sequence
  *   output.c      building and sending segments, the retransmission queue
  *   offload.c     large segments (GSO): cut where the device cannot take them
+ *   tsq.c         small queues (TCP's TSQ): at most ~1 ms of data below us
  *   pmtu.c        path MTU: ICMP "too big" (RFC 1191, 8201) and black holes
  *   timer.c       retransmission, zero-window probes, delayed ACK,
  *                 keepalive, FIN_WAIT_2
@@ -95,6 +96,9 @@
 #define TTPF_SYN_SENT		BIT(TTP_SYN_SENT)
 #define TTPF_SYN_RCVD		BIT(TTP_SYN_RCVD)
 #define TTPF_CLOSE_WAIT		BIT(TTP_CLOSE_WAIT)
+#define TTPF_FIN_WAIT1		BIT(TTP_FIN_WAIT_1)
+#define TTPF_CLOSING		BIT(TTP_CLOSING)
+#define TTPF_LAST_ACK		BIT(TTP_LAST_ACK)
 #define TTPF_LISTEN		BIT(TTP_LISTEN)
 #define TTPF_CLOSED		BIT(TTP_CLOSED)
 
@@ -298,6 +302,10 @@ struct ttp_sock {
 	struct timer_list keepalive_timer;
 	unsigned long deferred;		/* TTP_DEFER_*: fired while user-owned */
 
+	/* Small queues (tsq.c). */
+	unsigned long tsq_flags;	/* TTP_TSQ_* */
+	struct list_head tsq_node;	/* in a CPU's list while TTP_TSQ_QUEUED */
+
 	/* Keepalive: the per-socket options (0: the namespace's) and state. */
 	u32 keepidle, keepintvl;	/* ms */
 	u8 keepcnt;
@@ -329,6 +337,13 @@ enum {
 	TTP_DEFER_DELACK,
 	TTP_DEFER_KEEPALIVE,
 	TTP_DEFER_MTU,		/* an ICMP error lowered the path MTU */
+	TTP_DEFER_TSQ,		/* the queues below drained (tsq.c) */
+};
+
+/* Small queues: bits of tsq_flags, set and read from any context. */
+enum {
+	TTP_TSQ_THROTTLED,	/* stopped: too much of ours below */
+	TTP_TSQ_QUEUED,		/* in a CPU's list, to send again */
 };
 
 static inline struct ttp_sock *ttp_sk(const struct sock *sk)
@@ -493,6 +508,14 @@ unsigned int ttp_current_mss(struct sock *sk);
 unsigned int ttp_route_mss(struct sock *sk);
 u32 ttp_now_us(void);
 u32 ttp_tsval(u32 offset);
+
+/* tsq.c */
+bool ttp_tsq_throttled(struct sock *sk, unsigned int size);
+void ttp_tsq_send(struct sock *sk);
+void ttp_wfree(struct sk_buff *skb);
+void ttp_set_owner(struct sk_buff *skb, struct sock *sk);
+void ttp_tsq_init(void);
+void ttp_tsq_exit(void);
 
 /* timer.c */
 void ttp_release_cb(struct sock *sk);

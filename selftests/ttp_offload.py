@@ -1,16 +1,18 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
-"""Large segments (module/offload.c). Over veth, which takes a large skb
-whole, TTP sends skbs of many segments and the receiver counts the
-segments they hold; with the veth's GSO and TSO off, every packet fits
+"""Large segments and small queues (module/offload.c, tsq.c). Over
+veth, which takes a large skb whole, TTP sends skbs of many segments
+and the receiver counts the segments they hold; with the veth's GSO and TSO off, every packet fits
 the MTU. Through a TUN device opened with a virtio-net header and TCP
 segmentation offload (TUNSETOFFLOAD), as a VM's NIC would be, TTP's large
 skbs are cut by TTP's own callback before they reach it: every frame that
 comes out is a whole, correctly summed TTP segment within the MTU, none
 asks the device to segment it as TCP, and nftables still counts the
-traffic. Each over IPv4 and IPv6."""
+traffic. Behind a qdisc slower than the flow, the sender keeps about a
+millisecond of its data in it and no more. Each over IPv4 and IPv6."""
 
 import fcntl
+import json
 import os
 import re
 import socket
@@ -217,6 +219,52 @@ def tun_segments(family):
         topo.close()
 
 
+def qdisc_drops(ns, dev):
+    """Packets DEV's root qdisc in NS dropped."""
+    out = run("ip", "netns", "exec", ns.name, "tc", "-j", "-s", "qdisc", "show", "dev", dev,
+              "root").stdout
+    return json.loads(out)[0]["drops"]
+
+
+def small_queues(family):
+    """A qdisc slower than the flow (tbf, room for 384 KB) on the client's
+    veth: the sender keeps about 1 ms of its data there, at least two of
+    its skbs, and no more, as TCP's small queues do; it stops
+    (TsqThrottled) and goes on as they leave, and the qdisc drops
+    nothing. Without that its window would fill the qdisc, a delay every
+    other flow through it would share, and overflow it (810 KB waited
+    in a 16 MB one). Every byte arrives. Twice: with a burst that takes
+    large segments whole, and with one that does not, where tbf has
+    TTP's callback cut them as they come: the pieces stay charged to the
+    socket."""
+    for burst in ("256kb", "2kb"):
+        small_queue(family, burst)
+
+
+def small_queue(family, burst):
+    # A rate the debug kernel's sender still exceeds.
+    rate, nbytes = ("2mbit", 1 << 20) if on_debug_kernel() else ("8mbit", 2 << 20)
+    topo = Topology(family, True)
+    ns, dev = topo.client_ns, topo.dev_client
+    sockets = ()
+    try:
+        run("ip", "netns", "exec", ns.name, "tc", "qdisc", "replace", "dev", dev, "root", "tbf",
+            "rate", rate, "burst", burst, "limit", "384kb")
+        sockets = topo.pair()
+        _, c, s = sockets
+        before = ns.counter("TsqThrottled")
+        transfer(c, s, os.urandom(nbytes), timeout=120)
+        throttled, drops = ns.counter("TsqThrottled") - before, qdisc_drops(ns, dev)
+        print("# burst %s: the sender stopped %d times; the qdisc dropped %d packets" %
+              (burst, throttled, drops))
+        check(throttled > 0, "TsqThrottled did not move")
+        check(drops == 0, "more than 384 KB waited in the qdisc: %d packets dropped" % drops)
+    finally:
+        for sock in sockets:
+            sock.close()
+        topo.close()
+
+
 def main():
     require_module()
     suite = Suite()
@@ -228,7 +276,9 @@ def main():
              ("veth with GSO and TSO off: packets within the MTU", veth_no_gso,
               families(debug=socket.AF_INET)),
              ("TUN with TSO: whole, summed segments within the MTU", tun_segments,
-              (socket.AF_INET, socket.AF_INET6))]
+              (socket.AF_INET, socket.AF_INET6)),
+             ("a slow qdisc holds about 1 ms of one flow, no more", small_queues,
+              families(debug=socket.AF_INET))]
     for family in (socket.AF_INET, socket.AF_INET6):
         name = "v4" if family == socket.AF_INET else "v6"
         for desc, case, fams in cases:

@@ -505,6 +505,7 @@ enum ttp_counter {
 	TTP_MIB_PMTU_BLACKHOLES, /* MSS lowered: timeouts suggest a black hole */
 	TTP_MIB_OFO_QUEUE,	/* segments kept out of order */
 	TTP_MIB_OFO_MERGED,	/* ... merged into the one before them */
+	TTP_MIB_TSQ_THROTTLED,	/* sends stopped: ~1 ms of data below (TSQ) */
 	__TTP_MIB_COUNT
 };
 
