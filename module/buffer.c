@@ -26,7 +26,7 @@ void ttp_rcv_space_init(struct sock *sk)
 
 	ts->rcvq_space = TTP_INIT_CWND * ts->adv_mss;
 	ts->rcvq_seq = ts->copied_seq;
-	ts->rcvq_time_us = ttp_now_us();
+	ts->rcvq_time_us = ttp_sk_now_us(sk);
 	ts->rcv_rtt_us = 0;
 }
 
@@ -42,7 +42,7 @@ void ttp_rcv_rtt_sample(struct sock *sk, const struct ttp_skb_cb *cb)
 
 	if (!ts->tstamp_ok || !cb->has_ts || !cb->tsecr || !cb->len)
 		return;
-	us = ttp_tsecr_rtt_us(ttp_tsval(ts->ts_offset), cb->tsecr);
+	us = ttp_tsecr_rtt_us(ttp_sk_tsval(sk), cb->tsecr);
 	if (!us)
 		return;
 	ts->rcv_rtt_us = ts->rcv_rtt_us ? ts->rcv_rtt_us - ts->rcv_rtt_us / 8 + us / 8
@@ -58,7 +58,7 @@ void ttp_rcv_rtt_sample(struct sock *sk, const struct ttp_skb_cb *cb)
 void ttp_rcv_space_adjust(struct sock *sk)
 {
 	struct ttp_sock *ts = ttp_sk(sk);
-	u32 now = ttp_now_us(), rtt = ts->rcv_rtt_us ?: ts->rtt.srtt_us;
+	u32 now = ttp_sk_now_us(sk), rtt = ts->rcv_rtt_us ?: ts->rtt.srtt_us;
 	u32 copied;
 
 	if (!rtt || now - ts->rcvq_time_us < rtt)

@@ -157,7 +157,7 @@ void ttp_cong_dupack(struct sock *sk)
 		cc->prior_cwnd = cc->cwnd;
 		cc->prior_ssthresh = cc->ssthresh;
 		cc->undo = ts->tstamp_ok;
-		cc->undo_tsval = ttp_tsval(ts->ts_offset);
+		cc->undo_tsval = ttp_sk_tsval(sk);
 		cc->ssthresh = cc->ops->ssthresh(sk);
 		cc->recover = ts->snd_max;
 		cc->recover_rto = false;

@@ -525,7 +525,7 @@ static void ttp_ack(struct sock *sk, const struct ttp_skb_cb *cb)
 		if (TTP_SKB_CB(skb)->retransmitted)
 			rtx_acked = true;
 		else
-			sample_us = ttp_now_us() - TTP_SKB_CB(skb)->sent_us;
+			sample_us = ttp_sk_now_us(sk) - TTP_SKB_CB(skb)->sent_us;
 		__skb_unlink(skb, &sk->sk_write_queue);
 		sk_wmem_queued_add(sk, -skb->truesize);
 		sk_mem_uncharge(sk, skb->truesize);
@@ -549,7 +549,7 @@ static void ttp_ack(struct sock *sk, const struct ttp_skb_cb *cb)
 	if (rtx_acked)
 		sample_us = 0;
 	if (!sample_us && ts->tstamp_ok && cb->has_ts && cb->tsecr)
-		sample_us = ttp_tsecr_rtt_us(ttp_tsval(ts->ts_offset), cb->tsecr);
+		sample_us = ttp_tsecr_rtt_us(ttp_sk_tsval(sk), cb->tsecr);
 	if (sample_us)
 		ttp_ack_update_rtt(sk, sample_us);
 	else
@@ -827,14 +827,13 @@ static void ttp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
  * A segment for a full socket in any state but LISTEN; the socket is
  * locked. RFC 9293 3.10.7.4, step by step.
  */
-int ttp_rcv_state(struct sock *sk, struct sk_buff *skb)
+static void ttp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 {
 	struct ttp_sock *ts = ttp_sk(sk);
 	struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
 	struct net *net = sock_net(sk);
 	bool fin_acked;
 
-	sock_owned_by_me(sk);
 	switch (sk->sk_state) {
 	case TTP_CLOSED:
 		/*
@@ -845,10 +844,10 @@ int ttp_rcv_state(struct sock *sk, struct sk_buff *skb)
 		 */
 		ttp_send_reset_reply(net, ts->af, &ts->conn.key, cb, sk->sk_bound_dev_if);
 		ttp_drop(net, &ts->conn.key, skb, TTP_MIB_DROP_NO_SOCKET);
-		return 0;
+		return;
 	case TTP_SYN_SENT:
 		ttp_rcv_syn_sent(sk, skb);
-		return 0;
+		return;
 	}
 
 	/*
@@ -869,13 +868,13 @@ int ttp_rcv_state(struct sock *sk, struct sk_buff *skb)
 	if (ttp_paws_reject(ts, cb)) {
 		ttp_dup_ack(sk, cb);
 		ttp_drop(net, &ts->conn.key, skb, TTP_MIB_PAWS_REJECTED);
-		return 0;
+		return;
 	}
 	/* First: is any of it inside our window? */
 	if (!ttp_seq_acceptable(ts, cb)) {
 		ttp_dup_ack(sk, cb);
 		ttp_drop(net, &ts->conn.key, skb, TTP_MIB_DROP_OUT_OF_WINDOW);
-		return 0;
+		return;
 	}
 
 	/* Second: RST. Only an exact one counts; others are challenged. */
@@ -887,19 +886,19 @@ int ttp_rcv_state(struct sock *sk, struct sk_buff *skb)
 			ttp_challenge_ack(sk, cb);
 		}
 		kfree_skb(skb);
-		return 0;
+		return;
 	}
 	/* Fourth: a SYN on a synchronized connection is challenged. */
 	if (cb->flags & TTP_FLAG_SYN) {
 		ttp_count(net, TTP_MIB_INVALID_SYNS);
 		ttp_challenge_ack(sk, cb);
 		kfree_skb(skb);
-		return 0;
+		return;
 	}
 	/* Fifth: the ACK. */
 	if (!(cb->flags & TTP_FLAG_ACK)) {
 		kfree_skb(skb);
-		return 0;
+		return;
 	}
 	if (sk->sk_state == TTP_SYN_RCVD) {
 		if (!ttp_between(cb->ack, ts->snd_una + 1, ts->snd_max)) {
@@ -908,7 +907,7 @@ int ttp_rcv_state(struct sock *sk, struct sk_buff *skb)
 			ttp_conn_key_from_sock(sk, &key);
 			ttp_send_reset_reply(net, ts->af, &key, cb, sk->sk_bound_dev_if);
 			ttp_drop(net, &ts->conn.key, skb, TTP_MIB_DROP_BAD_ACK);
-			return 0;
+			return;
 		}
 		ts->snd_wl1 = cb->seq - 1;
 		ttp_set_state(sk, TTP_ESTABLISHED);
@@ -921,13 +920,13 @@ int ttp_rcv_state(struct sock *sk, struct sk_buff *skb)
 		/* Acknowledges what was never sent. */
 		ttp_dup_ack(sk, cb);
 		ttp_drop(net, &ts->conn.key, skb, TTP_MIB_DROP_BAD_ACK);
-		return 0;
+		return;
 	}
 	if (ttp_before(cb->ack, ts->snd_una - ts->max_window)) {
 		/* RFC 5961 5.2: older than any window could make it: blind. */
 		ttp_dup_ack(sk, cb);
 		ttp_drop(net, &ts->conn.key, skb, TTP_MIB_INVALID_ACKS);
-		return 0;
+		return;
 	}
 	/*
 	 * Only now, with the segment past the RST, SYN and ACK checks, may
@@ -956,7 +955,7 @@ int ttp_rcv_state(struct sock *sk, struct sk_buff *skb)
 				ttp_send_active_reset(sk, GFP_ATOMIC);
 				ttp_done(sk);
 				kfree_skb(skb);
-				return 0;
+				return;
 			}
 			ttp_reset_rtx_timer(sk, ttp_fin_timeout(sk));
 		}
@@ -965,14 +964,14 @@ int ttp_rcv_state(struct sock *sk, struct sk_buff *skb)
 		if (fin_acked) {
 			ttp_time_wait(sk, TTP_TIME_WAIT);
 			kfree_skb(skb);
-			return 0;
+			return;
 		}
 		break;
 	case TTP_LAST_ACK:
 		if (fin_acked) {
 			ttp_done(sk);
 			kfree_skb(skb);
-			return 0;
+			return;
 		}
 		break;
 	}
@@ -984,9 +983,18 @@ int ttp_rcv_state(struct sock *sk, struct sk_buff *skb)
 		case TTP_FIN_WAIT_1:
 		case TTP_FIN_WAIT_2:
 			ttp_data_queue(sk, skb);
-			return 0;
+			return;
 		}
 	}
 	kfree_skb(skb);
+}
+
+/* One reading of the socket's clock serves the whole segment. */
+int ttp_rcv_state(struct sock *sk, struct sk_buff *skb)
+{
+	bool held = ttp_clock_hold(sk);
+
+	ttp_rcv_state_process(sk, skb);
+	ttp_clock_release(sk, held);
 	return 0;
 }

@@ -24,6 +24,46 @@ u32 ttp_tsval(u32 offset)
 }
 
 /*
+ * A socket's clock is read once per batch of work, a push or a segment
+ * received, as TCP reads tcp_mstamp once per tcp_write_xmit() and per
+ * segment received: one 64 KiB push would otherwise read it twice for
+ * each of its 45 segments (send time, TSval), an ACK once for each
+ * segment it covers. Whoever holds it gives it back; nested batches share
+ * the outer one's reading. Outside a batch the socket reads the clock.
+ */
+bool ttp_clock_hold(struct sock *sk)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+
+	sock_owned_by_me(sk);
+	if (ts->clock_ns)
+		return false;
+	ts->clock_ns = ktime_get_ns() ?: 1;
+	return true;
+}
+
+void ttp_clock_release(struct sock *sk, bool held)
+{
+	if (held)
+		ttp_sk(sk)->clock_ns = 0;
+}
+
+static u64 ttp_sk_clock_ns(const struct sock *sk)
+{
+	return ttp_sk(sk)->clock_ns ?: ktime_get_ns();
+}
+
+u32 ttp_sk_now_us(const struct sock *sk)
+{
+	return (u32)div_u64(ttp_sk_clock_ns(sk), NSEC_PER_USEC);
+}
+
+u32 ttp_sk_tsval(const struct sock *sk)
+{
+	return (u32)div_u64(ttp_sk_clock_ns(sk), NSEC_PER_MSEC) + ttp_sk(sk)->ts_offset;
+}
+
+/*
  * How many more bytes the receive buffer can take. Queued segments cost
  * their truesize, more than their payload: advertise half of what is free,
  * as TCP does with its default tcp_adv_win_scale.
@@ -148,7 +188,7 @@ int ttp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	u16 wnd, segs;
 
 	if (clone) {
-		cb->sent_us = ttp_now_us();
+		cb->sent_us = ttp_sk_now_us(sk);
 		/* A clone still in a queue owns the headroom: copy instead. */
 		skb = skb_cloned(skb) ? pskb_copy(skb, GFP_ATOMIC) :
 					skb_clone(skb, GFP_ATOMIC);
@@ -159,15 +199,14 @@ int ttp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 		/* A SYN echoes nothing (TSecr 0); a SYN-ACK the peer's SYN. */
 		end = ttp_write_options(opts, ts->adv_mss,
 					ts->wscale_ok ? ts->rcv_wscale : -1,
-					ts->tstamp_ok, ttp_tsval(ts->ts_offset),
+					ts->tstamp_ok, ttp_sk_tsval(sk),
 					(flags & TTP_FLAG_ACK) ? ts->ts_recent : 0);
 		wnd = min_t(u32, ts->rcv_wnd, TTP_MAX_WINDOW);
 		ts->rcv_wup = ts->rcv_nxt;
 	} else {
 		if (ts->tstamp_ok)
 			end = ttp_write_options(opts, 0, -1, true,
-						ttp_tsval(ts->ts_offset),
-						ts->ts_recent);
+						ttp_sk_tsval(sk), ts->ts_recent);
 		wnd = ttp_select_window(sk);
 	}
 	segs = max_t(u16, skb_shinfo(skb)->gso_segs, 1);
@@ -474,7 +513,7 @@ static int ttp_xmit_gso(struct sock *sk, struct sk_buff *first, int n)
 	struct ttp_sock *ts = ttp_sk(sk);
 	bool rtx = ttp_before(TTP_SKB_CB(first)->seq, ts->snd_max);
 	struct ttp_frag_end end = {};
-	u32 now = ttp_now_us();
+	u32 now = ttp_sk_now_us(sk);
 	struct sk_buff *gso, *skb;
 	struct ttp_skb_cb *cb;
 	int i, err;
@@ -554,10 +593,10 @@ static u32 ttp_window_part(const struct sock *sk, const struct sk_buff *skb,
 
 /*
  * Send what the congestion and receive windows allow from send_head on:
- * segments a timeout marked lost, then new ones. NONAGLE adds to the
- * socket's own TTP_NAGLE_* bits.
+ * segments a timeout marked lost, then new ones. NONAGLE: TTP_NAGLE_*
+ * bits, the socket's own included.
  */
-void __ttp_push(struct sock *sk, int nonagle)
+static void ttp_write_xmit(struct sock *sk, int nonagle)
 {
 	struct ttp_sock *ts = ttp_sk(sk);
 	struct sk_buff *skb;
@@ -565,9 +604,6 @@ void __ttp_push(struct sock *sk, int nonagle)
 	u32 goal;
 	int n;
 
-	nonagle |= ts->nonagle;
-	if (!ts->send_head)
-		return;
 	ttp_cong_restart(sk);
 	goal = ttp_gso_goal(sk);
 	while ((skb = ts->send_head)) {
@@ -604,6 +640,18 @@ void __ttp_push(struct sock *sk, int nonagle)
 		/* Nothing in flight to bring an ACK: probe the window. */
 		ttp_start_persist(sk);
 	}
+}
+
+/* NONAGLE adds to the socket's own TTP_NAGLE_* bits. */
+void __ttp_push(struct sock *sk, int nonagle)
+{
+	bool held;
+
+	if (!ttp_sk(sk)->send_head)
+		return;
+	held = ttp_clock_hold(sk);
+	ttp_write_xmit(sk, nonagle | ttp_sk(sk)->nonagle);
+	ttp_clock_release(sk, held);
 }
 
 void ttp_push(struct sock *sk)

@@ -266,6 +266,7 @@ struct ttp_sock {
 	u32 ts_offset;		/* random per connection: our TSval's origin */
 	u32 tw_reuse_seq;	/* connect() reused a TIME_WAIT: ISN from here */
 	unsigned long last_oow_ack;	/* jiffies: the last rate-limited reply */
+	u64 clock_ns;		/* the clock read for this batch; 0: none held */
 
 	/*
 	 * The path as the sender sees it, in one place: RTT estimate,
@@ -508,6 +509,10 @@ unsigned int ttp_current_mss(struct sock *sk);
 unsigned int ttp_route_mss(struct sock *sk);
 u32 ttp_now_us(void);
 u32 ttp_tsval(u32 offset);
+bool ttp_clock_hold(struct sock *sk);
+void ttp_clock_release(struct sock *sk, bool held);
+u32 ttp_sk_now_us(const struct sock *sk);
+u32 ttp_sk_tsval(const struct sock *sk);
 
 /* tsq.c */
 bool ttp_tsq_throttled(struct sock *sk, unsigned int size);
