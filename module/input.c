@@ -441,13 +441,15 @@ static void ttp_store_ts(struct ttp_sock *ts, const struct ttp_skb_cb *cb)
 /*
  * PAWS (RFC 7323 5): a segment whose timestamp is older than the newest
  * seen is an old duplicate, unless the connection sat idle for 24 days.
+ * One tick older passes (TTP_PAWS_WINDOW), as in TCP's tcp_paws_check().
  * It only judges: TS.Recent moves later, once the segment has passed
  * every check (ttp_store_ts()).
  */
 static bool ttp_paws_reject(const struct ttp_sock *ts, const struct ttp_skb_cb *cb)
 {
 	if (!ts->tstamp_ok || !cb->has_ts || !ts->ts_recent_stamp ||
-	    (cb->flags & TTP_FLAG_RST) || (s32)(cb->tsval - ts->ts_recent) >= 0)
+	    (cb->flags & TTP_FLAG_RST) ||
+	    (s32)(ts->ts_recent - cb->tsval) <= TTP_PAWS_WINDOW)
 		return false;
 	return !ttp_ts_recent_stale(ts);
 }

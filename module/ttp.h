@@ -85,6 +85,12 @@
 
 /* PAWS forgets a timestamp older than this (RFC 7323 5.5: 24 days). */
 #define TTP_PAWS_IDLE		(24 * 24 * 3600 * HZ)
+/*
+ * ... and lets one a tick older than TS.Recent pass, as TCP's
+ * TCP_PAWS_WINDOW: the peer's segments stamped either side of a tick can
+ * arrive swapped (sent from two CPUs, queued on two).
+ */
+#define TTP_PAWS_WINDOW		1
 
 /* Delayed ACKs: TCP's bounds. */
 #define TTP_DELACK_MIN		(HZ / 25)
