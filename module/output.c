@@ -394,20 +394,48 @@ static int ttp_xmit_one(struct sock *sk, struct sk_buff *skb)
 }
 
 /*
+ * How many segments SK may put in one large segment for a route whose
+ * device takes none whole (GSO and TSO off), or 0. TCP's GSO is always
+ * on (sk_setup_caps() adds it for TCP whatever the device offers), so
+ * that the stack runs once per large segment and the device layer cuts
+ * it in software (validate_xmit_skb(), offload.c), cheaper than building
+ * and routing every segment on its own. TTP does the same, within the
+ * device's gso_max_segs and gso_max_size as sk_setup_caps() keeps TCP,
+ * except where sk_setup_caps() takes GSO from TCP too: a route through
+ * an IPsec transform (its header_len), which must see every segment.
+ */
+static u32 ttp_gso_in_software(struct sock *sk, u32 *size)
+{
+	const struct dst_entry *dst = __sk_dst_get(sk);
+
+	if (!dst || dst->header_len || !dst->dev)
+		return 0;
+	*size = min_t(u32, READ_ONCE(dst->dev->gso_max_size), GSO_LEGACY_MAX_SIZE);
+	return max_t(u32, READ_ONCE(dst->dev->gso_max_segs), 1);
+}
+
+/*
  * How many segments one skb may carry now (offload.c), sized as TCP's
  * tcp_tso_autosize(): about a millisecond of data at the current rate,
- * at least two, within what the route's device takes whole. 1: none.
+ * at least two, within what the route's device takes whole, or what
+ * software GSO cuts. 1: none.
  */
 static u32 ttp_gso_goal(struct sock *sk)
 {
 	struct ttp_sock *ts = ttp_sk(sk);
 	u32 size = READ_ONCE(sk->sk_gso_max_size), segs = ts->cong.cwnd, max;
+	u32 max_segs = READ_ONCE(sk->sk_gso_max_segs);
 
+	if (!sk_can_gso(sk)) {
+		max_segs = ttp_gso_in_software(sk, &size);
+		if (!max_segs)
+			return 1;
+	}
 	/* Headers count against the device's limit, as in tcp_tso_autosize(). */
-	if (!sk_can_gso(sk) || size < TTP_MAX_HEADER + 2 * ts->mss)
+	if (size < TTP_MAX_HEADER + 2 * ts->mss)
 		return 1;
 	max = min_t(u32, size - TTP_MAX_HEADER, TTP_GSO_MAX_BYTES) / ts->mss;
-	max = min_t(u32, max, READ_ONCE(sk->sk_gso_max_segs));
+	max = min_t(u32, max, max_segs);
 	if (ts->rtt.srtt_us)
 		segs = div_u64((u64)segs * USEC_PER_MSEC, ts->rtt.srtt_us);
 	return clamp_t(u32, segs, min_t(u32, 2, max), max);

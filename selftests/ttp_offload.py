@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 """Large segments and small queues (module/offload.c, tsq.c). Over
 veth, which takes a large skb whole, TTP sends skbs of many segments
-and the receiver counts the segments they hold; with the veth's GSO and TSO off, every packet fits
-the MTU. Through a TUN device opened with a virtio-net header and TCP
+and the receiver counts the segments they hold; with the veth's GSO and
+TSO off, TTP still sends large segments, as TCP does, and every packet
+that crosses fits the MTU. Through a TUN device opened with a virtio-net header and TCP
 segmentation offload (TUNSETOFFLOAD), as a VM's NIC would be, TTP's large
 skbs are cut by TTP's own callback before they reach it: every frame that
 comes out is a whole, correctly summed TTP segment within the MTU, none
@@ -63,7 +64,8 @@ def size():
 def veth_bulk(family, nbytes, gso=True):
     """NBYTES from client to server over veth (with the client's GSO and
     TSO off unless GSO), checked: the TTP packets and bytes that left the
-    client, the packets that reached the server, the server's segs_in."""
+    client's IP layer, the packets and bytes that reached the server's,
+    the server's segs_in."""
     topo = Topology(family, True)
     try:
         if not gso:
@@ -73,7 +75,7 @@ def veth_bulk(family, nbytes, gso=True):
         inp = count_ttp(topo.server_ns, "input")
         lsn, c, s = topo.pair()
         transfer(c, s, os.urandom(nbytes), timeout=300)
-        result = out() + (inp()[0], segs_in(s))
+        result = out() + inp() + (segs_in(s),)
         for sock in (c, s, lsn):
             sock.close()
         return result
@@ -87,7 +89,7 @@ def veth_large(family):
     server's input counts fewer packets than the segments its socket
     counts), and every byte arrives."""
     n = size()
-    packets, nbytes, received, segs = veth_bulk(family, n)
+    packets, nbytes, received, _, segs = veth_bulk(family, n)
     # Three segments a packet on average; on the debug kernel more than
     # one: its rate is low, and batches sized by it (about 1 ms of data, at
     # least two segments) averaged under two there (1 MiB in 400 packets).
@@ -102,12 +104,19 @@ def veth_large(family):
 
 
 def veth_no_gso(family):
-    """With GSO and TSO off on the client's veth, TTP sends segments of
-    one MSS each: no packet is larger than the MTU."""
+    """With GSO and TSO off on the client's veth, TTP still hands its IP
+    layer large segments, as TCP does (its GSO is always on), and the
+    device layer cuts them in software (offload.c's callbacks): the
+    client's output hook counts packets larger than the MTU on average,
+    and every packet that reaches the server fits it (veth's GRO is off,
+    so they arrive as they were cut)."""
     n = size() // 4
-    packets, nbytes, _, _ = veth_bulk(family, n, gso=False)
-    check(packets >= n // MTU and nbytes <= packets * MTU,
-          "%d bytes in %d packets left the client" % (nbytes, packets))
+    packets, nbytes, received, rbytes, _ = veth_bulk(family, n, gso=False)
+    check(nbytes > packets * MTU,
+          "%d bytes in %d packets left the client's IP layer: no large segments"
+          % (nbytes, packets))
+    check(received >= n // MTU and rbytes <= received * MTU,
+          "%d bytes in %d packets reached the server: not cut to the MTU" % (rbytes, received))
 
 
 def open_tun(name):
@@ -273,7 +282,7 @@ def main():
     # the large segments, runs over both.
     cases = [("veth: large segments leave whole, counted as segments", veth_large,
               families(debug=socket.AF_INET6)),
-             ("veth with GSO and TSO off: packets within the MTU", veth_no_gso,
+             ("veth with GSO and TSO off: cut to the MTU below IP", veth_no_gso,
               families(debug=socket.AF_INET)),
              ("TUN with TSO: whole, summed segments within the MTU", tun_segments,
               (socket.AF_INET, socket.AF_INET6)),
