@@ -51,6 +51,18 @@ void ttp_compat_extack_fmt(struct netlink_ext_ack *extack,
 #include <net/proto_memory.h>
 #endif
 
+/*
+ * skb_condense() is exported in 6.12 and 7.3, not in 6.1: there a segment
+ * waits in the backlog as it came, charged its whole truesize.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#define ttp_compat_skb_condense(skb) skb_condense(skb)
+#else
+static inline void ttp_compat_skb_condense(struct sk_buff *skb)
+{
+}
+#endif
+
 /* from_timer() became timer_container_of() in 6.16. */
 #ifdef from_timer
 #define ttp_timer_container(var, timer, field) from_timer(var, timer, field)

@@ -7,6 +7,7 @@
  */
 #include <linux/filter.h>
 #include <linux/security.h>
+#include <linux/sizes.h>
 #include <net/ip.h>
 #include <net/ip6_checksum.h>
 #include <net/ipv6.h>
@@ -130,13 +131,76 @@ void ttp_sock_rcv(struct sock *sk, struct sk_buff *skb)
 	__ttp_sock_rcv(sk, skb, SINGLE_DEPTH_NESTING);
 }
 
+/*
+ * Whether SKB may be appended to TAIL, the last segment waiting in a busy
+ * socket's backlog: both carry data and acknowledge, SKB's begins where
+ * TAIL's ends, neither synchronizes or resets, TAIL has no FIN, and their
+ * timestamps are the same, as tcp_add_backlog() asks the options to be:
+ * then the two pass PAWS and set TS.Recent alike.
+ */
+static bool ttp_backlog_can_coalesce(const struct ttp_skb_cb *tail,
+				     const struct ttp_skb_cb *cb)
+{
+	return tail->len && cb->len && tail->end_seq == cb->seq &&
+	       (tail->flags & cb->flags & TTP_FLAG_ACK) &&
+	       !((tail->flags | cb->flags) & (TTP_FLAG_SYN | TTP_FLAG_RST)) &&
+	       !(tail->flags & TTP_FLAG_FIN) && tail->has_ts == cb->has_ts &&
+	       (!cb->has_ts || (tail->tsval == cb->tsval && tail->tsecr == cb->tsecr));
+}
+
+/*
+ * SKB came while a task owns SK: queue it for release_sock(), as
+ * tcp_add_backlog() does. A segment that continues the last one waiting
+ * is appended to it, whatever the limit (MAX_SKB_FRAGS bounds it): a bulk
+ * flow then waits as a few large segments, which cost less memory than
+ * their parts and one pass each through the state machine. The newer
+ * ACK and window are kept. Otherwise up to twice the receive buffer, half
+ * the send buffer and 64 KB may wait, TCP's limit: the owner may be
+ * reading a full receive queue. True if SKB was dropped.
+ */
+static bool ttp_add_backlog(struct sock *sk, struct sk_buff *skb)
+{
+	struct ttp_skb_cb *cb = TTP_SKB_CB(skb), *tcb;
+	struct sk_buff *tail = sk->sk_backlog.tail;
+	struct skb_shared_info *shinfo;
+	bool stolen;
+	int delta;
+	u64 limit;
+
+	/* Payload pulled into the head frees its pages (a small segment). */
+	ttp_compat_skb_condense(skb);
+	/* A listener's segments are each their own connection's. */
+	if (tail && sk->sk_state != TTP_LISTEN &&
+	    ttp_backlog_can_coalesce(TTP_SKB_CB(tail), cb) &&
+	    skb_try_coalesce(tail, skb, &stolen, &delta)) {
+		tcb = TTP_SKB_CB(tail);
+		shinfo = skb_shinfo(tail);
+		shinfo->gso_size = max_t(u32, shinfo->gso_size ?: tcb->len,
+					 skb_shinfo(skb)->gso_size ?: cb->len);
+		shinfo->gso_segs = min_t(u32, max_t(u16, shinfo->gso_segs, 1) +
+					 max_t(u16, skb_shinfo(skb)->gso_segs, 1), 0xffff);
+		tcb->end_seq = cb->end_seq;
+		tcb->len += cb->len;
+		tcb->flags |= cb->flags;
+		if (!ttp_before(cb->ack, tcb->ack)) {
+			tcb->ack = cb->ack;
+			tcb->wnd = cb->wnd;
+		}
+		sk->sk_backlog.len += delta;
+		ttp_count(sock_net(sk), TTP_MIB_BACKLOG_COALESCE);
+		kfree_skb_partial(skb, stolen);
+		return false;
+	}
+	limit = 2ULL * READ_ONCE(sk->sk_rcvbuf) + (READ_ONCE(sk->sk_sndbuf) >> 1) + SZ_64K;
+	return sk_add_backlog(sk, skb, min_t(u64, limit, UINT_MAX));
+}
+
 void __ttp_sock_rcv(struct sock *sk, struct sk_buff *skb, int subclass)
 {
 	spin_lock_nested(&sk->sk_lock.slock, subclass);
 	if (!sock_owned_by_user(sk)) {
 		ttp_backlog_rcv(sk, skb);
-	} else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
-				  READ_ONCE(sk->sk_sndbuf))) {
+	} else if (ttp_add_backlog(sk, skb)) {
 		bh_unlock_sock(sk);
 		ttp_drop(sock_net(sk), &ttp_sk(sk)->conn.key, skb, TTP_MIB_DROP_BACKLOG);
 		return;

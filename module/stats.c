@@ -99,6 +99,7 @@ static const char *const ttp_counter_names[TTP_COUNTER_COUNT] = {
 	[TTP_MIB_OFO_QUEUE]		= "OfoQueue",
 	[TTP_MIB_OFO_MERGED]		= "OfoMerged",
 	[TTP_MIB_TSQ_THROTTLED]		= "TsqThrottled",
+	[TTP_MIB_BACKLOG_COALESCE]	= "BacklogCoalesce",
 	[TTP_MIB_RENO_REORDER]		= "RenoReorder",
 	[TTP_MIB_KILLED]		= "Killed",
 	[TTP_MIB_EVENTS]		= "Events",

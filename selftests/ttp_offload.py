@@ -65,7 +65,8 @@ def veth_bulk(family, nbytes, gso=True):
     """NBYTES from client to server over veth (with the client's GSO and
     TSO off unless GSO), checked: the TTP packets and bytes that left the
     client's IP layer, the packets and bytes that reached the server's,
-    the server's segs_in."""
+    the server's segs_in, and how many segments its backlog joined
+    (BacklogCoalesce)."""
     topo = Topology(family, True)
     try:
         if not gso:
@@ -74,8 +75,10 @@ def veth_bulk(family, nbytes, gso=True):
         out = count_ttp(topo.client_ns, "output")
         inp = count_ttp(topo.server_ns, "input")
         lsn, c, s = topo.pair()
+        joined = topo.server_ns.counter("BacklogCoalesce")
         transfer(c, s, os.urandom(nbytes), timeout=300)
-        result = out() + inp() + (segs_in(s),)
+        joined = topo.server_ns.counter("BacklogCoalesce") - joined
+        result = out() + inp() + (segs_in(s), joined)
         for sock in (c, s, lsn):
             sock.close()
         return result
@@ -89,7 +92,7 @@ def veth_large(family):
     server's input counts fewer packets than the segments its socket
     counts), and every byte arrives."""
     n = size()
-    packets, nbytes, received, _, segs = veth_bulk(family, n)
+    packets, nbytes, received, _, segs, _ = veth_bulk(family, n)
     # Three segments a packet on average; on the debug kernel more than
     # one: its rate is low, and batches sized by it (about 1 ms of data, at
     # least two segments) averaged under two there (1 MiB in 400 packets).
@@ -109,14 +112,17 @@ def veth_no_gso(family):
     device layer cuts them in software (offload.c's callbacks): the
     client's output hook counts packets larger than the MTU on average,
     and every packet that reaches the server fits it (veth's GRO is off,
-    so they arrive as they were cut)."""
+    so they arrive as they were cut). Those that come while the reader
+    holds the socket are joined in its backlog (module/input.c), as TCP
+    joins them, and every byte still arrives in order (transfer())."""
     n = size() // 4
-    packets, nbytes, received, rbytes, _ = veth_bulk(family, n, gso=False)
+    packets, nbytes, received, rbytes, _, joined = veth_bulk(family, n, gso=False)
     check(nbytes > packets * MTU,
           "%d bytes in %d packets left the client's IP layer: no large segments"
           % (nbytes, packets))
     check(received >= n // MTU and rbytes <= received * MTU,
           "%d bytes in %d packets reached the server: not cut to the MTU" % (rbytes, received))
+    check(joined > 0, "no segment was joined to another in the server's backlog")
 
 
 def open_tun(name):

@@ -506,6 +506,7 @@ enum ttp_counter {
 	TTP_MIB_OFO_QUEUE,	/* segments kept out of order */
 	TTP_MIB_OFO_MERGED,	/* ... merged into the one before them */
 	TTP_MIB_TSQ_THROTTLED,	/* sends stopped: ~1 ms of data below (TSQ) */
+	TTP_MIB_BACKLOG_COALESCE, /* segments appended to one in a busy socket's backlog */
 	__TTP_MIB_COUNT
 };
 
