@@ -13,8 +13,9 @@
 # make soak            10 minutes of churn, bulk and a SYN flood on 6.12 (KVER=
 #                      another), slab and sockets sampled; build/soak/KVER.tap
 # make vm              a shell in the VM with the module loaded
-# make bench           TTP against Linux TCP in one VM run (QUICK=1: within
-#                      5 minutes); results in build/bench/KVER/
+# make bench           TTP against Linux TCP in one VM run, then between two
+#                      guests over virtio-net (QUICK=1: within 5 minutes);
+#                      results in build/bench/KVER/
 # make install         the module (into /lib/modules/RELEASE/updates), ttpctl,
 #                      ttpcat, ttpize and its library, man pages, bash
 #                      completion, the uapi header and the modprobe.d hook;

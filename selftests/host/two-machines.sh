@@ -14,12 +14,7 @@ out=build/vm/pair
 mkdir -p "$out"
 
 # Two free UDP ports on the host's loopback, one per guest's end.
-read -r ps pc < <(python3 -c '
-import socket
-s = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(2)]
-for x in s:
-    x.bind(("127.0.0.1", 0))
-print(*[x.getsockname()[1] for x in s])')
+read -r ps pc < <(selftests/vm/udp-ports)
 
 selftests/vm/run -q -k "$server" -N "$ps:$pc" -o "$out/server" -t 1200 -- \
 	selftests/host/two_machines.py server >"$out/server.out" 2>&1 &

@@ -247,7 +247,6 @@ def counter(name):
     return out[-1] if out else "?"
 
 
-@guard
 def main():
     require_module()
     if sys.argv[1:] == ["server"]:
@@ -258,4 +257,5 @@ def main():
         sys.exit("Usage: two_machines.py {server|client}")
 
 
-main()
+if __name__ == "__main__":
+    guard(main)
