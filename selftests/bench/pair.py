@@ -40,7 +40,7 @@ def server():
     ctl.settimeout(1800)
     conn, _ = ctl.accept()
     conn.settimeout(1800)
-    conn.recv(16)		# "done", or the client's end
+    conn.recv(16)  # "done", or the client's end
     for p in servers:
         p.kill()
         p.wait()
@@ -66,7 +66,7 @@ def client(quick):
     setup("client")
     addr = ADDR["server"][0]
     deadline = time.monotonic() + 300
-    while True:	# the server's guest may still be booting
+    while True:  # the server's guest may still be booting
         try:
             ctl = socket.create_connection((addr, PORT_CTL), timeout=10)
             break
