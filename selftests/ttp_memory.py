@@ -388,8 +388,8 @@ def small_segments_on(t):
         idle = idle + 1 if not took else 0
         time.sleep(0.3)
     counters = t.server_ns.counters()
-    print("# %s: %d bytes sent in 100-byte writes; RcvCollapsed %d DropNoMemory %d" %
-          (t.name, sent, counters["RcvCollapsed"], counters["DropNoMemory"]))
+    print("# %s: %d bytes sent in 100-byte writes; RcvCollapsed %d DropNoMemory %d OfoQueue %d" %
+          (t.name, sent, counters["RcvCollapsed"], counters["DropNoMemory"], counters["OfoQueue"]))
     check(counters["RcvCollapsed"] > 0, "%s: the receive queue was never made compact" % t.name)
     check(counters["DropNoMemory"] == 0, "%s: %d segments dropped for want of memory" %
           (t.name, counters["DropNoMemory"]))
