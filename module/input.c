@@ -704,29 +704,6 @@ static bool ttp_make_room(struct sock *sk, struct sk_buff *skb)
 }
 
 /*
- * Whether what came since our last ACK is acknowledged now, not by the
- * delayed-ACK timer: every second segment, counted in data too, so that
- * a segment larger than one we offered (a peer's large segment, which
- * veth passes whole, or several joined in the backlog) is ACKed as the
- * segments it holds would have been. Unless the reader is behind and the
- * window we could offer has shrunk below the one offered: then its next
- * read acknowledges with the window it frees (ttp_window_update()), as
- * TCP's __tcp_ack_snd_check() leaves it to tcp_cleanup_rbuf(). A bulk
- * receiver so ACKs about once per read, not every second segment, and
- * the sender is woken that much less.
- */
-static bool ttp_ack_now(struct sock *sk)
-{
-	struct ttp_sock *ts = ttp_sk(sk);
-	u32 window = min_t(u32, ttp_free_space(sk), TTP_MAX_WINDOW << ts->rcv_wscale);
-
-	if (ts->ack_pending < 2 && ts->rcv_nxt - ts->rcv_wup <= ts->adv_mss)
-		return false;
-	return ts->rcv_nxt - ts->copied_seq < READ_ONCE(sk->sk_rcvlowat) ||
-	       window >= ts->rcv_wnd;
-}
-
-/*
  * Data and FIN of an acceptable segment in a state that takes them: queue
  * in order, keep what arrives early, and decide when to ACK (at once for
  * anything out of order or a FIN, after two segments, or from the delayed
@@ -815,8 +792,15 @@ static void ttp_data_queue(struct sock *sk, struct sk_buff *skb)
 			ttp_time_wait(sk, TTP_TIME_WAIT);
 		return;
 	}
-	ts->ack_pending++;
-	if (immediate || ts->quickack || ttp_ack_now(sk)) {
+	/*
+	 * Every second segment is ACKed at once, the other waits for the
+	 * timer; counted in data too, as TCP's __tcp_ack_snd_check() does,
+	 * so that a segment larger than one we offered (a peer's large
+	 * segment, which veth passes whole) is ACKed as the segments it
+	 * holds would have been, not left to the timer.
+	 */
+	if (immediate || ts->quickack || ++ts->ack_pending >= 2 ||
+	    ts->rcv_nxt - ts->rcv_wup > ts->adv_mss) {
 		if (ts->quickack)
 			ts->quickack--;
 		ttp_send_ack(sk);

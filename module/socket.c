@@ -693,8 +693,7 @@ out_err:
 
 /*
  * Tell the peer our window opened, once reading has freed enough of the
- * receive buffer to matter; or acknowledge the segments whose ACK the
- * input path left to the reader (ttp_ack_now()). Like tcp_cleanup_rbuf().
+ * receive buffer to matter (like tcp_cleanup_rbuf()).
  */
 static void ttp_window_update(struct sock *sk)
 {
@@ -707,8 +706,7 @@ static void ttp_window_update(struct sock *sk)
 	if (sk->sk_state == TTP_CLOSED || sk->sk_state == TTP_LISTEN)
 		return;
 	if (now >= left + 2 * ts->mss || (left == 0 && now >= ts->mss) ||
-	    now >= 2 * left ||
-	    (ts->ack_pending && ts->rcv_nxt - ts->rcv_wup > ts->adv_mss))
+	    now >= 2 * left)
 		ttp_send_ack(sk);
 }
 
