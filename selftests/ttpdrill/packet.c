@@ -104,6 +104,21 @@ static void td_parse_opts(const uint8_t *p, int len, struct td_wire *w)
 				o->a = td_get32(p + 2);
 				o->b = td_get32(p + 6);
 				w->nopts++;
+			} else if (kind == TTP_OPT_SACK_PERM && olen == TTP_OPTLEN_SACK_PERM) {
+				o->kind = TD_OPT_SACK_PERM;
+				w->nopts++;
+			} else if (kind == TTP_OPT_SACK && olen > TTP_OPTLEN_SACK_BASE &&
+				   (olen - TTP_OPTLEN_SACK_BASE) % TTP_OPTLEN_SACK_BLOCK == 0 &&
+				   olen <= TTP_OPTLEN_SACK_BASE +
+					   TD_MAX_SACK * TTP_OPTLEN_SACK_BLOCK) {
+				/* Edges as sent; td_match() makes them relative. */
+				o->kind = TD_OPT_SACK;
+				o->nblocks = (olen - TTP_OPTLEN_SACK_BASE) / TTP_OPTLEN_SACK_BLOCK;
+				for (int i = 0; i < o->nblocks; i++) {
+					o->sack[i][0] = td_get32(p + 2 + 8 * i);
+					o->sack[i][1] = td_get32(p + 6 + 8 * i);
+				}
+				w->nopts++;
 			} else {
 				w->opts_bad = true;	/* the stack never sends others */
 			}
@@ -189,6 +204,20 @@ static uint8_t *td_put_opts(uint8_t *p, const struct td_conn *c, const struct td
 			td_put32(p + 4, o->b == TD_ANY ? c->last_tsval - o->back : o->b);
 			p += 8;
 			break;
+		case TD_OPT_SACK_PERM:
+			*p++ = TTP_OPT_SACK_PERM;
+			*p++ = TTP_OPTLEN_SACK_PERM;
+			break;
+		case TD_OPT_SACK:
+			/* The blocks cover the local side's data: its ISN. */
+			*p++ = TTP_OPT_SACK;
+			*p++ = TTP_OPTLEN_SACK_BASE + o->nblocks * TTP_OPTLEN_SACK_BLOCK;
+			for (int j = 0; j < o->nblocks; j++) {
+				td_put32(p, c->local_isn + o->sack[j][0]);
+				td_put32(p + 4, c->local_isn + o->sack[j][1]);
+				p += 8;
+			}
+			break;
 		case TD_OPT_NOP:
 			*p++ = TTP_OPT_NOP;
 			break;
@@ -268,9 +297,32 @@ static const char *td_opt_name(enum td_opt_kind k)
 	case TD_OPT_MSS: return "mss";
 	case TD_OPT_WSCALE: return "wscale";
 	case TD_OPT_TS: return "ts";
+	case TD_OPT_SACK_PERM: return "sackOK";
+	case TD_OPT_SACK: return "sack";
 	case TD_OPT_NOP: return "nop";
 	default: return "eol";
 	}
+}
+
+/*
+ * The blocks of a SACK option the local side sent, against the script's:
+ * the same number, in the same order (the first names the segment that
+ * came last, RFC 2018 4), each edge relative to the remote side's ISN.
+ */
+static int td_match_sack(const struct td_conn *c, const struct td_opt *e,
+			 const struct td_opt *g, char *why, int whylen)
+{
+	for (int k = 0; k < e->nblocks && k < g->nblocks; k++) {
+		uint32_t l = g->sack[k][0] - c->remote_isn, r = g->sack[k][1] - c->remote_isn;
+
+		if (l != e->sack[k][0] || r != e->sack[k][1])
+			return snprintf(why, whylen, "option sack: block %d expected %u:%u, got %u:%u",
+					k + 1, e->sack[k][0], e->sack[k][1], l, r), -1;
+	}
+	if (e->nblocks != g->nblocks)
+		return snprintf(why, whylen, "option sack: expected %d blocks, got %d",
+				e->nblocks, g->nblocks), -1;
+	return 0;
 }
 
 int td_match(const struct td_conn *c, const struct td_packet *exp,
@@ -319,6 +371,8 @@ int td_match(const struct td_conn *c, const struct td_packet *exp,
 		if (e->kind == TD_OPT_TS && e->b != TD_ANY && g->b != e->b)
 			return snprintf(why, whylen, "option ts: ecr expected %u, got %u",
 					e->b, g->b), -1;
+		if (e->kind == TD_OPT_SACK && td_match_sack(c, e, g, why, whylen))
+			return -1;
 	}
 	if (j < w->nopts)
 		return snprintf(why, whylen, "unexpected option %s", td_opt_name(w->opts[j].kind)), -1;
@@ -353,12 +407,21 @@ void td_format(const struct td_conn *c, const struct td_wire *w, char *buf, int 
 		for (int i = 0; i < w->nopts && n < len; i++) {
 			const struct td_opt *o = &w->opts[i];
 
-			if (o->kind == TD_OPT_TS)
+			if (o->kind == TD_OPT_TS) {
 				n += snprintf(buf + n, len - n, "%sts val %u ecr %u", i ? "," : "",
 					      o->a, o->b);
-			else
+			} else if (o->kind == TD_OPT_SACK_PERM) {
+				n += snprintf(buf + n, len - n, "%ssackOK", i ? "," : "");
+			} else if (o->kind == TD_OPT_SACK) {
+				n += snprintf(buf + n, len - n, "%ssack", i ? "," : "");
+				for (int k = 0; k < o->nblocks && n < len; k++)
+					n += snprintf(buf + n, len - n, " %u:%u",
+						      o->sack[k][0] - c->remote_isn,
+						      o->sack[k][1] - c->remote_isn);
+			} else {
 				n += snprintf(buf + n, len - n, "%s%s %u", i ? "," : "",
 					      td_opt_name(o->kind), o->a);
+			}
 		}
 		n += snprintf(buf + n, len - n, ">");
 	}

@@ -227,6 +227,27 @@ static int td_parse_opts(struct td_lex *lx, struct td_packet *pkt)
 				if (td_number(lx, &o->back, false, "a TSecr offset"))
 					return -1;
 			}
+		} else if (td_accept(lx, "sackOK")) {
+			o->kind = TD_OPT_SACK_PERM;
+		} else if (td_accept(lx, "sack")) {
+			/* "sack L:R L:R ...": one to four blocks. */
+			o->kind = TD_OPT_SACK;
+			for (;;) {
+				uint32_t *b;
+
+				if (o->nblocks == TD_MAX_SACK)
+					return td_fail(lx, "more than %d SACK blocks", TD_MAX_SACK);
+				b = o->sack[o->nblocks++];
+				if (td_number(lx, &b[0], false, "a SACK block's left edge"))
+					return -1;
+				if (!td_accept(lx, ":"))
+					return td_fail(lx, "expected \"sack L:R ...\"");
+				if (td_number(lx, &b[1], false, "a SACK block's right edge"))
+					return -1;
+				td_skip_space(lx);
+				if (!isdigit((unsigned char)*lx->p))
+					break;
+			}
 		} else if (td_accept(lx, "nop")) {
 			o->kind = TD_OPT_NOP;
 		} else if (td_accept(lx, "eol")) {

@@ -12,6 +12,7 @@
 #define TD_MAX_OPTS 8
 #define TD_MAX_ARGS 6
 #define TD_ANY UINT32_MAX	/* a field written as "*" */
+#define TD_MAX_SACK 4		/* blocks in one SACK option: 40 bytes of options */
 
 enum td_event_type {
 	TD_SYSCALL,	/* a system call on the local side */
@@ -25,6 +26,8 @@ enum td_opt_kind {
 	TD_OPT_MSS,
 	TD_OPT_WSCALE,
 	TD_OPT_TS,
+	TD_OPT_SACK_PERM,
+	TD_OPT_SACK,
 	TD_OPT_NOP,
 	TD_OPT_EOL,
 };
@@ -34,6 +37,9 @@ struct td_opt {
 	uint32_t a;	/* mss, wscale, or TSval; TD_ANY for "*" */
 	uint32_t b;	/* TSecr; TD_ANY for "*" */
 	uint32_t back;	/* "ecr *-N": N, an echo that much older */
+	/* SACK blocks [left, right), relative to the data sender's ISN. */
+	int nblocks;
+	uint32_t sack[TD_MAX_SACK][2];
 };
 
 /* A segment as a script writes it. Sequence numbers are relative. */

@@ -180,9 +180,14 @@ struct ttphdr {
 #define TTP_OPT_NOP		1	/* padding */
 #define TTP_OPT_MSS		2	/* SYN only: u16 largest segment to send us */
 #define TTP_OPT_WSCALE		3	/* SYN only: u8 shift of our window, 0..14 */
+#define TTP_OPT_SACK_PERM	4	/* SYN only: SACK blocks welcome (RFC 2018) */
+#define TTP_OPT_SACK		5	/* 1..4 blocks: u32 left edge, u32 right edge */
 #define TTP_OPT_TIMESTAMP	8	/* u32 TSval, u32 TSecr (RFC 7323) */
 #define TTP_OPTLEN_MSS		4
 #define TTP_OPTLEN_WSCALE	3
+#define TTP_OPTLEN_SACK_PERM	2
+#define TTP_OPTLEN_SACK_BASE	2	/* plus TTP_OPTLEN_SACK_BLOCK per block */
+#define TTP_OPTLEN_SACK_BLOCK	8
 #define TTP_OPTLEN_TIMESTAMP	10
 
 #define TTP_GENL_NAME "ttp"

@@ -110,6 +110,20 @@ int main(void)
 		differs(f, ". 1:1(0) ack 7 <ts val 1 ecr 2>", ". 1:1(0) ack 7 <ts val * ecr 3>",
 			"ecr expected 3");
 		differs(f, ". 1:1(0) ack 7 bad_csum", ". 1:1(0) ack 7", "bad checksum");
+		same(f, "S 0:0(0) <mss 1460,sackOK,ts val 1 ecr 0>",
+		     "S 0:0(0) <mss 1460,nop,nop,sackOK,ts val 1 ecr 0>");
+		same(f, ". 1:1(0) ack 7 <nop,nop,sack 101:201 301:401 501:601>",
+		     ". 1:1(0) ack 7 <sack 101:201 301:401 501:601>");
+		same(f, ". 1:1(0) ack 7 <sack 4294967000:4294967290>",
+		     ". 1:1(0) ack 7 <sack 4294967000:4294967290>");
+		differs(f, "S 0:0(0) <mss 1460>", "S 0:0(0) <mss 1460,sackOK>",
+			"option sackOK missing");
+		differs(f, ". 1:1(0) ack 7 <sack 101:201 301:401>", ". 1:1(0) ack 7 <sack 301:401>",
+			"block 1 expected 301:401, got 101:201");
+		differs(f, ". 1:1(0) ack 7 <sack 101:201 301:401>", ". 1:1(0) ack 7 <sack 101:201>",
+			"expected 1 blocks, got 2");
+		differs(f, ". 1:1(0) ack 7 <sack 101:201>", ". 1:1(0) ack 7 <sack 101:202>",
+			"block 1 expected 101:202, got 101:201");
 	}
 
 	/* Printing uses the script's own syntax. */
@@ -121,6 +135,14 @@ int main(void)
 		td_format(&m, &w, out, sizeof(out));
 	}
 	TAP_STREQ(out, "P. 1:11(10) ack 7 win 512 <ts val 1 ecr 2>", "format in script syntax");
+	roundtrip(AF_INET6, ". 1:1(0) ack 7 win 9 <sackOK,sack 5:9 20:30>", ". 1:1(0)", why,
+		  sizeof(why), &w);
+	{
+		struct td_conn c = conn(AF_INET6), m = mirror(&c);
+
+		td_format(&m, &w, out, sizeof(out));
+	}
+	TAP_STREQ(out, ". 1:1(0) ack 7 win 9 <sackOK,sack 5:9 20:30>", "SACK options formatted");
 
 	/* Not TTP: ignored, not an error. */
 	{

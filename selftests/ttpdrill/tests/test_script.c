@@ -82,7 +82,16 @@ int main(void)
 	TAP_OK(!td_parse_packet("* *:*(0)", &p, err, sizeof(err)) && p.flags_any &&
 	       p.seq == TD_ANY, "anything of length 0");
 
+	TAP_OK(!td_parse_packet(". 1:1(0) ack 1 <sackOK,sack 10:20 30:40,nop>", &p, err,
+				sizeof(err)) && p.nopts == 3 &&
+	       p.opts[0].kind == TD_OPT_SACK_PERM && p.opts[1].kind == TD_OPT_SACK &&
+	       p.opts[1].nblocks == 2 && p.opts[1].sack[1][0] == 30 &&
+	       p.opts[1].sack[1][1] == 40 && p.opts[2].kind == TD_OPT_NOP, "SACK options");
+
 	must_fail("0 < S 0:10(0)\n", "END - SEQ is not LEN");
+	must_fail("0 < . 1:1(0) ack 1 <sack>\n", "a SACK block's left edge");
+	must_fail("0 < . 1:1(0) ack 1 <sack 1:2 3>\n", "expected \"sack L:R ...\"");
+	must_fail("0 < . 1:1(0) ack 1 <sack 1:2 3:4 5:6 7:8 9:10>\n", "more than 4 SACK blocks");
 	must_fail("0 < X 0:0(0)\n", "unknown flag 'X'");
 	must_fail("0 < S 0:0(0) <mss 1460\n", "expected ',' or '>'");
 	must_fail("0 < S 0:0(0) <foo 1>\n", "unknown option");
