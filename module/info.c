@@ -46,6 +46,8 @@ void ttp_info_fill(struct sock *sk, struct ttp_info *info)
 	}
 	if (ts->tstamp_ok)
 		info->options |= TTP_INFO_OPT_TIMESTAMPS;
+	if (ts->sack_ok)
+		info->options |= TTP_INFO_OPT_SACK;
 	if (ts->wscale_ok) {
 		info->options |= TTP_INFO_OPT_WSCALE;
 		info->snd_wscale = ts->snd_wscale;

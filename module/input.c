@@ -476,11 +476,21 @@ static void ttp_challenge_ack(struct sock *sk, const struct ttp_skb_cb *cb)
 	ttp_send_ack(sk);
 }
 
-/* The ACK a segment outside the window or otherwise unacceptable gets. */
+/*
+ * The ACK a segment outside the window or otherwise unacceptable gets.
+ * Data that came before (a resend of what arrived) is reported in a
+ * D-SACK block, as tcp_send_dupack() does.
+ */
 static void ttp_dup_ack(struct sock *sk, const struct ttp_skb_cb *cb)
 {
-	if (!(cb->flags & TTP_FLAG_RST) && !ttp_reply_limited(sk, cb))
-		ttp_send_ack(sk);
+	struct ttp_sock *ts = ttp_sk(sk);
+
+	if ((cb->flags & TTP_FLAG_RST) || ttp_reply_limited(sk, cb))
+		return;
+	if (cb->len && ttp_before(cb->seq, ts->rcv_nxt))
+		ttp_dsack_set(sk, cb->seq, ttp_before(cb->end_seq, ts->rcv_nxt) ?
+				  cb->end_seq : ts->rcv_nxt);
+	ttp_send_ack(sk);
 }
 
 /*
@@ -718,6 +728,8 @@ static void ttp_data_queue(struct sock *sk, struct sk_buff *skb)
 
 	if (!ttp_after(cb->end_seq, ts->rcv_nxt)) {
 		/* All of it was received before: the ACK was lost. */
+		if (cb->len)
+			ttp_dsack_set(sk, cb->seq, cb->end_seq);
 		ttp_quickack_mode(ts);
 		ttp_send_ack(sk);
 		kfree_skb(skb);
@@ -737,6 +749,7 @@ static void ttp_data_queue(struct sock *sk, struct sk_buff *skb)
 		ttp_quickack_mode(ts);
 	if (ttp_after(cb->seq, ts->rcv_nxt) && ttp_ooo_covered(sk, cb)) {
 		/* A copy of what is already held (a duplicate, a resend). */
+		ttp_dsack_set(sk, cb->seq, cb->end_seq);
 		ttp_send_ack(sk);
 		kfree_skb(skb);
 		return;
@@ -765,11 +778,17 @@ static void ttp_data_queue(struct sock *sk, struct sk_buff *skb)
 	skb_dst_drop(skb);
 	if (ttp_after(cb->seq, ts->rcv_nxt)) {
 		/* Early: keep it, by sequence, and tell the sender at once. */
+		u32 seq = cb->seq, end = cb->end_seq;
+
 		ttp_ooo_queue(sk, skb);
+		ttp_sack_new_ofo(sk, seq, end);
 		ttp_send_ack(sk);
 		return;
 	}
 
+	/* Its start came before: report that part as a duplicate. */
+	if (ttp_before(cb->seq, ts->rcv_nxt))
+		ttp_dsack_set(sk, cb->seq, ts->rcv_nxt);
 	skb_set_owner_r(skb, sk);
 	ttp_queue_rcv(sk, skb);
 	/* What was early may now be in order. */
@@ -782,6 +801,8 @@ static void ttp_data_queue(struct sock *sk, struct sk_buff *skb)
 		fin |= TTP_SKB_CB(next)->flags & TTP_FLAG_FIN;
 		ttp_queue_rcv(sk, next);
 	}
+	if (ts->num_sacks)
+		ttp_sack_remove(sk);
 
 	if (!sock_flag(sk, SOCK_DEAD))
 		sk->sk_data_ready(sk);
@@ -853,6 +874,7 @@ static void ttp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 		ts->ts_recent = cb->tsval;
 		ts->ts_recent_stamp = jiffies;
 	}
+	ts->sack_ok = ts->sack_ok && cb->sack_ok;
 	ts->mss = ttp_current_mss(sk);
 	ts->snd_wl1 = cb->seq - 1;	/* let this segment set the window */
 

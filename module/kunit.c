@@ -234,7 +234,7 @@ static void ttp_options_roundtrip_test(struct kunit *test)
 	struct ttp_skb_cb cb = {};
 	u8 buf[TTP_MAX_OPT_LEN], *end;
 
-	end = ttp_write_options(buf, 1460, 7, true, 0x11223344, 0x55667788);
+	end = ttp_write_options(buf, 1460, 7, false, true, 0x11223344, 0x55667788);
 	/* MSS 4, NOP and scale 4, two NOPs and timestamps 12: whole words. */
 	KUNIT_ASSERT_EQ(test, end - buf, 20);
 	KUNIT_ASSERT_EQ(test, ttp_parse_options(buf, end - buf, true, &cb), 0);
@@ -252,6 +252,25 @@ static void ttp_options_roundtrip_test(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, cb.has_mss);
 	KUNIT_EXPECT_FALSE(test, cb.has_wscale);
 	KUNIT_EXPECT_TRUE(test, cb.has_ts);
+
+	/* SACK permitted in the timestamps' padding, or padded itself. */
+	end = ttp_write_options(buf, 1460, 7, true, true, 1, 2);
+	KUNIT_ASSERT_EQ(test, end - buf, 20);
+	memset(&cb, 0, sizeof(cb));
+	KUNIT_ASSERT_EQ(test, ttp_parse_options(buf, end - buf, true, &cb), 0);
+	KUNIT_EXPECT_TRUE(test, cb.sack_ok);
+	KUNIT_EXPECT_TRUE(test, cb.has_ts);
+	KUNIT_EXPECT_EQ(test, cb.tsval, 1U);
+	end = ttp_write_options(buf, 0, -1, true, false, 0, 0);
+	KUNIT_ASSERT_EQ(test, end - buf, 4);
+	memset(&cb, 0, sizeof(cb));
+	KUNIT_ASSERT_EQ(test, ttp_parse_options(buf, end - buf, true, &cb), 0);
+	KUNIT_EXPECT_TRUE(test, cb.sack_ok);
+	KUNIT_EXPECT_FALSE(test, cb.has_ts);
+	/* Only on a SYN. */
+	memset(&cb, 0, sizeof(cb));
+	KUNIT_ASSERT_EQ(test, ttp_parse_options(buf, end - buf, false, &cb), 0);
+	KUNIT_EXPECT_FALSE(test, cb.sack_ok);
 }
 
 static void ttp_options_malformed_test(struct kunit *test)
@@ -508,10 +527,11 @@ static void ttp_cookie_age_test(struct kunit *test)
 		for (tsval = 0xfffffff0U; tsval != 0x30; tsval += 0x10) {
 			w = ttp_test_ts(tsval, tsval, l);
 			cookie = ttp_cookie_make(&ttp_test_secret, &key, 42, 1460, &w);
-			w.ts_now = tsval + l + 31;
+			/* The lifetime, and the 63 ms the TSval may step back. */
+			w.ts_now = tsval + l + 63;
 			KUNIT_EXPECT_EQ(test, ttp_cookie_check(&ttp_test_secret, &key, 42, cookie,
 							       &w), 1460);
-			w.ts_now = tsval + l + 32;
+			w.ts_now = tsval + l + 64;
 			KUNIT_EXPECT_EQ(test, ttp_cookie_check(&ttp_test_secret, &key, 42, cookie,
 							       &w), 0);
 			/* A TSecr ahead of the clock was never ours. */
@@ -619,35 +639,38 @@ static void ttp_cookie_forgery_test(struct kunit *test)
 /* The window scale rides in the SYN-ACK's TSval and comes back in TSecr. */
 static void ttp_cookie_ts_test(struct kunit *test)
 {
-	bool ok;
+	bool ok, sack;
 	u8 ws;
 	u32 v;
 
 	/* The bits would put it ahead of 0xabcdef00: one unit back. */
-	v = ttp_cookie_tsval(0xabcdef00, true, 7);
-	KUNIT_EXPECT_EQ(test, v, 0xabcdeee0U | 0x17);
-	ttp_cookie_ts_decode(v, &ok, &ws);
+	v = ttp_cookie_tsval(0xabcdef00, true, 7, false);
+	KUNIT_EXPECT_EQ(test, v, 0xabcdeec0U | 0x17);
+	ttp_cookie_ts_decode(v, &ok, &ws, &sack);
 	KUNIT_EXPECT_TRUE(test, ok);
 	KUNIT_EXPECT_EQ(test, ws, 7);
-	v = ttp_cookie_tsval(0xffffffff, false, 7);
-	KUNIT_EXPECT_EQ(test, v, 0xffffffe0U);
+	KUNIT_EXPECT_FALSE(test, sack);
+	v = ttp_cookie_tsval(0xffffffff, false, 7, false);
+	KUNIT_EXPECT_EQ(test, v, 0xffffffc0U);
 	/* Never ahead of the clock, and less than a unit behind it. */
-	for (u32 clock = 0xffffffc0U; clock != 0x40; clock++) {
+	for (u32 clock = 0xffffff80U; clock != 0x80; clock++) {
 		for (u8 shift = 0; shift <= 14; shift++) {
-			v = ttp_cookie_tsval(clock, true, shift);
+			v = ttp_cookie_tsval(clock, true, shift, shift & 1);
 			KUNIT_EXPECT_LE(test, (s32)(v - clock), 0);
-			KUNIT_EXPECT_GT(test, (s32)(v - clock), -32);
-			ttp_cookie_ts_decode(v, &ok, &ws);
+			KUNIT_EXPECT_GT(test, (s32)(v - clock), -64);
+			ttp_cookie_ts_decode(v, &ok, &ws, &sack);
 			KUNIT_EXPECT_TRUE(test, ok);
 			KUNIT_EXPECT_EQ(test, ws, shift);
+			KUNIT_EXPECT_EQ(test, sack, (bool)(shift & 1));
 		}
 	}
-	v = ttp_cookie_tsval(0xffffffff, false, 7);
-	ttp_cookie_ts_decode(v, &ok, &ws);
+	v = ttp_cookie_tsval(0xffffffff, false, 7, true);
+	ttp_cookie_ts_decode(v, &ok, &ws, &sack);
 	KUNIT_EXPECT_FALSE(test, ok);
 	KUNIT_EXPECT_EQ(test, ws, 0);
+	KUNIT_EXPECT_TRUE(test, sack);
 	/* A forged echo asks for more than RFC 7323's 14: clamped. */
-	ttp_cookie_ts_decode(0x1f, &ok, &ws);
+	ttp_cookie_ts_decode(0x1f, &ok, &ws, &sack);
 	KUNIT_EXPECT_TRUE(test, ok);
 	KUNIT_EXPECT_EQ(test, ws, 14);
 }

@@ -232,6 +232,7 @@ bool ttp_ooo_prune(struct sock *sk, const struct sk_buff *skb)
 		goal = READ_ONCE(sk->sk_rcvbuf) >> 3;
 	}
 	sk_mem_reclaim(sk);
+	ttp_sack_reset(sk);
 	ttp_count(sock_net(sk), TTP_MIB_OFO_PRUNED);
 	return true;
 }
@@ -248,4 +249,5 @@ void ttp_ooo_purge(struct sock *sk)
 	}
 	ts->ooo_queue = RB_ROOT;
 	ts->ooo_last = NULL;
+	ttp_sack_reset(sk);
 }

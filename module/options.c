@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Header options: MSS and window scale on SYNs, timestamps (RFC 7323) on
- * every segment of a connection that negotiated them. Kinds and lengths are
- * TCP's; see Documentation/protocol.md.
+ * Header options: MSS, window scale and SACK permitted on SYNs, timestamps
+ * (RFC 7323) on every segment of a connection that negotiated them, SACK
+ * blocks (RFC 2018) on ACKs. Kinds and lengths are TCP's; see
+ * Documentation/protocol.md.
  */
 #include "ttp.h"
 
@@ -41,6 +42,10 @@ int ttp_parse_options(const u8 *opt, int len, bool syn, struct ttp_skb_cb *seg)
 				seg->wscale = min_t(u8, opt[2], TTP_MAX_WSCALE);
 			}
 			break;
+		case TTP_OPT_SACK_PERM:
+			if (olen == TTP_OPTLEN_SACK_PERM && syn)
+				seg->sack_ok = true;
+			break;
 		case TTP_OPT_TIMESTAMP:
 			if (olen == TTP_OPTLEN_TIMESTAMP) {
 				seg->has_ts = true;
@@ -58,9 +63,11 @@ EXPORT_SYMBOL_IF_KUNIT(ttp_parse_options);
 
 /*
  * Write options at P: MSS if MSS is non-zero, window scale if WSCALE is not
- * negative, timestamps if TS. Returns the end.
+ * negative, SACK permitted if SACK, timestamps if TS. Returns the end. SACK
+ * permitted takes the place of the timestamps' padding when both go, as
+ * in TCP's SYNs.
  */
-u8 *ttp_write_options(u8 *p, u16 mss, int wscale, bool ts, u32 tsval, u32 tsecr)
+u8 *ttp_write_options(u8 *p, u16 mss, int wscale, bool sack, bool ts, u32 tsval, u32 tsecr)
 {
 	if (mss) {
 		*p++ = TTP_OPT_MSS;
@@ -74,9 +81,19 @@ u8 *ttp_write_options(u8 *p, u16 mss, int wscale, bool ts, u32 tsval, u32 tsecr)
 		*p++ = TTP_OPTLEN_WSCALE;
 		*p++ = wscale;
 	}
+	if (sack) {
+		if (!ts) {
+			*p++ = TTP_OPT_NOP;
+			*p++ = TTP_OPT_NOP;
+		}
+		*p++ = TTP_OPT_SACK_PERM;
+		*p++ = TTP_OPTLEN_SACK_PERM;
+	}
 	if (ts) {
-		*p++ = TTP_OPT_NOP;
-		*p++ = TTP_OPT_NOP;
+		if (!sack) {
+			*p++ = TTP_OPT_NOP;
+			*p++ = TTP_OPT_NOP;
+		}
 		*p++ = TTP_OPT_TIMESTAMP;
 		*p++ = TTP_OPTLEN_TIMESTAMP;
 		put_unaligned_be32(tsval, p);
@@ -86,6 +103,27 @@ u8 *ttp_write_options(u8 *p, u16 mss, int wscale, bool ts, u32 tsval, u32 tsecr)
 	return p;
 }
 EXPORT_SYMBOL_IF_KUNIT(ttp_write_options);
+
+/*
+ * Write a SACK option at P with the N blocks of BLOCKS, first to last, and
+ * padding that keeps the header in words. Returns the end.
+ */
+u8 *ttp_write_sack(u8 *p, const struct ttp_sack_block *blocks, int n)
+{
+	int i;
+
+	*p++ = TTP_OPT_NOP;
+	*p++ = TTP_OPT_NOP;
+	*p++ = TTP_OPT_SACK;
+	*p++ = TTP_OPTLEN_SACK_BASE + n * TTP_OPTLEN_SACK_BLOCK;
+	for (i = 0; i < n; i++) {
+		put_unaligned_be32(blocks[i].start, p);
+		put_unaligned_be32(blocks[i].end, p + 4);
+		p += TTP_OPTLEN_SACK_BLOCK;
+	}
+	return p;
+}
+EXPORT_SYMBOL_IF_KUNIT(ttp_write_sack);
 
 /* The smallest shift that lets a window of SPACE bytes be advertised. */
 u8 ttp_choose_wscale(int space)

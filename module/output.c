@@ -199,14 +199,17 @@ int ttp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 		/* A SYN echoes nothing (TSecr 0); a SYN-ACK the peer's SYN. */
 		end = ttp_write_options(opts, ts->adv_mss,
 					ts->wscale_ok ? ts->rcv_wscale : -1,
-					ts->tstamp_ok, ttp_sk_tsval(sk),
+					ts->sack_ok, ts->tstamp_ok, ttp_sk_tsval(sk),
 					(flags & TTP_FLAG_ACK) ? ts->ts_recent : 0);
 		wnd = min_t(u32, ts->rcv_wnd, TTP_MAX_WINDOW);
 		ts->rcv_wup = ts->rcv_nxt;
 	} else {
 		if (ts->tstamp_ok)
-			end = ttp_write_options(opts, 0, -1, true,
+			end = ttp_write_options(opts, 0, -1, false, true,
 						ttp_sk_tsval(sk), ts->ts_recent);
+		if (flags & TTP_FLAG_ACK)
+			end = ttp_sack_write(sk, end, TTP_MAX_OPT_LEN - (end - opts), skb->len,
+					     max_t(u16, skb_shinfo(skb)->gso_segs, 1));
 		wnd = ttp_select_window(sk);
 	}
 	segs = max_t(u16, skb_shinfo(skb)->gso_segs, 1);
@@ -888,9 +891,9 @@ void ttp_send_reply(struct net *net, const struct ttp_af_ops *af,
 		end = ttp_write_options(opts,
 					af->route_mss(net, key, ifindex),
 					req->wscale_ok ? req->rcv_wscale : -1,
-					ts, tsval, tsecr);
+					req->sack_ok, ts, tsval, tsecr);
 	else if (ts)
-		end = ttp_write_options(opts, 0, -1, true, tsval, tsecr);
+		end = ttp_write_options(opts, 0, -1, false, true, tsval, tsecr);
 	hdrlen = TTP_HDR_LEN + (end - opts);
 	ttp_fill_header(skb, key->lport, key->rport, seq, ack, flags, wnd, hdrlen);
 	memcpy(skb_transport_header(skb) + TTP_HDR_LEN, opts, end - opts);

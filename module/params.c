@@ -79,6 +79,8 @@ const struct ttp_param_def ttp_param_defs[TTP_PARAM_COUNT] = {
 		  "path MTU black holes: 0 off, 1 fall back after timeouts, 2 start low"),
 	TTP_PARAM(TTP_PARAM_L3MDEV_ACCEPT, "l3mdev_accept", "bool", 0, 0, 1,
 		  "unbound listeners and sockets take connections from inside a VRF too"),
+	TTP_PARAM(TTP_PARAM_SACK, "sack", "bool", 1, 0, 1,
+		  "offer SACK (RFC 2018) on new connections; report out-of-order data"),
 };
 EXPORT_SYMBOL_IF_KUNIT(ttp_param_defs);
 

@@ -232,6 +232,7 @@ static void ttp_request_from_syn(struct ttp_request *req, struct sock *sk,
 	req->snd_wscale = req->wscale_ok ? cb->wscale : 0;
 	req->rcv_wscale = req->wscale_ok ? ttp_choose_wscale(ttp_rcvbuf_max(sk)) : 0;
 	req->tstamp_ok = cb->has_ts && ttp_param(net, TTP_PARAM_TIMESTAMPS);
+	req->sack_ok = cb->sack_ok && ttp_param(net, TTP_PARAM_SACK);
 	req->ts_recent = cb->tsval;
 	req->ts_offset = ttp_ts_offset(key);
 }
@@ -253,12 +254,13 @@ static void ttp_send_cookie(struct sock *sk, const struct sk_buff *skb,
 	if (!req.tstamp_ok) {
 		req.wscale_ok = false;
 		req.rcv_wscale = 0;
+		req.sack_ok = false;
 	}
 	/* With timestamps the cookie is tied to the TSval; else to an epoch. */
 	when.ts = req.tstamp_ok;
 	if (when.ts)
 		when.tsval = ttp_cookie_tsval(ttp_tsval(req.ts_offset), req.wscale_ok,
-					      req.snd_wscale);
+					      req.snd_wscale, req.sack_ok);
 	else
 		when.now_ms = ttp_cookie_now_ms();
 	req.iss = ttp_cookie_make(&ttp_net(net)->cookie_secret, key, req.irs,
@@ -478,6 +480,7 @@ static struct sock *ttp_child_create(struct sock *sk, struct ttp_request *req)
 	ts->snd_wscale = req->snd_wscale;
 	ts->rcv_wscale = req->rcv_wscale;
 	ts->tstamp_ok = req->tstamp_ok;
+	ts->sack_ok = req->sack_ok;
 	ts->ts_recent = req->ts_recent;
 	ts->ts_recent_stamp = req->tstamp_ok ? jiffies : 0;
 	ts->ts_offset = req->ts_offset;
@@ -661,7 +664,8 @@ static bool ttp_cookie_ack(struct sock *sk, struct sk_buff *skb,
 	if (req.tstamp_ok) {
 		req.ts_recent = cb->tsval;
 		req.ts_offset = ttp_ts_offset(key);
-		ttp_cookie_ts_decode(cb->tsecr, &req.wscale_ok, &req.snd_wscale);
+		ttp_cookie_ts_decode(cb->tsecr, &req.wscale_ok, &req.snd_wscale,
+				     &req.sack_ok);
 		if (req.wscale_ok)
 			req.rcv_wscale = ttp_choose_wscale(ttp_rcvbuf_max(sk));
 	}

@@ -258,6 +258,7 @@ void ttp_connect_init(struct sock *sk)
 	ts->ts_offset = ttp_ts_offset(&ts->conn.key);
 	ts->wscale_ok = ttp_param(net, TTP_PARAM_WINDOW_SCALING);
 	ts->tstamp_ok = ttp_param(net, TTP_PARAM_TIMESTAMPS);
+	ts->sack_ok = ttp_param(net, TTP_PARAM_SACK);
 	ts->rcv_wscale = ts->wscale_ok ? ttp_choose_wscale(ttp_rcvbuf_max(sk)) : 0;
 	ts->rcv_wnd = min_t(u32, ttp_free_space(sk), TTP_MAX_WINDOW);
 	ts->rcv_nxt = 0;

@@ -21,10 +21,11 @@
  *   stamp is the SYN-ACK's TSval, which the final ACK echoes as TSecr; it
  *   is the connection's millisecond clock, so the checker reads the
  *   cookie's age from it (valid while at most syncookie_lifetime_ms, plus
- *   the 31 ms the TSval may be stepped back) and computes one hash. Four
- *   MSS classes, {536, 1300, 1440, 1460}. The low five bits of that TSval
- *   carry the window scale (bit 4: the peer offered it, bits 3..0 its
- *   shift), and being hashed they are authenticated too.
+ *   the 63 ms the TSval may be stepped back) and computes one hash. Four
+ *   MSS classes, {536, 1300, 1440, 1460}. The low six bits of that TSval
+ *   carry what the peer's SYN offered that the connection keeps: bit 5
+ *   SACK permitted, bit 4 window scale, bits 3..0 its shift; being hashed,
+ *   they are authenticated too.
  * - no timestamps: the stamp is the epoch, the boot-time clock in units of
  *   syncookie_lifetime_ms (the lifetime is hashed too, so a cookie made
  *   under another lifetime never checks), and the checker tries this epoch
@@ -38,7 +39,7 @@
  * for two of them at some moment, and with four classes that is at least
  * 8 valid numbers, 2^-29 (Linux's figure). Documentation/syn.md has the
  * whole argument. Without timestamps a cookie connection has no window
- * scaling, as in Linux.
+ * scaling and no SACK, as in Linux.
  */
 #include <linux/random.h>
 #include <linux/siphash.h>
@@ -46,8 +47,9 @@
 #include "syncookies.h"
 #include "ttp.h"
 
+#define TTP_COOKIE_TS_SACK	0x20
 #define TTP_COOKIE_TS_WSOK	0x10
-#define TTP_COOKIE_TS_MASK	0x1f
+#define TTP_COOKIE_TS_MASK	0x3f
 
 /* Which time a cookie is tied to; hashed, so that neither passes for the other. */
 enum ttp_cookie_scheme {
@@ -169,16 +171,18 @@ u16 ttp_cookie_check(const siphash_key_t *secret, const struct ttp_conn_key *key
 EXPORT_SYMBOL_IF_KUNIT(ttp_cookie_check);
 
 /*
- * Our SYN-ACK's TSval, carrying the peer's window scale. It must not be
- * ahead of our clock (TSVAL): the peer keeps it as its newest timestamp,
- * and PAWS would throw away everything we send until the clock caught up,
- * up to 31 ms later, long enough to lose the first reply of every cookie
- * connection. So when the bits would put it ahead, step one unit back.
+ * Our SYN-ACK's TSval, carrying the peer's window scale and SACK permitted.
+ * It must not be ahead of our clock (TSVAL): the peer keeps it as its
+ * newest timestamp, and PAWS would throw away everything we send until the
+ * clock caught up, up to 63 ms later, long enough to lose the first reply
+ * of every cookie connection. So when the bits would put it ahead, step
+ * one unit back.
  */
-u32 ttp_cookie_tsval(u32 tsval, bool wscale_ok, u8 wscale)
+u32 ttp_cookie_tsval(u32 tsval, bool wscale_ok, u8 wscale, bool sack_ok)
 {
 	u32 v = (tsval & ~TTP_COOKIE_TS_MASK) |
-		(wscale_ok ? TTP_COOKIE_TS_WSOK | (wscale & 0xf) : 0);
+		(wscale_ok ? TTP_COOKIE_TS_WSOK | (wscale & 0xf) : 0) |
+		(sack_ok ? TTP_COOKIE_TS_SACK : 0);
 
 	if ((s32)(v - tsval) > 0)
 		v -= TTP_COOKIE_TS_MASK + 1;
@@ -186,8 +190,9 @@ u32 ttp_cookie_tsval(u32 tsval, bool wscale_ok, u8 wscale)
 }
 EXPORT_SYMBOL_IF_KUNIT(ttp_cookie_tsval);
 
-void ttp_cookie_ts_decode(u32 tsecr, bool *wscale_ok, u8 *wscale)
+void ttp_cookie_ts_decode(u32 tsecr, bool *wscale_ok, u8 *wscale, bool *sack_ok)
 {
+	*sack_ok = tsecr & TTP_COOKIE_TS_SACK;
 	*wscale_ok = tsecr & TTP_COOKIE_TS_WSOK;
 	*wscale = *wscale_ok ? min_t(u8, tsecr & 0xf, TTP_MAX_WSCALE) : 0;
 }

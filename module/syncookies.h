@@ -29,8 +29,8 @@ u16 ttp_cookie_check(const siphash_key_t *secret, const struct ttp_conn_key *key
 u16 ttp_cookie_check_masked(const siphash_key_t *secret, const struct ttp_conn_key *key,
 			    u32 peer_isn, u32 cookie, const struct ttp_cookie_when *when,
 			    u32 mask);
-u32 ttp_cookie_tsval(u32 tsval, bool wscale_ok, u8 wscale);
-void ttp_cookie_ts_decode(u32 tsecr, bool *wscale_ok, u8 *wscale);
+u32 ttp_cookie_tsval(u32 tsval, bool wscale_ok, u8 wscale, bool sack_ok);
+void ttp_cookie_ts_decode(u32 tsecr, bool *wscale_ok, u8 *wscale, bool *sack_ok);
 void ttp_cookie_init_secret(siphash_key_t *secret);
 
 #endif /* _TTP_SYNCOOKIES_H */

@@ -30,6 +30,7 @@
  *   input.c       the receive path for both families (checks, demux, ICMP
  *                 errors) and the state machine: what a segment does
  *   ooo.c         the out-of-order queue: early segments, by sequence
+ *   sack.c        SACK blocks the receiver reports (RFC 2018, 2883)
  *   output.c      building and sending segments, the retransmission queue
  *   offload.c     large segments (GSO): cut where the device cannot take them
  *   tsq.c         small queues (TCP's TSQ): at most ~1 ms of data below us
@@ -142,7 +143,7 @@ struct ttp_skb_cb {
 	u32 tsval;
 	u32 tsecr;
 	u8 wscale;
-	u8 has_mss:1, has_wscale:1, has_ts:1;
+	u8 has_mss:1, has_wscale:1, has_ts:1, sack_ok:1;
 	/*
 	 * in: the device it came in on, and the one enslaved to it when that
 	 * is a VRF (else 0), as inet_iif() and inet_sdif() say.
@@ -230,6 +231,15 @@ struct ttp_listen {
 	u64 flood_overflows;
 };
 
+/* A range of sequence space [start, end) held out of order (RFC 2018). */
+struct ttp_sack_block {
+	u32 start;
+	u32 end;
+};
+
+/* SACK blocks one option carries: four, or three beside timestamps. */
+#define TTP_MAX_SACKS		4
+
 struct ttp_sock {
 	struct inet_sock inet;		/* first: TTP sockets are inet sockets */
 	const struct ttp_af_ops *af;
@@ -267,6 +277,11 @@ struct ttp_sock {
 	u8 rcv_wscale;		/* our window shift */
 	bool wscale_ok;
 	bool tstamp_ok;
+	bool sack_ok;		/* both offered SACK: we report what we hold */
+	u8 num_sacks;		/* blocks in sacks[], the latest first */
+	bool dsack;		/* dsack_block is to be reported once */
+	struct ttp_sack_block dsack_block;	/* a duplicate (RFC 2883) */
+	struct ttp_sack_block sacks[TTP_MAX_SACKS];	/* held out of order */
 	u32 ts_recent;		/* the peer's last TSval (RFC 7323) */
 	unsigned long ts_recent_stamp;	/* jiffies when it came; 0: never */
 	u32 ts_offset;		/* random per connection: our TSval's origin */
@@ -382,6 +397,7 @@ struct ttp_request {
 	u8 rcv_wscale;
 	bool wscale_ok;
 	bool tstamp_ok;
+	bool sack_ok;
 	u8 retries;
 	bool dead;			/* unlinked: finishing is a no-op */
 };
@@ -603,7 +619,8 @@ unsigned short ttp_port_candidate(int low, int high, u32 offset, int i);
 
 /* options.c */
 int ttp_parse_options(const u8 *opt, int len, bool syn, struct ttp_skb_cb *seg);
-u8 *ttp_write_options(u8 *p, u16 mss, int wscale, bool ts, u32 tsval, u32 tsecr);
+u8 *ttp_write_options(u8 *p, u16 mss, int wscale, bool sack, bool ts, u32 tsval, u32 tsecr);
+u8 *ttp_write_sack(u8 *p, const struct ttp_sack_block *blocks, int n);
 u8 ttp_choose_wscale(int rcvbuf_max);
 
 /* memory.c: what all sockets may hold, and one socket's buffer limits */
@@ -623,6 +640,13 @@ void ttp_leave_memory_pressure(struct sock *sk);
 int ttp_wmem_schedule(struct sock *sk, int size);
 int ttp_memory_init(void);
 void ttp_memory_exit(void);
+
+/* sack.c: what the receiver reports in SACK blocks */
+void ttp_sack_new_ofo(struct sock *sk, u32 seq, u32 end);
+void ttp_sack_remove(struct sock *sk);
+void ttp_sack_reset(struct sock *sk);
+void ttp_dsack_set(struct sock *sk, u32 seq, u32 end);
+u8 *ttp_sack_write(struct sock *sk, u8 *p, int room, u32 len, u16 segs);
 
 /* buffer.c: buffer autotuning and receive queue collapse */
 int ttp_rcvbuf_max(const struct sock *sk);

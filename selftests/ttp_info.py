@@ -24,7 +24,7 @@ FIELDS = ("state options snd_wscale rcv_wscale ca_state retransmits backoff reor
           "state_ms pad bytes_sent bytes_acked bytes_received").split()
 FORMAT = "=8B18I3Q"
 SIZE = struct.calcsize(FORMAT)
-OPT_TIMESTAMPS, OPT_WSCALE = 0x01, 0x02
+OPT_TIMESTAMPS, OPT_WSCALE, OPT_SACK = 0x01, 0x02, 0x04
 ESTABLISHED, LISTEN = 1, 10
 DELAY_MS = 50
 # 1 MiB; 512 KiB on 6.1, 7.3 and the debug kernel: still about 360
@@ -70,8 +70,9 @@ def lossy_transfer(family):
         check(ci["state"] == ESTABLISHED and si["state"] == ESTABLISHED,
               "states %d and %d, not ESTABLISHED" % (ci["state"], si["state"]))
         for side, i in (("client", ci), ("server", si)):
-            check(i["options"] == OPT_TIMESTAMPS | OPT_WSCALE,
-                  "%s: options 0x%x, not timestamps and window scaling" % (side, i["options"]))
+            check(i["options"] == OPT_TIMESTAMPS | OPT_WSCALE | OPT_SACK,
+                  "%s: options 0x%x, not timestamps, window scaling and SACK"
+                  % (side, i["options"]))
             check(0 < i["state_ms"] <= took_ms + 1000,
                   "%s: %d ms in ESTABLISHED, the test took %d" % (side, i["state_ms"], took_ms))
         # What the route allows (the MSS option), less the timestamps.

@@ -246,7 +246,8 @@ static int ttpize_tcp_info(int fd, void *val, socklen_t *len)
 	t.tcpi_retransmits = ti.retransmits;
 	t.tcpi_backoff = ti.backoff;
 	t.tcpi_options = (ti.options & TTP_INFO_OPT_TIMESTAMPS ? TCPI_OPT_TIMESTAMPS : 0) |
-			 (ti.options & TTP_INFO_OPT_WSCALE ? TCPI_OPT_WSCALE : 0);
+			 (ti.options & TTP_INFO_OPT_WSCALE ? TCPI_OPT_WSCALE : 0) |
+			 (ti.options & TTP_INFO_OPT_SACK ? TCPI_OPT_SACK : 0);
 	t.tcpi_snd_wscale = ti.snd_wscale;
 	t.tcpi_rcv_wscale = ti.rcv_wscale;
 	t.tcpi_rto = ti.rto_us;

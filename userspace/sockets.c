@@ -170,8 +170,9 @@ static void ttp_timer_text(char *dst, size_t len, const struct ttp_sock_row *r)
 
 static void ttp_info_text(FILE *f, const struct ttp_info *i)
 {
-	fprintf(f, "\t%srto:%.3f rtt:%.3f/%.3f mss:%u rcvmss:%u cwnd:%u",
+	fprintf(f, "\t%s%srto:%.3f rtt:%.3f/%.3f mss:%u rcvmss:%u cwnd:%u",
 		i->options & TTP_INFO_OPT_TIMESTAMPS ? "ts " : "",
+		i->options & TTP_INFO_OPT_SACK ? "sack " : "",
 		i->rto_us / 1000.0, i->rtt_us / 1000.0, i->rttvar_us / 1000.0,
 		i->snd_mss, i->rcv_mss, i->snd_cwnd);
 	if (i->options & TTP_INFO_OPT_WSCALE)

@@ -28,7 +28,8 @@ local ttp = Proto("ttp253", "TTP (IP protocol 253)")
 local flag_names = { [0x01] = "FIN", [0x02] = "SYN", [0x04] = "RST",
 		     [0x08] = "PSH", [0x10] = "ACK" }
 local option_names = { [0] = "End of options", [1] = "No-op", [2] = "MSS",
-		       [3] = "Window scale", [8] = "Timestamps" }
+		       [3] = "Window scale", [4] = "SACK permitted", [5] = "SACK",
+		       [8] = "Timestamps" }
 
 local f = {
 	srcport = ProtoField.uint16("ttp253.srcport", "Source port"),
@@ -60,6 +61,8 @@ local f = {
 	wscale = ProtoField.uint8("ttp253.options.wscale.shift", "Shift count"),
 	tsval = ProtoField.uint32("ttp253.options.timestamp.tsval", "Timestamp value"),
 	tsecr = ProtoField.uint32("ttp253.options.timestamp.tsecr", "Timestamp echo reply"),
+	sack_le = ProtoField.uint32("ttp253.options.sack_le", "SACK left edge"),
+	sack_re = ProtoField.uint32("ttp253.options.sack_re", "SACK right edge"),
 	len = ProtoField.uint32("ttp253.len", "Segment length"),
 	stream = ProtoField.uint32("ttp253.stream", "Stream index"),
 	payload = ProtoField.bytes("ttp253.payload", "Payload"),
@@ -275,6 +278,12 @@ function ttp.dissector(tvb, pinfo, tree)
 					o:append_text(string.format(": TSval %d, TSecr %d",
 								    tvb(off + 2, 4):uint(),
 								    tvb(off + 6, 4):uint()))
+				elseif kind == 5 and olen >= 10 and (olen - 2) % 8 == 0 then
+					for b = off + 2, off + olen - 8, 8 do
+						o:add(f.sack_le, tvb(b, 4))
+						o:add(f.sack_re, tvb(b + 4, 4))
+					end
+					o:append_text(string.format(": %d blocks", (olen - 2) / 8))
 				end
 			end
 		end

@@ -109,6 +109,7 @@
 /* ttp_info.options: what the handshake negotiated. */
 #define TTP_INFO_OPT_TIMESTAMPS	0x01
 #define TTP_INFO_OPT_WSCALE	0x02
+#define TTP_INFO_OPT_SACK	0x04
 
 /*
  * getsockopt(SOL_TTP, TTP_INFO): one connection's state and history.
@@ -431,6 +432,7 @@ enum ttp_param {
 	/* Per namespace again. */
 	TTP_PARAM_MTU_PROBING,
 	TTP_PARAM_L3MDEV_ACCEPT,
+	TTP_PARAM_SACK,
 	__TTP_PARAM_COUNT
 };
 
@@ -512,6 +514,8 @@ enum ttp_counter {
 	TTP_MIB_OFO_MERGED,	/* ... merged into the one before them */
 	TTP_MIB_TSQ_THROTTLED,	/* sends stopped: ~1 ms of data below (TSQ) */
 	TTP_MIB_BACKLOG_COALESCE, /* segments appended to one in a busy socket's backlog */
+	TTP_MIB_DSACK_OLD_SENT,	/* D-SACKs for data that came again after it was in order */
+	TTP_MIB_DSACK_OFO_SENT,	/* D-SACKs for data that came again while held early */
 	__TTP_MIB_COUNT
 };
 
