@@ -582,6 +582,16 @@ static void ttp_request_accept(struct sock *sk, struct ttp_request *req,
 	} else {
 		ttp_request_unlink(req);
 	}
+	/*
+	 * Locked before anyone can find it and until the final ACK has been
+	 * through it, as TCP's child is (tcp_child_process()): the peer's
+	 * next segment may come on another CPU the moment it is in the
+	 * table, and must find it whole. Freed after a grace period once it
+	 * can be found; the flag is set while it cannot, as sk_flags is
+	 * written without atomics.
+	 */
+	bh_lock_sock(child);
+	sock_set_flag(child, SOCK_RCU_FREE);
 	/* The port claim first: whoever finds the child may end it at once. */
 	if (ttp_port_inherit(child, sk) ||
 	    ttp_conn_insert(net, &ttp_sk(child)->conn)) {
@@ -589,19 +599,18 @@ static void ttp_request_accept(struct sock *sk, struct ttp_request *req,
 		if (!cookie)
 			ttp_request_put(req);
 		ttp_conn_remove(net, &ttp_sk(child)->conn);
+		bh_unlock_sock(child);
 		ttp_child_discard(child);
 		goto drop;
 	}
 	if (!cookie)
 		ttp_request_put(req);
-	sock_set_flag(child, SOCK_RCU_FREE);
 
 	ttp_sk(child)->parent = sk;
 	list_add_tail(&ttp_sk(child)->accept_node, &l->accepted);
 	WRITE_ONCE(l->nr_accepted, l->nr_accepted + 1);
 	ttp_count(net, TTP_MIB_PASSIVE_OPENS);
 
-	bh_lock_sock(child);
 	ttp_rcv_state(child, skb);
 	bh_unlock_sock(child);
 	sk->sk_data_ready(sk);
