@@ -169,8 +169,13 @@ static bool ttp_add_backlog(struct sock *sk, struct sk_buff *skb)
 
 	/* Payload pulled into the head frees its pages (a small segment). */
 	ttp_compat_skb_condense(skb);
-	/* A listener's segments are each their own connection's. */
-	if (tail && sk->sk_state != TTP_LISTEN &&
+	/*
+	 * Only where data comes in: a listener's segments are each their
+	 * own connection's, and one closed under its owner holds a backlog
+	 * of strangers' segments too.
+	 */
+	if (tail && ((1 << sk->sk_state) &
+		     (TTPF_ESTABLISHED | TTPF_FIN_WAIT1 | TTPF_FIN_WAIT2)) &&
 	    ttp_backlog_can_coalesce(TTP_SKB_CB(tail), cb) &&
 	    skb_try_coalesce(tail, skb, &stolen, &delta)) {
 		tcb = TTP_SKB_CB(tail);
