@@ -33,23 +33,30 @@ void ttp_cong_init(struct sock *sk, bool syn_lost)
 	cc->recover = ts->snd_una;
 	cc->recover_rto = false;
 	cc->undo = false;
+	cc->dsack_undo = false;
+	cc->sacked_out = 0;
+	cc->lost_out = 0;
+	cc->retrans_out = 0;
 	cc->lsndtime = jiffies;
 }
 
 /*
- * May another segment go out? Within the window, plus one new segment for
- * each duplicate ACK short of fast retransmit (limited transmit, RFC 3042):
- * they say segments left the network, and new data keeps the ACKs coming
- * that fast retransmit needs. How many more may.
+ * May another segment go out? While the pipe (what is in the network,
+ * RFC 6675) is below the window. Without SACK, plus one new segment for
+ * each duplicate ACK short of fast retransmit (limited transmit, RFC
+ * 3042): they say segments left the network, and new data keeps the ACKs
+ * coming that fast retransmit needs; with SACK the pipe says so itself.
+ * How many more may.
  */
 u32 ttp_cwnd_room_segs(const struct sock *sk)
 {
-	const struct ttp_cong *cc = &ttp_sk(sk)->cong;
-	u32 limit = cc->cwnd;
+	const struct ttp_sock *ts = ttp_sk(sk);
+	const struct ttp_cong *cc = &ts->cong;
+	u32 limit = cc->cwnd, pipe = ttp_in_flight(cc);
 
-	if (cc->state == TTP_CA_OPEN)
+	if (!ts->sack_ok && cc->state == TTP_CA_OPEN)
 		limit += min_t(u32, cc->dupacks, cc->reordering - 1);
-	return cc->packets_out < limit ? limit - cc->packets_out : 0;
+	return pipe < limit ? limit - pipe : 0;
 }
 
 /* May another segment go out? */
@@ -65,7 +72,7 @@ bool ttp_cwnd_room(const struct sock *sk)
  * wait for more duplicates before the next fast retransmit (as Linux's
  * reordering metric does).
  */
-static bool ttp_cong_undo(struct sock *sk, u32 tsecr)
+bool ttp_cong_undo(struct sock *sk, u32 tsecr)
 {
 	struct ttp_cong *cc = &ttp_sk(sk)->cong;
 	bool spurious = cc->undo && tsecr && ttp_before(tsecr, cc->undo_tsval);
@@ -194,6 +201,7 @@ void ttp_cong_timeout(struct sock *sk)
 	cc->recover = ts->snd_max;
 	cc->recover_rto = true;
 	cc->undo = false;
+	cc->dsack_undo = false;
 	ttp_rewind(sk);
 }
 

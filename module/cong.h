@@ -5,6 +5,7 @@
 #include <linux/types.h>
 
 struct sock;
+struct sk_buff;
 
 /* RFC 6928's initial window, Linux's too: ten segments. */
 #define TTP_INIT_CWND		10
@@ -56,6 +57,18 @@ struct ttp_cong {
 	u32 undo_tsval;		/* TSval of the fast retransmission */
 	u32 prior_cwnd;		/* the window before recovery cut it */
 	u32 prior_ssthresh;
+
+	/* The SACK scoreboard (scoreboard.c): segments in flight that are */
+	u32 sacked_out;		/* held by the peer, reported in SACK blocks */
+	u32 lost_out;		/* presumed lost */
+	u32 retrans_out;	/* of those, sent again */
+	/* Proportional rate reduction during SACK recovery (RFC 6937). */
+	u32 prr_delivered;	/* segments delivered since recovery began */
+	u32 prr_out;		/* segments sent since */
+	/* Undoing a recovery whose every resend came twice (RFC 2883 D-SACK). */
+	bool dsack_undo;	/* undo_marker is set */
+	u32 undo_marker;	/* snd_una when recovery began */
+	int undo_retrans;	/* resends not yet reported twice; -1: none yet */
 };
 
 extern const struct ttp_cong_ops ttp_reno;
@@ -67,5 +80,25 @@ void ttp_cong_ack(struct sock *sk, u32 acked, u32 prior_out, u32 tsecr);
 void ttp_cong_dupack(struct sock *sk);
 void ttp_cong_timeout(struct sock *sk);
 void ttp_cong_restart(struct sock *sk);
+bool ttp_cong_undo(struct sock *sk, u32 tsecr);
+
+/* Segments in the network: RFC 6675's pipe, Linux's packets_in_flight. */
+static inline u32 ttp_in_flight(const struct ttp_cong *cc)
+{
+	return cc->packets_out - cc->sacked_out - cc->lost_out + cc->retrans_out;
+}
+
+/* scoreboard.c: what a SACK peer holds, and what is presumed lost. */
+u32 ttp_sacktag(struct sock *sk, const struct sk_buff *skb, u32 prior_una);
+u32 ttp_sack_mark_lost(struct sock *sk, bool head);
+void ttp_sack_clear(struct sock *sk);
+void ttp_sack_account(struct sock *sk, u8 sacked, int dir);
+bool ttp_sack_reneged(struct sock *sk);
+
+/* recovery.c: RFC 6675 loss recovery with PRR, for SACK peers. */
+void ttp_recovery_ack(struct sock *sk, u32 acked, u32 sacked, u32 prior_out,
+		      u32 tsecr, bool advanced, bool dupack);
+void ttp_recovery_sent(struct sock *sk, bool rtx);
+void ttp_dsack_undo(struct sock *sk);
 
 #endif /* _TTP_CONG_H */

@@ -20,6 +20,8 @@ static u32 ttp_ms_since(unsigned long stamp)
  */
 static u32 ttp_lost_out(const struct ttp_sock *ts)
 {
+	if (ts->sack_ok && ts->cong.state != TTP_CA_LOSS)
+		return ts->cong.lost_out;	/* the scoreboard knows */
 	switch (ts->cong.state) {
 	case TTP_CA_LOSS:
 		return ts->cong.packets_out;

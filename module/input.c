@@ -134,9 +134,10 @@ void ttp_sock_rcv(struct sock *sk, struct sk_buff *skb)
 /*
  * Whether SKB may be appended to TAIL, the last segment waiting in a busy
  * socket's backlog: both carry data and acknowledge, SKB's begins where
- * TAIL's ends, neither synchronizes or resets, TAIL has no FIN, and their
- * timestamps are the same, as tcp_add_backlog() asks the options to be:
- * then the two pass PAWS and set TS.Recent alike.
+ * TAIL's ends, neither synchronizes or resets, TAIL has no FIN, neither
+ * carries SACK blocks, and their timestamps are the same, as
+ * tcp_add_backlog() asks the options to be: then the two pass PAWS and
+ * set TS.Recent alike, and no block is lost.
  */
 static bool ttp_backlog_can_coalesce(const struct ttp_skb_cb *tail,
 				     const struct ttp_skb_cb *cb)
@@ -144,7 +145,8 @@ static bool ttp_backlog_can_coalesce(const struct ttp_skb_cb *tail,
 	return tail->len && cb->len && tail->end_seq == cb->seq &&
 	       (tail->flags & cb->flags & TTP_FLAG_ACK) &&
 	       !((tail->flags | cb->flags) & (TTP_FLAG_SYN | TTP_FLAG_RST)) &&
-	       !(tail->flags & TTP_FLAG_FIN) && tail->has_ts == cb->has_ts &&
+	       !(tail->flags & TTP_FLAG_FIN) && !tail->sack_off && !cb->sack_off &&
+	       tail->has_ts == cb->has_ts &&
 	       (!cb->has_ts || (tail->tsval == cb->tsval && tail->tsecr == cb->tsecr));
 }
 
@@ -562,11 +564,14 @@ static bool ttp_is_dupack(const struct ttp_sock *ts, const struct ttp_skb_cb *cb
  * take an RTT sample, let congestion control see it, and send what the
  * windows now allow.
  */
-static void ttp_ack(struct sock *sk, const struct ttp_skb_cb *cb)
+static void ttp_ack(struct sock *sk, const struct sk_buff *in)
 {
+	const struct ttp_skb_cb *cb = TTP_SKB_CB(in);
 	struct ttp_sock *ts = ttp_sk(sk);
 	u32 ack = cb->ack, sample_us = 0, prior_wnd = ts->snd_wnd;
-	u32 prior_out = ts->cong.packets_out, acked = 0;
+	u32 prior_out = ts->cong.packets_out, prior_una = ts->snd_una;
+	u32 tsecr = ts->tstamp_ok && cb->has_ts ? cb->tsecr : 0;
+	u32 acked = 0, sacked = 0;
 	struct sk_buff *skb;
 	bool freed = false, rtx_acked = false;
 
@@ -587,26 +592,38 @@ static void ttp_ack(struct sock *sk, const struct ttp_skb_cb *cb)
 		ts->max_window = max(ts->max_window, ts->snd_wnd);
 	}
 	if (!ttp_after(ack, ts->snd_una)) {
-		if (ttp_is_dupack(ts, cb, prior_wnd))
+		bool dupack = ttp_is_dupack(ts, cb, prior_wnd);
+
+		if (ts->sack_ok) {
+			if (cb->sack_off)
+				sacked = ttp_sacktag(sk, in, prior_una);
+			ttp_recovery_ack(sk, 0, sacked, prior_out, tsecr, false, dupack);
+		} else if (dupack) {
 			ttp_cong_dupack(sk);
+		}
 		ttp_push(sk);
 		return;
 	}
 
 	while ((skb = skb_peek(&sk->sk_write_queue)) &&
 	       !ttp_after(TTP_SKB_CB(skb)->end_seq, ack)) {
+		const struct ttp_skb_cb *scb = TTP_SKB_CB(skb);
+		/* SACKed before: delivered then, and counted then. */
+		bool delivered = scb->sacked & TTP_SACKED_ACKED;
+
 		if (skb == ts->send_head) {
 			/* Sent before a timeout rewound send_head: not in flight. */
 			ts->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
 					NULL : skb->next;
 		} else {
 			ts->cong.packets_out--;
-			acked++;
+			ttp_sack_account(sk, scb->sacked, -1);
+			acked += !delivered;
 		}
-		if (TTP_SKB_CB(skb)->retransmitted)
+		if (scb->retransmitted)
 			rtx_acked = true;
-		else
-			sample_us = ttp_sk_now_us(sk) - TTP_SKB_CB(skb)->sent_us;
+		else if (!delivered)
+			sample_us = ttp_sk_now_us(sk) - scb->sent_us;
 		__skb_unlink(skb, &sk->sk_write_queue);
 		sk_wmem_queued_add(sk, -skb->truesize);
 		sk_mem_uncharge(sk, skb->truesize);
@@ -636,8 +653,16 @@ static void ttp_ack(struct sock *sk, const struct ttp_skb_cb *cb)
 	else
 		ttp_reset_rto(sk);	/* undo the backoff */
 
-	ttp_cong_ack(sk, acked, prior_out, ts->tstamp_ok && cb->has_ts ? cb->tsecr : 0);
+	if (ts->sack_ok) {
+		if (cb->sack_off)
+			sacked = ttp_sacktag(sk, in, prior_una);
+		ttp_recovery_ack(sk, acked, sacked, prior_out, tsecr, true, false);
+	} else {
+		ttp_cong_ack(sk, acked, prior_out, tsecr);
+	}
 	ttp_rearm_rtx(sk);
+	if (ts->sack_ok)
+		ttp_sack_reneged(sk);
 	if (freed) {
 		ttp_sndbuf_expand(sk);
 		sk_mem_reclaim(sk);
@@ -884,7 +909,7 @@ static void ttp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 	ts->snd_wl1 = cb->seq - 1;	/* let this segment set the window */
 
 	if (cb->flags & TTP_FLAG_ACK) {
-		ttp_ack(sk, cb);
+		ttp_ack(sk, skb);
 		ttp_cong_init(sk, ts->total_retrans);
 		ttp_rcv_space_init(sk);
 		ttp_sndbuf_expand(sk);
@@ -1033,7 +1058,7 @@ static void ttp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 	ts->rcv_tstamp = jiffies;
 	ts->probes_out = 0;
 	if (!ttp_before(cb->ack, ts->snd_una))
-		ttp_ack(sk, cb);
+		ttp_ack(sk, skb);
 
 	fin_acked = ts->fin_queued && ts->snd_una == ts->write_seq;
 	switch (sk->sk_state) {

@@ -11,9 +11,12 @@
  * Parse LEN bytes of options into SEG. An option that runs past the header
  * or claims a length under 2 makes the segment malformed (-EINVAL); unknown
  * kinds and known kinds of the wrong length are skipped, as TCP does.
+ * SACK blocks are not copied: SEG says where they are in the header.
  */
 int ttp_parse_options(const u8 *opt, int len, bool syn, struct ttp_skb_cb *seg)
 {
+	const u8 *start = opt;
+
 	while (len > 0) {
 		int kind = opt[0], olen;
 
@@ -45,6 +48,12 @@ int ttp_parse_options(const u8 *opt, int len, bool syn, struct ttp_skb_cb *seg)
 		case TTP_OPT_SACK_PERM:
 			if (olen == TTP_OPTLEN_SACK_PERM && syn)
 				seg->sack_ok = true;
+			break;
+		case TTP_OPT_SACK:
+			/* Where it is, for the sender's scoreboard to read. */
+			if (!syn && olen >= TTP_OPTLEN_SACK_BASE + TTP_OPTLEN_SACK_BLOCK &&
+			    !((olen - TTP_OPTLEN_SACK_BASE) % TTP_OPTLEN_SACK_BLOCK))
+				seg->sack_off = TTP_HDR_LEN + (opt - start);
 			break;
 		case TTP_OPT_TIMESTAMP:
 			if (olen == TTP_OPTLEN_TIMESTAMP) {

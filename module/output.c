@@ -267,6 +267,9 @@ void ttp_write_queue_purge(struct sock *sk)
 	while ((skb = __skb_dequeue(&sk->sk_write_queue)))
 		ttp_free_queued_skb(sk, skb);
 	ttp_sk(sk)->send_head = NULL;
+	ttp_sk(sk)->cong.sacked_out = 0;
+	ttp_sk(sk)->cong.lost_out = 0;
+	ttp_sk(sk)->cong.retrans_out = 0;
 	sk_mem_reclaim(sk);
 }
 
@@ -322,8 +325,11 @@ static int ttp_split(struct sock *sk, struct sk_buff *skb, u32 len)
 	/* FIN and PSH belong to the end of the data. */
 	cb->flags &= ~(TTP_FLAG_FIN | TTP_FLAG_PSH);
 	__skb_queue_after(&sk->sk_write_queue, skb, buff);
-	if (ttp_before(cb->seq, ts->snd_nxt) && skb != ts->send_head)
+	/* In flight: so is the new part, with the same marks. */
+	if (ttp_before(cb->seq, ts->snd_nxt) && skb != ts->send_head) {
 		ts->cong.packets_out++;
+		ttp_sack_account(sk, ncb->sacked, 1);
+	}
 	return 0;
 }
 
@@ -355,6 +361,7 @@ static void ttp_xmit_sent(struct sock *sk, struct sk_buff *skb, bool rtx)
 	if (skb->len < ts->mss)
 		ts->snd_sml = cb->end_seq;
 	ts->cong.lsndtime = jiffies;
+	ttp_recovery_sent(sk, rtx);
 }
 
 /*
@@ -623,9 +630,43 @@ static u32 ttp_window_part(const struct sock *sk, const struct sk_buff *skb,
 }
 
 /*
- * Send what the congestion and receive windows allow from send_head on:
- * segments a timeout marked lost, then new ones. NONAGLE: TTP_NAGLE_*
- * bits, the socket's own included.
+ * Send again, oldest first and as the window allows, the segments the
+ * SACK scoreboard presumes lost and that were not sent again since (RFC
+ * 6675's NextSeg() rule 1). True if any went.
+ */
+static bool ttp_retransmit_lost(struct sock *sk)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	struct ttp_cong *cc = &ts->cong;
+	struct sk_buff *skb;
+	bool sent = false;
+
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
+
+		if (skb == ts->send_head || cc->lost_out == cc->retrans_out)
+			break;
+		if ((cb->sacked & (TTP_SACKED_ACKED | TTP_SACKED_LOST |
+				   TTP_SACKED_RETRANS)) != TTP_SACKED_LOST)
+			continue;
+		if (!ttp_cwnd_room(sk) || ttp_tsq_throttled(sk, skb->truesize) ||
+		    ttp_xmit_one(sk, skb))
+			break;
+		/* A part split off to fit the MSS stays lost, and is next. */
+		cb->sacked |= TTP_SACKED_RETRANS;
+		cc->retrans_out++;
+		if (cc->state == TTP_CA_RECOVERY)
+			ttp_count(sock_net(sk), TTP_MIB_FAST_RETRANS);
+		sent = true;
+	}
+	return sent;
+}
+
+/*
+ * Send what the congestion and receive windows allow: segments the SACK
+ * scoreboard presumes lost, then from send_head on, segments a timeout
+ * marked lost, then new ones. NONAGLE: TTP_NAGLE_* bits, the socket's own
+ * included.
  */
 static void ttp_write_xmit(struct sock *sk, int nonagle)
 {
@@ -636,6 +677,8 @@ static void ttp_write_xmit(struct sock *sk, int nonagle)
 	int n;
 
 	ttp_cong_restart(sk);
+	if (ts->cong.lost_out > ts->cong.retrans_out)
+		sent = ttp_retransmit_lost(sk);
 	goal = ttp_gso_goal(sk);
 	while ((skb = ts->send_head)) {
 		struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
@@ -676,9 +719,10 @@ static void ttp_write_xmit(struct sock *sk, int nonagle)
 /* NONAGLE adds to the socket's own TTP_NAGLE_* bits. */
 void __ttp_push(struct sock *sk, int nonagle)
 {
+	struct ttp_cong *cc = &ttp_sk(sk)->cong;
 	bool held;
 
-	if (!ttp_sk(sk)->send_head)
+	if (!ttp_sk(sk)->send_head && cc->lost_out == cc->retrans_out)
 		return;
 	held = ttp_clock_hold(sk);
 	ttp_write_xmit(sk, nonagle | ttp_sk(sk)->nonagle);
@@ -709,6 +753,7 @@ void ttp_rewind(struct sock *sk)
 {
 	struct ttp_sock *ts = ttp_sk(sk);
 
+	ttp_sack_clear(sk);
 	ts->send_head = skb_peek(&sk->sk_write_queue);
 	ts->snd_nxt = ts->snd_una;
 	ts->cong.packets_out = 0;

@@ -8,8 +8,7 @@
  * it. Keeping them so costs a few comparisons per segment and no walk
  * of the queue, whatever a peer sends.
  *
- * The sender's side (a scoreboard, RFC 6675 recovery) is not built yet:
- * a SACK that comes is skipped as an unknown option.
+ * The sender's side is scoreboard.c and recovery.c.
  *
  * Everything here runs under the socket lock.
  */

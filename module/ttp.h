@@ -39,6 +39,8 @@
  *                 keepalive, FIN_WAIT_2
  *   cong.c/.h     loss recovery and congestion control (RFC 5681, 6582);
  *                 reno.c the algorithm
+ *   scoreboard.c  what a SACK peer holds, what is presumed lost (RFC 6675)
+ *   recovery.c    loss recovery with SACK: RFC 6675, PRR, D-SACK undo
  *   rtt.c/.h      RTT estimation and the RTO (RFC 6298)
  *   options.c     header options
  *   isn.c         initial sequence numbers and timestamp offsets
@@ -145,6 +147,8 @@ struct ttp_skb_cb {
 	u32 tsecr;
 	u8 wscale;
 	u8 has_mss:1, has_wscale:1, has_ts:1, sack_ok:1;
+	u8 sacked;		/* out: TTP_SACKED_* (scoreboard.c) */
+	u8 sack_off;		/* in: SACK option's offset in the header; 0: none */
 	/*
 	 * in: the device it came in on, and the one enslaved to it when that
 	 * is a VRF (else 0), as inet_iif() and inet_sdif() say.
@@ -154,6 +158,11 @@ struct ttp_skb_cb {
 };
 
 static_assert(sizeof(struct ttp_skb_cb) <= sizeof_field(struct sk_buff, cb));
+
+/* TTP_SKB_CB(skb)->sacked of a segment in flight, as TCP's TCPCB_*. */
+#define TTP_SACKED_ACKED	0x01	/* the peer holds it: SACKed */
+#define TTP_SACKED_LOST		0x02	/* presumed lost, to be sent again */
+#define TTP_SACKED_RETRANS	0x04	/* lost and sent again: in flight */
 #define TTP_SKB_CB(skb) ((struct ttp_skb_cb *)&((skb)->cb[0]))
 
 union ttp_addr {

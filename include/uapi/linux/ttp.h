@@ -491,7 +491,7 @@ enum ttp_counter {
 	TTP_MIB_INVALID_ACKS,	/* ACKs of data older than the window */
 	TTP_MIB_KEEPALIVE_PROBES, /* keepalive probes sent */
 	TTP_MIB_KEEPALIVE_TIMEOUTS, /* connections failed: keepalive unanswered */
-	TTP_MIB_FAST_RETRANS,	/* segments sent again on three duplicate ACKs */
+	TTP_MIB_FAST_RETRANS,	/* segments sent again in fast recovery */
 	TTP_MIB_RENO_RECOVERY,	/* fast recoveries begun (RFC 6582) */
 	TTP_MIB_SLOW_START_RETRANS, /* segments sent again after a timeout */
 	TTP_MIB_ZERO_WINDOW_PROBES, /* probes of a zero window (persist timer) */
@@ -516,6 +516,11 @@ enum ttp_counter {
 	TTP_MIB_BACKLOG_COALESCE, /* segments appended to one in a busy socket's backlog */
 	TTP_MIB_DSACK_OLD_SENT,	/* D-SACKs for data that came again after it was in order */
 	TTP_MIB_DSACK_OFO_SENT,	/* D-SACKs for data that came again while held early */
+	TTP_MIB_SACK_RECOVERY,	/* fast recoveries begun with SACK (RFC 6675) */
+	TTP_MIB_DSACK_RECV,	/* D-SACK blocks received (RFC 2883) */
+	TTP_MIB_DSACK_UNDO,	/* recoveries undone: D-SACKs covered every resend */
+	TTP_MIB_SACK_RENEGING,	/* peers that dropped data they had SACKed */
+	TTP_MIB_SACK_DISCARD,	/* SACK blocks ignored: outside what is in flight */
 	__TTP_MIB_COUNT
 };
 

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Loss recovery for a peer that sends SACK blocks: RFC 6675, with the
+ * window during recovery set by proportional rate reduction (RFC 6937, as
+ * Linux's tcp_cwnd_reduction() has it), and the undo of a recovery whose
+ * every resend the peer reported twice (RFC 2883 D-SACK, Linux's
+ * tcp_try_undo_dsack()).
+ *
+ * Recovery begins when `reordering` segments above the first unacknowledged
+ * one are SACKed (or as many duplicate ACKs came): it is presumed lost,
+ * and so is every segment with that many SACKed above it, all repaired in
+ * the same round trip, oldest first (output.c), before new data. A peer
+ * without SACK gets NewReno (cong.c) instead.
+ *
+ * Everything here runs under the socket lock.
+ */
+#include "stats.h"
+#include "ttp.h"
+
+/*
+ * PRR: DELIVERED segments just left the network. While the pipe is above
+ * ssthresh, send in proportion to what is delivered, so that the window
+ * comes down to ssthresh smoothly by the end of the round trip instead of
+ * in one silent half; below it, slow start back up (PRR-SSRB), one more
+ * segment when snd_una moved and nothing new was lost (BONUS). The first
+ * retransmission goes whatever the count.
+ */
+static void ttp_prr(struct sock *sk, u32 delivered, bool bonus)
+{
+	struct ttp_cong *cc = &ttp_sk(sk)->cong;
+	u32 pipe = ttp_in_flight(cc);
+	int sndcnt;
+
+	if (!delivered && cc->prr_out)
+		return;
+	cc->prr_delivered += delivered;
+	if (pipe > cc->ssthresh) {
+		u64 due = (u64)cc->ssthresh * cc->prr_delivered + cc->prior_cwnd - 1;
+
+		sndcnt = (int)div_u64(due, cc->prior_cwnd) - (int)cc->prr_out;
+	} else {
+		sndcnt = max_t(int, cc->prr_delivered - cc->prr_out, delivered);
+		if (bonus)
+			sndcnt++;
+		sndcnt = min_t(int, cc->ssthresh - pipe, sndcnt);
+	}
+	sndcnt = max(sndcnt, cc->prr_out ? 0 : 1);
+	cc->cwnd = max(pipe + sndcnt, 1U);
+}
+
+/* Time to recover: the head has `reordering` SACKed segments above it. */
+static bool ttp_recovery_due(const struct ttp_cong *cc)
+{
+	return cc->sacked_out >= cc->reordering || cc->dupacks >= cc->reordering;
+}
+
+static void ttp_recovery_enter(struct sock *sk)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	struct ttp_cong *cc = &ts->cong;
+
+	cc->prior_cwnd = cc->cwnd;
+	cc->prior_ssthresh = cc->ssthresh;
+	cc->undo = ts->tstamp_ok;
+	cc->undo_tsval = ttp_sk_tsval(sk);
+	cc->dsack_undo = true;
+	cc->undo_marker = ts->snd_una;
+	cc->undo_retrans = -1;
+	cc->ssthresh = cc->ops->ssthresh(sk);
+	cc->recover = ts->snd_max;
+	cc->recover_rto = false;
+	cc->state = TTP_CA_RECOVERY;
+	cc->prr_delivered = 0;
+	cc->prr_out = 0;
+	ttp_count(sock_net(sk), TTP_MIB_SACK_RECOVERY);
+	ttp_sack_mark_lost(sk, true);
+}
+
+/*
+ * An ACK from a SACK peer: ACKED segments newly acknowledged cumulatively
+ * (not SACKed before), SACKED newly SACKed; PRIOR_OUT were in flight
+ * before it; TSECR its timestamp echo, 0 if none. ADVANCED: it moved
+ * snd_una; DUPACK: it is a duplicate ACK (RFC 5681).
+ */
+void ttp_recovery_ack(struct sock *sk, u32 acked, u32 sacked, u32 prior_out,
+		      u32 tsecr, bool advanced, bool dupack)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	struct ttp_cong *cc = &ts->cong;
+	u32 delivered = acked + sacked, lost;
+
+	if (dupack && cc->dupacks < U8_MAX)
+		cc->dupacks++;
+	switch (cc->state) {
+	case TTP_CA_RECOVERY:
+		if (advanced && ttp_cong_undo(sk, tsecr))
+			return;
+		if (!ttp_before(ts->snd_una, cc->recover)) {
+			/* All that was in flight when it began is through. */
+			cc->cwnd = cc->ssthresh;
+			cc->cwnd_cnt = 0;
+			cc->state = TTP_CA_OPEN;
+			cc->dupacks = 0;
+			return;
+		}
+		lost = ttp_sack_mark_lost(sk, false);
+		ttp_prr(sk, delivered, advanced && !lost);
+		return;
+	case TTP_CA_LOSS:
+		if (advanced && !ttp_before(ts->snd_una, cc->recover))
+			cc->state = TTP_CA_OPEN;
+		break;
+	case TTP_CA_OPEN:
+		if (ttp_recovery_due(cc)) {
+			ttp_recovery_enter(sk);
+			ttp_prr(sk, delivered, false);
+			return;
+		}
+		break;
+	}
+	if (!advanced)
+		return;
+	cc->dupacks = 0;
+	/* As in ttp_cong_ack(): grow only a window that was in use. */
+	if (cc->cwnd < cc->ssthresh ? prior_out * 2 < cc->cwnd : prior_out < cc->cwnd)
+		return;
+	if (delivered)
+		cc->ops->cong_avoid(sk, delivered);
+}
+
+/*
+ * A segment left: PRR counts what recovery sends, and the D-SACK undo
+ * what it sent again (RTX).
+ */
+void ttp_recovery_sent(struct sock *sk, bool rtx)
+{
+	struct ttp_cong *cc = &ttp_sk(sk)->cong;
+
+	if (cc->state == TTP_CA_RECOVERY)
+		cc->prr_out++;
+	if (rtx && cc->dsack_undo)
+		cc->undo_retrans = max(cc->undo_retrans, 0) + 1;
+}
+
+/*
+ * The peer reported every segment the latest recovery sent again as
+ * received twice: none was lost, the recovery was reordering's doing.
+ * Restore the window and ssthresh it cut, in recovery or after it.
+ */
+void ttp_dsack_undo(struct sock *sk)
+{
+	struct ttp_cong *cc = &ttp_sk(sk)->cong;
+
+	cc->cwnd = max(cc->cwnd, cc->prior_cwnd);
+	cc->ssthresh = max(cc->ssthresh, cc->prior_ssthresh);
+	if (cc->state == TTP_CA_RECOVERY) {
+		cc->state = TTP_CA_OPEN;
+		cc->dupacks = 0;
+	}
+	cc->dsack_undo = false;
+	cc->undo = false;
+	ttp_count(sock_net(sk), TTP_MIB_DSACK_UNDO);
+}

@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The sender's SACK scoreboard (RFC 2018, RFC 6675 section 3): which
+ * segments in flight the peer holds, which are presumed lost, which of
+ * those were sent again. Each segment in flight carries the marks in its
+ * control block (TTP_SACKED_*), the socket their sums (struct ttp_cong),
+ * so that the pipe is known without a walk.
+ *
+ * The write queue is a list, as TCP's was before Linux 4.15: an ACK with
+ * SACK blocks walks the part in flight once, whatever the number of
+ * blocks (they are sorted first), and only such an ACK does. A peer can
+ * make its own connection's ACKs cost a walk of its window, no more.
+ *
+ * A segment is marked SACKed only when a block covers it whole: the
+ * peer's blocks follow the segments it received, and TTP's segments are
+ * cut the same way each time they are sent (a path MTU drop splits them,
+ * and a split segment's parts keep its marks).
+ *
+ * Everything here runs under the socket lock.
+ */
+#include <linux/sort.h>
+
+#include "stats.h"
+#include "ttp.h"
+
+/* Add (DIR 1) or take away (-1) a segment's marks from the sums. */
+void ttp_sack_account(struct sock *sk, u8 sacked, int dir)
+{
+	struct ttp_cong *cc = &ttp_sk(sk)->cong;
+
+	if (sacked & TTP_SACKED_ACKED)
+		cc->sacked_out += dir;
+	if (sacked & TTP_SACKED_LOST)
+		cc->lost_out += dir;
+	if (sacked & TTP_SACKED_RETRANS)
+		cc->retrans_out += dir;
+}
+
+/* The segments in flight run from the head of the write queue to here. */
+static bool ttp_in_flight_skb(const struct sock *sk, const struct sk_buff *skb)
+{
+	return skb != (struct sk_buff *)&sk->sk_write_queue &&
+	       skb != ttp_sk(sk)->send_head;
+}
+
+/*
+ * Forget every mark: after a timeout, which sends everything from snd_una
+ * again (RFC 2018 section 8: a SACK is advice, the cumulative ACK the only
+ * promise), and when the peer shows it dropped what it had SACKed.
+ */
+void ttp_sack_clear(struct sock *sk)
+{
+	struct ttp_cong *cc = &ttp_sk(sk)->cong;
+	struct sk_buff *skb;
+
+	sock_owned_by_me(sk);
+	skb_queue_walk(&sk->sk_write_queue, skb)
+		TTP_SKB_CB(skb)->sacked = 0;
+	cc->sacked_out = 0;
+	cc->lost_out = 0;
+	cc->retrans_out = 0;
+}
+
+/* Read the blocks of SKB's SACK option into B; how many. */
+static int ttp_sack_read(const struct sk_buff *skb, struct ttp_sack_block *b)
+{
+	const u8 *opt = skb_transport_header(skb) + TTP_SKB_CB(skb)->sack_off;
+	int n = (opt[1] - TTP_OPTLEN_SACK_BASE) / TTP_OPTLEN_SACK_BLOCK, i;
+
+	n = min(n, TTP_MAX_SACKS);
+	for (i = 0; i < n; i++) {
+		const u8 *p = opt + TTP_OPTLEN_SACK_BASE + i * TTP_OPTLEN_SACK_BLOCK;
+
+		b[i].start = get_unaligned_be32(p);
+		b[i].end = get_unaligned_be32(p + 4);
+	}
+	return n;
+}
+
+/*
+ * Is the first block a D-SACK (RFC 2883 section 4)? It is when it lies
+ * below the cumulative ACK, or inside the second block. Then it reports
+ * data that came twice: the D-SACK undo counts it against the resends of
+ * the latest recovery, as Linux's tcp_check_dsack() does for data the
+ * queue no longer holds: a resend is presumed per segment it covers.
+ */
+static bool ttp_dsack_check(struct sock *sk, const struct ttp_sack_block *b,
+			    int n, u32 ack)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	struct ttp_cong *cc = &ts->cong;
+	u32 segs;
+
+	if (!ttp_before(b[0].start, ack) &&
+	    (n < 2 || ttp_after(b[0].end, b[1].end) || ttp_before(b[0].start, b[1].start)))
+		return false;
+	if (!ttp_before(b[0].start, b[0].end) || ttp_after(b[0].end, ts->snd_max))
+		return true;	/* a malformed one: not counted, not used */
+	ttp_count(sock_net(sk), TTP_MIB_DSACK_RECV);
+	if (!cc->dsack_undo || cc->undo_retrans <= 0 ||
+	    !ttp_after(b[0].end, cc->undo_marker))
+		return true;
+	segs = DIV_ROUND_UP(b[0].end - b[0].start, ts->mss);
+	cc->undo_retrans -= min_t(u32, segs, cc->undo_retrans);
+	if (!cc->undo_retrans)
+		ttp_dsack_undo(sk);
+	return true;
+}
+
+static int ttp_sack_cmp(const void *a, const void *b)
+{
+	const struct ttp_sack_block *x = a, *y = b;
+
+	return ttp_before(x->start, y->start) ? -1 : x->start != y->start;
+}
+
+/* Mark SKB SACKed; true if it was not before. */
+static bool ttp_sack_mark(struct sock *sk, struct sk_buff *skb)
+{
+	struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
+
+	if (cb->sacked & TTP_SACKED_ACKED)
+		return false;
+	ttp_sack_account(sk, cb->sacked, -1);
+	cb->sacked = TTP_SACKED_ACKED;
+	ttp_sack_account(sk, cb->sacked, 1);
+	return true;
+}
+
+/*
+ * An ACK of a SACK peer carried SACK blocks (its options are at
+ * TTP_SKB_CB(SKB)->sack_off): mark what they cover. PRIOR_UNA is snd_una
+ * before the ACK. A block must lie within what was sent and not below
+ * the window before snd_una (Linux's tcp_is_sackblock_valid()): else it
+ * is counted and ignored. Returns the segments newly SACKed.
+ */
+u32 ttp_sacktag(struct sock *sk, const struct sk_buff *skb, u32 prior_una)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	struct ttp_sack_block b[TTP_MAX_SACKS], v[TTP_MAX_SACKS];
+	int n = ttp_sack_read(skb, b), nv = 0, i;
+	struct sk_buff *cur;
+	u32 newly = 0;
+
+	sock_owned_by_me(sk);
+	i = ttp_dsack_check(sk, b, n, TTP_SKB_CB(skb)->ack);
+	for (; i < n; i++) {
+		if (!ttp_before(b[i].start, b[i].end) || ttp_after(b[i].end, ts->snd_max) ||
+		    ttp_before(b[i].start, prior_una - ts->max_window)) {
+			ttp_count(sock_net(sk), TTP_MIB_SACK_DISCARD);
+			continue;
+		}
+		if (ttp_after(b[i].end, ts->snd_una))
+			v[nv++] = b[i];
+	}
+	if (!nv)
+		return 0;
+	sort(v, nv, sizeof(v[0]), ttp_sack_cmp, NULL);
+
+	/* One walk of what is in flight, the blocks in order. */
+	cur = skb_peek(&sk->sk_write_queue);
+	for (i = 0; i < nv && cur && ttp_in_flight_skb(sk, cur);) {
+		const struct ttp_skb_cb *cb = TTP_SKB_CB(cur);
+
+		if (!ttp_after(cb->end_seq, v[i].start)) {
+			cur = cur->next;	/* below the block */
+		} else if (ttp_after(cb->end_seq, v[i].end)) {
+			i++;			/* past it: the next block */
+		} else {
+			if (!ttp_before(cb->seq, v[i].start) && ttp_sack_mark(sk, cur))
+				newly++;
+			cur = cur->next;
+		}
+	}
+	return newly;
+}
+
+/*
+ * RFC 6675's IsLost(), as Linux's tcp_mark_head_lost() counts it: a
+ * segment not SACKed is presumed lost once at least `reordering` segments
+ * above it are. HEAD: the first not SACKed is, whatever the count (fast
+ * retransmit, when recovery begins). Returns how many were newly marked.
+ */
+u32 ttp_sack_mark_lost(struct sock *sk, bool head)
+{
+	struct ttp_cong *cc = &ttp_sk(sk)->cong;
+	u32 below = 0, newly = 0;
+	struct sk_buff *skb;
+
+	sock_owned_by_me(sk);
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
+
+		if (!ttp_in_flight_skb(sk, skb))
+			break;
+		if (cb->sacked & TTP_SACKED_ACKED) {
+			below++;
+			continue;
+		}
+		if (cc->sacked_out - below < cc->reordering && !head)
+			break;
+		head = false;
+		if (!(cb->sacked & TTP_SACKED_LOST)) {
+			cb->sacked |= TTP_SACKED_LOST;
+			cc->lost_out++;
+			newly++;
+		}
+	}
+	return newly;
+}
+
+/*
+ * After an ACK that moved snd_una: if the segment now first is one the
+ * peer SACKed, the peer dropped it from its out-of-order queue (it may:
+ * RFC 2018 section 8). Do as Linux's tcp_check_sack_reneging(): wait a
+ * little for the ACK that may yet cover it, then time out, which forgets
+ * the marks and sends again from snd_una. True if it did.
+ */
+bool ttp_sack_reneged(struct sock *sk)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
+	unsigned long delay;
+
+	sock_owned_by_me(sk);
+	if (!head || !ttp_in_flight_skb(sk, head) ||
+	    !(TTP_SKB_CB(head)->sacked & TTP_SACKED_ACKED))
+		return false;
+	ttp_count(sock_net(sk), TTP_MIB_SACK_RENEGING);
+	delay = max(usecs_to_jiffies(ts->rtt.srtt_us >> 1), msecs_to_jiffies(10));
+	ttp_reset_rtx_timer(sk, delay);
+	return true;
+}
