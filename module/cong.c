@@ -23,7 +23,9 @@ void ttp_cong_init(struct sock *sk, bool syn_lost)
 	struct ttp_sock *ts = ttp_sk(sk);
 	struct ttp_cong *cc = &ts->cong;
 
-	cc->ops = &ttp_reno;
+	if (!cc->ops_fixed)
+		cc->ops = ttp_param(sock_net(sk), TTP_PARAM_CONGESTION_CONTROL) ==
+			  TTP_CONG_CUBIC ? &ttp_cubic_ops : &ttp_reno;
 	cc->cwnd = syn_lost ? 1 : TTP_INIT_CWND;
 	cc->ssthresh = TTP_INFINITE_SSTHRESH;
 	cc->cwnd_cnt = 0;
@@ -37,7 +39,39 @@ void ttp_cong_init(struct sock *sk, bool syn_lost)
 	cc->sacked_out = 0;
 	cc->lost_out = 0;
 	cc->retrans_out = 0;
+	cc->delivered = 0;
 	cc->lsndtime = jiffies;
+	if (cc->ops->init)
+		cc->ops->init(sk);
+}
+
+/* The algorithm called NAME, or NULL. */
+const struct ttp_cong_ops *ttp_cong_find(const char *name)
+{
+	if (!strcmp(name, ttp_reno.name))
+		return &ttp_reno;
+	if (!strcmp(name, ttp_cubic_ops.name))
+		return &ttp_cubic_ops;
+	return NULL;
+}
+
+/*
+ * TTP_CONGESTION: OPS from now on, for this socket and the connections a
+ * listener makes. On a live connection the window and ssthresh stay, and
+ * the new algorithm starts its own state, as tcp_reinit_congestion_control()
+ * does.
+ */
+void ttp_cong_set_ops(struct sock *sk, const struct ttp_cong_ops *ops)
+{
+	struct ttp_cong *cc = &ttp_sk(sk)->cong;
+
+	sock_owned_by_me(sk);
+	cc->ops_fixed = true;
+	if (cc->ops == ops)
+		return;
+	WRITE_ONCE(cc->ops, ops);
+	if (ops->init)
+		ops->init(sk);
 }
 
 /*

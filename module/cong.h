@@ -29,10 +29,32 @@ enum ttp_ca_state {
  */
 struct ttp_cong_ops {
 	const char *name;
+	/* Optional: a new connection, or the algorithm just chosen. */
+	void (*init)(struct sock *sk);
 	/* New data acknowledged, ACKED segments, outside recovery. */
 	void (*cong_avoid)(struct sock *sk, u32 acked);
 	/* The slow-start threshold after a loss, in segments. */
 	u32 (*ssthresh)(struct sock *sk);
+	/* Optional: an RTT sample from an ACK, before cong_avoid sees it. */
+	void (*rtt_sample)(struct sock *sk, u32 rtt_us);
+};
+
+/* HyStart++ (RFC 9406) as cubic.c runs it; here for the KUnit cases. */
+struct ttp_hystart {
+	u32 window_end;		/* the round ends when this is ACKed */
+	u32 last_min_us;	/* the last round's least RTT; ~0: none */
+	u32 cur_min_us;		/* this round's */
+	u32 css_base_us;	/* the RTT that began Conservative Slow Start */
+	u8 samples;		/* RTT samples this round */
+	u8 css_rounds;		/* rounds in CSS */
+	bool css;		/* in Conservative Slow Start */
+	bool done;		/* slow start is over: nothing more to watch */
+};
+
+enum ttp_hystart_step {
+	TTP_HYSTART_SS,		/* grow as slow start */
+	TTP_HYSTART_CSS,	/* grow as Conservative Slow Start */
+	TTP_HYSTART_EXIT,	/* leave slow start: ssthresh = cwnd */
 };
 
 /*
@@ -42,6 +64,7 @@ struct ttp_cong_ops {
  */
 struct ttp_cong {
 	const struct ttp_cong_ops *ops;
+	bool ops_fixed;		/* chosen by TTP_CONGESTION, not the namespace */
 	u32 cwnd;		/* congestion window */
 	u32 ssthresh;		/* slow-start threshold */
 	u32 cwnd_cnt;		/* segments ACKed toward the next increase */
@@ -69,9 +92,24 @@ struct ttp_cong {
 	bool dsack_undo;	/* undo_marker is set */
 	u32 undo_marker;	/* snd_una when recovery began */
 	int undo_retrans;	/* resends not yet reported twice; -1: none yet */
+
+	u32 delivered;		/* segments delivered: ACKed or SACKed */
+	u64 ca_priv[8];		/* the algorithm's own state */
 };
 
 extern const struct ttp_cong_ops ttp_reno;
+extern const struct ttp_cong_ops ttp_cubic_ops;
+
+const struct ttp_cong_ops *ttp_cong_find(const char *name);
+void ttp_cong_set_ops(struct sock *sk, const struct ttp_cong_ops *ops);
+
+/* cubic.c, for the KUnit cases. */
+u32 ttp_cubic_k(u32 w_max, u32 cwnd);
+u32 ttp_cubic_w(u32 origin, u32 k, u32 t);
+u32 ttp_hystart_thresh(u32 last_min_us);
+void ttp_hystart_init(struct ttp_hystart *hs, u32 snd_nxt);
+enum ttp_hystart_step ttp_hystart_ack(struct ttp_hystart *hs, u32 snd_una,
+				      u32 snd_nxt, u32 rtt_us);
 
 void ttp_cong_init(struct sock *sk, bool syn_lost);
 u32 ttp_cwnd_room_segs(const struct sock *sk);

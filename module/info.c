@@ -15,6 +15,20 @@ static u32 ttp_ms_since(unsigned long stamp)
 }
 
 /*
+ * Segments in flight sent again: after a timeout, as many as went again
+ * (Linux marks all lost and counts their resends as TTP's rewind does);
+ * in SACK recovery the scoreboard's; in NewReno recovery, the head.
+ */
+static u32 ttp_retrans_out(const struct ttp_sock *ts)
+{
+	if (ts->sack_ok && ts->cong.state != TTP_CA_LOSS)
+		return ts->cong.retrans_out;
+	if (ts->cong.state == TTP_CA_LOSS)
+		return ts->cong.packets_out;
+	return ts->cong.state == TTP_CA_RECOVERY ? min_t(u32, ts->cong.packets_out, 1) : 0;
+}
+
+/*
  * Segments in flight presumed lost: all after a timeout, the first in fast
  * recovery (NewReno resends one hole at a time), else none.
  */
@@ -78,6 +92,10 @@ void ttp_info_fill(struct sock *sk, struct ttp_info *info)
 	info->bytes_sent = ts->bytes_sent;
 	info->bytes_acked = ts->bytes_acked;
 	info->bytes_received = ts->bytes_received;
+	info->sacked = ts->cong.sacked_out;
+	info->retrans = ttp_retrans_out(ts);
+	info->congestion = ts->cong.ops == &ttp_cubic_ops ? TTP_CONG_CUBIC : TTP_CONG_RENO;
+	info->delivered = ts->cong.delivered;
 }
 
 /* getsockopt(TTP_INFO): as much of struct ttp_info as LEN asks for. */

@@ -597,6 +597,7 @@ static void ttp_ack(struct sock *sk, const struct sk_buff *in)
 		if (ts->sack_ok) {
 			if (cb->sack_off)
 				sacked = ttp_sacktag(sk, in, prior_una);
+			ts->cong.delivered += sacked;
 			ttp_recovery_ack(sk, 0, sacked, prior_out, tsecr, false, dupack);
 		} else if (dupack) {
 			ttp_cong_dupack(sk);
@@ -609,12 +610,13 @@ static void ttp_ack(struct sock *sk, const struct sk_buff *in)
 	       !ttp_after(TTP_SKB_CB(skb)->end_seq, ack)) {
 		const struct ttp_skb_cb *scb = TTP_SKB_CB(skb);
 		/* SACKed before: delivered then, and counted then. */
-		bool delivered = scb->sacked & TTP_SACKED_ACKED;
+		bool delivered = scb->sacked & TTP_SACKED_DELIVERED;
 
 		if (skb == ts->send_head) {
 			/* Sent before a timeout rewound send_head: not in flight. */
 			ts->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
 					NULL : skb->next;
+			ts->cong.delivered += !delivered;
 		} else {
 			ts->cong.packets_out--;
 			ttp_sack_account(sk, scb->sacked, -1);
@@ -656,8 +658,10 @@ static void ttp_ack(struct sock *sk, const struct sk_buff *in)
 	if (ts->sack_ok) {
 		if (cb->sack_off)
 			sacked = ttp_sacktag(sk, in, prior_una);
+		ts->cong.delivered += acked + sacked;
 		ttp_recovery_ack(sk, acked, sacked, prior_out, tsecr, true, false);
 	} else {
+		ts->cong.delivered += acked;
 		ttp_cong_ack(sk, acked, prior_out, tsecr);
 	}
 	ttp_rearm_rtx(sk);

@@ -4,7 +4,8 @@
  * has CONFIG_KUNIT (the debug kernel of the test runner). Loading it after
  * ttp.ko runs every suite; selftests/ttp_kunit.sh reports the results as
  * TAP cases of the suite: the parameter table, state and counter names,
- * sequence arithmetic, header options, the RTT estimator and SYN cookies.
+ * sequence arithmetic, header options, the RTT estimator, SYN cookies,
+ * ports, and CUBIC with HyStart++ against their RFCs' equations.
  */
 #include <kunit/test.h>
 #include <linux/bitmap.h>
@@ -389,6 +390,106 @@ static struct kunit_suite ttp_rtt_suite = {
 	.test_cases = ttp_rtt_cases,
 };
 
+/*
+ * CUBIC's curve against RFC 9438's equations, worked by hand: W_max 100
+ * and a window of 70 after the loss give K = cbrt(30 / 0.4) = 4.217 s
+ * (4318 in 1/1024 s); W(0) = 70, W(2 s) = 95.6, W(K) = 100, W(6 s) =
+ * 102.3. The fixed point may be a segment off the real figure, no more.
+ */
+static void ttp_cubic_curve_test(struct kunit *test)
+{
+	u32 k = ttp_cubic_k(100, 70), t, prev = 0;
+
+	KUNIT_EXPECT_TRUE_MSG(test, k >= 4317 && k <= 4319, "K %u, not 4318", k);
+	KUNIT_EXPECT_EQ(test, ttp_cubic_k(100, 100), 0U);
+	KUNIT_EXPECT_EQ(test, ttp_cubic_k(100, 120), 0U);
+	/* cbrt(3000 / 0.4) = 19.574 s. */
+	k = ttp_cubic_k(10000, 7000);
+	KUNIT_EXPECT_TRUE_MSG(test, k >= 20043 && k <= 20045, "K %u, not 20044", k);
+
+	k = ttp_cubic_k(100, 70);
+	KUNIT_EXPECT_TRUE(test, ttp_cubic_w(100, k, 0) >= 70 && ttp_cubic_w(100, k, 0) <= 71);
+	KUNIT_EXPECT_TRUE(test, ttp_cubic_w(100, k, 2048) >= 95 && ttp_cubic_w(100, k, 2048) <= 96);
+	KUNIT_EXPECT_EQ(test, ttp_cubic_w(100, k, k), 100U);
+	KUNIT_EXPECT_EQ(test, ttp_cubic_w(100, k, 6144), 102U);
+	/* Concave, then convex, never down; far in the future, no overflow. */
+	for (t = 0; t < 20 * 1024; t += 64) {
+		u32 w = ttp_cubic_w(100, k, t);
+
+		KUNIT_EXPECT_GE_MSG(test, w, prev, "the curve went down at t %u", t);
+		prev = w;
+	}
+	KUNIT_EXPECT_GE(test, ttp_cubic_w(100, k, U32_MAX), 100U);
+	KUNIT_EXPECT_EQ(test, ttp_cubic_w(100, k, U32_MAX), ttp_cubic_w(100, k, U32_MAX - 1));
+}
+
+/* One round of N acks from SND_UNA, each with an RTT sample of RTT_US. */
+static enum ttp_hystart_step ttp_hystart_round(struct ttp_hystart *hs, u32 *una,
+					       int n, u32 rtt_us)
+{
+	enum ttp_hystart_step step = TTP_HYSTART_SS;
+	u32 end = hs->window_end;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		*una = i ? *una + 1 : end + 1;
+		step = ttp_hystart_ack(hs, *una, end + 1000, rtt_us);
+		if (step == TTP_HYSTART_EXIT)
+			break;
+	}
+	return step;
+}
+
+/*
+ * HyStart++ (RFC 9406 4.3): RttThresh is an eighth of the last round's
+ * RTT within 4..16 ms; Conservative Slow Start begins after the eighth
+ * sample of a round whose least RTT is that much above the last round's,
+ * not before; it goes back to slow start if the RTT falls below where it
+ * began, and ends slow start after five rounds.
+ */
+static void ttp_hystart_test(struct kunit *test)
+{
+	struct ttp_hystart hs;
+	u32 una = 0;
+	int r;
+
+	KUNIT_EXPECT_EQ(test, ttp_hystart_thresh(40000), 5000U);
+	KUNIT_EXPECT_EQ(test, ttp_hystart_thresh(10000), 4000U);
+	KUNIT_EXPECT_EQ(test, ttp_hystart_thresh(200000), 16000U);
+
+	ttp_hystart_init(&hs, 1000);
+	KUNIT_EXPECT_EQ(test, ttp_hystart_round(&hs, &una, 8, 50000), TTP_HYSTART_SS);
+	/* 56 ms < 50 + 6.25: still slow start. */
+	KUNIT_EXPECT_EQ(test, ttp_hystart_round(&hs, &una, 8, 56000), TTP_HYSTART_SS);
+	/* 64 ms >= 56 + 7, but only from the eighth sample on. */
+	KUNIT_EXPECT_EQ(test, ttp_hystart_round(&hs, &una, 7, 64000), TTP_HYSTART_SS);
+	KUNIT_EXPECT_EQ(test, ttp_hystart_ack(&hs, una + 1, una + 1000, 64000), TTP_HYSTART_CSS);
+	una++;
+	for (r = 1; r < 5; r++)
+		KUNIT_EXPECT_EQ_MSG(test, ttp_hystart_round(&hs, &una, 8, 64000),
+				    TTP_HYSTART_CSS, "CSS round %d", r);
+	KUNIT_EXPECT_EQ(test, ttp_hystart_round(&hs, &una, 1, 64000), TTP_HYSTART_EXIT);
+	KUNIT_EXPECT_TRUE(test, hs.done);
+
+	/* An RTT below where CSS began: it was noise, slow start again. */
+	ttp_hystart_init(&hs, 1000);
+	ttp_hystart_round(&hs, &una, 8, 50000);
+	KUNIT_EXPECT_EQ(test, ttp_hystart_round(&hs, &una, 8, 60000), TTP_HYSTART_CSS);
+	KUNIT_EXPECT_EQ(test, ttp_hystart_round(&hs, &una, 8, 55000), TTP_HYSTART_SS);
+	KUNIT_EXPECT_FALSE(test, hs.css);
+}
+
+static struct kunit_case ttp_cubic_cases[] = {
+	KUNIT_CASE(ttp_cubic_curve_test),
+	KUNIT_CASE(ttp_hystart_test),
+	{}
+};
+
+static struct kunit_suite ttp_cubic_suite = {
+	.name = "ttp_cubic",
+	.test_cases = ttp_cubic_cases,
+};
+
 /* A fixed secret and 4-tuple, so that failures reproduce. */
 static const siphash_key_t ttp_test_secret = { { 0x0123456789abcdefULL, 0xfedcba9876543210ULL } };
 
@@ -736,7 +837,7 @@ static struct kunit_suite ttp_port_suite = {
 
 kunit_test_suites(&ttp_param_suite, &ttp_stats_suite, &ttp_seq_suite,
 		  &ttp_options_suite, &ttp_rtt_suite, &ttp_cookie_suite,
-		  &ttp_port_suite);
+		  &ttp_port_suite, &ttp_cubic_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit suites for TTP");

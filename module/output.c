@@ -971,8 +971,12 @@ void ttp_send_reset_reply(struct net *net, const struct ttp_af_ops *af,
 /* A new RTT sample (RFC 6298): update the estimate and the RTO. */
 void ttp_ack_update_rtt(struct sock *sk, u32 sample_us)
 {
+	const struct ttp_cong_ops *ops = ttp_sk(sk)->cong.ops;
+
 	ttp_rtt_sample(&ttp_sk(sk)->rtt, sample_us);
 	ttp_reset_rto(sk);
+	if (ops->rtt_sample)
+		ops->rtt_sample(sk, sample_us);
 }
 
 /* The RTO from the estimate, backoff undone; rto_init_ms before a sample. */

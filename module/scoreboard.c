@@ -55,7 +55,7 @@ void ttp_sack_clear(struct sock *sk)
 
 	sock_owned_by_me(sk);
 	skb_queue_walk(&sk->sk_write_queue, skb)
-		TTP_SKB_CB(skb)->sacked = 0;
+		TTP_SKB_CB(skb)->sacked &= TTP_SACKED_DELIVERED;
 	cc->sacked_out = 0;
 	cc->lost_out = 0;
 	cc->retrans_out = 0;
@@ -114,17 +114,21 @@ static int ttp_sack_cmp(const void *a, const void *b)
 	return ttp_before(x->start, y->start) ? -1 : x->start != y->start;
 }
 
-/* Mark SKB SACKed; true if it was not before. */
+/*
+ * Mark SKB SACKed; true if this is the first news of its delivery (a
+ * timeout forgets the marks, not that it was delivered).
+ */
 static bool ttp_sack_mark(struct sock *sk, struct sk_buff *skb)
 {
 	struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
+	bool first = !(cb->sacked & TTP_SACKED_DELIVERED);
 
 	if (cb->sacked & TTP_SACKED_ACKED)
 		return false;
 	ttp_sack_account(sk, cb->sacked, -1);
-	cb->sacked = TTP_SACKED_ACKED;
+	cb->sacked = TTP_SACKED_ACKED | TTP_SACKED_DELIVERED;
 	ttp_sack_account(sk, cb->sacked, 1);
-	return true;
+	return first;
 }
 
 /*

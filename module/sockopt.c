@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Socket options and ioctls: SOL_TTP's own (TTP_NODELAY, TTP_CORK, the
- * keepalive trio, TTP_SYNCNT, TTP_LINGER2, TTP_MSL, TTP_INFO), which refine
+ * keepalive trio, TTP_SYNCNT, TTP_LINGER2, TTP_MSL, TTP_INFO,
+ * TTP_CONGESTION), which refine
  * the namespace's parameters for one socket, and the rest handed to IP's,
  * as net/mptcp/sockopt.c is cut from MPTCP.
  */
@@ -13,6 +14,30 @@
 #include "inject.h"
 #include "netns.h"
 #include "ttp.h"
+
+/*
+ * TTP_CONGESTION: an algorithm's name, NUL-terminated or not, as
+ * TCP_CONGESTION takes it; ENOENT for one TTP does not have.
+ */
+static int ttp_set_congestion(struct sock *sk, sockptr_t optval, unsigned int optlen)
+{
+	unsigned int len = min_t(unsigned int, optlen, TTP_CONG_NAME_MAX - 1);
+	const struct ttp_cong_ops *ops;
+	char name[TTP_CONG_NAME_MAX];
+
+	if (!optlen)
+		return -EINVAL;
+	if (copy_from_sockptr(name, optval, len))
+		return -EFAULT;
+	name[len] = 0;
+	ops = ttp_cong_find(name);
+	if (!ops)
+		return -ENOENT;
+	lock_sock(sk);
+	ttp_cong_set_ops(sk, ops);
+	release_sock(sk);
+	return 0;
+}
 
 int ttp_setsockopt(struct sock *sk, int level, int optname,
 		   sockptr_t optval, unsigned int optlen)
@@ -26,6 +51,8 @@ int ttp_setsockopt(struct sock *sk, int level, int optname,
 			return ipv6_setsockopt(sk, level, optname, optval, optlen);
 		return ip_setsockopt(sk, level, optname, optval, optlen);
 	}
+	if (optname == TTP_CONGESTION)
+		return ttp_set_congestion(sk, optval, optlen);
 	if (optlen < sizeof(int))
 		return -EINVAL;
 	if (copy_from_sockptr(&val, optval, sizeof(val)))
@@ -149,6 +176,15 @@ int ttp_getsockopt(struct sock *sk, int level, int optname,
 		break;
 	case TTP_INFO:
 		return ttp_info_get(sk, optval, optlen, len);
+	case TTP_CONGESTION: {
+		char name[TTP_CONG_NAME_MAX] = {};
+
+		strscpy(name, READ_ONCE(ts->cong.ops)->name, sizeof(name));
+		len = min_t(int, len, sizeof(name));
+		if (put_user(len, optlen) || copy_to_user(optval, name, len))
+			return -EFAULT;
+		return 0;
+	}
 	default:
 		return -ENOPROTOOPT;
 	}

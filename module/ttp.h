@@ -163,6 +163,7 @@ static_assert(sizeof(struct ttp_skb_cb) <= sizeof_field(struct sk_buff, cb));
 #define TTP_SACKED_ACKED	0x01	/* the peer holds it: SACKed */
 #define TTP_SACKED_LOST		0x02	/* presumed lost, to be sent again */
 #define TTP_SACKED_RETRANS	0x04	/* lost and sent again: in flight */
+#define TTP_SACKED_DELIVERED	0x08	/* SACKed once: counted as delivered */
 #define TTP_SKB_CB(skb) ((struct ttp_skb_cb *)&((skb)->cb[0]))
 
 union ttp_addr {

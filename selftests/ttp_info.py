@@ -21,8 +21,9 @@ TTP_INFO = 11
 FIELDS = ("state options snd_wscale rcv_wscale ca_state retransmits backoff reordering "
           "snd_mss rcv_mss rto_us rtt_us rttvar_us snd_cwnd snd_ssthresh snd_wnd rcv_wnd "
           "unacked lost total_retrans segs_out segs_in last_data_sent_ms last_data_recv_ms "
-          "state_ms pad bytes_sent bytes_acked bytes_received").split()
-FORMAT = "=8B18I3Q"
+          "state_ms pad bytes_sent bytes_acked bytes_received sacked retrans congestion "
+          "delivered").split()
+FORMAT = "=8B18I3Q4I"
 SIZE = struct.calcsize(FORMAT)
 OPT_TIMESTAMPS, OPT_WSCALE, OPT_SACK = 0x01, 0x02, 0x04
 ESTABLISHED, LISTEN = 1, 10
@@ -114,6 +115,13 @@ def lossy_transfer(family):
         check(ci["lost"] == 0 and ci["ca_state"] == 0 and ci["retransmits"] == 0,
               "after the last ACK: lost %d, ca_state %d, retransmits %d" % (
                   ci["lost"], ci["ca_state"], ci["retransmits"]))
+        check(ci["sacked"] == 0 and ci["retrans"] == 0,
+              "after the last ACK: sacked %d, retrans %d" % (ci["sacked"], ci["retrans"]))
+        check(ci["congestion"] == 0 and si["congestion"] == 0,
+              "congestion %d/%d, not reno (the default)" % (ci["congestion"], si["congestion"]))
+        # Every segment once (the SYN's ACK counts as none), none twice.
+        check(segs <= ci["delivered"] <= segs + 2,
+              "delivered %d, not the %d segments" % (ci["delivered"], segs))
         for sock in (c, s, lsn):
             sock.close()
     finally:

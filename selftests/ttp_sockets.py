@@ -23,6 +23,9 @@ from ttplib import (SOL_TTP, Suite, guard, check, expect_gauges,  # noqa: E402
                     wait_for, Failure)
 
 TTP_NODELAY = 1                 # include/uapi/linux/ttp.h
+TTP_INFO, TTP_CONGESTION = 11, 13
+INFO_CONGESTION = 112           # struct ttp_info: after 8 bytes, 18 u32s, 3 u64s, 2 u32s
+RENO, CUBIC = 0, 1
 SIOCINQ = termios.FIONREAD
 SIOCOUTQ = termios.TIOCOUTQ
 # 16 MiB (a quarter on 6.1 and 7.3: ttplib.scaled); on the debug kernel,
@@ -460,6 +463,50 @@ def port_exhaustion(topo):
         topo.client_ns.set(msl_ms=1000, msl_local_ms=1000, tw_reuse=2)
 
 
+def congestion(sock):
+    """TTP_CONGESTION's name and TTP_INFO's number for it."""
+    name = sock.getsockopt(SOL_TTP, TTP_CONGESTION, 16).rstrip(b"\0").decode()
+    raw = sock.getsockopt(SOL_TTP, TTP_INFO, INFO_CONGESTION + 4)
+    return name, struct.unpack_from("=I", raw, INFO_CONGESTION)[0]
+
+
+def congestion_choice(topo):
+    """The namespace's congestion_control for new sockets; TTP_CONGESTION
+    for one socket, what a listener chose for the connections it makes,
+    and on a live connection; names TTP has not: ENOENT, as TCP's."""
+    try:
+        lsn, c, s = topo.pair()
+        for x in (lsn, c, s):
+            check(congestion(x) == ("reno", RENO), "default: %s" % (congestion(x),))
+        c.setsockopt(SOL_TTP, TTP_CONGESTION, b"cubic")
+        check(congestion(c) == ("cubic", CUBIC), "set live: %s" % (congestion(c),))
+        transfer(c, s, os.urandom(1 << 20), b"")
+        for bad, err in ((b"bbr", errno.ENOENT), (b"", errno.EINVAL)):
+            try:
+                c.setsockopt(SOL_TTP, TTP_CONGESTION, bad)
+                raise Failure("TTP_CONGESTION %r accepted" % bad)
+            except OSError as e:
+                check(e.errno == err, "TTP_CONGESTION %r: %s" % (bad, e))
+        check(congestion(c) == ("cubic", CUBIC), "changed by a refusal: %s" % (congestion(c),))
+        for x in (c, s, lsn):
+            x.close()
+
+        for ns in topo.namespaces():
+            ns.set(congestion_control=CUBIC)
+        lsn = topo.listen()
+        lsn.setsockopt(SOL_TTP, TTP_CONGESTION, b"reno\0")
+        c = topo.connect(lsn.getsockname()[1])
+        s, _ = lsn.accept()
+        check(congestion(c) == ("cubic", CUBIC), "namespace's: %s" % (congestion(c),))
+        check(congestion(s) == ("reno", RENO), "the listener's: %s" % (congestion(s),))
+        transfer(c, s, os.urandom(1 << 20), os.urandom(1 << 20))
+        for x in (c, s, lsn):
+            x.close()
+    finally:
+        for ns in topo.namespaces():
+            ns.set(congestion_control=RENO)
+
+
 def all_closed(topo):
     """Everything the cases made is gone: every gauge back to zero."""
     expect_gauges(topo, {}, timeout=120)
@@ -487,6 +534,7 @@ def main():
                          ("v4-mapped addresses and IPV6_V6ONLY", v4_mapped),
                          ("ephemeral ports: the range, TIME_WAIT, EADDRNOTAVAIL",
                           port_exhaustion),
+                         ("congestion_control and TTP_CONGESTION", congestion_choice),
                          ("every gauge back to zero", all_closed)):
             if fn is v4_mapped and family != socket.AF_INET6:
                 continue

@@ -146,7 +146,8 @@ ports() {
 }
 
 # The option mapping, seen from a Python program under ttpize: TCP options
-# reach their TTP twins (seconds to milliseconds), TCP_INFO reads TTP_INFO,
+# reach their TTP twins (seconds to milliseconds; TCP_CONGESTION's name as
+# it is), TCP_INFO reads TTP_INFO,
 # others fail with ENOPROTOOPT; with -p, options set before connect() are
 # on the TTP socket that takes its place, and so is O_NONBLOCK.
 options() {
@@ -180,7 +181,10 @@ assert s.getsockopt(SOL_TTP, TTP_LINGER2) == 3000
 s.send(b"x" * 5)
 info = s.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 104)
 assert len(info) == 104 and info[0] == 1, ("state", info[0])
-for opt in (socket.TCP_MAXSEG, socket.TCP_CONGESTION, socket.TCP_QUICKACK):
+s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, b"cubic")
+assert s.getsockopt(SOL_TTP, 13, 16).rstrip(b"\0") == b"cubic"
+assert s.getsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, 16).rstrip(b"\0") == b"cubic"
+for opt in (socket.TCP_MAXSEG, socket.TCP_QUICKACK):
     try:
         s.setsockopt(socket.IPPROTO_TCP, opt, 1)
         sys.exit("option %d accepted" % opt)

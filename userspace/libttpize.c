@@ -209,6 +209,9 @@ static int ttpize_set_ttp(int fd, int name, const void *val, socklen_t len)
 {
 	int twin = ttpize_twin(name), v;
 
+	/* A name, not an int: passed as it is. */
+	if (name == TCP_CONGESTION)
+		return ttpize_real_setsockopt(fd, SOL_TTP, TTP_CONGESTION, val, len);
 	if (twin < 0) {
 		errno = ENOPROTOOPT;
 		return -1;
@@ -255,6 +258,8 @@ static int ttpize_tcp_info(int fd, void *val, socklen_t *len)
 	t.tcpi_rcv_mss = ti.rcv_mss;
 	t.tcpi_unacked = ti.unacked;
 	t.tcpi_lost = ti.lost;
+	t.tcpi_sacked = ti.sacked;
+	t.tcpi_retrans = ti.retrans;
 	t.tcpi_last_data_sent = ti.last_data_sent_ms;
 	t.tcpi_last_data_recv = ti.last_data_recv_ms;
 	t.tcpi_rtt = ti.rtt_us;
@@ -284,6 +289,8 @@ static int ttpize_get_ttp(int fd, int name, void *val, socklen_t *len)
 
 	if (name == TCP_INFO)
 		return ttpize_tcp_info(fd, val, len);
+	if (name == TCP_CONGESTION)
+		return ttpize_real_getsockopt(fd, SOL_TTP, TTP_CONGESTION, val, len);
 	if (twin < 0) {
 		errno = ENOPROTOOPT;
 		return -1;

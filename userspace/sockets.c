@@ -168,11 +168,18 @@ static void ttp_timer_text(char *dst, size_t len, const struct ttp_sock_row *r)
 		 left, r->retrans);
 }
 
+/* enum ttp_congestion's names, as TTP_CONGESTION takes them. */
+static const char *ttp_congestion_name(uint32_t c)
+{
+	return c == TTP_CONG_CUBIC ? "cubic" : "reno";
+}
+
 static void ttp_info_text(FILE *f, const struct ttp_info *i)
 {
-	fprintf(f, "\t%s%srto:%.3f rtt:%.3f/%.3f mss:%u rcvmss:%u cwnd:%u",
+	fprintf(f, "\t%s%s%s rto:%.3f rtt:%.3f/%.3f mss:%u rcvmss:%u cwnd:%u",
 		i->options & TTP_INFO_OPT_TIMESTAMPS ? "ts " : "",
 		i->options & TTP_INFO_OPT_SACK ? "sack " : "",
+		ttp_congestion_name(i->congestion),
 		i->rto_us / 1000.0, i->rtt_us / 1000.0, i->rttvar_us / 1000.0,
 		i->snd_mss, i->rcv_mss, i->snd_cwnd);
 	if (i->options & TTP_INFO_OPT_WSCALE)
@@ -181,12 +188,12 @@ static void ttp_info_text(FILE *f, const struct ttp_info *i)
 		fprintf(f, " ssthresh:%u", i->snd_ssthresh);
 	fprintf(f, " bytes_sent:%" PRIu64 " bytes_acked:%" PRIu64
 		" bytes_received:%" PRIu64 " segs_out:%u segs_in:%u"
-		" snd_wnd:%u rcv_wnd:%u unacked:%u lost:%u retrans:%u/%u"
-		" reordering:%u lastsnd:%u lastrcv:%u state_ms:%u\n",
+		" snd_wnd:%u rcv_wnd:%u unacked:%u sacked:%u lost:%u retrans:%u/%u"
+		" delivered:%u reordering:%u lastsnd:%u lastrcv:%u state_ms:%u\n",
 		(uint64_t)i->bytes_sent, (uint64_t)i->bytes_acked,
 		(uint64_t)i->bytes_received, i->segs_out,
-		i->segs_in, i->snd_wnd, i->rcv_wnd, i->unacked, i->lost,
-		i->retransmits, i->total_retrans, i->reordering,
+		i->segs_in, i->snd_wnd, i->rcv_wnd, i->unacked, i->sacked, i->lost,
+		i->retrans, i->total_retrans, i->delivered, i->reordering,
 		i->last_data_sent_ms, i->last_data_recv_ms, i->state_ms);
 }
 
@@ -211,6 +218,10 @@ static void ttp_info_json(struct ttp_json *j, const struct ttp_info *i)
 	ttp_json_u64(j, "rcv_wnd", i->rcv_wnd);
 	ttp_json_u64(j, "unacked", i->unacked);
 	ttp_json_u64(j, "lost", i->lost);
+	ttp_json_u64(j, "sacked", i->sacked);
+	ttp_json_u64(j, "retrans", i->retrans);
+	ttp_json_string(j, "congestion", ttp_congestion_name(i->congestion));
+	ttp_json_u64(j, "delivered", i->delivered);
 	ttp_json_u64(j, "total_retrans", i->total_retrans);
 	ttp_json_u64(j, "segs_out", i->segs_out);
 	ttp_json_u64(j, "segs_in", i->segs_in);

@@ -105,6 +105,13 @@
  */
 #define TTP_MSL		128
 #define TTP_INFO	11	/* struct ttp_info, read only (TCP_INFO's number) */
+/*
+ * char[TTP_CONG_NAME_MAX]: this socket's congestion control, "reno" or
+ * "cubic", instead of the namespace's congestion_control (TCP_CONGESTION's
+ * number); it may change on a live connection
+ */
+#define TTP_CONGESTION	13
+#define TTP_CONG_NAME_MAX	16
 
 /* ttp_info.options: what the handshake negotiated. */
 #define TTP_INFO_OPT_TIMESTAMPS	0x01
@@ -148,6 +155,10 @@ struct ttp_info {
 	__u64	bytes_sent;	/* payload sent, retransmissions included */
 	__u64	bytes_acked;	/* payload the peer acknowledged */
 	__u64	bytes_received;	/* payload received in order */
+	__u32	sacked;		/* segments in flight the peer SACKed */
+	__u32	retrans;	/* segments in flight sent again (lost ones) */
+	__u32	congestion;	/* enum ttp_congestion */
+	__u32	delivered;	/* segments delivered: ACKed or SACKed */
 };
 
 /*
@@ -433,7 +444,15 @@ enum ttp_param {
 	TTP_PARAM_MTU_PROBING,
 	TTP_PARAM_L3MDEV_ACCEPT,
 	TTP_PARAM_SACK,
+	TTP_PARAM_CONGESTION_CONTROL,
 	__TTP_PARAM_COUNT
+};
+
+/* Congestion control algorithms: congestion_control, ttp_info.congestion. */
+enum ttp_congestion {
+	TTP_CONG_RENO,		/* RFC 5681 */
+	TTP_CONG_CUBIC,		/* RFC 9438, with HyStart++ (RFC 9406) */
+	__TTP_CONG_COUNT
 };
 
 /*
