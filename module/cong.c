@@ -41,6 +41,7 @@ void ttp_cong_init(struct sock *sk, bool syn_lost)
 	cc->retrans_out = 0;
 	cc->delivered = 0;
 	cc->lsndtime = jiffies;
+	ttp_rack_init(sk);
 	if (cc->ops->init)
 		cc->ops->init(sk);
 }
@@ -236,6 +237,7 @@ void ttp_cong_timeout(struct sock *sk)
 	cc->recover_rto = true;
 	cc->undo = false;
 	cc->dsack_undo = false;
+	ts->rack.tlp_high_seq = 0;
 	ttp_rewind(sk);
 }
 

@@ -6,6 +6,7 @@
 
 struct sock;
 struct sk_buff;
+struct ttp_skb_cb;
 
 /* RFC 6928's initial window, Linux's too: ten segments. */
 #define TTP_INIT_CWND		10
@@ -97,6 +98,30 @@ struct ttp_cong {
 	u64 ca_priv[8];		/* the algorithm's own state */
 };
 
+/* RACK-TLP's state (RFC 8985; rack.c). */
+struct ttp_rack {
+	u32 xmit_us;		/* send time of the latest sent segment delivered */
+	u32 end_seq;		/* its end */
+	u32 rtt_us;		/* its RTT */
+	u32 min_rtt_us;		/* the least RTT seen; ~0: none */
+	u32 fack;		/* the highest SACKed sequence (RACK.fack) */
+	u32 tlp_high_seq;	/* snd_nxt when a loss probe went; 0: none out */
+	u8 reo_wnd_steps;	/* reordering window, in quarters of min_rtt */
+	u8 reo_wnd_persist;	/* recoveries before it shrinks back */
+	u8 timer_mode;		/* TTP_RACK_TIMER_* */
+	bool fack_valid;
+	bool advanced;		/* a delivery moved it: look for losses */
+	bool reord;		/* reordering was seen on this connection */
+	bool reord_now;		/* ... by this ACK: count it */
+	bool dsack_round;	/* the window grew in this recovery already */
+	bool tlp_retrans;	/* the probe was a resend */
+};
+
+enum {
+	TTP_RACK_TIMER_REO,	/* the reordering window runs out */
+	TTP_RACK_TIMER_TLP,	/* the loss probe is due */
+};
+
 extern const struct ttp_cong_ops ttp_reno;
 extern const struct ttp_cong_ops ttp_cubic_ops;
 
@@ -137,6 +162,19 @@ bool ttp_sack_reneged(struct sock *sk);
 void ttp_recovery_ack(struct sock *sk, u32 acked, u32 sacked, u32 prior_out,
 		      u32 tsecr, bool advanced, bool dupack);
 void ttp_recovery_sent(struct sock *sk, bool rtx);
+void ttp_recovery_begin(struct sock *sk);
 void ttp_dsack_undo(struct sock *sk);
+
+/* rack.c: RACK-TLP (RFC 8985). */
+void ttp_rack_init(struct sock *sk);
+void ttp_rack_rtt(struct sock *sk, u32 rtt_us);
+void ttp_rack_advance(struct sock *sk, const struct ttp_skb_cb *cb);
+void ttp_rack_sacked(struct sock *sk, u32 end);
+u32 ttp_rack_mark_lost(struct sock *sk);
+void ttp_rack_dsack(struct sock *sk, u32 end);
+void ttp_rack_recovery_done(struct sock *sk);
+void ttp_tlp_schedule(struct sock *sk);
+void ttp_tlp_ack(struct sock *sk, u32 ack, bool dupack);
+void ttp_rack_timeout(struct sock *sk);
 
 #endif /* _TTP_CONG_H */

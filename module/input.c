@@ -599,10 +599,12 @@ static void ttp_ack(struct sock *sk, const struct sk_buff *in)
 				sacked = ttp_sacktag(sk, in, prior_una);
 			ts->cong.delivered += sacked;
 			ttp_recovery_ack(sk, 0, sacked, prior_out, tsecr, false, dupack);
+			ttp_tlp_ack(sk, ack, dupack && !sacked);
 		} else if (dupack) {
 			ttp_cong_dupack(sk);
 		}
 		ttp_push(sk);
+		ttp_tlp_schedule(sk);
 		return;
 	}
 
@@ -612,6 +614,8 @@ static void ttp_ack(struct sock *sk, const struct sk_buff *in)
 		/* SACKed before: delivered then, and counted then. */
 		bool delivered = scb->sacked & TTP_SACKED_DELIVERED;
 
+		if (!delivered)
+			ttp_rack_advance(sk, scb);
 		if (skb == ts->send_head) {
 			/* Sent before a timeout rewound send_head: not in flight. */
 			ts->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
@@ -665,14 +669,17 @@ static void ttp_ack(struct sock *sk, const struct sk_buff *in)
 		ttp_cong_ack(sk, acked, prior_out, tsecr);
 	}
 	ttp_rearm_rtx(sk);
-	if (ts->sack_ok)
+	if (ts->sack_ok) {
+		ttp_tlp_ack(sk, ack, false);
 		ttp_sack_reneged(sk);
+	}
 	if (freed) {
 		ttp_sndbuf_expand(sk);
 		sk_mem_reclaim(sk);
 		sk->sk_write_space(sk);
 	}
 	ttp_push(sk);
+	ttp_tlp_schedule(sk);
 }
 
 /* Put an in-order segment on the receive queue. */

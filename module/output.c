@@ -369,7 +369,7 @@ static void ttp_xmit_sent(struct sock *sk, struct sk_buff *skb, bool rtx)
  * account for it. A retransmission no longer gives an RTT sample (Karn's
  * rule).
  */
-static int ttp_xmit_one(struct sock *sk, struct sk_buff *skb)
+int ttp_xmit_one(struct sock *sk, struct sk_buff *skb)
 {
 	struct ttp_sock *ts = ttp_sk(sk);
 	struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
@@ -710,6 +710,9 @@ static void ttp_write_xmit(struct sock *sk, int nonagle)
 			ts->backoff = 0;
 		}
 		ttp_reset_rtx_timer(sk, ts->rto);
+	}
+	if (sent) {
+		ttp_tlp_schedule(sk);
 	} else if (ts->send_head && !ts->cong.packets_out) {
 		/* Nothing in flight to bring an ACK: probe the window. */
 		ttp_start_persist(sk);
@@ -975,6 +978,7 @@ void ttp_ack_update_rtt(struct sock *sk, u32 sample_us)
 
 	ttp_rtt_sample(&ttp_sk(sk)->rtt, sample_us);
 	ttp_reset_rto(sk);
+	ttp_rack_rtt(sk, sample_us);
 	if (ops->rtt_sample)
 		ops->rtt_sample(sk, sample_us);
 }

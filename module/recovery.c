@@ -6,11 +6,12 @@
  * every resend the peer reported twice (RFC 2883 D-SACK, Linux's
  * tcp_try_undo_dsack()).
  *
- * Recovery begins when `reordering` segments above the first unacknowledged
- * one are SACKed (or as many duplicate ACKs came): it is presumed lost,
- * and so is every segment with that many SACKed above it, all repaired in
- * the same round trip, oldest first (output.c), before new data. A peer
- * without SACK gets NewReno (cong.c) instead.
+ * Recovery begins when RACK (rack.c) finds a segment lost: one sent after
+ * it was delivered, and its RTT and the reordering window have passed
+ * (with no reordering seen, immediately when `reordering` segments are
+ * SACKed, as DupThresh would). Every lost segment is repaired in the same
+ * round trip, oldest first (output.c), before new data. A peer without
+ * SACK gets NewReno (cong.c) instead.
  *
  * Everything here runs under the socket lock.
  */
@@ -48,10 +49,13 @@ static void ttp_prr(struct sock *sk, u32 delivered, bool bonus)
 	cc->cwnd = max(pipe + sndcnt, 1U);
 }
 
-/* Time to recover: the head has `reordering` SACKed segments above it. */
-static bool ttp_recovery_due(const struct ttp_cong *cc)
+/*
+ * Time to recover: RACK found a segment lost (LOST, this ACK), or, for
+ * duplicates that bring no SACK blocks, DupThresh's count says so.
+ */
+static bool ttp_recovery_due(const struct ttp_cong *cc, u32 lost)
 {
-	return cc->sacked_out >= cc->reordering || cc->dupacks >= cc->reordering;
+	return lost || (!cc->sacked_out && cc->dupacks >= cc->reordering);
 }
 
 static void ttp_recovery_enter(struct sock *sk)
@@ -72,8 +76,31 @@ static void ttp_recovery_enter(struct sock *sk)
 	cc->state = TTP_CA_RECOVERY;
 	cc->prr_delivered = 0;
 	cc->prr_out = 0;
+	/* A loss probe out is this recovery's to answer for (as Linux's). */
+	ts->rack.tlp_high_seq = 0;
 	ttp_count(sock_net(sk), TTP_MIB_SACK_RECOVERY);
-	ttp_sack_mark_lost(sk, true);
+	/* Begun by duplicates alone: the first unacknowledged segment is lost. */
+	if (!cc->lost_out)
+		ttp_sack_mark_lost(sk, true);
+}
+
+/* RACK's timer found a loss in the open state: recover, one segment due. */
+void ttp_recovery_begin(struct sock *sk)
+{
+	sock_owned_by_me(sk);
+	ttp_recovery_enter(sk);
+	ttp_prr(sk, 1, false);
+}
+
+static void ttp_recovery_end(struct sock *sk)
+{
+	struct ttp_cong *cc = &ttp_sk(sk)->cong;
+
+	cc->cwnd = cc->ssthresh;
+	cc->cwnd_cnt = 0;
+	cc->state = TTP_CA_OPEN;
+	cc->dupacks = 0;
+	ttp_rack_recovery_done(sk);
 }
 
 /*
@@ -91,19 +118,16 @@ void ttp_recovery_ack(struct sock *sk, u32 acked, u32 sacked, u32 prior_out,
 
 	if (dupack && cc->dupacks < U8_MAX)
 		cc->dupacks++;
+	lost = cc->state == TTP_CA_LOSS ? 0 : ttp_rack_mark_lost(sk);
 	switch (cc->state) {
 	case TTP_CA_RECOVERY:
 		if (advanced && ttp_cong_undo(sk, tsecr))
 			return;
 		if (!ttp_before(ts->snd_una, cc->recover)) {
 			/* All that was in flight when it began is through. */
-			cc->cwnd = cc->ssthresh;
-			cc->cwnd_cnt = 0;
-			cc->state = TTP_CA_OPEN;
-			cc->dupacks = 0;
+			ttp_recovery_end(sk);
 			return;
 		}
-		lost = ttp_sack_mark_lost(sk, false);
 		ttp_prr(sk, delivered, advanced && !lost);
 		return;
 	case TTP_CA_LOSS:
@@ -111,7 +135,7 @@ void ttp_recovery_ack(struct sock *sk, u32 acked, u32 sacked, u32 prior_out,
 			cc->state = TTP_CA_OPEN;
 		break;
 	case TTP_CA_OPEN:
-		if (ttp_recovery_due(cc)) {
+		if (ttp_recovery_due(cc, lost)) {
 			ttp_recovery_enter(sk);
 			ttp_prr(sk, delivered, false);
 			return;
@@ -156,6 +180,7 @@ void ttp_dsack_undo(struct sock *sk)
 	if (cc->state == TTP_CA_RECOVERY) {
 		cc->state = TTP_CA_OPEN;
 		cc->dupacks = 0;
+		ttp_rack_recovery_done(sk);
 	}
 	cc->dsack_undo = false;
 	cc->undo = false;

@@ -97,6 +97,7 @@ static bool ttp_dsack_check(struct sock *sk, const struct ttp_sack_block *b,
 	if (!ttp_before(b[0].start, b[0].end) || ttp_after(b[0].end, ts->snd_max))
 		return true;	/* a malformed one: not counted, not used */
 	ttp_count(sock_net(sk), TTP_MIB_DSACK_RECV);
+	ttp_rack_dsack(sk, b[0].end);
 	if (!cc->dsack_undo || cc->undo_retrans <= 0 ||
 	    !ttp_after(b[0].end, cc->undo_marker))
 		return true;
@@ -125,6 +126,8 @@ static bool ttp_sack_mark(struct sock *sk, struct sk_buff *skb)
 
 	if (cb->sacked & TTP_SACKED_ACKED)
 		return false;
+	ttp_rack_advance(sk, cb);
+	ttp_rack_sacked(sk, cb->end_seq);
 	ttp_sack_account(sk, cb->sacked, -1);
 	cb->sacked = TTP_SACKED_ACKED | TTP_SACKED_DELIVERED;
 	ttp_sack_account(sk, cb->sacked, 1);

@@ -4,7 +4,8 @@
  * retries), zero-window probes (the persist timer), and orphaned FIN_WAIT_2
  * sockets (the FIN_WAIT_2 timeout); orphans give up after orphan_retries,
  * as nobody waits for them. The delayed-ACK timer sends ACKs that were held
- * back; the keepalive timer probes a peer that has been silent. A timer
+ * back; the keepalive timer probes a peer that has been silent; the RACK
+ * timer waits out reordering and sends the loss probe (rack.c). A timer
  * that finds the socket owned by a task leaves its work to release_sock()
  * (ttp_release_cb).
  */
@@ -321,6 +322,13 @@ static void ttp_delack_timer_fn(struct timer_list *t)
 	ttp_timer_run((struct sock *)ts, TTP_DEFER_DELACK, ttp_delack_timeout);
 }
 
+static void ttp_rack_timer_fn(struct timer_list *t)
+{
+	struct ttp_sock *ts = ttp_timer_container(ts, t, rack_timer);
+
+	ttp_timer_run((struct sock *)ts, TTP_DEFER_RACK, ttp_rack_timeout);
+}
+
 static void ttp_keepalive_timer_fn(struct timer_list *t)
 {
 	struct ttp_sock *ts = ttp_timer_container(ts, t, keepalive_timer);
@@ -353,6 +361,10 @@ void ttp_release_cb(struct sock *sk)
 		ttp_tsq_send(sk);
 		__sock_put(sk);
 	}
+	if (test_and_clear_bit(TTP_DEFER_RACK, &ts->deferred)) {
+		ttp_rack_timeout(sk);
+		__sock_put(sk);
+	}
 }
 
 void ttp_init_timers(struct sock *sk)
@@ -360,6 +372,7 @@ void ttp_init_timers(struct sock *sk)
 	timer_setup(&ttp_sk(sk)->rtx_timer, ttp_rtx_timer_fn, 0);
 	timer_setup(&ttp_sk(sk)->delack_timer, ttp_delack_timer_fn, 0);
 	timer_setup(&ttp_sk(sk)->keepalive_timer, ttp_keepalive_timer_fn, 0);
+	timer_setup(&ttp_sk(sk)->rack_timer, ttp_rack_timer_fn, 0);
 }
 
 void ttp_clear_timers(struct sock *sk)
@@ -369,6 +382,7 @@ void ttp_clear_timers(struct sock *sk)
 	sk_stop_timer(sk, &ts->rtx_timer);
 	sk_stop_timer(sk, &ts->delack_timer);
 	sk_stop_timer(sk, &ts->keepalive_timer);
+	sk_stop_timer(sk, &ts->rack_timer);
 	if (test_and_clear_bit(TTP_DEFER_RTX, &ts->deferred))
 		__sock_put(sk);
 	if (test_and_clear_bit(TTP_DEFER_DELACK, &ts->deferred))
@@ -378,5 +392,7 @@ void ttp_clear_timers(struct sock *sk)
 	if (test_and_clear_bit(TTP_DEFER_MTU, &ts->deferred))
 		__sock_put(sk);
 	if (test_and_clear_bit(TTP_DEFER_TSQ, &ts->deferred))
+		__sock_put(sk);
+	if (test_and_clear_bit(TTP_DEFER_RACK, &ts->deferred))
 		__sock_put(sk);
 }

@@ -41,6 +41,7 @@
  *                 reno.c the algorithm
  *   scoreboard.c  what a SACK peer holds, what is presumed lost (RFC 6675)
  *   recovery.c    loss recovery with SACK: RFC 6675, PRR, D-SACK undo
+ *   rack.c        RACK-TLP: loss by time, the tail loss probe (RFC 8985)
  *   rtt.c/.h      RTT estimation and the RTO (RFC 6298)
  *   options.c     header options
  *   isn.c         initial sequence numbers and timestamp offsets
@@ -306,6 +307,7 @@ struct ttp_sock {
 	 */
 	struct ttp_rtt rtt;
 	struct ttp_cong cong;
+	struct ttp_rack rack;
 	u32 rto;		/* jiffies, backoff included */
 	u8 backoff;		/* consecutive timeouts */
 	u8 retries;		/* retransmissions of the oldest segment */
@@ -333,6 +335,7 @@ struct ttp_sock {
 	struct timer_list rtx_timer;	/* retransmission, SYN and FIN_WAIT_2 */
 	struct timer_list delack_timer;
 	struct timer_list keepalive_timer;
+	struct timer_list rack_timer;	/* RACK's reordering wait, the loss probe */
 	unsigned long deferred;		/* TTP_DEFER_*: fired while user-owned */
 
 	/* Small queues (tsq.c). */
@@ -371,6 +374,7 @@ enum {
 	TTP_DEFER_KEEPALIVE,
 	TTP_DEFER_MTU,		/* an ICMP error lowered the path MTU */
 	TTP_DEFER_TSQ,		/* the queues below drained (tsq.c) */
+	TTP_DEFER_RACK,		/* rack_timer */
 };
 
 /* Small queues: bits of tsq_flags, set and read from any context. */
@@ -523,6 +527,7 @@ struct sk_buff *ttp_unsent_tail(struct sock *sk);
 void ttp_remove_empty_tail(struct sock *sk);
 void ttp_send_fin(struct sock *sk);
 int ttp_retransmit_head(struct sock *sk);
+int ttp_xmit_one(struct sock *sk, struct sk_buff *skb);
 void ttp_rewind(struct sock *sk);
 void ttp_send_probe(struct sock *sk);
 void ttp_send_reset_reply(struct net *net, const struct ttp_af_ops *af,

@@ -540,6 +540,9 @@ enum ttp_counter {
 	TTP_MIB_DSACK_UNDO,	/* recoveries undone: D-SACKs covered every resend */
 	TTP_MIB_SACK_RENEGING,	/* peers that dropped data they had SACKed */
 	TTP_MIB_SACK_DISCARD,	/* SACK blocks ignored: outside what is in flight */
+	TTP_MIB_SACK_REORDER,	/* ACKs that showed reordering (RACK) */
+	TTP_MIB_LOSS_PROBES,	/* tail loss probes sent (RFC 8985 TLP) */
+	TTP_MIB_LOSS_PROBE_RECOVERY, /* losses a probe repaired */
 	__TTP_MIB_COUNT
 };
 
