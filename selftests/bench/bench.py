@@ -178,31 +178,107 @@ def churn(args):
                 path.close()
 
 
+def tcp_counters(ns):
+    """Linux TCP's retransmitted segments and timeouts in NS, so far."""
+    got = {}
+    for f in ("/proc/net/snmp", "/proc/net/netstat"):
+        lines = [ln.split() for ln in run("ip", "netns", "exec", ns.name, "cat", f).stdout
+                 .splitlines()]
+        for names, values in zip(lines[::2], lines[1::2]):
+            got.update({names[0] + k: int(v) for k, v in zip(names[1:], values[1:])})
+    return got["Tcp:RetransSegs"], got["TcpExt:TCPTimeouts"]
+
+
+def ttp_counters(ns):
+    c = ns.counters()
+    return c["RetransSegs"], c["Timeouts"]
+
+
+# The loss rows' senders: (label, protocol, TCP's congestion control, TTP's).
+LOSS_SENDERS = [("tcp", "tcp", "cubic", None), ("tcp-reno", "tcp", "reno", None),
+                ("ttp", "ttp", None, 0), ("ttp-cubic", "ttp", None, 1)]
+
+
+def netem_stream(args, name, netem, senders=LOSS_SENDERS):
+    """Bulk throughput through NETEM (tc netem arguments) on both ends of
+    the veth pair, for each sender in turns, RUNS runs of LOSS_SECONDS:
+    the median with its spread, and per run the segments sent again and
+    the timeouts. TCP with its default (CUBIC) and with Reno, TTP with its
+    default and with CUBIC: like with like."""
+    path = Path("veth")
+    try:
+        for ns, dev in ((path.client_ns, path.dev_client), (path.server_ns, path.dev_server)):
+            run("tc", "-n", ns.name, "qdisc", "add", "dev", dev, "root", "netem", *netem,
+                "limit", "10000")
+        path.start_servers()
+        got = {label: [] for label, _, _, _ in senders}
+        for _ in range(args.loss_runs):
+            for label, proto, tcp_cc, ttp_cc in senders:
+                counters = tcp_counters if proto == "tcp" else ttp_counters
+                if tcp_cc:
+                    path.sysctl(path.client_ns, "net.ipv4.tcp_congestion_control", tcp_cc)
+                else:
+                    path.client_ns.set(congestion_control=ttp_cc)
+                before = counters(path.client_ns)
+                value = path.client("stream", proto, "-t", args.loss_seconds, "-f", 1)["value"]
+                after = counters(path.client_ns)
+                got[label].append((value, after[0] - before[0], after[1] - before[1]))
+        for label, runs in got.items():
+            res = {"bench": name, "path": "veth", "proto": label, "unit": "bytes/s",
+                   "seconds": args.loss_seconds,
+                   "retrans": [r[1] for r in runs], "timeouts": [r[2] for r in runs]}
+            res.update(summary([r[0] for r in runs]))
+            emit(res)
+            print("# %-12s %-9s median %.4g bytes/s, retrans %s, timeouts %s" % (
+                name, label, res["median"], res["retrans"], res["timeouts"]), flush=True)
+    finally:
+        path.close()
+
+
 def loss(args):
-    """Bulk throughput through netem on both ends of the veth pair, with
-    TCP's default congestion control (CUBIC) and with Reno, which is what
-    TTP runs: like with like."""
+    """The loss rows: 20 ms each way and LOSS random loss; and a path that
+    reorders (a quarter of the packets 20 ms early, half of them in runs)."""
     for rate in args.loss:
+        netem_stream(args, "loss-%s" % rate, ("delay", "20ms", "loss", rate))
+    if args.reorder:
+        netem_stream(args, "reorder", ("delay", "20ms", "reorder", "25%", "50%"))
+
+
+def fairness(args):
+    """One TTP flow and one TCP flow at once through a shared bottleneck:
+    the client's side of the pair sends at most 20 Mbit/s (tbf, a queue of
+    about 50 ms) with 20 ms of delay each way, for FAIR_SECONDS. Each flow's
+    bytes/s, and TTP's over TCP's: a transport that takes more than its
+    share, or starves, shows here. Both defaults, then both with CUBIC."""
+    for label, tcp_cc, ttp_cc in (("defaults", "cubic", 0), ("both cubic", "cubic", 1),
+                                  ("both reno", "reno", 0)):
         path = Path("veth")
         try:
-            for ns, dev in ((path.client_ns, path.dev_client), (path.server_ns, path.dev_server)):
-                run("tc", "-n", ns.name, "qdisc", "add", "dev", dev, "root", "netem",
-                    "delay", "20ms", "loss", rate, "limit", "10000")
+            run("tc", "-n", path.client_ns.name, "qdisc", "add", "dev", path.dev_client,
+                "root", "handle", "1:", "tbf", "rate", "20mbit", "burst", "32kb",
+                "latency", "50ms")
+            run("tc", "-n", path.client_ns.name, "qdisc", "add", "dev", path.dev_client,
+                "parent", "1:1", "handle", "10:", "netem", "delay", "20ms", "limit", "10000")
+            run("tc", "-n", path.server_ns.name, "qdisc", "add", "dev", path.dev_server,
+                "root", "netem", "delay", "20ms", "limit", "10000")
+            path.sysctl(path.client_ns, "net.ipv4.tcp_congestion_control", tcp_cc)
+            path.client_ns.set(congestion_control=ttp_cc)
             path.start_servers()
-            got = {"tcp": [], "tcp-reno": [], "ttp": []}
-            for _ in range(args.runs):
-                for label in got:
-                    cc = "reno" if label == "tcp-reno" else "cubic"
-                    path.sysctl(path.client_ns, "net.ipv4.tcp_congestion_control", cc)
-                    got[label].append(path.client("stream", label[:3], "-t", args.seconds,
-                                                  "-f", 1)["value"])
-            for label, values in got.items():
-                res = {"bench": "loss-%s" % rate, "path": "veth", "proto": label,
-                       "unit": "bytes/s"}
-                res.update(summary(values))
-                emit(res)
-                print("# loss %-4s %-8s median %.4g bytes/s" % (rate, label, res["median"]),
-                      flush=True)
+            flows = {proto: path.spawn("stream", proto, "-t", args.fair_seconds, "-f", 1)
+                     for proto in PROTOS}
+            got = {}
+            for proto, p in flows.items():
+                out = p.communicate()[0]
+                if p.returncode:
+                    raise RuntimeError("the %s flow failed" % proto)
+                got[proto] = json.loads(out.strip().splitlines()[-1])["value"]
+            share = got["ttp"] / got["tcp"] if got["tcp"] else float("inf")
+            emit({"bench": "fairness", "path": "veth", "setting": label, "unit": "bytes/s",
+                  "tcp": got["tcp"], "ttp": got["ttp"], "share": share,
+                  "seconds": args.fair_seconds, "tcp_cc": tcp_cc,
+                  "ttp_cc": "cubic" if ttp_cc else "reno"})
+            print("# fairness %-10s TCP %.4g, TTP %.4g bytes/s: TTP/TCP %.2f" % (
+                label, got["tcp"], got["ttp"], share), flush=True)
         finally:
             path.close()
 
@@ -378,22 +454,26 @@ def main():
     ap.add_argument("--smoke", action="store_true",
                     help="one short run of each throughput mode: that the tools work")
     ap.add_argument("--only", help="comma-separated: throughput,churn,synflood,scale,loss,"
-                    "memory")
+                    "fairness,memory")
     args = ap.parse_args()
     args.scale_est, args.scale_tw = 10000, 100000
+    args.reorder = True
     if args.smoke:
         args.runs, args.seconds, args.churn_seconds, args.count = 1, 0.3, 1, 100
-        args.loss = []
+        args.loss, args.reorder = [], False
         args.only = args.only or "throughput"
     elif args.quick:
         args.runs, args.seconds, args.churn_seconds, args.count = 3, 1, 3, 2000
         args.scale_est, args.scale_tw = 1000, 5000
-        args.loss = ["1%"]
+        args.loss, args.loss_runs, args.loss_seconds = ["1%"], 1, 5
+        args.fair_seconds = 15
     else:
         args.runs, args.seconds, args.churn_seconds, args.count = 5, 3, 10, 10000
-        args.loss = ["1%", "5%"]
+        # Long enough that a timeout or two does not decide a run.
+        args.loss, args.loss_runs, args.loss_seconds = ["0.1%", "1%", "5%"], 3, 30
+        args.fair_seconds = 60
     parts = args.only.split(",") if args.only else ["throughput", "churn", "synflood", "scale",
-                                                    "loss", "memory"]
+                                                    "loss", "fairness", "memory"]
     emit({"bench": "memcpy", "unit": "bytes/s",
           "median": json.loads(run(BENCH, "memcpy").stdout)["value"],
           "kernel": os.uname().release, "cpus": os.cpu_count(), "quick": args.quick,

@@ -52,9 +52,11 @@ def comparisons(results):
             by[(r["bench"], r.get("path"), r["proto"])] = r
     rows = []
     for (bench, path, proto), ttp in sorted(by.items()):
-        if proto != "ttp":
-            continue
-        for other, label in (("tcp", bench), ("tcp-reno", bench + " (TCP with Reno)")):
+        # TTP's default against TCP's default and TCP with Reno; TTP with
+        # CUBIC (the loss rows) against TCP with CUBIC.
+        pairs = {"ttp": (("tcp", bench), ("tcp-reno", bench + " (TCP with Reno)")),
+                 "ttp-cubic": (("tcp", bench + " (both CUBIC)"),)}.get(proto, ())
+        for other, label in pairs:
             tcp = by.get((bench, path, other))
             if tcp:
                 rows.append((bench, path, tcp, ttp, label))
@@ -87,6 +89,21 @@ def markdown(results):
             for p in ("p50_us", "p99_us"):
                 lines.append("| %s latency %s | %s | %.0f us | %.0f us | %.2f |" % (
                     bench, p[:3], path, tcp[p], ttp[p], ttp[p] / tcp[p] if tcp[p] else 0))
+    netem = [r for r in results if r["bench"].startswith("loss-") or r["bench"] == "reorder"]
+    if netem:
+        lines += ["", "Loss and reordering: each run's segments sent again and timeouts "
+                  "(the sender's counters), beside its median throughput.", "",
+                  "| Path | Sender | Median | Retransmitted | Timeouts |", "|---|---|---|---|---|"]
+        lines += ["| %s | %s | %s | %s | %s |" % (
+            r["bench"], r["proto"], spread(r), ", ".join(map(str, r.get("retrans", []))),
+            ", ".join(map(str, r.get("timeouts", [])))) for r in netem]
+    section(lines, results, "fairness",
+            "Fairness: one TTP and one TCP flow at once through 20 Mbit/s (tbf) with 20 ms "
+            "each way; TTP's share should be 0.8 to 1.25 of TCP's.",
+            ("Setting", "TCP", "TTP", "TCP bytes/s", "TTP bytes/s", "TTP/TCP"),
+            lambda r: "| %s | %s | %s | %s | %s | %.2f |" % (
+                r["setting"], r["tcp_cc"], r["ttp_cc"], fmt(r["tcp"], "bytes/s"),
+                fmt(r["ttp"], "bytes/s"), r["share"]))
     section(lines, results, "churn",
             "Churn: one client address, one server port, 1,000 local ports, as fast as it goes.",
             ("Setting", "Path", "Connections", "Failed connects", "Connections/s"),
