@@ -110,6 +110,7 @@ struct ttp_rack {
 	u8 reo_wnd_persist;	/* recoveries before it shrinks back */
 	u8 timer_mode;		/* TTP_RACK_TIMER_* */
 	bool fack_valid;
+	bool xmit_valid;	/* xmit_us is set: something was delivered */
 	bool advanced;		/* a delivery moved it: look for losses */
 	bool reord;		/* reordering was seen on this connection */
 	bool reord_now;		/* ... by this ACK: count it */
@@ -155,6 +156,7 @@ static inline u32 ttp_in_flight(const struct ttp_cong *cc)
 u32 ttp_sacktag(struct sock *sk, const struct sk_buff *skb, u32 prior_una);
 u32 ttp_sack_mark_lost(struct sock *sk, bool head);
 void ttp_sack_clear(struct sock *sk);
+void ttp_sack_unmark_lost(struct sock *sk);
 void ttp_sack_account(struct sock *sk, u8 sacked, int dir);
 bool ttp_sack_reneged(struct sock *sk);
 
@@ -169,6 +171,7 @@ void ttp_dsack_undo(struct sock *sk);
 void ttp_rack_init(struct sock *sk);
 void ttp_rack_rtt(struct sock *sk, u32 rtt_us);
 void ttp_rack_advance(struct sock *sk, const struct ttp_skb_cb *cb);
+void ttp_rack_idle(struct sock *sk);
 void ttp_rack_sacked(struct sock *sk, u32 end);
 u32 ttp_rack_mark_lost(struct sock *sk);
 void ttp_rack_dsack(struct sock *sk, u32 end);

@@ -209,7 +209,8 @@ static void ttp_cubic_cong_avoid(struct sock *sk, u32 acked)
 	struct ttp_sock *ts = ttp_sk(sk);
 	struct ttp_cong *cc = &ts->cong;
 	struct ttp_cubic *ca = ttp_cubic(sk);
-	u32 t, target, rtt_us, alpha, cnt;
+	u32 target, rtt_us, alpha, cnt;
+	u64 t;
 
 	if (cc->cwnd < cc->ssthresh) {
 		acked = ttp_cubic_slow_start(sk, acked);
@@ -221,9 +222,10 @@ static void ttp_cubic_cong_avoid(struct sock *sk, u32 acked)
 
 	/* Where the curve will be an RTT from now (RFC 9438 4.2). */
 	rtt_us = ca->min_rtt_us != U32_MAX ? ca->min_rtt_us : ts->rtt.srtt_us;
-	t = (jiffies_to_msecs(jiffies - ca->epoch) << TTP_CUBIC_HZ_SHIFT) / MSEC_PER_SEC +
-	    ((u64)rtt_us << TTP_CUBIC_HZ_SHIFT) / USEC_PER_SEC;
-	target = clamp(ttp_cubic_w(ca->origin, ca->k, t), cc->cwnd, cc->cwnd + cc->cwnd / 2);
+	t = div_u64((u64)jiffies_to_msecs(jiffies - ca->epoch) << TTP_CUBIC_HZ_SHIFT,
+		    MSEC_PER_SEC) + div_u64((u64)rtt_us << TTP_CUBIC_HZ_SHIFT, USEC_PER_SEC);
+	target = clamp(ttp_cubic_w(ca->origin, ca->k, min_t(u64, t, U32_MAX)),
+		       cc->cwnd, cc->cwnd + cc->cwnd / 2);
 
 	/*
 	 * The Reno-friendly estimate (RFC 9438 4.3): what Reno with CUBIC's

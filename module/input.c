@@ -638,6 +638,8 @@ static void ttp_ack(struct sock *sk, const struct sk_buff *in)
 	}
 	ts->bytes_acked += ack - ts->snd_una;
 	ts->snd_una = ack;
+	if (!ts->cong.packets_out)
+		ttp_rack_idle(sk);
 	if (ttp_after(ack, ts->snd_nxt))
 		ts->snd_nxt = ack;
 	ts->retries = 0;

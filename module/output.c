@@ -267,6 +267,7 @@ void ttp_write_queue_purge(struct sock *sk)
 	while ((skb = __skb_dequeue(&sk->sk_write_queue)))
 		ttp_free_queued_skb(sk, skb);
 	ttp_sk(sk)->send_head = NULL;
+	ttp_sk(sk)->cong.packets_out = 0;
 	ttp_sk(sk)->cong.sacked_out = 0;
 	ttp_sk(sk)->cong.lost_out = 0;
 	ttp_sk(sk)->cong.retrans_out = 0;
@@ -632,7 +633,8 @@ static u32 ttp_window_part(const struct sock *sk, const struct sk_buff *skb,
 /*
  * Send again, oldest first and as the window allows, the segments the
  * SACK scoreboard presumes lost and that were not sent again since (RFC
- * 6675's NextSeg() rule 1). True if any went.
+ * 6675's NextSeg() rule 1), in recovery: outside it, what is marked lost
+ * starts one first. True if any went.
  */
 static bool ttp_retransmit_lost(struct sock *sk)
 {
@@ -677,7 +679,7 @@ static void ttp_write_xmit(struct sock *sk, int nonagle)
 	int n;
 
 	ttp_cong_restart(sk);
-	if (ts->cong.lost_out > ts->cong.retrans_out)
+	if (ts->cong.state == TTP_CA_RECOVERY && ts->cong.lost_out > ts->cong.retrans_out)
 		sent = ttp_retransmit_lost(sk);
 	goal = ttp_gso_goal(sk);
 	while ((skb = ts->send_head)) {
@@ -725,7 +727,8 @@ void __ttp_push(struct sock *sk, int nonagle)
 	struct ttp_cong *cc = &ttp_sk(sk)->cong;
 	bool held;
 
-	if (!ttp_sk(sk)->send_head && cc->lost_out == cc->retrans_out)
+	if (!ttp_sk(sk)->send_head &&
+	    (cc->state != TTP_CA_RECOVERY || cc->lost_out == cc->retrans_out))
 		return;
 	held = ttp_clock_hold(sk);
 	ttp_write_xmit(sk, nonagle | ttp_sk(sk)->nonagle);
@@ -757,6 +760,7 @@ void ttp_rewind(struct sock *sk)
 	struct ttp_sock *ts = ttp_sk(sk);
 
 	ttp_sack_clear(sk);
+	ttp_rack_idle(sk);
 	ts->send_head = skb_peek(&sk->sk_write_queue);
 	ts->snd_nxt = ts->snd_una;
 	ts->cong.packets_out = 0;

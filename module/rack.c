@@ -86,10 +86,25 @@ void ttp_rack_advance(struct sock *sk, const struct ttp_skb_cb *cb)
 		return;
 	rack->advanced = true;
 	rack->rtt_us = rtt_us;
-	if (ttp_sent_after(cb->sent_us, rack->xmit_us, cb->end_seq, rack->end_seq)) {
+	if (!rack->xmit_valid ||
+	    ttp_sent_after(cb->sent_us, rack->xmit_us, cb->end_seq, rack->end_seq)) {
 		rack->xmit_us = cb->sent_us;
 		rack->end_seq = cb->end_seq;
+		rack->xmit_valid = true;
 	}
+}
+
+/*
+ * Nothing is in flight: what was delivered last says nothing of what
+ * goes next, and the microsecond clock (32 bits, 71 minutes round) must
+ * not compare send times an idle hour apart.
+ */
+void ttp_rack_idle(struct sock *sk)
+{
+	struct ttp_rack *rack = &ttp_sk(sk)->rack;
+
+	rack->xmit_valid = false;
+	rack->fack_valid = false;
 }
 
 /* A segment ending at END was SACKed: the highest so far is RACK.fack. */
@@ -108,6 +123,12 @@ void ttp_rack_sacked(struct sock *sk, u32 end)
  * had its RTT and the reordering window to arrive (RFC 8985 6.2 step 5);
  * a retransmission too, which then goes again. *TIMEOUT: how long the
  * youngest of the others still has, in us, or 0. Returns those marked.
+ *
+ * The queue is in sequence order, not send order, but segments sent once
+ * were sent in sequence order and a resend goes after its original: the
+ * first segment sent once and not before the latest delivered ends the
+ * walk, as nothing after it can have been (Linux walks a send-ordered
+ * list to the same point). A bulk flow without loss walks one segment.
  */
 static u32 ttp_rack_detect(struct sock *sk, u32 *timeout)
 {
@@ -118,6 +139,8 @@ static u32 ttp_rack_detect(struct sock *sk, u32 *timeout)
 	struct sk_buff *skb;
 
 	*timeout = 0;
+	if (!rack->xmit_valid)
+		return 0;
 	skb_queue_walk(&sk->sk_write_queue, skb) {
 		struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
 		s32 remaining;
@@ -127,8 +150,11 @@ static u32 ttp_rack_detect(struct sock *sk, u32 *timeout)
 		if (cb->sacked & TTP_SACKED_ACKED ||
 		    (cb->sacked & (TTP_SACKED_LOST | TTP_SACKED_RETRANS)) == TTP_SACKED_LOST)
 			continue;	/* delivered, or waiting to go again */
-		if (!ttp_sent_after(rack->xmit_us, cb->sent_us, rack->end_seq, cb->end_seq))
+		if (!ttp_sent_after(rack->xmit_us, cb->sent_us, rack->end_seq, cb->end_seq)) {
+			if (!cb->retransmitted)
+				break;	/* nor after it: nothing to judge */
 			continue;	/* nothing sent later was delivered yet */
+		}
 		remaining = rack->rtt_us + reo_wnd - (now - cb->sent_us);
 		if (remaining > 0) {
 			*timeout = max_t(u32, *timeout, remaining);
@@ -164,6 +190,9 @@ u32 ttp_rack_mark_lost(struct sock *sk)
 	u32 newly, timeout;
 
 	sock_owned_by_me(sk);
+	/* All SACKed data is acknowledged: RACK.fack is history. */
+	if (rack->fack_valid && !ttp_after(rack->fack, ttp_sk(sk)->snd_una))
+		rack->fack_valid = false;
 	if (rack->reord_now) {
 		rack->reord_now = false;
 		ttp_count(sock_net(sk), TTP_MIB_SACK_REORDER);
@@ -179,23 +208,29 @@ u32 ttp_rack_mark_lost(struct sock *sk)
 }
 
 /*
- * A D-SACK: a resend was not needed, reordering fooled us. Wait longer
- * before the next (a quarter of the least RTT more, up to the SRTT) for
- * the next 16 recoveries (RFC 8985 6.2 step 4). A D-SACK of the loss
- * probe's resend says the probe found nothing lost.
+ * A D-SACK. Of the loss probe's resend: the probe found nothing lost.
+ * Else, once reordering has been seen and not after a timeout (whose
+ * resends of what the peer held always come twice): a resend was not
+ * needed, reordering fooled us; wait longer before the next (a quarter
+ * of the least RTT more, up to the SRTT) for the next 16 recoveries
+ * (RFC 8985 6.2 step 4, as Linux's tcp_dsack_seen()).
  */
 void ttp_rack_dsack(struct sock *sk, u32 end)
 {
-	struct ttp_rack *rack = &ttp_sk(sk)->rack;
+	struct ttp_sock *ts = ttp_sk(sk);
+	struct ttp_rack *rack = &ts->rack;
 
-	rack->reord = true;
+	if (rack->tlp_high_seq && rack->tlp_retrans && end == rack->tlp_high_seq) {
+		rack->tlp_high_seq = 0;
+		return;
+	}
+	if (!rack->reord || ts->cong.state == TTP_CA_LOSS)
+		return;
 	if (!rack->dsack_round) {
 		rack->reo_wnd_steps = min_t(u32, rack->reo_wnd_steps + 1, U8_MAX);
 		rack->reo_wnd_persist = TTP_RACK_RECOVERY_THRESH;
 		rack->dsack_round = true;
 	}
-	if (rack->tlp_high_seq && rack->tlp_retrans && end == rack->tlp_high_seq)
-		rack->tlp_high_seq = 0;
 }
 
 /* A recovery ended: a grown window lasts TTP_RACK_RECOVERY_THRESH of them. */
@@ -213,13 +248,18 @@ void ttp_rack_recovery_done(struct sock *sk)
 /*
  * Arm the loss probe (RFC 8985 7.2): in the open state with data in
  * flight, two SRTTs after now (a delayed ACK's worth more when one
- * segment is out, whose ACK the peer may hold back), if that comes
- * before the RTO and RACK is not waiting out reordering.
+ * segment is out, whose ACK the peer may hold back), or just before the
+ * RTO if that comes first; not while RACK waits out reordering.
  */
 void ttp_tlp_schedule(struct sock *sk)
 {
 	struct ttp_sock *ts = ttp_sk(sk);
+	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
 	unsigned long pto;
+
+	/* The peer reneged: the early timeout is the answer (ttp_sack_reneged()). */
+	if (head && head != ts->send_head && (TTP_SKB_CB(head)->sacked & TTP_SACKED_ACKED))
+		return;
 
 	if (!ts->sack_ok || ts->cong.state != TTP_CA_OPEN || !ts->cong.packets_out ||
 	    ts->rack.tlp_high_seq || !ts->rtt.srtt_us || ts->persist ||
@@ -230,9 +270,14 @@ void ttp_tlp_schedule(struct sock *sk)
 		return;
 	pto = usecs_to_jiffies(2 * ts->rtt.srtt_us) +
 	      (ts->cong.packets_out == 1 ? TTP_DELACK_MAX : usecs_to_jiffies(TTP_RACK_SLACK_US));
-	if (timer_pending(&ts->rtx_timer) &&
-	    !time_before(jiffies + pto, READ_ONCE(ts->rtx_timer.expires)))
-		return;	/* the RTO comes first */
+	/* Not after the RTO (RFC 8985 7.2): just before it, if need be. */
+	if (timer_pending(&ts->rtx_timer)) {
+		long left = (long)(READ_ONCE(ts->rtx_timer.expires) - jiffies);
+
+		if (left <= 1)
+			return;
+		pto = min_t(unsigned long, pto, left - 1);
+	}
 	ttp_rack_arm(sk, TTP_RACK_TIMER_TLP, pto);
 }
 

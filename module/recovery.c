@@ -50,12 +50,14 @@ static void ttp_prr(struct sock *sk, u32 delivered, bool bonus)
 }
 
 /*
- * Time to recover: RACK found a segment lost (LOST, this ACK), or, for
+ * Time to recover: RACK found a segment lost (LOST, this ACK), one found
+ * lost in the last recovery is still to be sent again, or, for
  * duplicates that bring no SACK blocks, DupThresh's count says so.
  */
 static bool ttp_recovery_due(const struct ttp_cong *cc, u32 lost)
 {
-	return lost || (!cc->sacked_out && cc->dupacks >= cc->reordering);
+	return lost || cc->lost_out > cc->retrans_out ||
+	       (!cc->sacked_out && cc->dupacks >= cc->reordering);
 }
 
 static void ttp_recovery_enter(struct sock *sk)
@@ -121,8 +123,15 @@ void ttp_recovery_ack(struct sock *sk, u32 acked, u32 sacked, u32 prior_out,
 	lost = cc->state == TTP_CA_LOSS ? 0 : ttp_rack_mark_lost(sk);
 	switch (cc->state) {
 	case TTP_CA_RECOVERY:
-		if (advanced && ttp_cong_undo(sk, tsecr))
+		/* Not while a resend is in flight: its hole may be real. */
+		if (advanced && !cc->retrans_out && ttp_cong_undo(sk, tsecr)) {
+			/* Late, not lost: reordering, which RACK waits for now. */
+			ttp_sack_unmark_lost(sk);
+			ts->rack.reord = true;
+			cc->dsack_undo = false;
+			ttp_rack_recovery_done(sk);
 			return;
+		}
 		if (!ttp_before(ts->snd_una, cc->recover)) {
 			/* All that was in flight when it began is through. */
 			ttp_recovery_end(sk);
@@ -182,6 +191,7 @@ void ttp_dsack_undo(struct sock *sk)
 		cc->dupacks = 0;
 		ttp_rack_recovery_done(sk);
 	}
+	ttp_sack_unmark_lost(sk);
 	cc->dsack_undo = false;
 	cc->undo = false;
 	ttp_count(sock_net(sk), TTP_MIB_DSACK_UNDO);

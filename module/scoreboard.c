@@ -217,6 +217,29 @@ u32 ttp_sack_mark_lost(struct sock *sk, bool head)
 }
 
 /*
+ * A recovery was undone: the segments it presumed lost were not, only
+ * late. Those not sent again yet are no longer to be (Linux's
+ * tcp_undo_cwnd_reduction() with unmark_loss).
+ */
+void ttp_sack_unmark_lost(struct sock *sk)
+{
+	struct ttp_cong *cc = &ttp_sk(sk)->cong;
+	struct sk_buff *skb;
+
+	sock_owned_by_me(sk);
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
+
+		if (skb == ttp_sk(sk)->send_head || cc->lost_out == cc->retrans_out)
+			break;
+		if ((cb->sacked & (TTP_SACKED_LOST | TTP_SACKED_RETRANS)) == TTP_SACKED_LOST) {
+			cb->sacked &= ~TTP_SACKED_LOST;
+			cc->lost_out--;
+		}
+	}
+}
+
+/*
  * After an ACK that moved snd_una: if the segment now first is one the
  * peer SACKed, the peer dropped it from its out-of-order queue (it may:
  * RFC 2018 section 8). Do as Linux's tcp_check_sack_reneging(): wait a
