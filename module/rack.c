@@ -260,6 +260,16 @@ void ttp_tlp_schedule(struct sock *sk)
 	/* The peer reneged: the early timeout is the answer (ttp_sack_reneged()). */
 	if (head && head != ts->send_head && (TTP_SKB_CB(head)->sacked & TTP_SACKED_ACKED))
 		return;
+	/*
+	 * Held back by the peer's window, not by loss: its ACKs will come
+	 * with the window, and the persist timer is there if they do not. A
+	 * probe's duplicate only draws a window update from a receiver whose
+	 * buffer is what limits the flow (ttp_memory.py's small segments:
+	 * TTP's receiver then overcommits its window, see issue 22).
+	 */
+	if (ts->send_head &&
+	    ttp_after(TTP_SKB_CB(ts->send_head)->end_seq, ts->snd_una + ts->snd_wnd))
+		return;
 
 	if (!ts->sack_ok || ts->cong.state != TTP_CA_OPEN || !ts->cong.packets_out ||
 	    ts->rack.tlp_high_seq || !ts->rtt.srtt_us || ts->persist ||
@@ -292,9 +302,9 @@ static struct sk_buff *ttp_last_in_flight(struct sock *sk)
 }
 
 /*
- * The probe timer fired (RFC 8985 7.3): send one segment of new data if
- * the peer's window takes it, whatever cwnd says; else the last segment
- * again. Then the RTO runs from now.
+ * The probe timer fired (RFC 8985 7.3): send one full segment of new data
+ * if the peer's window takes it, whatever cwnd says; else the last
+ * segment again. Then the RTO runs from now.
  */
 static void ttp_tlp_fire(struct sock *sk)
 {
@@ -305,7 +315,14 @@ static void ttp_tlp_fire(struct sock *sk)
 
 	if (ts->cong.state != TTP_CA_OPEN || !ts->cong.packets_out || rack->tlp_high_seq)
 		return;
-	if (!skb || ttp_after(TTP_SKB_CB(skb)->end_seq, ts->snd_una + ts->snd_wnd)) {
+	/*
+	 * New data only as a full segment: a small one into the last sliver
+	 * of the peer's window is what sender-side silly window avoidance
+	 * holds back (ttp_window_part()), and a receiver of small segments
+	 * may have no memory left for it.
+	 */
+	if (!skb || skb->len < ts->mss ||
+	    ttp_after(TTP_SKB_CB(skb)->end_seq, ts->snd_una + ts->snd_wnd)) {
 		skb = ttp_last_in_flight(sk);
 		rtx = true;
 	}
