@@ -83,7 +83,7 @@ static void ttp_recovery_enter(struct sock *sk)
 	ttp_count(sock_net(sk), TTP_MIB_SACK_RECOVERY);
 	/* Begun by duplicates alone: the first unacknowledged segment is lost. */
 	if (!cc->lost_out)
-		ttp_sack_mark_lost(sk, true);
+		ttp_sack_mark_head_lost(sk);
 }
 
 /* RACK's timer found a loss in the open state: recover, one segment due. */

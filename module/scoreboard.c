@@ -183,37 +183,23 @@ u32 ttp_sacktag(struct sock *sk, const struct sk_buff *skb, u32 prior_una)
 }
 
 /*
- * RFC 6675's IsLost(), as Linux's tcp_mark_head_lost() counts it: a
- * segment not SACKed is presumed lost once at least `reordering` segments
- * above it are. HEAD: the first not SACKed is, whatever the count (fast
- * retransmit, when recovery begins). Returns how many were newly marked.
+ * Recovery begun by duplicate ACKs that carried no SACK blocks: the first
+ * segment in flight is presumed lost (fast retransmit), as Linux's
+ * tcp_newreno_mark_lost() has it. RACK marks all others.
  */
-u32 ttp_sack_mark_lost(struct sock *sk, bool head)
+void ttp_sack_mark_head_lost(struct sock *sk)
 {
-	struct ttp_cong *cc = &ttp_sk(sk)->cong;
-	u32 below = 0, newly = 0;
-	struct sk_buff *skb;
+	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+	struct ttp_skb_cb *cb;
 
 	sock_owned_by_me(sk);
-	skb_queue_walk(&sk->sk_write_queue, skb) {
-		struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
-
-		if (!ttp_in_flight_skb(sk, skb))
-			break;
-		if (cb->sacked & TTP_SACKED_ACKED) {
-			below++;
-			continue;
-		}
-		if (cc->sacked_out - below < cc->reordering && !head)
-			break;
-		head = false;
-		if (!(cb->sacked & TTP_SACKED_LOST)) {
-			cb->sacked |= TTP_SACKED_LOST;
-			cc->lost_out++;
-			newly++;
-		}
-	}
-	return newly;
+	if (!skb || !ttp_in_flight_skb(sk, skb))
+		return;
+	cb = TTP_SKB_CB(skb);
+	if (cb->sacked & (TTP_SACKED_ACKED | TTP_SACKED_LOST))
+		return;
+	cb->sacked |= TTP_SACKED_LOST;
+	ttp_sk(sk)->cong.lost_out++;
 }
 
 /*
