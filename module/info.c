@@ -55,6 +55,8 @@ void ttp_info_fill(struct sock *sk, struct ttp_info *info)
 	memset(info, 0, sizeof(*info));
 	info->state = sk->sk_state;
 	info->state_ms = ttp_ms_since(ts->state_stamp);
+	/* A listener's is what its connections get, as TCP_CONGESTION's. */
+	info->congestion = ts->cong.ops == &ttp_cubic_ops ? TTP_CONG_CUBIC : TTP_CONG_RENO;
 	if (sk->sk_state == TTP_LISTEN) {
 		/* As TCP_INFO does: a listener's "unacked" is its accept queue. */
 		info->unacked = ts->listen ? READ_ONCE(ts->listen->nr_accepted) : 0;
@@ -94,7 +96,6 @@ void ttp_info_fill(struct sock *sk, struct ttp_info *info)
 	info->bytes_received = ts->bytes_received;
 	info->sacked = ts->cong.sacked_out;
 	info->retrans = ttp_retrans_out(ts);
-	info->congestion = ts->cong.ops == &ttp_cubic_ops ? TTP_CONG_CUBIC : TTP_CONG_RENO;
 	info->delivered = ts->cong.delivered;
 }
 

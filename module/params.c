@@ -82,7 +82,7 @@ const struct ttp_param_def ttp_param_defs[TTP_PARAM_COUNT] = {
 	TTP_PARAM(TTP_PARAM_SACK, "sack", "bool", 1, 0, 1,
 		  "offer SACK (RFC 2018) on new connections; report out-of-order data"),
 	TTP_PARAM(TTP_PARAM_CONGESTION_CONTROL, "congestion_control", "mode",
-		  TTP_CONG_RENO, 0, __TTP_CONG_COUNT - 1,
+		  TTP_CONG_CUBIC, 0, __TTP_CONG_COUNT - 1,
 		  "new connections' congestion control: 0 reno, 1 cubic (with HyStart++)"),
 };
 EXPORT_SYMBOL_IF_KUNIT(ttp_param_defs);

@@ -117,8 +117,8 @@ def lossy_transfer(family):
                   ci["lost"], ci["ca_state"], ci["retransmits"]))
         check(ci["sacked"] == 0 and ci["retrans"] == 0,
               "after the last ACK: sacked %d, retrans %d" % (ci["sacked"], ci["retrans"]))
-        check(ci["congestion"] == 0 and si["congestion"] == 0,
-              "congestion %d/%d, not reno (the default)" % (ci["congestion"], si["congestion"]))
+        check(ci["congestion"] == 1 and si["congestion"] == 1,
+              "congestion %d/%d, not cubic (the default)" % (ci["congestion"], si["congestion"]))
         # Every segment once (the SYN's ACK counts as none), none twice.
         check(segs <= ci["delivered"] <= segs + 2,
               "delivered %d, not the %d segments" % (ci["delivered"], segs))

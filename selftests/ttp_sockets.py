@@ -477,9 +477,9 @@ def congestion_choice(topo):
     try:
         lsn, c, s = topo.pair()
         for x in (lsn, c, s):
-            check(congestion(x) == ("reno", RENO), "default: %s" % (congestion(x),))
-        c.setsockopt(SOL_TTP, TTP_CONGESTION, b"cubic")
-        check(congestion(c) == ("cubic", CUBIC), "set live: %s" % (congestion(c),))
+            check(congestion(x) == ("cubic", CUBIC), "default: %s" % (congestion(x),))
+        c.setsockopt(SOL_TTP, TTP_CONGESTION, b"reno")
+        check(congestion(c) == ("reno", RENO), "set live: %s" % (congestion(c),))
         transfer(c, s, os.urandom(1 << 20), b"")
         for bad, err in ((b"bbr", errno.ENOENT), (b"", errno.EINVAL)):
             try:
@@ -487,24 +487,24 @@ def congestion_choice(topo):
                 raise Failure("TTP_CONGESTION %r accepted" % bad)
             except OSError as e:
                 check(e.errno == err, "TTP_CONGESTION %r: %s" % (bad, e))
-        check(congestion(c) == ("cubic", CUBIC), "changed by a refusal: %s" % (congestion(c),))
+        check(congestion(c) == ("reno", RENO), "changed by a refusal: %s" % (congestion(c),))
         for x in (c, s, lsn):
             x.close()
 
         for ns in topo.namespaces():
-            ns.set(congestion_control=CUBIC)
+            ns.set(congestion_control=RENO)
         lsn = topo.listen()
-        lsn.setsockopt(SOL_TTP, TTP_CONGESTION, b"reno\0")
+        lsn.setsockopt(SOL_TTP, TTP_CONGESTION, b"cubic\0")
         c = topo.connect(lsn.getsockname()[1])
         s, _ = lsn.accept()
-        check(congestion(c) == ("cubic", CUBIC), "namespace's: %s" % (congestion(c),))
-        check(congestion(s) == ("reno", RENO), "the listener's: %s" % (congestion(s),))
+        check(congestion(c) == ("reno", RENO), "namespace's: %s" % (congestion(c),))
+        check(congestion(s) == ("cubic", CUBIC), "the listener's: %s" % (congestion(s),))
         transfer(c, s, os.urandom(1 << 20), os.urandom(1 << 20))
         for x in (c, s, lsn):
             x.close()
     finally:
         for ns in topo.namespaces():
-            ns.set(congestion_control=RENO)
+            ns.set(congestion_control=CUBIC)
 
 
 def all_closed(topo):

@@ -196,15 +196,15 @@ def ttp_counters(ns):
 
 # The loss rows' senders: (label, protocol, TCP's congestion control, TTP's).
 LOSS_SENDERS = [("tcp", "tcp", "cubic", None), ("tcp-reno", "tcp", "reno", None),
-                ("ttp", "ttp", None, 0), ("ttp-cubic", "ttp", None, 1)]
+                ("ttp", "ttp", None, 1), ("ttp-reno", "ttp", None, 0)]
 
 
 def netem_stream(args, name, netem, senders=LOSS_SENDERS):
     """Bulk throughput through NETEM (tc netem arguments) on both ends of
     the veth pair, for each sender in turns, RUNS runs of LOSS_SECONDS:
     the median with its spread, and per run the segments sent again and
-    the timeouts. TCP with its default (CUBIC) and with Reno, TTP with its
-    default and with CUBIC: like with like."""
+    the timeouts. TCP and TTP with their default (CUBIC) and with Reno:
+    like with like."""
     path = Path("veth")
     try:
         for ns, dev in ((path.client_ns, path.dev_client), (path.server_ns, path.dev_server)):
@@ -249,9 +249,8 @@ def fairness(args):
     the client's side of the pair sends at most 20 Mbit/s (tbf, a queue of
     about 50 ms) with 20 ms of delay each way, for FAIR_SECONDS. Each flow's
     bytes/s, and TTP's over TCP's: a transport that takes more than its
-    share, or starves, shows here. Both defaults, then both with CUBIC."""
-    for label, tcp_cc, ttp_cc in (("defaults", "cubic", 0), ("both cubic", "cubic", 1),
-                                  ("both reno", "reno", 0)):
+    share, or starves, shows here. Both defaults (CUBIC), then both Reno."""
+    for label, tcp_cc, ttp_cc in (("defaults", "cubic", 1), ("both reno", "reno", 0)):
         path = Path("veth")
         try:
             run("tc", "-n", path.client_ns.name, "qdisc", "add", "dev", path.dev_client,

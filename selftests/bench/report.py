@@ -52,10 +52,10 @@ def comparisons(results):
             by[(r["bench"], r.get("path"), r["proto"])] = r
     rows = []
     for (bench, path, proto), ttp in sorted(by.items()):
-        # TTP's default against TCP's default and TCP with Reno; TTP with
-        # CUBIC (the loss rows) against TCP with CUBIC.
-        pairs = {"ttp": (("tcp", bench), ("tcp-reno", bench + " (TCP with Reno)")),
-                 "ttp-cubic": (("tcp", bench + " (both CUBIC)"),)}.get(proto, ())
+        # TTP's default against TCP's default (both CUBIC); TTP with Reno
+        # (the loss rows) against TCP with Reno.
+        pairs = {"ttp": (("tcp", bench),),
+                 "ttp-reno": (("tcp-reno", bench + " (both Reno)"),)}.get(proto, ())
         for other, label in pairs:
             tcp = by.get((bench, path, other))
             if tcp:
