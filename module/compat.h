@@ -192,4 +192,20 @@ static inline void ttp_compat_ip6_dst_store(struct sock *sk, struct dst_entry *d
 #define TTP_IMPORT_KUNIT_NS() MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING")
 #endif
 
+/* hrtimer_setup() replaced hrtimer_init() and the assignment in 6.13. */
+#include <linux/hrtimer.h>
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 13, 0)
+static inline void
+ttp_compat_hrtimer_setup(struct hrtimer *timer,
+			 enum hrtimer_restart (*fn)(struct hrtimer *),
+			 clockid_t clock, enum hrtimer_mode mode)
+{
+	hrtimer_init(timer, clock, mode);
+	timer->function = fn;
+}
+#else
+#define ttp_compat_hrtimer_setup(timer, fn, clock, mode) \
+	hrtimer_setup(timer, fn, clock, mode)
+#endif
+
 #endif /* _TTP_COMPAT_H */

@@ -603,6 +603,7 @@ static void ttp_ack(struct sock *sk, const struct sk_buff *in)
 		} else if (dupack) {
 			ttp_cong_dupack(sk);
 		}
+		ttp_pacing_update(sk);
 		ttp_push(sk);
 		ttp_tlp_schedule(sk);
 		return;
@@ -680,6 +681,7 @@ static void ttp_ack(struct sock *sk, const struct sk_buff *in)
 		sk_mem_reclaim(sk);
 		sk->sk_write_space(sk);
 	}
+	ttp_pacing_update(sk);
 	ttp_push(sk);
 	ttp_tlp_schedule(sk);
 }

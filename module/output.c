@@ -48,7 +48,7 @@ void ttp_clock_release(struct sock *sk, bool held)
 		ttp_sk(sk)->clock_ns = 0;
 }
 
-static u64 ttp_sk_clock_ns(const struct sock *sk)
+u64 ttp_sk_clock_ns(const struct sock *sk)
 {
 	return ttp_sk(sk)->clock_ns ?: ktime_get_ns();
 }
@@ -215,6 +215,8 @@ int ttp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	segs = max_t(u16, skb_shinfo(skb)->gso_segs, 1);
 	ts->segs_out += segs;
 	ts->bytes_sent += skb->len;	/* the payload: no header yet */
+	if (skb->len && !syn)
+		ttp_pacing_sent(sk, skb->len);
 	hdrlen = TTP_HDR_LEN + (end - opts);
 	ttp_fill_header(skb, inet_sk(sk)->inet_sport, inet_sk(sk)->inet_dport,
 			seq, ts->rcv_nxt, flags, wnd, hdrlen);
@@ -651,8 +653,8 @@ static bool ttp_retransmit_lost(struct sock *sk)
 		if ((cb->sacked & (TTP_SACKED_ACKED | TTP_SACKED_LOST |
 				   TTP_SACKED_RETRANS)) != TTP_SACKED_LOST)
 			continue;
-		if (!ttp_cwnd_room(sk) || ttp_tsq_throttled(sk, skb->truesize) ||
-		    ttp_xmit_one(sk, skb))
+		if (!ttp_cwnd_room(sk) || ttp_pacing_holds(sk) ||
+		    ttp_tsq_throttled(sk, skb->truesize) || ttp_xmit_one(sk, skb))
 			break;
 		/* A part split off to fit the MSS stays lost, and is next. */
 		cb->sacked |= TTP_SACKED_RETRANS;
@@ -674,7 +676,7 @@ static void ttp_write_xmit(struct sock *sk, int nonagle)
 {
 	struct ttp_sock *ts = ttp_sk(sk);
 	struct sk_buff *skb;
-	bool sent = false;
+	bool sent = false, paced = false;
 	u32 goal;
 	int n;
 
@@ -698,6 +700,9 @@ static void ttp_write_xmit(struct sock *sk, int nonagle)
 			if (!part || part == skb->len || ttp_split(sk, skb, part))
 				break;
 		}
+		paced = ttp_pacing_holds(sk);
+		if (paced)
+			break;
 		n = goal > 1 ? ttp_gso_count(sk, skb, goal) : 1;
 		if (ttp_tsq_throttled(sk, n * skb->truesize))
 			break;
@@ -715,7 +720,7 @@ static void ttp_write_xmit(struct sock *sk, int nonagle)
 	}
 	if (sent) {
 		ttp_tlp_schedule(sk);
-	} else if (ts->send_head && !ts->cong.packets_out) {
+	} else if (ts->send_head && !ts->cong.packets_out && !paced) {
 		/* Nothing in flight to bring an ACK: probe the window. */
 		ttp_start_persist(sk);
 	}

@@ -373,6 +373,7 @@ void ttp_init_timers(struct sock *sk)
 	timer_setup(&ttp_sk(sk)->delack_timer, ttp_delack_timer_fn, 0);
 	timer_setup(&ttp_sk(sk)->keepalive_timer, ttp_keepalive_timer_fn, 0);
 	timer_setup(&ttp_sk(sk)->rack_timer, ttp_rack_timer_fn, 0);
+	ttp_pacing_init(sk);
 }
 
 void ttp_clear_timers(struct sock *sk)
@@ -383,6 +384,7 @@ void ttp_clear_timers(struct sock *sk)
 	sk_stop_timer(sk, &ts->delack_timer);
 	sk_stop_timer(sk, &ts->keepalive_timer);
 	sk_stop_timer(sk, &ts->rack_timer);
+	ttp_pacing_clear(sk);
 	if (test_and_clear_bit(TTP_DEFER_RTX, &ts->deferred))
 		__sock_put(sk);
 	if (test_and_clear_bit(TTP_DEFER_DELACK, &ts->deferred))

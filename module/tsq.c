@@ -24,24 +24,18 @@ struct ttp_tsq {
 static DEFINE_PER_CPU(struct ttp_tsq, ttp_tsq);
 
 /*
- * How many bytes may be below SK before it stops: about 1 ms (2^-10 s)
- * at the rate TCP would pace it at, twice cwnd/srtt in slow start and
- * 1.2 times after; at least two of the skbs it is about to send (SIZE
- * bytes of truesize), so that one is in the device while the next waits.
- * Before the first RTT sample there is no rate: TCP's pacing rate is
- * then unlimited, and so is this, up to the cap.
+ * How many bytes may be below SK before it stops: about 1 ms (2^-10 s,
+ * sk_pacing_shift) at its pacing rate (pacing.c), as tcp_small_queue_check()
+ * allows; at least two of the skbs it is about to send (SIZE bytes of
+ * truesize), so that one is in the device while the next waits. Before the
+ * first RTT sample there is no rate, and this is only the cap.
  */
 static unsigned long ttp_tsq_limit(const struct sock *sk, unsigned int size)
 {
-	const struct ttp_sock *ts = ttp_sk(sk);
-	const struct ttp_cong *cong = &ts->cong;
-	u64 rate;
+	unsigned long bytes = READ_ONCE(sk->sk_pacing_rate) >> READ_ONCE(sk->sk_pacing_shift);
 
-	if (!ts->rtt.srtt_us)
-		return TTP_TSQ_MAX_BYTES;
-	rate = div_u64((u64)cong->cwnd * ts->mss * USEC_PER_SEC, ts->rtt.srtt_us);
-	rate = cong->cwnd < cong->ssthresh ? 2 * rate : div_u64(rate * 6, 5);
-	return min_t(u64, max_t(u64, 2ULL * size, rate >> 10), TTP_TSQ_MAX_BYTES);
+	return min_t(unsigned long, max_t(unsigned long, 2UL * size, bytes),
+		     TTP_TSQ_MAX_BYTES);
 }
 
 /*
@@ -78,7 +72,8 @@ void ttp_tsq_send(struct sock *sk)
 		ttp_push(sk);
 }
 
-static void ttp_tsq_handler(struct sock *sk)
+/* Send for SK now, or when its owner releases it. Softirq context. */
+void ttp_tsq_kick(struct sock *sk)
 {
 	bh_lock_sock(sk);
 	if (!sock_owned_by_user(sk))
@@ -106,7 +101,7 @@ static void ttp_tsq_tasklet_fn(struct tasklet_struct *t)
 		/* Queued again by the next skb freed from here on. */
 		smp_mb__before_atomic();
 		clear_bit(TTP_TSQ_QUEUED, &ts->tsq_flags);
-		ttp_tsq_handler(sk);
+		ttp_tsq_kick(sk);
 		sk_free(sk);	/* the sk_wmem_alloc reference ttp_wfree() kept */
 	}
 }

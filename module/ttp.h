@@ -336,6 +336,8 @@ struct ttp_sock {
 	struct timer_list delack_timer;
 	struct timer_list keepalive_timer;
 	struct timer_list rack_timer;	/* RACK's reordering wait, the loss probe */
+	struct hrtimer pacing_timer;	/* the next segment's time (pacing.c) */
+	u64 pacing_next_ns;		/* ktime_get_ns(): no segment before */
 	unsigned long deferred;		/* TTP_DEFER_*: fired while user-owned */
 
 	/* Small queues (tsq.c). */
@@ -549,16 +551,25 @@ u32 ttp_now_us(void);
 u32 ttp_tsval(u32 offset);
 bool ttp_clock_hold(struct sock *sk);
 void ttp_clock_release(struct sock *sk, bool held);
+u64 ttp_sk_clock_ns(const struct sock *sk);
 u32 ttp_sk_now_us(const struct sock *sk);
 u32 ttp_sk_tsval(const struct sock *sk);
 
 /* tsq.c */
 bool ttp_tsq_throttled(struct sock *sk, unsigned int size);
 void ttp_tsq_send(struct sock *sk);
+void ttp_tsq_kick(struct sock *sk);
 void ttp_wfree(struct sk_buff *skb);
 void ttp_set_owner(struct sk_buff *skb, struct sock *sk);
 void ttp_tsq_init(void);
 void ttp_tsq_exit(void);
+
+/* pacing.c */
+void ttp_pacing_update(struct sock *sk);
+bool ttp_pacing_holds(struct sock *sk);
+void ttp_pacing_sent(struct sock *sk, u32 len);
+void ttp_pacing_init(struct sock *sk);
+void ttp_pacing_clear(struct sock *sk);
 
 /* timer.c */
 void ttp_release_cb(struct sock *sk);
