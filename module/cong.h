@@ -98,6 +98,25 @@ struct ttp_cong {
 	u64 ca_priv[8];		/* the algorithm's own state */
 };
 
+/* The delivery rate (rate.c), as Linux's tcp_rate.c keeps it. */
+struct ttp_rate {
+	u32 first_tx_us;	/* send time of the flight now being delivered */
+	u32 delivered_us;	/* when cong.delivered last grew */
+	u32 app_limited;	/* the sender is app-limited until delivered passes this */
+	/* The sample one ACK builds from the latest-sent segment it delivers. */
+	u32 prior_delivered;	/* cong.delivered when that segment was sent */
+	u32 prior_us;		/* ... and when it last grew before that */
+	u32 send_us;		/* how long its flight took to send */
+	u32 last_sent_us;	/* its send time */
+	u32 last_end_seq;
+	bool sample;
+	bool sample_app_limited;
+	/* The latest sample kept: segments over an interval. */
+	bool app_limited_kept;
+	u32 kept_delivered;
+	u32 kept_interval_us;
+};
+
 /* RACK-TLP's state (RFC 8985; rack.c). */
 struct ttp_rack {
 	u32 xmit_us;		/* send time of the latest sent segment delivered */
@@ -166,6 +185,14 @@ void ttp_recovery_ack(struct sock *sk, u32 acked, u32 sacked, u32 prior_out,
 void ttp_recovery_sent(struct sock *sk, bool rtx);
 void ttp_recovery_begin(struct sock *sk);
 void ttp_dsack_undo(struct sock *sk);
+
+/* rate.c: the delivery rate. */
+struct sk_buff;
+void ttp_rate_sent(struct sock *sk, struct sk_buff *skb);
+void ttp_rate_delivered(struct sock *sk, const struct ttp_skb_cb *cb);
+void ttp_rate_ack(struct sock *sk, u32 delivered);
+void ttp_rate_check_app_limited(struct sock *sk);
+u64 ttp_rate_bytes(const struct sock *sk);
 
 /* rack.c: RACK-TLP (RFC 8985). */
 void ttp_rack_init(struct sock *sk);

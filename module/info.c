@@ -97,6 +97,9 @@ void ttp_info_fill(struct sock *sk, struct ttp_info *info)
 	info->sacked = ts->cong.sacked_out;
 	info->retrans = ttp_retrans_out(ts);
 	info->delivered = ts->cong.delivered;
+	info->pacing_rate = READ_ONCE(sk->sk_pacing_rate);
+	info->delivery_rate = ttp_rate_bytes(sk);
+	info->delivery_rate_app_limited = ts->rate.app_limited_kept;
 }
 
 /* getsockopt(TTP_INFO): as much of struct ttp_info as LEN asks for. */

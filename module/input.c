@@ -570,6 +570,7 @@ static void ttp_ack(struct sock *sk, const struct sk_buff *in)
 	struct ttp_sock *ts = ttp_sk(sk);
 	u32 ack = cb->ack, sample_us = 0, prior_wnd = ts->snd_wnd;
 	u32 prior_out = ts->cong.packets_out, prior_una = ts->snd_una;
+	u32 prior_delivered = ts->cong.delivered;
 	u32 tsecr = ts->tstamp_ok && cb->has_ts ? cb->tsecr : 0;
 	u32 acked = 0, sacked = 0;
 	struct sk_buff *skb;
@@ -603,6 +604,7 @@ static void ttp_ack(struct sock *sk, const struct sk_buff *in)
 		} else if (dupack) {
 			ttp_cong_dupack(sk);
 		}
+		ttp_rate_ack(sk, ts->cong.delivered - prior_delivered);
 		ttp_pacing_update(sk);
 		ttp_push(sk);
 		ttp_tlp_schedule(sk);
@@ -615,8 +617,10 @@ static void ttp_ack(struct sock *sk, const struct sk_buff *in)
 		/* SACKed before: delivered then, and counted then. */
 		bool delivered = scb->sacked & TTP_SACKED_DELIVERED;
 
-		if (!delivered)
+		if (!delivered) {
 			ttp_rack_advance(sk, scb);
+			ttp_rate_delivered(sk, scb);
+		}
 		if (skb == ts->send_head) {
 			/* Sent before a timeout rewound send_head: not in flight. */
 			ts->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
@@ -681,6 +685,7 @@ static void ttp_ack(struct sock *sk, const struct sk_buff *in)
 		sk_mem_reclaim(sk);
 		sk->sk_write_space(sk);
 	}
+	ttp_rate_ack(sk, ts->cong.delivered - prior_delivered);
 	ttp_pacing_update(sk);
 	ttp_push(sk);
 	ttp_tlp_schedule(sk);

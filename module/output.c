@@ -346,6 +346,7 @@ static void ttp_xmit_sent(struct sock *sk, struct sk_buff *skb, bool rtx)
 	struct ttp_sock *ts = ttp_sk(sk);
 	struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
 
+	ttp_rate_sent(sk, skb);
 	if (rtx) {
 		trace_ttp_retransmit(&ts->conn.key, cb->seq, skb->len, ts->retries);
 		ts->total_retrans++;

@@ -128,6 +128,8 @@ static bool ttp_sack_mark(struct sock *sk, struct sk_buff *skb)
 		return false;
 	ttp_rack_advance(sk, cb);
 	ttp_rack_sacked(sk, cb->end_seq);
+	if (first)
+		ttp_rate_delivered(sk, cb);
 	ttp_sack_account(sk, cb->sacked, -1);
 	cb->sacked = TTP_SACKED_ACKED | TTP_SACKED_DELIVERED;
 	ttp_sack_account(sk, cb->sacked, 1);

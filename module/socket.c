@@ -626,6 +626,7 @@ static int ttp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 	err = ttp_wait_connected(sk, &timeo);
 	if (err)
 		goto out_err;
+	ttp_rate_check_app_limited(sk);
 	mss = ts->mss;
 
 	while (msg_data_left(msg)) {

@@ -141,11 +141,21 @@ struct ttp_skb_cb {
 		u32 sent_us;	/* out: when last sent */
 		u32 tw_isn;	/* in: a SYN that ended TIME_WAIT: our ISN, or 0 */
 	};
-	u32 ack;		/* in: the rest of the header and options */
-	u32 wnd;
-	u32 len;
-	u32 tsval;
-	u32 tsecr;
+	union {
+		struct {	/* in: the rest of the header and options */
+			u32 ack;
+			u32 wnd;
+			u32 len;
+			u32 tsval;
+			u32 tsecr;
+		};
+		struct {	/* out: at the last send, for rate.c */
+			u32 tx_delivered;	/* cong.delivered */
+			u32 tx_delivered_us;	/* when that last grew */
+			u32 tx_first_us;	/* when its flight began */
+			u8 tx_app_limited;	/* the sender was not the limit */
+		};
+	};
 	u8 wscale;
 	u8 has_mss:1, has_wscale:1, has_ts:1, sack_ok:1;
 	u8 sacked;		/* out: TTP_SACKED_* (scoreboard.c) */
@@ -308,6 +318,7 @@ struct ttp_sock {
 	struct ttp_rtt rtt;
 	struct ttp_cong cong;
 	struct ttp_rack rack;
+	struct ttp_rate rate;
 	u32 rto;		/* jiffies, backoff included */
 	u8 backoff;		/* consecutive timeouts */
 	u8 retries;		/* retransmissions of the oldest segment */

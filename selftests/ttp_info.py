@@ -22,8 +22,8 @@ FIELDS = ("state options snd_wscale rcv_wscale ca_state retransmits backoff reor
           "snd_mss rcv_mss rto_us rtt_us rttvar_us snd_cwnd snd_ssthresh snd_wnd rcv_wnd "
           "unacked lost total_retrans segs_out segs_in last_data_sent_ms last_data_recv_ms "
           "state_ms pad bytes_sent bytes_acked bytes_received sacked retrans congestion "
-          "delivered").split()
-FORMAT = "=8B18I3Q4I"
+          "delivered pacing_rate delivery_rate delivery_rate_app_limited pad2").split()
+FORMAT = "=8B18I3Q4I2Q2I"
 SIZE = struct.calcsize(FORMAT)
 OPT_TIMESTAMPS, OPT_WSCALE, OPT_SACK = 0x01, 0x02, 0x04
 ESTABLISHED, LISTEN = 1, 10
@@ -128,6 +128,70 @@ def lossy_transfer(family):
         topo.close()
 
 
+# A netem bottleneck of 2 Mbit/s: 250,000 bytes/s of frames, of which
+# the payload is about 95%; 1.5 MB through it take 6 s.
+RATE_BYTES = 250000
+RATE_TRANSFER = 1500000
+
+
+def pacing_formula(i):
+    """sk_pacing_rate as tcp_update_pacing_rate() makes it, from the same
+    snapshot: twice cwnd * mss / srtt below half ssthresh, 1.2 times above."""
+    ratio = 200 if i["snd_cwnd"] < i["snd_ssthresh"] // 2 else 120
+    return i["snd_mss"] * 10000 * ratio * max(i["snd_cwnd"], i["unacked"]) // i["rtt_us"]
+
+
+def rates(family):
+    """A bulk transfer through a 2 Mbit/s bottleneck with 20 ms each way:
+    the sender's delivery_rate is the bottleneck's payload rate (not what
+    it sends, not an ACK burst's), not app-limited; its pacing_rate is
+    what its cwnd, mss and srtt give. Before any RTT there is none."""
+    topo = Topology(family, True)
+    try:
+        run("tc", "-n", topo.client_ns.name, "qdisc", "add", "dev", topo.dev_client, "root",
+            "netem", "delay", "20ms", "rate", "2mbit", "limit", "1000")
+        run("tc", "-n", topo.server_ns.name, "qdisc", "add", "dev", topo.dev_server, "root",
+            "netem", "delay", "20ms")
+        lsn = topo.listen()
+        fresh = topo.client_ns.socket(family)
+        check(info(fresh)["pacing_rate"] == (1 << 64) - 1 and info(fresh)["delivery_rate"] == 0,
+              "before a connection: pacing_rate %d, delivery_rate %d" % (
+                  info(fresh)["pacing_rate"], info(fresh)["delivery_rate"]))
+        fresh.close()
+        c = topo.connect(lsn.getsockname()[1], 300)
+        lsn.settimeout(60)
+        s, _ = lsn.accept()
+        s.settimeout(300)
+        got = []
+        reader = threading.Thread(target=lambda: got.append(read_all(s, RATE_TRANSFER)))
+        reader.start()
+        sender = threading.Thread(target=lambda: c.sendall(os.urandom(RATE_TRANSFER)))
+        sender.start()
+        wait_for(lambda: info(c)["bytes_acked"] > RATE_TRANSFER // 3, 120,
+                 "a third of the transfer acknowledged")
+        matched, seen = False, []
+        for _ in range(20):
+            i = info(c)
+            seen.append((i["pacing_rate"], pacing_formula(i), i["delivery_rate"],
+                         i["delivery_rate_app_limited"]))
+            matched = matched or i["pacing_rate"] == pacing_formula(i)
+            time.sleep(0.05)
+        print("# pacing_rate, its formula, delivery_rate, app-limited: %s" % seen[:3], flush=True)
+        check(matched, "pacing_rate never what cwnd, mss and srtt give: %s" % seen[:5])
+        low, high = 0.75 * RATE_BYTES, 1.1 * RATE_BYTES
+        for _, _, rate, limited in seen:
+            check(low <= rate <= high and not limited,
+                  "delivery_rate %d bytes/s%s through a %d bytes/s bottleneck" % (
+                      rate, " (app-limited)" if limited else "", RATE_BYTES))
+        sender.join(120)
+        reader.join(120)
+        check(got == [RATE_TRANSFER], "the server read %s bytes, not %d" % (got, RATE_TRANSFER))
+        for sock in (c, s, lsn):
+            sock.close()
+    finally:
+        topo.close()
+
+
 def read_all(sock, n):
     got = 0
     while got < n:
@@ -181,6 +245,8 @@ def main():
     for family, name in ((socket.AF_INET, "v4"), (socket.AF_INET6, "v6")):
         suite.case("%s: through 2%% loss and %d ms each way: retransmissions, RTT, bytes, "
                    "segments, options" % (name, DELAY_MS), lossy_transfer, family)
+        suite.case("%s: through a 2 Mbit/s bottleneck: delivery_rate its rate, pacing_rate "
+                   "from cwnd and srtt" % name, rates, family)
         suite.case("%s: a shorter struct gets its head, a longer one the whole" % name,
                    versions, family)
         suite.case("%s: a listener: its state, its accept queue as unacked" % name,

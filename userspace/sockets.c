@@ -174,8 +174,25 @@ static const char *ttp_congestion_name(uint32_t c)
 	return c == TTP_CONG_CUBIC ? "cubic" : "reno";
 }
 
+/* Bytes per second as ss writes rates: bits, "1.2Mbps". */
+static void ttp_rate_text(char *dst, size_t len, uint64_t bytes)
+{
+	double bits = bytes * 8.0;
+
+	if (bits >= 1e9)
+		snprintf(dst, len, "%.1fGbps", bits / 1e9);
+	else if (bits >= 1e6)
+		snprintf(dst, len, "%.1fMbps", bits / 1e6);
+	else if (bits >= 1e3)
+		snprintf(dst, len, "%.1fKbps", bits / 1e3);
+	else
+		snprintf(dst, len, "%.0fbps", bits);
+}
+
 static void ttp_info_text(FILE *f, const struct ttp_info *i)
 {
+	char pacing[32], delivery[32];
+
 	fprintf(f, "\t%s%s%s rto:%.3f rtt:%.3f/%.3f mss:%u rcvmss:%u cwnd:%u",
 		i->options & TTP_INFO_OPT_TIMESTAMPS ? "ts " : "",
 		i->options & TTP_INFO_OPT_SACK ? "sack " : "",
@@ -189,12 +206,23 @@ static void ttp_info_text(FILE *f, const struct ttp_info *i)
 	fprintf(f, " bytes_sent:%" PRIu64 " bytes_acked:%" PRIu64
 		" bytes_received:%" PRIu64 " segs_out:%u segs_in:%u"
 		" snd_wnd:%u rcv_wnd:%u unacked:%u sacked:%u lost:%u retrans:%u/%u"
-		" delivered:%u reordering:%u lastsnd:%u lastrcv:%u state_ms:%u\n",
+		" delivered:%u reordering:%u lastsnd:%u lastrcv:%u state_ms:%u",
 		(uint64_t)i->bytes_sent, (uint64_t)i->bytes_acked,
 		(uint64_t)i->bytes_received, i->segs_out,
 		i->segs_in, i->snd_wnd, i->rcv_wnd, i->unacked, i->sacked, i->lost,
 		i->retrans, i->total_retrans, i->delivered, i->reordering,
 		i->last_data_sent_ms, i->last_data_recv_ms, i->state_ms);
+	/* As ss: no pacing rate until there is one, no delivery rate either. */
+	if (i->pacing_rate != UINT64_MAX) {
+		ttp_rate_text(pacing, sizeof(pacing), i->pacing_rate);
+		fprintf(f, " pacing_rate:%s", pacing);
+	}
+	if (i->delivery_rate) {
+		ttp_rate_text(delivery, sizeof(delivery), i->delivery_rate);
+		fprintf(f, " delivery_rate:%s%s", delivery,
+			i->delivery_rate_app_limited ? " app_limited" : "");
+	}
+	fputc('\n', f);
 }
 
 static void ttp_info_json(struct ttp_json *j, const struct ttp_info *i)
@@ -222,6 +250,9 @@ static void ttp_info_json(struct ttp_json *j, const struct ttp_info *i)
 	ttp_json_u64(j, "retrans", i->retrans);
 	ttp_json_string(j, "congestion", ttp_congestion_name(i->congestion));
 	ttp_json_u64(j, "delivered", i->delivered);
+	ttp_json_u64(j, "pacing_rate", i->pacing_rate);
+	ttp_json_u64(j, "delivery_rate", i->delivery_rate);
+	ttp_json_u64(j, "delivery_rate_app_limited", i->delivery_rate_app_limited);
 	ttp_json_u64(j, "total_retrans", i->total_retrans);
 	ttp_json_u64(j, "segs_out", i->segs_out);
 	ttp_json_u64(j, "segs_in", i->segs_in);

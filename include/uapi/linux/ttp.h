@@ -159,6 +159,10 @@ struct ttp_info {
 	__u32	retrans;	/* segments in flight sent again (lost ones) */
 	__u32	congestion;	/* enum ttp_congestion */
 	__u32	delivered;	/* segments delivered: ACKed or SACKed */
+	__u64	pacing_rate;	/* bytes/s; ~0: none (no RTT yet, no cap) */
+	__u64	delivery_rate;	/* bytes/s, the latest sample kept; 0: none */
+	__u32	delivery_rate_app_limited;	/* 1: that sample was */
+	__u32	pad2;
 };
 
 /*
