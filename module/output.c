@@ -183,7 +183,7 @@ int ttp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
 	u8 flags = cb->flags, opts[TTP_MAX_OPT_LEN], *end = opts;
 	bool syn = flags & TTP_FLAG_SYN, rtx = cb->retransmitted;
-	u32 seq = cb->seq;
+	u32 seq = cb->seq, paced_len;
 	int hdrlen, err;
 	u16 wnd, segs;
 
@@ -215,8 +215,7 @@ int ttp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	segs = max_t(u16, skb_shinfo(skb)->gso_segs, 1);
 	ts->segs_out += segs;
 	ts->bytes_sent += skb->len;	/* the payload: no header yet */
-	if (skb->len && !syn)
-		ttp_pacing_sent(sk, skb->len);
+	paced_len = syn ? 0 : skb->len;
 	hdrlen = TTP_HDR_LEN + (end - opts);
 	ttp_fill_header(skb, inet_sk(sk)->inet_sport, inet_sk(sk)->inet_dport,
 			seq, ts->rcv_nxt, flags, wnd, hdrlen);
@@ -236,8 +235,13 @@ int ttp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	ttp_count_add(sock_net(sk), rtx ? TTP_MIB_RETRANS_SEGS : TTP_MIB_OUT_SEGS, segs);
 	if (flags & TTP_FLAG_RST)
 		ttp_count(sock_net(sk), TTP_MIB_OUT_RSTS);
+	/* net_xmit_eval() is a macro that reads its argument twice. */
 	err = ts->af->queue_xmit(sk, skb);
-	return net_xmit_eval(err);
+	err = net_xmit_eval(err);
+	/* Spaced only by what left: tcp_update_skb_after_send() likewise. */
+	if (!err && paced_len)
+		ttp_pacing_sent(sk, paced_len);
+	return err;
 }
 
 /* Queue a segment of sequence space at the end of the write queue. */
@@ -452,6 +456,13 @@ static u32 ttp_gso_goal(struct sock *sk)
 	max = min_t(u32, max, max_segs);
 	if (ts->rtt.srtt_us)
 		segs = div_u64((u64)segs * USEC_PER_MSEC, ts->rtt.srtt_us);
+	/*
+	 * Nor more than a millisecond at the pacing rate, as
+	 * tcp_tso_autosize() bounds TCP's: under a low SO_MAX_PACING_RATE one
+	 * large skb would otherwise put the next send seconds away.
+	 */
+	segs = min_t(u64, segs, (READ_ONCE(sk->sk_pacing_rate) >>
+				 READ_ONCE(sk->sk_pacing_shift)) / ts->mss);
 	return clamp_t(u32, segs, min_t(u32, 2, max), max);
 }
 
@@ -701,7 +712,8 @@ static void ttp_write_xmit(struct sock *sk, int nonagle)
 			if (!part || part == skb->len || ttp_split(sk, skb, part))
 				break;
 		}
-		paced = ttp_pacing_holds(sk);
+		/* A SYN is never held: as tcp_connect() sends it, directly. */
+		paced = !(cb->flags & TTP_FLAG_SYN) && ttp_pacing_holds(sk);
 		if (paced)
 			break;
 		n = goal > 1 ? ttp_gso_count(sk, skb, goal) : 1;

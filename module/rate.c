@@ -96,8 +96,9 @@ void ttp_rate_ack(struct sock *sk, u32 delivered)
 }
 
 /*
- * About to send with less than a segment waiting, room in the window and
- * nothing lost to send again: what follows is limited by the application,
+ * About to send with less than a segment waiting, room in the window,
+ * nothing lost to send again and nothing of ours in the queues below:
+ * what follows is limited by the application,
  * not the path, until what is in flight now is delivered. As
  * tcp_rate_check_app_limited().
  */
@@ -109,7 +110,7 @@ void ttp_rate_check_app_limited(struct sock *sk)
 
 	sock_owned_by_me(sk);
 	if (ts->write_seq - ts->snd_nxt < ts->mss && in_flight < cc->cwnd &&
-	    cc->lost_out <= cc->retrans_out)
+	    cc->lost_out <= cc->retrans_out && sk_wmem_alloc_get(sk) < SKB_TRUESIZE(1))
 		ts->rate.app_limited = (cc->delivered + in_flight) ?: 1;
 }
 

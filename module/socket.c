@@ -265,6 +265,8 @@ void ttp_connect_init(struct sock *sk)
 	ts->rcv_wup = 0;
 	ts->snd_wnd = 0;
 	ts->fin_queued = false;
+	/* A connection before this one left its error: not this one's. */
+	WRITE_ONCE(sk->sk_err, 0);
 	ts->rto = msecs_to_jiffies(ttp_param(net, TTP_PARAM_RTO_INIT_MS));
 	ts->rtt.srtt_us = 0;
 	ts->rtt.rttvar_us = 0;
@@ -276,6 +278,10 @@ void ttp_connect_init(struct sock *sk)
 	ts->adv_mss = ttp_route_mss(sk);
 	ts->syn_retries = ts->syncnt ? ts->syncnt : ttp_param(net, TTP_PARAM_SYN_RETRIES);
 	ttp_cong_init(sk, false);
+	/* Nothing of a connection before this one: no rate, no pacing debt. */
+	memset(&ts->rate, 0, sizeof(ts->rate));
+	ts->pacing_next_ns = 0;
+	WRITE_ONCE(sk->sk_pacing_rate, READ_ONCE(sk->sk_max_pacing_rate));
 }
 
 static int ttp_listen(struct socket *sock, int backlog)

@@ -28,6 +28,7 @@ INFO_CONGESTION = 112           # struct ttp_info: after 8 bytes, 18 u32s, 3 u64
 RENO, CUBIC = 0, 1
 SIOCINQ = termios.FIONREAD
 SIOCOUTQ = termios.TIOCOUTQ
+SO_MAX_PACING_RATE = 47         # asm-generic/socket.h
 # 16 MiB (a quarter on 6.1 and 7.3: ttplib.scaled); on the debug kernel,
 # ten times slower per byte (16 MiB over a veth took it two minutes beside
 # other VMs, near the test's timeout), 4.
@@ -507,6 +508,37 @@ def congestion_choice(topo):
             ns.set(congestion_control=CUBIC)
 
 
+def paced_reconnect(topo):
+    """connect(AF_UNSPEC) ends a connection, and the socket may connect
+    again, as a TCP socket may, the reset it left pending forgotten
+    (tcp_connect_init() clears sk_err). SO_MAX_PACING_RATE at 1 byte/s had put its
+    next send hours away: the new SYN is not paced (as tcp_connect() sends
+    it, directly), and the new connection carries nothing of the old one's
+    pacing, so that once the cap is lifted its data flows at once."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    lsn, c, s = topo.pair()
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 200000)
+    c.setsockopt(socket.SOL_SOCKET, SO_MAX_PACING_RATE, 1)
+    # The first ten segments go unpaced; the rest wait at 1 byte/s.
+    queued = c.send(os.urandom(100000), socket.MSG_DONTWAIT)
+    check(queued > 20 * 1500, "only %d bytes queued" % queued)
+    wait_for(lambda: outq(c) < queued, 30, "the first segments sent")
+    time.sleep(0.5)
+    check(outq(c) > 0, "the pacing cap let everything go")
+    unspec = struct.pack("=H14x", socket.AF_UNSPEC)
+    check(libc.connect(c.fileno(), unspec, len(unspec)) == 0,
+          "connect(AF_UNSPEC): %s" % os.strerror(ctypes.get_errno()))
+    s.close()
+    c.setsockopt(socket.SOL_SOCKET, SO_MAX_PACING_RATE, struct.pack("I", 0xffffffff))
+    c.settimeout(20)
+    c.connect((topo.server_addr, lsn.getsockname()[1]))
+    lsn.settimeout(20)
+    s, _ = lsn.accept()
+    transfer(c, s, os.urandom(1 << 20), timeout=60)
+    for x in (c, s, lsn):
+        x.close()
+
+
 def all_closed(topo):
     """Everything the cases made is gone: every gauge back to zero."""
     expect_gauges(topo, {}, timeout=120)
@@ -535,8 +567,14 @@ def main():
                          ("ephemeral ports: the range, TIME_WAIT, EADDRNOTAVAIL",
                           port_exhaustion),
                          ("congestion_control and TTP_CONGESTION", congestion_choice),
+                         ("connect(AF_UNSPEC), then again, after pacing held data back",
+                          paced_reconnect),
                          ("every gauge back to zero", all_closed)):
             if fn is v4_mapped and family != socket.AF_INET6:
+                continue
+            # Ten unpaced segments of a veth's MSS fit in a send buffer;
+            # of loopback's, 64 KiB each, not.
+            if fn is paced_reconnect and not veth:
                 continue
             suite.case("%s: %s" % (name, desc), lambda fn=fn, t=topo: fn(t()))
     suite.run()
