@@ -122,6 +122,40 @@ bool ttp_cong_undo(struct sock *sk, u32 tsecr)
 	cc->state = TTP_CA_OPEN;
 	cc->dupacks = 0;
 	ttp_count(sock_net(sk), TTP_MIB_RENO_REORDER);
+	ttp_count(sock_net(sk), TTP_MIB_FULL_UNDO);
+	return true;
+}
+
+/*
+ * The first ACK of new data after a timeout echoes a timestamp older than
+ * the first retransmission: what was sent before the timeout arrived, only
+ * late (a delay spike; RFC 3522's Eifel detection), and the timeout was
+ * spurious. Restore the window and ssthresh, and take back the rewind:
+ * what was in flight is in flight again, not to be sent twice (RFC 4015's
+ * response; Linux's tcp_try_undo_loss()). True if so.
+ */
+bool ttp_cong_undo_loss(struct sock *sk, u32 tsecr)
+{
+	struct ttp_cong *cc = &ttp_sk(sk)->cong;
+	struct net *net = sock_net(sk);
+	bool spurious;
+
+	sock_owned_by_me(sk);
+	if (cc->state != TTP_CA_LOSS || !cc->undo)
+		return false;
+	spurious = tsecr && ttp_before(tsecr, cc->undo_tsval);
+	cc->undo = false;
+	if (!spurious)
+		return false;
+	cc->cwnd = max(cc->cwnd, cc->prior_cwnd);
+	cc->ssthresh = max(cc->ssthresh, cc->prior_ssthresh);
+	cc->cwnd_cnt = 0;
+	cc->state = TTP_CA_OPEN;
+	cc->recover_rto = false;
+	cc->dupacks = 0;
+	ttp_unrewind(sk);
+	ttp_count(net, TTP_MIB_SPURIOUS_RTOS);
+	ttp_count(net, TTP_MIB_LOSS_UNDO);
 	return true;
 }
 
@@ -227,6 +261,19 @@ void ttp_cong_timeout(struct sock *sk)
 	struct ttp_sock *ts = ttp_sk(sk);
 	struct ttp_cong *cc = &ts->cong;
 
+	/*
+	 * What an undo would restore, and the time a later ACK's echo must
+	 * predate to prove this timeout spurious: from the first timeout of
+	 * a run. A recovery under way keeps its own, as Linux's
+	 * tcp_enter_loss() keeps prior_cwnd; a later timeout of the run
+	 * keeps the first's.
+	 */
+	if (cc->state == TTP_CA_OPEN || (cc->state == TTP_CA_LOSS && !ts->backoff)) {
+		cc->prior_cwnd = cc->cwnd;
+		cc->prior_ssthresh = cc->ssthresh;
+		cc->undo = ts->tstamp_ok;
+		cc->undo_tsval = ttp_sk_tsval(sk);
+	}
 	if (cc->state != TTP_CA_LOSS || !ts->backoff)
 		cc->ssthresh = cc->ops->ssthresh(sk);
 	cc->cwnd = 1;
@@ -235,7 +282,6 @@ void ttp_cong_timeout(struct sock *sk)
 	cc->dupacks = 0;
 	cc->recover = ts->snd_max;
 	cc->recover_rto = true;
-	cc->undo = false;
 	cc->dsack_undo = false;
 	ts->rack.tlp_high_seq = 0;
 	ttp_rewind(sk);

@@ -164,6 +164,7 @@ void ttp_cong_dupack(struct sock *sk);
 void ttp_cong_timeout(struct sock *sk);
 void ttp_cong_restart(struct sock *sk);
 bool ttp_cong_undo(struct sock *sk, u32 tsecr);
+bool ttp_cong_undo_loss(struct sock *sk, u32 tsecr);
 
 /* Segments in the network: RFC 6675's pipe, Linux's packets_in_flight. */
 static inline u32 ttp_in_flight(const struct ttp_cong *cc)

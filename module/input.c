@@ -666,6 +666,7 @@ static void ttp_ack(struct sock *sk, const struct sk_buff *in)
 	else
 		ttp_reset_rto(sk);	/* undo the backoff */
 
+	ttp_cong_undo_loss(sk, tsecr);
 	if (ts->sack_ok) {
 		if (cb->sack_off)
 			sacked = ttp_sacktag(sk, in, prior_una);

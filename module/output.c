@@ -785,6 +785,24 @@ void ttp_rewind(struct sock *sk)
 }
 
 /*
+ * A timeout was spurious (ttp_cong_undo_loss()): what it rewound is in
+ * flight after all, its ACKs on their way. Count it in flight again, up to
+ * snd_max, so that it is not sent a second time.
+ */
+void ttp_unrewind(struct sock *sk)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	struct sk_buff *skb;
+
+	while ((skb = ts->send_head) && !ttp_after(TTP_SKB_CB(skb)->end_seq, ts->snd_max)) {
+		ts->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
+				NULL : skb->next;
+		ts->cong.packets_out++;
+		ts->snd_nxt = TTP_SKB_CB(skb)->end_seq;
+	}
+}
+
+/*
  * The sequence number of a segment without data: snd_max, unless the peer
  * has since shrunk its window below it (it dropped what we sent past its
  * new right edge). Then the edge itself, the one number it still accepts:

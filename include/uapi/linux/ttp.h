@@ -548,6 +548,9 @@ enum ttp_counter {
 	TTP_MIB_SACK_REORDER,	/* ACKs that showed reordering (RACK) */
 	TTP_MIB_LOSS_PROBES,	/* tail loss probes sent (RFC 8985 TLP) */
 	TTP_MIB_LOSS_PROBE_RECOVERY, /* losses a probe repaired */
+	TTP_MIB_SPURIOUS_RTOS,	/* timeouts found spurious (RFC 3522 by timestamps) */
+	TTP_MIB_LOSS_UNDO,	/* timeouts undone: window and flight restored */
+	TTP_MIB_FULL_UNDO,	/* fast recoveries undone by timestamps */
 	__TTP_MIB_COUNT
 };
 
