@@ -57,18 +57,33 @@ static bool ttp_pacing_internal(const struct sock *sk)
 }
 
 /*
+ * How far ahead of its schedule a flow may run: what the small queues let
+ * it keep below it (tsq.c), about a millisecond at its rate. Holding it to
+ * the nanosecond would cost a timer per large segment where the RTT is a
+ * millisecond (a veth pair, a LAN), for spacing no queue there needs;
+ * where the RTT is tens of milliseconds, a millisecond's burst is a small
+ * part of the window, still spread over the round trip.
+ */
+static u64 ttp_pacing_slack_ns(const struct sock *sk)
+{
+	return NSEC_PER_SEC >> READ_ONCE(sk->sk_pacing_shift);
+}
+
+/*
  * Whether SK's next segment must wait: then the pacing timer is armed for
- * its time (holding the socket), and sends it. As tcp_pacing_check().
+ * when it may go (holding the socket), and sends it. As
+ * tcp_pacing_check(), with the slack above.
  */
 bool ttp_pacing_holds(struct sock *sk)
 {
 	struct ttp_sock *ts = ttp_sk(sk);
+	u64 slack = ttp_pacing_slack_ns(sk);
 
 	sock_owned_by_me(sk);
-	if (!ttp_pacing_internal(sk) || ts->pacing_next_ns <= ttp_sk_clock_ns(sk))
+	if (!ttp_pacing_internal(sk) || ts->pacing_next_ns <= ttp_sk_clock_ns(sk) + slack)
 		return false;
 	if (!hrtimer_is_queued(&ts->pacing_timer)) {
-		hrtimer_start(&ts->pacing_timer, ns_to_ktime(ts->pacing_next_ns),
+		hrtimer_start(&ts->pacing_timer, ns_to_ktime(ts->pacing_next_ns - slack),
 			      HRTIMER_MODE_ABS_PINNED_SOFT);
 		sock_hold(sk);
 	}
