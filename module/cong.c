@@ -160,10 +160,45 @@ bool ttp_cong_undo_loss(struct sock *sk, u32 tsecr)
 }
 
 /*
- * An ACK of new data: ACKED segments left the network, PRIOR_OUT were in
- * flight before it; TSECR is its timestamp echo, 0 if none.
+ * After a push: whether the window held the sender back (LIMITED), kept
+ * for the rest of the window, or else the most it had in flight. Read per
+ * window, not per ACK: a paced flow, or one whose ACKs come in a burst,
+ * has less in flight at any one ACK than the window it fills over the
+ * round trip. As Linux's tcp_cwnd_validate().
  */
-void ttp_cong_ack(struct sock *sk, u32 acked, u32 prior_out, u32 tsecr)
+void ttp_cwnd_validate(struct sock *sk, bool limited)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	struct ttp_cong *cc = &ts->cong;
+
+	if (!ttp_before(ts->snd_una, cc->cwnd_usage_seq) || limited ||
+	    (!cc->cwnd_limited && cc->packets_out > cc->max_packets_out)) {
+		cc->cwnd_limited = limited;
+		cc->max_packets_out = cc->packets_out;
+		cc->cwnd_usage_seq = ts->snd_nxt;
+	}
+}
+
+/*
+ * Whether ACKs may grow the window: only one in use (RFC 7661's concern:
+ * an application sending less than the window must not inflate it). In
+ * slow start, half of it in use counts, as in Linux's
+ * tcp_is_cwnd_limited().
+ */
+bool ttp_cwnd_in_use(const struct sock *sk)
+{
+	const struct ttp_cong *cc = &ttp_sk(sk)->cong;
+
+	if (cc->cwnd_limited)
+		return true;
+	return cc->cwnd < cc->ssthresh && cc->cwnd < 2 * cc->max_packets_out;
+}
+
+/*
+ * An ACK of new data: ACKED segments left the network; TSECR is its
+ * timestamp echo, 0 if none.
+ */
+void ttp_cong_ack(struct sock *sk, u32 acked, u32 tsecr)
 {
 	struct ttp_sock *ts = ttp_sk(sk);
 	struct ttp_cong *cc = &ts->cong;
@@ -199,12 +234,7 @@ void ttp_cong_ack(struct sock *sk, u32 acked, u32 prior_out, u32 tsecr)
 		break;
 	}
 	cc->dupacks = 0;
-	/*
-	 * Grow only a window that was in use: an application sending less
-	 * than the window must not inflate it (RFC 7661's concern). In slow
-	 * start half of it counts as in use, as in Linux.
-	 */
-	if (cc->cwnd < cc->ssthresh ? prior_out * 2 < cc->cwnd : prior_out < cc->cwnd)
+	if (!ttp_cwnd_in_use(sk))
 		return;
 	cc->ops->cong_avoid(sk, acked);
 }

@@ -81,6 +81,10 @@ struct ttp_cong {
 	u32 undo_tsval;		/* TSval of the fast retransmission */
 	u32 prior_cwnd;		/* the window before recovery cut it */
 	u32 prior_ssthresh;
+	/* Was the window in use (RFC 7661), as Linux's tcp_cwnd_validate()? */
+	bool cwnd_limited;	/* it held the sender back in this window */
+	u32 max_packets_out;	/* else the most in flight in this window */
+	u32 cwnd_usage_seq;	/* snd_nxt when this window's tally began */
 
 	/* The SACK scoreboard (scoreboard.c): segments in flight that are */
 	u32 sacked_out;		/* held by the peer, reported in SACK blocks */
@@ -159,12 +163,14 @@ enum ttp_hystart_step ttp_hystart_ack(struct ttp_hystart *hs, u32 snd_una,
 void ttp_cong_init(struct sock *sk, bool syn_lost);
 u32 ttp_cwnd_room_segs(const struct sock *sk);
 bool ttp_cwnd_room(const struct sock *sk);
-void ttp_cong_ack(struct sock *sk, u32 acked, u32 prior_out, u32 tsecr);
+void ttp_cong_ack(struct sock *sk, u32 acked, u32 tsecr);
 void ttp_cong_dupack(struct sock *sk);
 void ttp_cong_timeout(struct sock *sk);
 void ttp_cong_restart(struct sock *sk);
 bool ttp_cong_undo(struct sock *sk, u32 tsecr);
 bool ttp_cong_undo_loss(struct sock *sk, u32 tsecr);
+void ttp_cwnd_validate(struct sock *sk, bool limited);
+bool ttp_cwnd_in_use(const struct sock *sk);
 
 /* Segments in the network: RFC 6675's pipe, Linux's packets_in_flight. */
 static inline u32 ttp_in_flight(const struct ttp_cong *cc)
@@ -181,8 +187,8 @@ void ttp_sack_account(struct sock *sk, u8 sacked, int dir);
 bool ttp_sack_reneged(struct sock *sk);
 
 /* recovery.c: RFC 6675 loss recovery with PRR, for SACK peers. */
-void ttp_recovery_ack(struct sock *sk, u32 acked, u32 sacked, u32 prior_out,
-		      u32 tsecr, bool advanced, bool dupack);
+void ttp_recovery_ack(struct sock *sk, u32 acked, u32 sacked, u32 tsecr,
+		      bool advanced, bool dupack);
 void ttp_recovery_sent(struct sock *sk, bool rtx);
 void ttp_recovery_begin(struct sock *sk);
 void ttp_dsack_undo(struct sock *sk);

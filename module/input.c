@@ -569,7 +569,7 @@ static void ttp_ack(struct sock *sk, const struct sk_buff *in)
 	const struct ttp_skb_cb *cb = TTP_SKB_CB(in);
 	struct ttp_sock *ts = ttp_sk(sk);
 	u32 ack = cb->ack, sample_us = 0, prior_wnd = ts->snd_wnd;
-	u32 prior_out = ts->cong.packets_out, prior_una = ts->snd_una;
+	u32 prior_una = ts->snd_una;
 	u32 prior_delivered = ts->cong.delivered;
 	u32 tsecr = ts->tstamp_ok && cb->has_ts ? cb->tsecr : 0;
 	u32 acked = 0, sacked = 0;
@@ -599,7 +599,7 @@ static void ttp_ack(struct sock *sk, const struct sk_buff *in)
 			if (cb->sack_off)
 				sacked = ttp_sacktag(sk, in, prior_una);
 			ts->cong.delivered += sacked;
-			ttp_recovery_ack(sk, 0, sacked, prior_out, tsecr, false, dupack);
+			ttp_recovery_ack(sk, 0, sacked, tsecr, false, dupack);
 			ttp_tlp_ack(sk, ack, dupack && !sacked);
 		} else if (dupack) {
 			ttp_cong_dupack(sk);
@@ -671,10 +671,10 @@ static void ttp_ack(struct sock *sk, const struct sk_buff *in)
 		if (cb->sack_off)
 			sacked = ttp_sacktag(sk, in, prior_una);
 		ts->cong.delivered += acked + sacked;
-		ttp_recovery_ack(sk, acked, sacked, prior_out, tsecr, true, false);
+		ttp_recovery_ack(sk, acked, sacked, tsecr, true, false);
 	} else {
 		ts->cong.delivered += acked;
-		ttp_cong_ack(sk, acked, prior_out, tsecr);
+		ttp_cong_ack(sk, acked, tsecr);
 	}
 	ttp_rearm_rtx(sk);
 	if (ts->sack_ok) {

@@ -688,7 +688,7 @@ static void ttp_write_xmit(struct sock *sk, int nonagle)
 {
 	struct ttp_sock *ts = ttp_sk(sk);
 	struct sk_buff *skb;
-	bool sent = false, paced = false;
+	bool sent = false, paced = false, limited;
 	u32 goal;
 	int n;
 
@@ -731,6 +731,9 @@ static void ttp_write_xmit(struct sock *sk, int nonagle)
 		}
 		ttp_reset_rtx_timer(sk, ts->rto);
 	}
+	limited = ttp_in_flight(&ts->cong) >= ts->cong.cwnd;
+	if (sent || limited)
+		ttp_cwnd_validate(sk, limited);
 	if (sent) {
 		ttp_tlp_schedule(sk);
 	} else if (ts->send_head && !ts->cong.packets_out && !paced) {

@@ -107,12 +107,12 @@ static void ttp_recovery_end(struct sock *sk)
 
 /*
  * An ACK from a SACK peer: ACKED segments newly acknowledged cumulatively
- * (not SACKed before), SACKED newly SACKed; PRIOR_OUT were in flight
- * before it; TSECR its timestamp echo, 0 if none. ADVANCED: it moved
+ * (not SACKed before), SACKED newly SACKed; TSECR its timestamp echo, 0
+ * if none. ADVANCED: it moved
  * snd_una; DUPACK: it is a duplicate ACK (RFC 5681).
  */
-void ttp_recovery_ack(struct sock *sk, u32 acked, u32 sacked, u32 prior_out,
-		      u32 tsecr, bool advanced, bool dupack)
+void ttp_recovery_ack(struct sock *sk, u32 acked, u32 sacked, u32 tsecr,
+		      bool advanced, bool dupack)
 {
 	struct ttp_sock *ts = ttp_sk(sk);
 	struct ttp_cong *cc = &ts->cong;
@@ -154,8 +154,7 @@ void ttp_recovery_ack(struct sock *sk, u32 acked, u32 sacked, u32 prior_out,
 	if (!advanced)
 		return;
 	cc->dupacks = 0;
-	/* As in ttp_cong_ack(): grow only a window that was in use. */
-	if (cc->cwnd < cc->ssthresh ? prior_out * 2 < cc->cwnd : prior_out < cc->cwnd)
+	if (!ttp_cwnd_in_use(sk))
 		return;
 	if (delivered)
 		cc->ops->cong_avoid(sk, delivered);
