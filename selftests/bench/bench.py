@@ -12,6 +12,7 @@ two namespaces joined by a veth pair. Each namespace starts with the
 defaults of both protocols, as a new machine would."""
 
 import argparse
+import itertools
 import json
 import os
 import shutil
@@ -249,8 +250,12 @@ def fairness(args):
     the client's side of the pair sends at most 20 Mbit/s (tbf, a queue of
     about 50 ms) with 20 ms of delay each way, for FAIR_SECONDS. Each flow's
     bytes/s, and TTP's over TCP's: a transport that takes more than its
-    share, or starves, shows here. Both defaults (CUBIC), then both Reno."""
-    for label, tcp_cc, ttp_cc in (("defaults", "cubic", 1), ("both reno", "reno", 0)):
+    share, or starves, shows here. Both defaults (CUBIC), then both Reno;
+    each twice, TCP's flow started first, then TTP's: the first gets a
+    head start (a process start under TCG) that a short run keeps."""
+    for (label, tcp_cc, ttp_cc), first in itertools.product(
+            (("defaults", "cubic", 1), ("both reno", "reno", 0)), PROTOS):
+        order = (first,) + tuple(p for p in PROTOS if p != first)
         path = Path("veth")
         try:
             run("tc", "-n", path.client_ns.name, "qdisc", "add", "dev", path.dev_client,
@@ -264,7 +269,7 @@ def fairness(args):
             path.client_ns.set(congestion_control=ttp_cc)
             path.start_servers()
             flows = {proto: path.spawn("stream", proto, "-t", args.fair_seconds, "-f", 1)
-                     for proto in PROTOS}
+                     for proto in order}
             got = {}
             for proto, p in flows.items():
                 out = p.communicate()[0]
@@ -273,11 +278,11 @@ def fairness(args):
                 got[proto] = json.loads(out.strip().splitlines()[-1])["value"]
             share = got["ttp"] / got["tcp"] if got["tcp"] else float("inf")
             emit({"bench": "fairness", "path": "veth", "setting": label, "unit": "bytes/s",
-                  "tcp": got["tcp"], "ttp": got["ttp"], "share": share,
+                  "first": first, "tcp": got["tcp"], "ttp": got["ttp"], "share": share,
                   "seconds": args.fair_seconds, "tcp_cc": tcp_cc,
                   "ttp_cc": "cubic" if ttp_cc else "reno"})
-            print("# fairness %-10s TCP %.4g, TTP %.4g bytes/s: TTP/TCP %.2f" % (
-                label, got["tcp"], got["ttp"], share), flush=True)
+            print("# fairness %-10s %s first: TCP %.4g, TTP %.4g bytes/s: TTP/TCP %.2f" % (
+                label, first, got["tcp"], got["ttp"], share), flush=True)
         finally:
             path.close()
 

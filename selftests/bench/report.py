@@ -100,10 +100,11 @@ def markdown(results):
     section(lines, results, "fairness",
             "Fairness: one TTP and one TCP flow at once through 20 Mbit/s (tbf) with 20 ms "
             "each way; TTP's share should be 0.8 to 1.25 of TCP's.",
-            ("Setting", "TCP", "TTP", "TCP bytes/s", "TTP bytes/s", "TTP/TCP"),
-            lambda r: "| %s | %s | %s | %s | %s | %.2f |" % (
-                r["setting"], r["tcp_cc"], r["ttp_cc"], fmt(r["tcp"], "bytes/s"),
-                fmt(r["ttp"], "bytes/s"), r["share"]))
+            ("Setting", "TCP", "TTP", "Started first", "TCP bytes/s", "TTP bytes/s",
+             "TTP/TCP"),
+            lambda r: "| %s | %s | %s | %s | %s | %s | %.2f |" % (
+                r["setting"], r["tcp_cc"], r["ttp_cc"], r.get("first", "tcp").upper(),
+                fmt(r["tcp"], "bytes/s"), fmt(r["ttp"], "bytes/s"), r["share"]))
     section(lines, results, "churn",
             "Churn: one client address, one server port, 1,000 local ports, as fast as it goes.",
             ("Setting", "Path", "Connections", "Failed connects", "Connections/s"),
