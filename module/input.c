@@ -741,10 +741,16 @@ static void ttp_quickack_mode(struct ttp_sock *ts)
 	ts->quickack = max_t(u8, ts->quickack, TTP_MAX_QUICKACKS);
 }
 
-/* Within the receive buffer and, counted if not, TTP's global limit. */
+/*
+ * Within the receive buffer and, counted if not, TTP's global limit. As
+ * TCP's tcp_try_rmem_schedule(), a segment is taken while the buffer is not
+ * yet over its size, so it may end over by one segment: the window counted
+ * bytes at half their cost, and the last small segments a nearly closed
+ * window invites can cost more than the room left, compacted or not.
+ */
 static bool ttp_rmem_fits(struct sock *sk, struct sk_buff *skb)
 {
-	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize > READ_ONCE(sk->sk_rcvbuf))
+	if (atomic_read(&sk->sk_rmem_alloc) > READ_ONCE(sk->sk_rcvbuf))
 		return false;
 	if (sk_rmem_schedule(sk, skb, skb->truesize))
 		return true;
@@ -761,7 +767,7 @@ static bool ttp_make_room(struct sock *sk, struct sk_buff *skb)
 {
 	if (ttp_rcv_collapse(sk) && ttp_rmem_fits(sk, skb))
 		return true;
-	return ttp_ooo_prune(sk, skb) && ttp_rmem_fits(sk, skb);
+	return ttp_ooo_prune(sk) && ttp_rmem_fits(sk, skb);
 }
 
 /*
@@ -815,7 +821,7 @@ static void ttp_data_queue(struct sock *sk, struct sk_buff *skb)
 	if (!ttp_after(cb->seq, ts->rcv_nxt) &&
 	    skb_queue_empty(&sk->sk_receive_queue)) {
 		if (!ttp_rmem_fits(sk, skb)) {
-			ttp_ooo_prune(sk, skb);
+			ttp_ooo_prune(sk);
 			/* Counted globally if it can be; charged in any case. */
 			sk_rmem_schedule(sk, skb, skb->truesize);
 		}

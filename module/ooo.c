@@ -208,10 +208,11 @@ struct sk_buff *ttp_ooo_pop(struct sock *sk)
  * would wait forever for the one it has no room for. From the far end:
  * what is nearest the reader lets it go on soonest. At least an eighth of
  * the buffer at a time, so that a peer keeping it full costs a prune per
- * eighth, not per segment; on until SKB would fit and TTP is not short of
- * memory. Counted; whether anything was given up.
+ * eighth, not per segment; on until the buffer is no longer over its size
+ * (what ttp_data_queue() asks) and TTP is not short of memory. Counted;
+ * whether anything was given up.
  */
-bool ttp_ooo_prune(struct sock *sk, const struct sk_buff *skb)
+bool ttp_ooo_prune(struct sock *sk)
 {
 	struct ttp_sock *ts = ttp_sk(sk);
 	int goal = READ_ONCE(sk->sk_rcvbuf) >> 3;
@@ -226,7 +227,7 @@ bool ttp_ooo_prune(struct sock *sk, const struct sk_buff *skb)
 		kfree_skb(last);
 		if (goal > 0)
 			continue;
-		if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize <= READ_ONCE(sk->sk_rcvbuf) &&
+		if (atomic_read(&sk->sk_rmem_alloc) <= READ_ONCE(sk->sk_rcvbuf) &&
 		    !ttp_memory_pressured())
 			break;
 		goal = READ_ONCE(sk->sk_rcvbuf) >> 3;

@@ -699,7 +699,7 @@ bool ttp_rcv_collapse(struct sock *sk);
 bool ttp_ooo_covered(const struct sock *sk, const struct ttp_skb_cb *cb);
 void ttp_ooo_queue(struct sock *sk, struct sk_buff *skb);
 struct sk_buff *ttp_ooo_pop(struct sock *sk);
-bool ttp_ooo_prune(struct sock *sk, const struct sk_buff *skb);
+bool ttp_ooo_prune(struct sock *sk);
 void ttp_ooo_purge(struct sock *sk);
 
 /* pmtu.c */
