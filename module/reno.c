@@ -19,11 +19,17 @@ static void ttp_reno_cong_avoid(struct sock *sk, u32 acked)
 		if (!acked)
 			return;
 	}
-	/* Congestion avoidance: one segment per window ACKed. */
+	/*
+	 * Congestion avoidance: one segment per window ACKed, as many as
+	 * one ACK covers windows (a stretch ACK, an ACK after a lost run),
+	 * as tcp_cong_avoid_ai() does.
+	 */
 	cc->cwnd_cnt += acked;
 	if (cc->cwnd_cnt >= cc->cwnd) {
-		cc->cwnd_cnt -= cc->cwnd;
-		cc->cwnd++;
+		u32 grow = cc->cwnd_cnt / cc->cwnd;
+
+		cc->cwnd_cnt -= grow * cc->cwnd;
+		cc->cwnd += grow;
 	}
 }
 
