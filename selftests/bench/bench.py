@@ -247,8 +247,11 @@ def loss(args):
 
 def fairness(args):
     """One TTP flow and one TCP flow at once through a shared bottleneck:
-    the client's side of the pair sends at most 20 Mbit/s (tbf, a queue of
-    about 50 ms) with 20 ms of delay each way, for FAIR_SECONDS. Each flow's
+    the client's side of the pair sends at most 20 Mbit/s (tbf, a drop-tail
+    queue of 50 ms) with 20 ms of delay each way, for FAIR_SECONDS. The
+    delay comes first (netem at the root, tbf its child): as tbf's child,
+    netem's own queue of 10,000 packets would be the bottleneck's, seconds
+    long and never full. Each flow's
     bytes/s, and TTP's over TCP's: a transport that takes more than its
     share, or starves, shows here. Both defaults (CUBIC), then both Reno;
     each twice, TCP's flow started first, then TTP's: the first gets a
@@ -259,10 +262,10 @@ def fairness(args):
         path = Path("veth")
         try:
             run("tc", "-n", path.client_ns.name, "qdisc", "add", "dev", path.dev_client,
-                "root", "handle", "1:", "tbf", "rate", "20mbit", "burst", "32kb",
-                "latency", "50ms")
+                "root", "handle", "1:", "netem", "delay", "20ms", "limit", "10000")
             run("tc", "-n", path.client_ns.name, "qdisc", "add", "dev", path.dev_client,
-                "parent", "1:1", "handle", "10:", "netem", "delay", "20ms", "limit", "10000")
+                "parent", "1:1", "handle", "10:", "tbf", "rate", "20mbit", "burst", "32kb",
+                "latency", "50ms")
             run("tc", "-n", path.server_ns.name, "qdisc", "add", "dev", path.dev_server,
                 "root", "netem", "delay", "20ms", "limit", "10000")
             path.sysctl(path.client_ns, "net.ipv4.tcp_congestion_control", tcp_cc)
