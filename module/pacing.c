@@ -94,7 +94,9 @@ bool ttp_pacing_holds(struct sock *sk)
  * LEN bytes of payload have left: the next may leave LEN / rate later. A
  * send late by the timer's or the scheduler's delay earns that much back,
  * up to half of the gap, as tcp_update_skb_after_send() allows: the
- * average rate holds though single sends come late.
+ * average rate holds though single sends come late. The time is kept on
+ * unpaced sends too, as TCP's tcp_wstamp_ns: the first send paced after
+ * SO_MAX_PACING_RATE is set is late only by what passed since the last.
  */
 void ttp_pacing_sent(struct sock *sk, u32 len)
 {
@@ -102,10 +104,9 @@ void ttp_pacing_sent(struct sock *sk, u32 len)
 	unsigned long rate = READ_ONCE(sk->sk_pacing_rate);
 	u64 prior = ts->pacing_next_ns, len_ns, credit;
 
-	if (!ttp_pacing_internal(sk))
-		return;
 	ts->pacing_next_ns = max(prior, ttp_sk_clock_ns(sk));
-	if (!rate || rate == ~0UL ||
+	if (!ttp_pacing_internal(sk) ||
+	    !rate || rate == ~0UL ||
 	    ts->bytes_sent < (u64)TTP_PACING_FREE_SEGS * ts->mss)
 		return;
 	len_ns = div64_ul((u64)len * NSEC_PER_SEC, rate);
