@@ -12,9 +12,12 @@
  * where the small queues (tsq.c) read it, and where an fq qdisc finds it:
  * a socket fq has claimed (sk_pacing_status SK_PACING_FQ) leaves the
  * spacing to fq, as TCP does. Otherwise TTP spaces its own segments on an
- * hrtimer. Linux TCP does that only when asked (BBR, SO_MAX_PACING_RATE);
- * TTP does it unless the namespace's `pacing` is 0, so that a path with no
- * fq qdisc gets paced segments too.
+ * hrtimer when asked, as Linux TCP does: by SO_MAX_PACING_RATE (the socket
+ * core then marks the socket SK_PACING_NEEDED, as BBR does for TCP), or,
+ * for every socket, by the namespace's `pacing`. Not by default: a paced
+ * flow sharing a drop-tail bottleneck with unpaced TCP flows loses fewer
+ * of its segments than they do, and so takes more than its share (1.4 to
+ * 1.6 times TCP's in `make bench`'s fairness rows, 0.9 to 1.1 unpaced).
  */
 #include <linux/hrtimer.h>
 #include "compat.h"
@@ -52,8 +55,14 @@ void ttp_pacing_update(struct sock *sk)
 /* Whether TTP spaces SK's segments itself (else fq does, or nobody). */
 static bool ttp_pacing_internal(const struct sock *sk)
 {
-	return READ_ONCE(sk->sk_pacing_status) != SK_PACING_FQ &&
-	       ttp_param(sock_net(sk), TTP_PARAM_PACING);
+	switch (READ_ONCE(sk->sk_pacing_status)) {
+	case SK_PACING_FQ:
+		return false;
+	case SK_PACING_NEEDED:
+		return true;
+	default:
+		return ttp_param(sock_net(sk), TTP_PARAM_PACING);
+	}
 }
 
 /*

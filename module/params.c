@@ -84,8 +84,8 @@ const struct ttp_param_def ttp_param_defs[TTP_PARAM_COUNT] = {
 	TTP_PARAM(TTP_PARAM_CONGESTION_CONTROL, "congestion_control", "mode",
 		  TTP_CONG_CUBIC, 0, __TTP_CONG_COUNT - 1,
 		  "new connections' congestion control: 0 reno, 1 cubic (with HyStart++)"),
-	TTP_PARAM(TTP_PARAM_PACING, "pacing", "bool", 1, 0, 1,
-		  "space each flow's segments at its rate from cwnd and srtt, unless fq does"),
+	TTP_PARAM(TTP_PARAM_PACING, "pacing", "bool", 0, 0, 1,
+		  "pace every flow, not only those with SO_MAX_PACING_RATE, unless fq does"),
 };
 EXPORT_SYMBOL_IF_KUNIT(ttp_param_defs);
 
