@@ -560,6 +560,20 @@ static bool ttp_is_dupack(const struct ttp_sock *ts, const struct ttp_skb_cb *cb
 }
 
 /*
+ * What every acceptable ACK ends with, new data acknowledged or not: a
+ * delivery-rate sample of what it delivered since PRIOR_DELIVERED, the
+ * pacing rate from the window it left, what the windows now allow sent,
+ * and the loss probe re-armed.
+ */
+static void ttp_ack_done(struct sock *sk, u32 prior_delivered)
+{
+	ttp_rate_ack(sk, ttp_sk(sk)->cong.delivered - prior_delivered);
+	ttp_pacing_update(sk);
+	ttp_push(sk);
+	ttp_tlp_schedule(sk);
+}
+
+/*
  * An acceptable ACK: update the send window, free what it acknowledges,
  * take an RTT sample, let congestion control see it, and send what the
  * windows now allow.
@@ -604,10 +618,7 @@ static void ttp_ack(struct sock *sk, const struct sk_buff *in)
 		} else if (dupack) {
 			ttp_cong_dupack(sk);
 		}
-		ttp_rate_ack(sk, ts->cong.delivered - prior_delivered);
-		ttp_pacing_update(sk);
-		ttp_push(sk);
-		ttp_tlp_schedule(sk);
+		ttp_ack_done(sk, prior_delivered);
 		return;
 	}
 
@@ -686,10 +697,7 @@ static void ttp_ack(struct sock *sk, const struct sk_buff *in)
 		sk_mem_reclaim(sk);
 		sk->sk_write_space(sk);
 	}
-	ttp_rate_ack(sk, ts->cong.delivered - prior_delivered);
-	ttp_pacing_update(sk);
-	ttp_push(sk);
-	ttp_tlp_schedule(sk);
+	ttp_ack_done(sk, prior_delivered);
 }
 
 /* Put an in-order segment on the receive queue. */
