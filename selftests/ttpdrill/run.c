@@ -242,6 +242,66 @@ static int td_address(int family, const char *local, int ifindex)
 	return rc;
 }
 
+/* Whether the route to LOCAL is already the local one (RTM_GETROUTE). */
+static int td_route_is_local(int fd, int family, const unsigned char *addr)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct rtmsg rtm;
+		struct rtattr rta;
+		unsigned char addr[16];
+	} req = {
+		.nh = { .nlmsg_type = RTM_GETROUTE, .nlmsg_flags = NLM_F_REQUEST },
+		.rtm = { .rtm_family = family, .rtm_dst_len = family == AF_INET ? 32 : 128 },
+		.rta = { .rta_type = RTA_DST },
+	};
+	union {
+		struct nlmsghdr nh;
+		char buf[4096];
+	} ans;
+	int len = family == AF_INET ? 4 : 16;
+	struct rtmsg *rtm = NLMSG_DATA(&ans.nh);
+
+	memcpy(req.addr, addr, len);
+	req.rta.rta_len = RTA_LENGTH(len);
+	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(req.rtm)) + RTA_ALIGN(req.rta.rta_len);
+	if (send(fd, &req, req.nh.nlmsg_len, 0) != (ssize_t)req.nh.nlmsg_len ||
+	    recv(fd, &ans, sizeof(ans), 0) < (ssize_t)NLMSG_LENGTH(sizeof(*rtm)))
+		return -1;
+	/* No route at all is an error answer: not yet, as for any other. */
+	return ans.nh.nlmsg_type == RTM_NEWROUTE && rtm->rtm_type == RTN_LOCAL;
+}
+
+/*
+ * Until segments to LOCAL are delivered here. An IPv6 address, even with
+ * IFA_F_NODAD, gets its local route from addrconf's DAD work item, not
+ * from the request that added it: a SYN the script sends at once could
+ * find none and be dropped, when the host is loaded and the work item
+ * late (a listener's SYN-ACK "did not come"). IPv4's comes with the
+ * address; asked all the same.
+ */
+static int td_wait_local(int family, const char *local)
+{
+	unsigned char addr[16];
+	int fd, i, rc = -1;
+
+	if (inet_pton(family, local, addr) != 1)
+		return -1;
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd < 0)
+		return -1;
+	for (i = 0; i < 10000; i++) {
+		rc = td_route_is_local(fd, family, addr);
+		if (rc)
+			break;
+		usleep(1000);
+	}
+	close(fd);
+	if (rc == 0)
+		errno = ETIMEDOUT;
+	return rc == 1 ? 0 : -1;
+}
+
 /*
  * lo and ttpd0 up, and our address: by ioctl and rtnetlink, so that a
  * script starts no process before its first line (on the debug kernel
@@ -256,7 +316,9 @@ static int td_addresses(int family, const char *local)
 		return -1;
 	rc = td_link_up(fd, "lo") || td_link_up(fd, "ttpd0") ? -1 : 0;
 	close(fd);
-	return rc ? rc : td_address(family, local, if_nametoindex("ttpd0"));
+	if (rc || td_address(family, local, if_nametoindex("ttpd0")))
+		return -1;
+	return td_wait_local(family, local);
 }
 
 /* A network namespace of our own, a TUN device, our addresses. */
