@@ -586,7 +586,7 @@ static void ttp_ack(struct sock *sk, const struct sk_buff *in)
 	u32 prior_una = ts->snd_una;
 	u32 prior_delivered = ts->cong.delivered;
 	u32 tsecr = ts->tstamp_ok && cb->has_ts ? cb->tsecr : 0;
-	u32 acked = 0, sacked = 0;
+	u32 acked = 0, sacked = 0, sack_rtt_us = 0;
 	struct sk_buff *skb;
 	bool freed = false, rtx_acked = false;
 
@@ -611,7 +611,10 @@ static void ttp_ack(struct sock *sk, const struct sk_buff *in)
 
 		if (ts->sack_ok) {
 			if (cb->sack_off)
-				sacked = ttp_sacktag(sk, in, prior_una);
+				sacked = ttp_sacktag(sk, in, prior_una, &sack_rtt_us);
+			/* Its only RTT sample, as Linux's tcp_ack_update_rtt(). */
+			if (sack_rtt_us)
+				ttp_ack_update_rtt(sk, sack_rtt_us);
 			ts->cong.delivered += sacked;
 			ttp_recovery_ack(sk, 0, sacked, tsecr, false, dupack);
 			ttp_tlp_ack(sk, ack, dupack && !sacked);
@@ -680,7 +683,10 @@ static void ttp_ack(struct sock *sk, const struct sk_buff *in)
 	ttp_cong_undo_loss(sk, tsecr);
 	if (ts->sack_ok) {
 		if (cb->sack_off)
-			sacked = ttp_sacktag(sk, in, prior_una);
+			sacked = ttp_sacktag(sk, in, prior_una, &sack_rtt_us);
+		/* Nothing else timed this ACK: what it SACKed does. */
+		if (!sample_us && sack_rtt_us)
+			ttp_ack_update_rtt(sk, sack_rtt_us);
 		ts->cong.delivered += acked + sacked;
 		ttp_recovery_ack(sk, acked, sacked, tsecr, true, false);
 	} else {

@@ -141,17 +141,23 @@ static bool ttp_sack_mark(struct sock *sk, struct sk_buff *skb)
  * TTP_SKB_CB(SKB)->sack_off): mark what they cover. PRIOR_UNA is snd_una
  * before the ACK. A block must lie within what was sent and not below
  * the window before snd_una (Linux's tcp_is_sackblock_valid()): else it
- * is counted and ignored. Returns the segments newly SACKed.
+ * is counted and ignored. Returns the segments newly SACKed, and in
+ * *RTT_US an RTT sample from the last sent of them that was sent once
+ * (Karn), or 0: the sample a duplicate ACK gives, which acknowledges
+ * nothing cumulatively, as Linux's sack_rtt_us does. Linux times its
+ * estimate from the first sent and congestion control from the last;
+ * TTP, one sample for both, takes the last, as for cumulative ACKs.
  */
-u32 ttp_sacktag(struct sock *sk, const struct sk_buff *skb, u32 prior_una)
+u32 ttp_sacktag(struct sock *sk, const struct sk_buff *skb, u32 prior_una, u32 *rtt_us)
 {
 	struct ttp_sock *ts = ttp_sk(sk);
 	struct ttp_sack_block b[TTP_MAX_SACKS], v[TTP_MAX_SACKS];
 	int n = ttp_sack_read(skb, b), nv = 0, i;
+	u32 newly = 0, now = ttp_sk_now_us(sk);
 	struct sk_buff *cur;
-	u32 newly = 0;
 
 	sock_owned_by_me(sk);
+	*rtt_us = 0;
 	i = ttp_dsack_check(sk, b, n, TTP_SKB_CB(skb)->ack);
 	for (; i < n; i++) {
 		if (!ttp_before(b[i].start, b[i].end) || ttp_after(b[i].end, ts->snd_max) ||
@@ -176,8 +182,13 @@ u32 ttp_sacktag(struct sock *sk, const struct sk_buff *skb, u32 prior_una)
 		} else if (ttp_after(cb->end_seq, v[i].end)) {
 			i++;			/* past it: the next block */
 		} else {
-			if (!ttp_before(cb->seq, v[i].start) && ttp_sack_mark(sk, cur))
+			if (!ttp_before(cb->seq, v[i].start) && ttp_sack_mark(sk, cur)) {
+				u32 rtt = max(now - cb->sent_us, 1U);
+
+				if (!cb->retransmitted && (!*rtt_us || rtt < *rtt_us))
+					*rtt_us = rtt;
 				newly++;
+			}
 			cur = cur->next;
 		}
 	}
