@@ -5,7 +5,8 @@
  * ttp.ko runs every suite; selftests/ttp_kunit.sh reports the results as
  * TAP cases of the suite: the parameter table, state and counter names,
  * sequence arithmetic, header options, the RTT estimator, SYN cookies,
- * ports, and CUBIC with HyStart++ against their RFCs' equations.
+ * ports, CUBIC with HyStart++ against their RFCs' equations, and the
+ * sizing and holding of large segments against TCP's rules.
  */
 #include <kunit/test.h>
 #include <linux/bitmap.h>
@@ -490,6 +491,90 @@ static struct kunit_suite ttp_cubic_suite = {
 	.test_cases = ttp_cubic_cases,
 };
 
+/*
+ * tcp_tso_autosize()'s sizes: a millisecond at 13 MB/s is 12,695 bytes,
+ * 8 segments of 1448; a least RTT under 512 us adds up to 64 KiB (45
+ * segments at most); never fewer than two.
+ */
+static void ttp_gso_autosize_test(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, ttp_gso_autosize(13000000, 10, 40000, 65536, 1448), 8U);
+	KUNIT_EXPECT_EQ(test, ttp_gso_autosize(13000000, 10, 100, 65536, 1448), 45U);
+	/* 1000 us: half of 64 KiB more, 45,463 bytes. */
+	KUNIT_EXPECT_EQ(test, ttp_gso_autosize(13000000, 10, 1000, 65536, 1448), 31U);
+	KUNIT_EXPECT_EQ(test, ttp_gso_autosize(1000, 10, 40000, 65536, 1448), 2U);
+	KUNIT_EXPECT_EQ(test, ttp_gso_autosize(U64_MAX, 10, U32_MAX, 65536, 1448), 45U);
+}
+
+/*
+ * tcp_tso_should_defer()'s rules: an ACK clock freeing two segments of a
+ * 300-segment window, the goal 9, the last send 100 us ago and the oldest
+ * segment's ACK overdue, holds them; each rule alone lets them go.
+ */
+static void ttp_gso_hold_test(struct kunit *test)
+{
+	const struct ttp_gso_view base = {
+		.n = 2, .goal = 9, .cwnd_room = 2, .wnd_room = 1000, .window = 300,
+		.srtt_us = 40000, .ack_due_us = -100, .since_send_ns = 100000,
+	};
+	struct ttp_gso_view v;
+	bool cwnd_limited = false;
+
+	KUNIT_EXPECT_TRUE(test, ttp_gso_hold(&base, &cwnd_limited));
+	KUNIT_EXPECT_TRUE(test, cwnd_limited);
+	/* Held by the peer's window: that one is the limit. */
+	v = base;
+	v.cwnd_room = 50;
+	v.wnd_room = 2;
+	KUNIT_EXPECT_TRUE(test, ttp_gso_hold(&v, &cwnd_limited));
+	KUNIT_EXPECT_FALSE(test, cwnd_limited);
+	/* Paced ahead of the clock: as recent as can be. */
+	v = base;
+	v.since_send_ns = -5000000;
+	KUNIT_EXPECT_TRUE(test, ttp_gso_hold(&v, &cwnd_limited));
+	/* The ACK due within a millisecond (less than half the RTT). */
+	v = base;
+	v.ack_due_us = 900;
+	KUNIT_EXPECT_TRUE(test, ttp_gso_hold(&v, &cwnd_limited));
+
+	v = base;
+	v.n = 9;
+	v.cwnd_room = 9;
+	KUNIT_EXPECT_FALSE_MSG(test, ttp_gso_hold(&v, &cwnd_limited), "the goal is met");
+	v = base;
+	v.goal = 2;
+	v.n = 1;
+	v.cwnd_room = 1;
+	KUNIT_EXPECT_FALSE_MSG(test, ttp_gso_hold(&v, &cwnd_limited), "the least goal");
+	v = base;
+	v.cwnd_room = 5;
+	KUNIT_EXPECT_FALSE_MSG(test, ttp_gso_hold(&v, &cwnd_limited), "out of data");
+	v = base;
+	v.window = 6;
+	KUNIT_EXPECT_FALSE_MSG(test, ttp_gso_hold(&v, &cwnd_limited), "a third of the window");
+	v = base;
+	v.since_send_ns = 1500000;
+	KUNIT_EXPECT_FALSE_MSG(test, ttp_gso_hold(&v, &cwnd_limited), "quiet 1.5 ms");
+	v = base;
+	v.ack_due_us = 1100;
+	KUNIT_EXPECT_FALSE_MSG(test, ttp_gso_hold(&v, &cwnd_limited), "ACK 1.1 ms away");
+	v = base;
+	v.srtt_us = 1000;
+	v.ack_due_us = 600;
+	KUNIT_EXPECT_FALSE_MSG(test, ttp_gso_hold(&v, &cwnd_limited), "ACK over srtt/2 away");
+}
+
+static struct kunit_case ttp_autosize_cases[] = {
+	KUNIT_CASE(ttp_gso_autosize_test),
+	KUNIT_CASE(ttp_gso_hold_test),
+	{}
+};
+
+static struct kunit_suite ttp_autosize_suite = {
+	.name = "ttp_autosize",
+	.test_cases = ttp_autosize_cases,
+};
+
 /* A fixed secret and 4-tuple, so that failures reproduce. */
 static const siphash_key_t ttp_test_secret = { { 0x0123456789abcdefULL, 0xfedcba9876543210ULL } };
 
@@ -837,7 +922,7 @@ static struct kunit_suite ttp_port_suite = {
 
 kunit_test_suites(&ttp_param_suite, &ttp_stats_suite, &ttp_seq_suite,
 		  &ttp_options_suite, &ttp_rtt_suite, &ttp_cookie_suite,
-		  &ttp_port_suite, &ttp_cubic_suite);
+		  &ttp_port_suite, &ttp_cubic_suite, &ttp_autosize_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit suites for TTP");

@@ -411,61 +411,6 @@ int ttp_xmit_one(struct sock *sk, struct sk_buff *skb)
 	return 0;
 }
 
-/*
- * How many segments SK may put in one large segment for a route whose
- * device takes none whole (GSO and TSO off), or 0. TCP's GSO is always
- * on (sk_setup_caps() adds it for TCP whatever the device offers), so
- * that the stack runs once per large segment and the device layer cuts
- * it in software (validate_xmit_skb(), offload.c), cheaper than building
- * and routing every segment on its own. TTP does the same, within the
- * device's gso_max_segs and gso_max_size as sk_setup_caps() keeps TCP,
- * except where sk_setup_caps() takes GSO from TCP too: a route through
- * an IPsec transform (its header_len), which must see every segment.
- */
-static u32 ttp_gso_in_software(struct sock *sk, u32 *size)
-{
-	const struct dst_entry *dst = __sk_dst_get(sk);
-
-	if (!dst || dst->header_len || !dst->dev)
-		return 0;
-	*size = min_t(u32, READ_ONCE(dst->dev->gso_max_size), GSO_LEGACY_MAX_SIZE);
-	return max_t(u32, READ_ONCE(dst->dev->gso_max_segs), 1);
-}
-
-/*
- * How many segments one skb may carry now (offload.c), sized as TCP's
- * tcp_tso_autosize(): about a millisecond of data at the current rate,
- * at least two, within what the route's device takes whole, or what
- * software GSO cuts. 1: none.
- */
-static u32 ttp_gso_goal(struct sock *sk)
-{
-	struct ttp_sock *ts = ttp_sk(sk);
-	u32 size = READ_ONCE(sk->sk_gso_max_size), segs = ts->cong.cwnd, max;
-	u32 max_segs = READ_ONCE(sk->sk_gso_max_segs);
-
-	if (!sk_can_gso(sk)) {
-		max_segs = ttp_gso_in_software(sk, &size);
-		if (!max_segs)
-			return 1;
-	}
-	/* Headers count against the device's limit, as in tcp_tso_autosize(). */
-	if (size < TTP_MAX_HEADER + 2 * ts->mss)
-		return 1;
-	max = min_t(u32, size - TTP_MAX_HEADER, TTP_GSO_MAX_BYTES) / ts->mss;
-	max = min_t(u32, max, max_segs);
-	if (ts->rtt.srtt_us)
-		segs = div_u64((u64)segs * USEC_PER_MSEC, ts->rtt.srtt_us);
-	/*
-	 * Nor more than a millisecond at the pacing rate, as
-	 * tcp_tso_autosize() bounds TCP's: under a low SO_MAX_PACING_RATE one
-	 * large skb would otherwise put the next send seconds away.
-	 */
-	segs = min_t(u64, segs, (READ_ONCE(sk->sk_pacing_rate) >>
-				 READ_ONCE(sk->sk_pacing_shift)) / ts->mss);
-	return clamp_t(u32, segs, min_t(u32, 2, max), max);
-}
-
 /* Where the next fragment would go: merged into the last if it follows. */
 struct ttp_frag_end {
 	struct page *page;
@@ -688,7 +633,7 @@ static void ttp_write_xmit(struct sock *sk, int nonagle)
 {
 	struct ttp_sock *ts = ttp_sk(sk);
 	struct sk_buff *skb;
-	bool sent = false, paced = false, limited;
+	bool sent = false, paced = false, limited = false;
 	u32 goal;
 	int n;
 
@@ -717,6 +662,8 @@ static void ttp_write_xmit(struct sock *sk, int nonagle)
 		if (paced)
 			break;
 		n = goal > 1 ? ttp_gso_count(sk, skb, goal) : 1;
+		if (goal > 1 && !rtx && ttp_gso_defers(sk, skb, n, goal, &limited))
+			break;
 		if (ttp_tsq_throttled(sk, n * skb->truesize))
 			break;
 		if (n > 1 ? ttp_xmit_gso(sk, skb, n) : ttp_xmit_one(sk, skb))
@@ -731,7 +678,7 @@ static void ttp_write_xmit(struct sock *sk, int nonagle)
 		}
 		ttp_reset_rtx_timer(sk, ts->rto);
 	}
-	limited = ttp_in_flight(&ts->cong) >= ts->cong.cwnd;
+	limited |= ttp_in_flight(&ts->cong) >= ts->cong.cwnd;
 	if (sent || limited)
 		ttp_cwnd_validate(sk, limited);
 	if (sent) {

@@ -33,6 +33,7 @@
  *   sack.c        SACK blocks the receiver reports (RFC 2018, 2883)
  *   output.c      building and sending segments, the retransmission queue
  *   offload.c     large segments (GSO): cut where the device cannot take them
+ *   autosize.c    how many segments a large one carries, and when to wait
  *   tsq.c         small queues (TCP's TSQ): at most ~1 ms of data below us
  *   pmtu.c        path MTU: ICMP "too big" (RFC 1191, 8201) and black holes
  *   timer.c       retransmission, zero-window probes, delayed ACK,
@@ -706,6 +707,24 @@ void ttp_ooo_purge(struct sock *sk);
 void ttp_mtu_reduced(struct sock *sk);
 void ttp_mtu_blackhole(struct sock *sk);
 void ttp_mtu_init(struct sock *sk);
+
+/* autosize.c */
+struct ttp_gso_view {
+	u32 n;			/* segments that may go now as one */
+	u32 goal;		/* segments one skb should carry */
+	u32 cwnd_room;		/* segments the congestion window has room for */
+	u32 wnd_room;		/* ... the peer's window */
+	u32 window;		/* the lesser of the two windows, in segments */
+	u32 srtt_us;
+	s32 ack_due_us;		/* until the oldest segment's ACK is due */
+	s64 since_send_ns;	/* since the last send (below 0: paced ahead) */
+};
+
+u32 ttp_gso_autosize(u64 rate, u32 shift, u32 min_rtt_us, u32 gso_max_size, u32 mss);
+u32 ttp_gso_goal(struct sock *sk);
+bool ttp_gso_hold(const struct ttp_gso_view *v, bool *cwnd_limited);
+bool ttp_gso_defers(struct sock *sk, const struct sk_buff *skb, u32 n, u32 goal,
+		    bool *cwnd_limited);
 
 /* isn.c */
 void ttp_isn_init(void);
