@@ -200,38 +200,55 @@ LOSS_SENDERS = [("tcp", "tcp", "cubic", None), ("tcp-reno", "tcp", "reno", None)
                 ("ttp", "ttp", None, 1), ("ttp-reno", "ttp", None, 0)]
 
 
-def netem_stream(args, name, netem, senders=LOSS_SENDERS):
-    """Bulk throughput through NETEM (tc netem arguments) on both ends of
-    the veth pair, for each sender in turns, RUNS runs of LOSS_SECONDS:
-    the median with its spread, and per run the segments sent again and
-    the timeouts. TCP and TTP with their default (CUBIC) and with Reno:
-    like with like."""
+NETEM = os.path.join(os.path.dirname(os.path.abspath(__file__)), "netem.py")
+
+
+def netem(path, seed, netem_args):
+    """netem.py on both ends of the veth pair, seeded SEED and SEED + 1:
+    whether the kernel took the seed."""
+    seeded = True
+    for i, (ns, dev) in enumerate(((path.client_ns, path.dev_client),
+                                   (path.server_ns, path.dev_server))):
+        out = run("ip", "netns", "exec", ns.name, sys.executable, NETEM, dev, str(seed + i),
+                  "20", *netem_args).stdout
+        seeded &= out.strip() == "seeded"
+    return seeded
+
+
+def netem_stream(args, name, netem_args, senders=LOSS_SENDERS):
+    """Bulk throughput through netem (20 ms each way, NETEM_ARGS for
+    netem.py) on both ends of the veth pair, for each sender in turns,
+    RUNS runs of LOSS_SECONDS: the median with its spread, and per run the
+    segments sent again and the timeouts. TCP and TTP with their default
+    (CUBIC) and with Reno: like with like. Run I of every sender starts
+    from the same seed (netem.py says why), so runs are pairs, not draws."""
     path = Path("veth")
     try:
-        for ns, dev in ((path.client_ns, path.dev_client), (path.server_ns, path.dev_server)):
-            run("tc", "-n", ns.name, "qdisc", "add", "dev", dev, "root", "netem", *netem,
-                "limit", "10000")
+        netem(path, 1, netem_args)
         path.start_servers()
         got = {label: [] for label, _, _, _ in senders}
-        for _ in range(args.loss_runs):
+        seeded = True
+        for i in range(args.loss_runs):
             for label, proto, tcp_cc, ttp_cc in senders:
                 counters = tcp_counters if proto == "tcp" else ttp_counters
                 if tcp_cc:
                     path.sysctl(path.client_ns, "net.ipv4.tcp_congestion_control", tcp_cc)
                 else:
                     path.client_ns.set(congestion_control=ttp_cc)
+                seeded &= netem(path, 1000 * (i + 1), netem_args)
                 before = counters(path.client_ns)
                 value = path.client("stream", proto, "-t", args.loss_seconds, "-f", 1)["value"]
                 after = counters(path.client_ns)
                 got[label].append((value, after[0] - before[0], after[1] - before[1]))
         for label, runs in got.items():
             res = {"bench": name, "path": "veth", "proto": label, "unit": "bytes/s",
-                   "seconds": args.loss_seconds,
+                   "seconds": args.loss_seconds, "seeded": seeded,
                    "retrans": [r[1] for r in runs], "timeouts": [r[2] for r in runs]}
             res.update(summary([r[0] for r in runs]))
             emit(res)
-            print("# %-12s %-9s median %.4g bytes/s, retrans %s, timeouts %s" % (
-                name, label, res["median"], res["retrans"], res["timeouts"]), flush=True)
+            print("# %-12s %-9s median %.4g bytes/s, retrans %s, timeouts %s%s" % (
+                name, label, res["median"], res["retrans"], res["timeouts"],
+                "" if seeded else " (netem unseeded: runs are not pairs)"), flush=True)
     finally:
         path.close()
 
@@ -240,9 +257,9 @@ def loss(args):
     """The loss rows: 20 ms each way and LOSS random loss; and a path that
     reorders (a quarter of the packets 20 ms early, half of them in runs)."""
     for rate in args.loss:
-        netem_stream(args, "loss-%s" % rate, ("delay", "20ms", "loss", rate))
+        netem_stream(args, "loss-%s" % rate, ("--loss", rate))
     if args.reorder:
-        netem_stream(args, "reorder", ("delay", "20ms", "reorder", "25%", "50%"))
+        netem_stream(args, "reorder", ("--reorder", "25%", "50%"))
 
 
 def fairness(args):

@@ -91,11 +91,17 @@ def markdown(results):
                     bench, p[:3], path, tcp[p], ttp[p], ttp[p] / tcp[p] if tcp[p] else 0))
     netem = [r for r in results if r["bench"].startswith("loss-") or r["bench"] == "reorder"]
     if netem:
-        lines += ["", "Loss and reordering: each run's segments sent again and timeouts "
-                  "(the sender's counters), beside its median throughput.", "",
-                  "| Path | Sender | Median | Retransmitted | Timeouts |", "|---|---|---|---|---|"]
-        lines += ["| %s | %s | %s | %s | %s |" % (
-            r["bench"], r["proto"], spread(r), ", ".join(map(str, r.get("retrans", []))),
+        paired = all(r.get("seeded") for r in netem)
+        lines += ["", "Loss and reordering: each run's throughput, segments sent again and "
+                  "timeouts (the sender's counters), in run order. " +
+                  ("Run i of every sender met the same netem seed: runs are pairs."
+                   if paired else "netem unseeded (a kernel before 6.7): runs are draws, "
+                   "not pairs."), "",
+                  "| Path | Sender | Median | Runs | Retransmitted | Timeouts |",
+                  "|---|---|---|---|---|---|"]
+        lines += ["| %s | %s | %s | %s | %s | %s |" % (
+            r["bench"], r["proto"], spread(r), ", ".join(fmt(v, r["unit"]) for v in r["runs"]),
+            ", ".join(map(str, r.get("retrans", []))),
             ", ".join(map(str, r.get("timeouts", [])))) for r in netem]
     section(lines, results, "fairness",
             "Fairness: one TTP and one TCP flow at once through 20 Mbit/s (tbf) with 20 ms "
