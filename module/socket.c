@@ -214,10 +214,17 @@ void ttp_sock_init_common(struct sock *sk)
 	}
 }
 
-/* proto->init, for sockets made by socket(). */
+/*
+ * proto->init, for sockets made by socket(). The buffers start where
+ * tcp_init_sock() starts TCP's (tcp_wmem[1], tcp_rmem[1]), not at the
+ * core's 208 KiB, and grow as the connection needs (buffer.c). A
+ * listener's child inherits its listener's, as TCP's does.
+ */
 int ttp_init_sock(struct sock *sk)
 {
 	ttp_sock_init_common(sk);
+	WRITE_ONCE(sk->sk_sndbuf, READ_ONCE(ttp_sysctl_wmem[1]));
+	WRITE_ONCE(sk->sk_rcvbuf, READ_ONCE(ttp_sysctl_rmem[1]));
 	return 0;
 }
 
