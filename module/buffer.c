@@ -79,18 +79,26 @@ void ttp_rcv_space_adjust(struct sock *sk)
 
 /*
  * After an ACK: room in the send buffer for two congestion windows of
- * segments with their overhead, so the window never waits on the buffer
- * while the previous one is being acknowledged.
+ * segments, each priced as tcp_sndbuf_expand() prices it, at the worst
+ * case of a segment alone in an skb whose head is a power of two: the
+ * same SO_SNDBUF as TCP's for the same window. What TTP queues costs
+ * about half that per segment (one skb of page fragments each), so the
+ * buffer holds about four windows, as TCP's holds its dense large skbs.
+ * Priced at the real cost, it held two: in slow start, where the window
+ * doubles every round trip, the writer was the limit, and every write
+ * that a third of the buffer freed went out as the few segments it
+ * brought, not as large segments (autosize.c).
  */
 void ttp_sndbuf_expand(struct sock *sk)
 {
 	struct ttp_sock *ts = ttp_sk(sk);
-	u64 per_seg = ts->mss + SKB_TRUESIZE(TTP_MAX_HEADER);
+	u32 per_seg = ts->mss + TTP_MAX_HEADER + SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
 	int sndbuf;
 
 	if ((sk->sk_userlocks & SOCK_SNDBUF_LOCK) || sk_under_memory_pressure(sk))
 		return;
-	sndbuf = min_t(u64, 2 * per_seg * max(ts->cong.cwnd, TTP_INIT_CWND),
+	per_seg = roundup_pow_of_two(per_seg) + SKB_DATA_ALIGN(sizeof(struct sk_buff));
+	sndbuf = min_t(u64, 2ULL * per_seg * max(ts->cong.cwnd, TTP_INIT_CWND),
 		       ttp_sysctl_wmem[2]);
 	if (sndbuf > READ_ONCE(sk->sk_sndbuf))
 		WRITE_ONCE(sk->sk_sndbuf, sndbuf);

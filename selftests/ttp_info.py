@@ -94,6 +94,14 @@ def lossy_transfer(family):
         check(ci["snd_ssthresh"] < 0x7fffffff,
               "ssthresh never set: no loss was answered")
         check(ci["snd_cwnd"] > 0, "cwnd 0")
+        # The send buffer grew as tcp_sndbuf_expand() grows TCP's: two
+        # windows of segments, each priced at a power-of-two head of its
+        # own (4096 bytes at this MSS) and an sk_buff (256), up to 4 MiB.
+        snd = c.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF)
+        pair = 2 * (4096 + 256)
+        check(snd == 4 << 20 or (snd % pair == 0 and snd >= pair * max(ci["snd_cwnd"], 10)),
+              "SO_SNDBUF %d: not two windows of TCP-priced segments (cwnd %d)"
+              % (snd, ci["snd_cwnd"]))
         # The SYN counts one in the sequence space, as in TCP_INFO.
         check(ci["bytes_acked"] == TRANSFER + 1,
               "bytes_acked %d, not %d" % (ci["bytes_acked"], TRANSFER + 1))
