@@ -100,20 +100,21 @@ u32 ttp_gso_goal(struct sock *sk)
 
 /*
  * Whether N segments, all the windows let go now, wait for the ACKs about
- * to come (V: what the socket says; *CWND_LIMITED then says which window
- * held them). As tcp_tso_should_defer(): held while they are short of
- * the goal, less than a third of the window, the last send was within a
- * millisecond (a flow that has been quiet sends what it may at once, not
- * a burst later), and the oldest segment's ACK is due within half an RTT
- * or a millisecond, or late. Unlike TCP, never held where the goal is the
- * least, two segments (under about 2 MB/s: the ACKs a held segment would
- * wait for are a millisecond and more apart, and a scripted peer's
- * exchange stays segment by segment), nor where what was written is the
- * limit, not a window: what an application wrote goes.
+ * to come (V: what the socket says; *CWND_LIMITED then says whether the
+ * congestion window held them). As tcp_tso_should_defer(): held while
+ * they are short of the goal, less than a third of the window, the last
+ * send was within a millisecond (a flow that has been quiet sends what it
+ * may at once, not a burst later), and the oldest segment's ACK is due
+ * within half an RTT or a millisecond, or late; held too when they are
+ * all that was written, for what the writer adds next, unless they end
+ * the stream (FIN). Unlike TCP, never held where the goal is the least,
+ * two segments (under about 2 MB/s: the ACKs a held segment would wait
+ * for are a millisecond and more apart, and a scripted peer's exchange
+ * stays segment by segment).
  */
 bool ttp_gso_hold(const struct ttp_gso_view *v, bool *cwnd_limited)
 {
-	if (v->goal <= 2 || v->n >= v->goal || v->n < min(v->cwnd_room, v->wnd_room))
+	if (v->goal <= 2 || v->n >= v->goal)
 		return false;
 	if ((u64)v->n * 3 >= v->window)
 		return false;
@@ -121,8 +122,11 @@ bool ttp_gso_hold(const struct ttp_gso_view *v, bool *cwnd_limited)
 		return false;
 	if (v->ack_due_us > (s32)min_t(u32, v->srtt_us / 2, USEC_PER_MSEC))
 		return false;
-	*cwnd_limited = v->cwnd_room < v->wnd_room;
-	return true;
+	if (v->n >= min(v->cwnd_room, v->wnd_room)) {
+		*cwnd_limited = v->cwnd_room < v->wnd_room;
+		return true;
+	}
+	return !v->fin;
 }
 EXPORT_SYMBOL_IF_KUNIT(ttp_gso_hold);
 
@@ -152,5 +156,7 @@ bool ttp_gso_defers(struct sock *sk, const struct sk_buff *skb, u32 n, u32 goal,
 	/* pacing_next_ns is the last send's time, or later when paced. */
 	v.since_send_ns = (s64)(ttp_sk_clock_ns(sk) - ts->pacing_next_ns);
 	v.ack_due_us = (s32)(TTP_SKB_CB(head)->sent_us + v.srtt_us - ttp_sk_now_us(sk));
+	/* Short of both windows, they run to the queue's end: a FIN there? */
+	v.fin = TTP_SKB_CB(skb_peek_tail(&sk->sk_write_queue))->flags & TTP_FLAG_FIN;
 	return ttp_gso_hold(&v, cwnd_limited);
 }

@@ -511,57 +511,58 @@ static void ttp_gso_autosize_test(struct kunit *test)
  * 300-segment window, the goal 9, the last send 100 us ago and the oldest
  * segment's ACK overdue, holds them; each rule alone lets them go.
  */
+/* A view in the order of struct ttp_gso_view's fields. */
+#define TTP_VIEW(n_, goal_, cwnd_, wnd_, window_, srtt_, due_, since_, fin_)		\
+	{ .n = (n_), .goal = (goal_), .cwnd_room = (cwnd_), .wnd_room = (wnd_),		\
+	  .window = (window_), .srtt_us = (srtt_), .ack_due_us = (due_),		\
+	  .since_send_ns = (since_), .fin = (fin_) }
+
+/*
+ * The first row holds; each row after it differs from it in what its
+ * comment names, so each rule is seen holding or letting go on its own.
+ */
 static void ttp_gso_hold_test(struct kunit *test)
 {
-	const struct ttp_gso_view base = {
-		.n = 2, .goal = 9, .cwnd_room = 2, .wnd_room = 1000, .window = 300,
-		.srtt_us = 40000, .ack_due_us = -100, .since_send_ns = 100000,
+	static const struct {
+		const char *why;
+		struct ttp_gso_view v;
+		bool hold, cwnd_limited;
+	} rows[] = {
+		{ "the congestion window short of the goal",
+		  TTP_VIEW(2, 9, 2, 1000, 300, 40000, -100, 100000, false), true, true },
+		{ "the peer's window short of the goal",
+		  TTP_VIEW(2, 9, 50, 2, 300, 40000, -100, 100000, false), true, false },
+		{ "paced ahead of the clock",
+		  TTP_VIEW(2, 9, 2, 1000, 300, 40000, -100, -5000000, false), true, true },
+		{ "the ACK due within a millisecond, under srtt/2",
+		  TTP_VIEW(2, 9, 2, 1000, 300, 40000, 900, 100000, false), true, true },
+		{ "the goal is met",
+		  TTP_VIEW(9, 9, 9, 1000, 300, 40000, -100, 100000, false), false, false },
+		{ "the least goal",
+		  TTP_VIEW(1, 2, 1, 1000, 300, 40000, -100, 100000, false), false, false },
+		{ "all that was written, for more",
+		  TTP_VIEW(2, 9, 5, 1000, 300, 40000, -100, 100000, false), true, false },
+		{ "all that was written, ending with FIN",
+		  TTP_VIEW(2, 9, 5, 1000, 300, 40000, -100, 100000, true), false, false },
+		{ "a third of the window",
+		  TTP_VIEW(2, 9, 2, 1000, 6, 40000, -100, 100000, false), false, false },
+		{ "quiet 1.5 ms",
+		  TTP_VIEW(2, 9, 2, 1000, 300, 40000, -100, 1500000, false), false, false },
+		{ "the ACK 1.1 ms away",
+		  TTP_VIEW(2, 9, 2, 1000, 300, 40000, 1100, 100000, false), false, false },
+		{ "the ACK over srtt/2 away",
+		  TTP_VIEW(2, 9, 2, 1000, 300, 1000, 600, 100000, false), false, false },
 	};
-	struct ttp_gso_view v;
-	bool cwnd_limited = false;
+	unsigned int i;
 
-	KUNIT_EXPECT_TRUE(test, ttp_gso_hold(&base, &cwnd_limited));
-	KUNIT_EXPECT_TRUE(test, cwnd_limited);
-	/* Held by the peer's window: that one is the limit. */
-	v = base;
-	v.cwnd_room = 50;
-	v.wnd_room = 2;
-	KUNIT_EXPECT_TRUE(test, ttp_gso_hold(&v, &cwnd_limited));
-	KUNIT_EXPECT_FALSE(test, cwnd_limited);
-	/* Paced ahead of the clock: as recent as can be. */
-	v = base;
-	v.since_send_ns = -5000000;
-	KUNIT_EXPECT_TRUE(test, ttp_gso_hold(&v, &cwnd_limited));
-	/* The ACK due within a millisecond (less than half the RTT). */
-	v = base;
-	v.ack_due_us = 900;
-	KUNIT_EXPECT_TRUE(test, ttp_gso_hold(&v, &cwnd_limited));
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		bool cwnd_limited = false;
 
-	v = base;
-	v.n = 9;
-	v.cwnd_room = 9;
-	KUNIT_EXPECT_FALSE_MSG(test, ttp_gso_hold(&v, &cwnd_limited), "the goal is met");
-	v = base;
-	v.goal = 2;
-	v.n = 1;
-	v.cwnd_room = 1;
-	KUNIT_EXPECT_FALSE_MSG(test, ttp_gso_hold(&v, &cwnd_limited), "the least goal");
-	v = base;
-	v.cwnd_room = 5;
-	KUNIT_EXPECT_FALSE_MSG(test, ttp_gso_hold(&v, &cwnd_limited), "out of data");
-	v = base;
-	v.window = 6;
-	KUNIT_EXPECT_FALSE_MSG(test, ttp_gso_hold(&v, &cwnd_limited), "a third of the window");
-	v = base;
-	v.since_send_ns = 1500000;
-	KUNIT_EXPECT_FALSE_MSG(test, ttp_gso_hold(&v, &cwnd_limited), "quiet 1.5 ms");
-	v = base;
-	v.ack_due_us = 1100;
-	KUNIT_EXPECT_FALSE_MSG(test, ttp_gso_hold(&v, &cwnd_limited), "ACK 1.1 ms away");
-	v = base;
-	v.srtt_us = 1000;
-	v.ack_due_us = 600;
-	KUNIT_EXPECT_FALSE_MSG(test, ttp_gso_hold(&v, &cwnd_limited), "ACK over srtt/2 away");
+		KUNIT_EXPECT_EQ_MSG(test, ttp_gso_hold(&rows[i].v, &cwnd_limited),
+				    rows[i].hold, "%s", rows[i].why);
+		KUNIT_EXPECT_EQ_MSG(test, cwnd_limited, rows[i].cwnd_limited,
+				    "%s: the congestion window the limit?", rows[i].why);
+	}
 }
 
 static struct kunit_case ttp_autosize_cases[] = {

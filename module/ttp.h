@@ -718,6 +718,7 @@ struct ttp_gso_view {
 	u32 srtt_us;
 	s32 ack_due_us;		/* until the oldest segment's ACK is due */
 	s64 since_send_ns;	/* since the last send (below 0: paced ahead) */
+	bool fin;		/* the write queue ends with a FIN */
 };
 
 u32 ttp_gso_autosize(u64 rate, u32 shift, u32 min_rtt_us, u32 gso_max_size, u32 mss);
