@@ -30,8 +30,6 @@
 #define TTP_HYSTART_N_RTT_SAMPLE	8
 #define TTP_HYSTART_CSS_GROWTH_DIVISOR	4
 #define TTP_HYSTART_CSS_ROUNDS		5
-/* Not paced: at most L segments of growth per ACK in slow start. */
-#define TTP_HYSTART_L			8
 
 struct ttp_cubic {
 	u32 w_max;		/* the window the last loss came at */
@@ -166,7 +164,13 @@ static void ttp_cubic_init(struct sock *sk)
 	ttp_hystart_init(&ca->hs, ttp_sk(sk)->snd_nxt);
 }
 
-/* Slow start: ACKED segments; what is left over for avoidance. */
+/*
+ * Slow start: ACKED segments, however many one ACK covers, as Linux's
+ * tcp_slow_start(); what is left over for avoidance. Not RFC 9406's L (at
+ * most 8 segments of growth per ACK unless paced): a receiver ACKs each
+ * large segment it gets, up to 44 segments at once, and L held slow start
+ * to a fraction of TCP's (cubic-stretch-ack.pkt).
+ */
 static u32 ttp_cubic_slow_start(struct sock *sk, u32 acked)
 {
 	struct ttp_cong *cc = &ttp_sk(sk)->cong;
@@ -181,7 +185,7 @@ static u32 ttp_cubic_slow_start(struct sock *sk, u32 acked)
 		cc->cwnd += min(grow, room);
 		return 0;
 	}
-	grow = min3(acked, room, ca->hs.done ? U32_MAX : TTP_HYSTART_L);
+	grow = min(acked, room);
 	cc->cwnd += grow;
 	return cc->cwnd < cc->ssthresh ? 0 : acked - min(acked, grow);
 }
