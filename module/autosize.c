@@ -107,10 +107,10 @@ u32 ttp_gso_goal(struct sock *sk)
  * may at once, not a burst later), and the oldest segment's ACK is due
  * within half an RTT or a millisecond, or late; held too when they are
  * all that was written, for what the writer adds next, unless they end
- * the stream (FIN). Unlike TCP, never held where the goal is the least,
- * two segments (under about 2 MB/s: the ACKs a held segment would wait
- * for are a millisecond and more apart, and a scripted peer's exchange
- * stays segment by segment).
+ * the stream (FIN) or are less than two segments. Unlike TCP, never held
+ * where the goal is the least, two segments (under about 2 MB/s: the
+ * ACKs a held segment would wait for are a millisecond and more apart,
+ * and a scripted peer's exchange stays segment by segment).
  */
 bool ttp_gso_hold(const struct ttp_gso_view *v, bool *cwnd_limited)
 {
@@ -126,7 +126,12 @@ bool ttp_gso_hold(const struct ttp_gso_view *v, bool *cwnd_limited)
 		*cwnd_limited = v->cwnd_room < v->wnd_room;
 		return true;
 	}
-	return !v->fin;
+	/*
+	 * All that was written: held only if it is two segments or more,
+	 * as TCP defers only an skb of several; a lone one, or a short one
+	 * (none whole: N is 0), is Nagle's to judge (ttp_nagle_holds()).
+	 */
+	return v->n >= 2 && !v->fin;
 }
 EXPORT_SYMBOL_IF_KUNIT(ttp_gso_hold);
 
