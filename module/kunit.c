@@ -506,11 +506,6 @@ static void ttp_gso_autosize_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ttp_gso_autosize(U64_MAX, 10, U32_MAX, 65536, 1448), 45U);
 }
 
-/*
- * tcp_tso_should_defer()'s rules: an ACK clock freeing two segments of a
- * 300-segment window, the goal 9, the last send 100 us ago and the oldest
- * segment's ACK overdue, holds them; each rule alone lets them go.
- */
 /* A view in the order of struct ttp_gso_view's fields. */
 #define TTP_VIEW(n_, goal_, cwnd_, wnd_, window_, srtt_, due_, since_, fin_)		\
 	{ .n = (n_), .goal = (goal_), .cwnd_room = (cwnd_), .wnd_room = (wnd_),		\
@@ -518,8 +513,10 @@ static void ttp_gso_autosize_test(struct kunit *test)
 	  .since_send_ns = (since_), .fin = (fin_) }
 
 /*
- * The first row holds; each row after it differs from it in what its
- * comment names, so each rule is seen holding or letting go on its own.
+ * tcp_tso_should_defer()'s rules. The first row, an ACK clock freeing two
+ * segments of a 300-segment window, the goal 9, the last send 100 us ago
+ * and the oldest segment's ACK overdue, holds them; every other row
+ * differs from it in what it names, so that each rule is seen on its own.
  */
 static void ttp_gso_hold_test(struct kunit *test)
 {
