@@ -13,8 +13,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from ttplib import (SOL_TTP, Suite, Topology, check, guard, require_module,  # noqa: E402
-                    run, scaled, wait_for)
+from ttplib import (SOL_TTP, SO_SNDBUFFORCE, Suite, Topology, check, guard,  # noqa: E402
+                    require_module, run, scaled, wait_for)
 
 TTP_INFO = 11
 # struct ttp_info, include/uapi/linux/ttp.h: fields are only ever appended.
@@ -140,7 +140,6 @@ def lossy_transfer(family):
 # the payload is about 95%; 1.5 MB through it take 6 s.
 RATE_BYTES = 250000
 RATE_TRANSFER = 1500000
-SO_SNDBUFFORCE = 32
 
 
 def pacing_formula(i):

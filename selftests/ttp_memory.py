@@ -19,14 +19,14 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from ttplib import (SOL_TTP, TTPCTL, Netns, Suite, SynFlood, Topology, check,  # noqa: E402
-                    guard, require_module, run, wait_for)
+from ttplib import (SOL_TTP, SO_RCVBUFFORCE, SO_SNDBUFFORCE, TTPCTL, Netns,  # noqa: E402
+                    Suite, SynFlood, Topology, check, guard, require_module, run,
+                    wait_for)
 
 MEM = ("mem_min_pages", "mem_pressure_pages", "mem_max_pages")
 PAIRS = 8
 BUF = 4 << 20           # each end's buffer: together far past the limit
 BLOCK = 64 << 10
-SO_SNDBUFFORCE, SO_RCVBUFFORCE = 32, 33  # not in Python's socket module
 TTP_NODELAY = 1                          # include/uapi/linux/ttp.h
 
 

@@ -32,14 +32,13 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from ttplib import (IPPROTO_TTP, Suite, Topology, check, guard,  # noqa: E402
+from ttplib import (IPPROTO_TTP, SO_RCVBUFFORCE, Suite, Topology, check, guard,  # noqa: E402
                     families, on_debug_kernel, require_module, segment,
                     wait_for)
 
 from ttplib import ACK  # noqa: E402
 
 ETH_P_ALL = 3
-SO_RCVBUFFORCE = 33		# not in the socket module
 # The debug kernel takes a few hundred segments a second: 600 gaps (about
 # 1,200 segments a family) keep its run to about 30 s (measured: 33 s).
 GAPS = 600 if on_debug_kernel() else 3000

@@ -21,6 +21,8 @@ import traceback
 
 IPPROTO_TTP = 253
 SOL_TTP = IPPROTO_TTP
+# Not in Python's socket module: buffers past wmem_max/rmem_max (root).
+SO_SNDBUFFORCE, SO_RCVBUFFORCE = 32, 33
 # This file is selftests/lib/ttplib.py: the repository is two levels up.
 _LIB = os.path.dirname(os.path.abspath(__file__))
 REPO = os.environ.get("TTP_REPO") or os.path.dirname(os.path.dirname(_LIB))
