@@ -19,6 +19,38 @@ int ttp_rcvbuf_max(const struct sock *sk)
 	return max(READ_ONCE(sk->sk_rcvbuf), ttp_sysctl_rmem[2]);
 }
 
+/*
+ * The window we could offer now: what the buffer has free, what the field
+ * can carry, and no more than the window has grown to (rcv_ssthresh).
+ */
+u32 ttp_window_space(const struct sock *sk)
+{
+	const struct ttp_sock *ts = ttp_sk(sk);
+
+	return min3(ttp_free_space(sk), (u32)TTP_MAX_WINDOW << ts->rcv_wscale,
+		    ts->rcv_ssthresh);
+}
+
+/*
+ * The window opens as data arrives, not all at once, as TCP's
+ * tcp_grow_window(): by twice each in-order segment (two full segments at
+ * least) until it reaches what the buffer has free. While it grows, a
+ * segment moves the right edge on and is ACKed at once; once it has
+ * reached the buffer, data not yet read holds the edge back and the ACK
+ * waits for the reader (ttp_data_queue(), ttp_window_update()). Tiny
+ * segments do not open it: their overhead is all cost.
+ */
+void ttp_grow_window(struct sock *sk, const struct sk_buff *skb)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	u32 room = min_t(u32, ttp_free_space(sk), (u32)TTP_MAX_WINDOW << ts->rcv_wscale);
+
+	if (skb->len < 128 || room <= ts->rcv_ssthresh)
+		return;
+	room -= ts->rcv_ssthresh;
+	ts->rcv_ssthresh += min(room, max(2 * ts->adv_mss, 2 * skb->len));
+}
+
 /* At the start of a connection: measure from here, ten segments so far. */
 void ttp_rcv_space_init(struct sock *sk)
 {

@@ -794,7 +794,7 @@ static void ttp_data_queue(struct sock *sk, struct sk_buff *skb)
 {
 	struct ttp_sock *ts = ttp_sk(sk);
 	struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
-	bool fin = cb->flags & TTP_FLAG_FIN, immediate = false;
+	bool fin = cb->flags & TTP_FLAG_FIN, immediate = false, now;
 	struct sk_buff *next;
 
 	if (!ttp_after(cb->end_seq, ts->rcv_nxt)) {
@@ -861,6 +861,7 @@ static void ttp_data_queue(struct sock *sk, struct sk_buff *skb)
 	if (ttp_before(cb->seq, ts->rcv_nxt))
 		ttp_dsack_set(sk, cb->seq, ts->rcv_nxt);
 	skb_set_owner_r(skb, sk);
+	ttp_grow_window(sk, skb);
 	ttp_queue_rcv(sk, skb);
 	/* What was early may now be in order. */
 	while ((next = ttp_ooo_pop(sk))) {
@@ -885,14 +886,23 @@ static void ttp_data_queue(struct sock *sk, struct sk_buff *skb)
 		return;
 	}
 	/*
-	 * Every second segment is ACKed at once, the other waits for the
-	 * timer; counted in data too, as TCP's __tcp_ack_snd_check() does,
-	 * so that a segment larger than one we offered (a peer's large
-	 * segment, which veth passes whole) is ACKed as the segments it
-	 * holds would have been, not left to the timer.
+	 * When to ACK, as TCP's __tcp_ack_snd_check(). More than a full
+	 * segment's data since the last ACK (two segments, or one of a
+	 * peer's large segments, which veth passes whole) is ACKed at once
+	 * if the window we would offer now is no smaller than the last: the
+	 * window is still opening, or the reader has freed as much as came.
+	 * Otherwise the reader, woken for this data, sends the ACK when it
+	 * has read (ttp_window_update()), and the timer if it does not: a
+	 * bulk receiver ACKs once per read, not every second segment. Small
+	 * segments: every second one at once, the other after the timer.
 	 */
-	if (immediate || ts->quickack || ++ts->ack_pending >= 2 ||
-	    ts->rcv_nxt - ts->rcv_wup > ts->adv_mss) {
+	if (ts->ack_pending < U16_MAX)
+		ts->ack_pending++;
+	if (ts->rcv_nxt - ts->rcv_wup > ts->adv_mss)
+		now = ttp_window_space(sk) >= ts->rcv_wnd;
+	else
+		now = ts->ack_pending >= 2;
+	if (immediate || ts->quickack || now) {
 		if (ts->quickack)
 			ts->quickack--;
 		ttp_send_ack(sk);

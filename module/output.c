@@ -107,8 +107,7 @@ u16 ttp_select_window(struct sock *sk)
 	/* What remains of the window we offered last time. */
 	cur = ttp_after(ts->rcv_wup + cur, ts->rcv_nxt) ?
 	      ts->rcv_wup + cur - ts->rcv_nxt : 0;
-	new_win = ttp_window_choose(cur, min_t(u32, ttp_free_space(sk),
-					       TTP_MAX_WINDOW << ts->rcv_wscale),
+	new_win = ttp_window_choose(cur, ttp_window_space(sk),
 				    min_t(u32, ts->adv_mss, READ_ONCE(sk->sk_rcvbuf) / 4),
 				    ts->rcv_wscale);
 	ts->rcv_wnd = new_win;

@@ -475,6 +475,7 @@ static struct sock *ttp_child_create(struct sock *sk, struct ttp_request *req)
 	ts->rcv_wup = ts->rcv_nxt;
 	ts->copied_seq = ts->rcv_nxt;
 	ts->rcv_wnd = min_t(u32, ttp_free_space(sk), TTP_MAX_WINDOW);
+	ts->rcv_ssthresh = ts->rcv_wnd;
 	ts->peer_mss = req->peer_mss;
 	ts->wscale_ok = req->wscale_ok;
 	ts->snd_wscale = req->snd_wscale;

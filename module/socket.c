@@ -268,6 +268,7 @@ void ttp_connect_init(struct sock *sk)
 	ts->sack_ok = ttp_param(net, TTP_PARAM_SACK);
 	ts->rcv_wscale = ts->wscale_ok ? ttp_choose_wscale(ttp_rcvbuf_max(sk)) : 0;
 	ts->rcv_wnd = min_t(u32, ttp_free_space(sk), TTP_MAX_WINDOW);
+	ts->rcv_ssthresh = ts->rcv_wnd;
 	ts->rcv_nxt = 0;
 	ts->rcv_wup = 0;
 	ts->snd_wnd = 0;
@@ -707,20 +708,22 @@ out_err:
 }
 
 /*
- * Tell the peer our window opened, once reading has freed enough of the
- * receive buffer to matter (like tcp_cleanup_rbuf()).
+ * After reading, as tcp_cleanup_rbuf(): send the ACK that more than a
+ * segment's data has been waiting for (ttp_data_queue() leaves it to the
+ * reader once the window is fully open), or tell the peer our window
+ * opened, once reading has freed enough of the buffer to matter.
  */
 static void ttp_window_update(struct sock *sk)
 {
 	struct ttp_sock *ts = ttp_sk(sk);
 	u32 right = ts->rcv_wup + ts->rcv_wnd;
 	u32 left = ttp_after(right, ts->rcv_nxt) ? right - ts->rcv_nxt : 0;
-	/* What we could advertise now: no more than the field can carry. */
-	u32 now = min_t(u32, ttp_free_space(sk), TTP_MAX_WINDOW << ts->rcv_wscale);
+	u32 now = ttp_window_space(sk);
 
 	if (sk->sk_state == TTP_CLOSED || sk->sk_state == TTP_LISTEN)
 		return;
-	if (now >= left + 2 * ts->mss || (left == 0 && now >= ts->mss) ||
+	if ((ts->ack_pending && ts->rcv_nxt - ts->rcv_wup > ts->adv_mss) ||
+	    now >= left + 2 * ts->mss || (left == 0 && now >= ts->mss) ||
 	    now >= 2 * left)
 		ttp_send_ack(sk);
 }

@@ -289,6 +289,7 @@ struct ttp_sock {
 	u32 irs;
 	u32 rcv_nxt;
 	u32 rcv_wnd;		/* window last advertised, in bytes */
+	u32 rcv_ssthresh;	/* the window has opened to this (buffer.c) */
 	u32 rcv_wup;		/* rcv_nxt when rcv_wnd was advertised */
 	u32 copied_seq;		/* next byte the application will read */
 
@@ -555,6 +556,8 @@ void ttp_send_reply(struct net *net, const struct ttp_af_ops *af,
 u32 ttp_window_choose(u32 cur, u32 free, u32 sws_min, u8 wscale);
 u16 ttp_select_window(struct sock *sk);
 u32 ttp_free_space(const struct sock *sk);
+u32 ttp_window_space(const struct sock *sk);
+void ttp_grow_window(struct sock *sk, const struct sk_buff *skb);
 void ttp_write_queue_purge(struct sock *sk);
 void ttp_ack_update_rtt(struct sock *sk, u32 sample_us);
 void ttp_reset_rto(struct sock *sk);
