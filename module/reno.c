@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Reno (RFC 5681): slow start below ssthresh, one segment per RTT above it,
- * half the flight after a loss. The default, and the reference the others
- * are measured against.
+ * half the window after a loss. The reference the others are measured
+ * against.
  */
 #include "ttp.h"
 
@@ -33,10 +33,15 @@ static void ttp_reno_cong_avoid(struct sock *sk, u32 acked)
 	}
 }
 
-/* RFC 5681 (4): half the flight, at least two segments. */
+/*
+ * Half the window, at least two segments, as Linux's tcp_reno_ssthresh().
+ * RFC 5681 (4) says half the flight; the window only grows while it is in
+ * use (ttp_cwnd_in_use()), and a flight lowered for a moment by segments
+ * held to be sent larger (autosize.c) is no reason to halve less.
+ */
 static u32 ttp_reno_ssthresh(struct sock *sk)
 {
-	return max(ttp_sk(sk)->cong.packets_out / 2, 2U);
+	return max(ttp_sk(sk)->cong.cwnd / 2, 2U);
 }
 
 const struct ttp_cong_ops ttp_reno = {
