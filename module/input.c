@@ -893,13 +893,16 @@ static void ttp_data_queue(struct sock *sk, struct sk_buff *skb)
 	 * window is still opening, or the reader has freed as much as came.
 	 * Otherwise the reader, woken for this data, sends the ACK when it
 	 * has read (ttp_window_update()), and the timer if it does not: a
-	 * bulk receiver ACKs once per read, not every second segment. Small
-	 * segments: every second one at once, the other after the timer.
+	 * bulk receiver ACKs once per read, not every second segment. Not
+	 * below SO_RCVLOWAT: no reader is woken for what is short of it, so
+	 * the ACK goes now. Small segments: every second one at once, the
+	 * other after the timer.
 	 */
 	if (ts->ack_pending < U16_MAX)
 		ts->ack_pending++;
 	if (ts->rcv_nxt - ts->rcv_wup > ts->adv_mss)
-		now = ttp_window_space(sk) >= ts->rcv_wnd;
+		now = ts->rcv_nxt - ts->copied_seq < READ_ONCE(sk->sk_rcvlowat) ||
+		      ttp_window_space(sk) >= ts->rcv_wnd;
 	else
 		now = ts->ack_pending >= 2;
 	if (immediate || ts->quickack || now) {
