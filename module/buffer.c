@@ -19,16 +19,16 @@ int ttp_rcvbuf_max(const struct sock *sk)
 	return max(READ_ONCE(sk->sk_rcvbuf), ttp_sysctl_rmem[2]);
 }
 
-/*
- * The window we could offer now: what the buffer has free, what the field
- * can carry, and no more than the window has grown to (rcv_ssthresh).
- */
+/* What the buffer has free, as far as the window field can carry it. */
+static u32 ttp_window_room(const struct sock *sk)
+{
+	return min_t(u32, ttp_free_space(sk), (u32)TTP_MAX_WINDOW << ttp_sk(sk)->rcv_wscale);
+}
+
+/* The window we could offer now: no more than it has grown to. */
 u32 ttp_window_space(const struct sock *sk)
 {
-	const struct ttp_sock *ts = ttp_sk(sk);
-
-	return min3(ttp_free_space(sk), (u32)TTP_MAX_WINDOW << ts->rcv_wscale,
-		    ts->rcv_ssthresh);
+	return min(ttp_window_room(sk), ttp_sk(sk)->rcv_ssthresh);
 }
 
 /*
@@ -43,7 +43,7 @@ u32 ttp_window_space(const struct sock *sk)
 void ttp_grow_window(struct sock *sk, const struct sk_buff *skb)
 {
 	struct ttp_sock *ts = ttp_sk(sk);
-	u32 room = min_t(u32, ttp_free_space(sk), (u32)TTP_MAX_WINDOW << ts->rcv_wscale);
+	u32 room = ttp_window_room(sk);
 
 	if (skb->len < 128 || room <= ts->rcv_ssthresh)
 		return;
