@@ -22,7 +22,7 @@ FIELDS = ("state options snd_wscale rcv_wscale ca_state retransmits backoff reor
           "snd_mss rcv_mss rto_us rtt_us rttvar_us snd_cwnd snd_ssthresh snd_wnd rcv_wnd "
           "unacked lost total_retrans segs_out segs_in last_data_sent_ms last_data_recv_ms "
           "state_ms pad bytes_sent bytes_acked bytes_received sacked retrans congestion "
-          "delivered pacing_rate delivery_rate delivery_rate_app_limited pad2").split()
+          "delivered pacing_rate delivery_rate delivery_rate_app_limited rcv_ssthresh").split()
 FORMAT = "=8B18I3Q4I2Q2I"
 SIZE = struct.calcsize(FORMAT)
 OPT_TIMESTAMPS, OPT_WSCALE, OPT_SACK = 0x01, 0x02, 0x04
@@ -90,6 +90,14 @@ def lossy_transfer(family):
               "rtt %d us, with %d ms of netem delay each way" % (ci["rtt_us"], DELAY_MS))
         check(ci["rto_us"] >= ci["rtt_us"],
               "rto %d us below rtt %d us" % (ci["rto_us"], ci["rtt_us"]))
+        # The server's window opened past the 64 KiB it started at, as the
+        # data came, and was never offered beyond that (one scale unit of
+        # rounding); the client received nothing, so its did not.
+        check(si["rcv_ssthresh"] > 65535 and
+              si["rcv_wnd"] <= si["rcv_ssthresh"] + (1 << si["rcv_wscale"]),
+              "server: rcv_ssthresh %d, rcv_wnd %d" % (si["rcv_ssthresh"], si["rcv_wnd"]))
+        check(0 < ci["rcv_ssthresh"] <= 65535,
+              "client: rcv_ssthresh %d with no data received" % ci["rcv_ssthresh"])
         check(ci["total_retrans"] > 0, "no retransmission through 2% loss")
         check(ci["snd_ssthresh"] < 0x7fffffff,
               "ssthresh never set: no loss was answered")

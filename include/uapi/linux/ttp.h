@@ -162,7 +162,7 @@ struct ttp_info {
 	__u64	pacing_rate;	/* bytes/s; ~0: none (no RTT yet, no cap) */
 	__u64	delivery_rate;	/* bytes/s, the latest sample kept; 0: none */
 	__u32	delivery_rate_app_limited;	/* 1: that sample was */
-	__u32	pad2;
+	__u32	rcv_ssthresh;	/* bytes: how far our window has opened */
 };
 
 /*
