@@ -851,6 +851,13 @@ static void ttp_data_queue(struct sock *sk, struct sk_buff *skb)
 		/* Early: keep it, by sequence, and tell the sender at once. */
 		u32 seq = cb->seq, end = cb->end_seq;
 
+		/*
+		 * It opens the window as if in order (tcp_data_queue_ofo()),
+		 * but only with SACK: without, a window that moved would
+		 * make the ACK no duplicate, and fast retransmit counts those.
+		 */
+		if (ts->sack_ok)
+			ttp_grow_window(sk, skb);
 		ttp_ooo_queue(sk, skb);
 		ttp_sack_new_ofo(sk, seq, end);
 		ttp_send_ack(sk);
