@@ -51,6 +51,31 @@ void ttp_grow_window(struct sock *sk, const struct sk_buff *skb)
 	ts->rcv_ssthresh += min(room, max(2 * ts->adv_mss, 2 * skb->len));
 }
 
+/*
+ * What the window offers is the free buffer times the payload each byte of
+ * it holds (ttp_free_space()): a segment costs its truesize, the skb and
+ * the driver's buffer, not its length. Half until measured, as TCP's
+ * default; then, as TCP's scaling_ratio (tcp_measure_rcv_mss()), what the
+ * latest full-sized segment brought. Large segments cost little beyond
+ * their payload (veth passes the sender's whole): with half, a 6 MiB
+ * buffer offered 3 MiB where TCP's offers 4.7 MB, and over a long path
+ * the window, not the path, set the pace. A segment short of a full one
+ * says little of the next. No more than what the compact buffers of
+ * ttp_rcv_collapse() bring: a peer that sends full segments and then
+ * costly small ones fills the buffer before the window closes, and what
+ * the window invited must fit once compacted.
+ */
+void ttp_scaling_ratio_measure(struct sock *sk, const struct sk_buff *skb)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	u64 ratio;
+
+	if (skb->len < ts->adv_mss)
+		return;
+	ratio = div_u64((u64)skb->len << TTP_RATIO_SHIFT, skb->truesize);
+	ts->scaling_ratio = clamp_t(u64, ratio, 1, TTP_RATIO_MAX);
+}
+
 /* At the start of a connection: measure from here, ten segments so far. */
 void ttp_rcv_space_init(struct sock *sk)
 {
@@ -83,9 +108,9 @@ void ttp_rcv_rtt_sample(struct sock *sk, const struct ttp_skb_cb *cb)
 
 /*
  * After the application read: once per RTT, if it read more than ever
- * before in one, make the receive buffer four times that. The window is
- * half the buffer (ttp_free_space()), so the sender may send twice what was
- * read: room for slow start to double.
+ * before in one, make the receive buffer hold a window of twice that
+ * (ttp_free_space(); four times it at the default half), so the sender
+ * may send twice what was read: room for slow start to double.
  */
 void ttp_rcv_space_adjust(struct sock *sk)
 {
@@ -99,7 +124,8 @@ void ttp_rcv_space_adjust(struct sock *sk)
 	if (copied > ts->rcvq_space) {
 		ts->rcvq_space = copied;
 		if (!(sk->sk_userlocks & SOCK_RCVBUF_LOCK)) {
-			int rcvbuf = min_t(u64, 4ULL * copied, ttp_sysctl_rmem[2]);
+			u64 want = div_u64(2ULL * copied << TTP_RATIO_SHIFT, ts->scaling_ratio);
+			int rcvbuf = min_t(u64, want, ttp_sysctl_rmem[2]);
 
 			if (rcvbuf > READ_ONCE(sk->sk_rcvbuf))
 				WRITE_ONCE(sk->sk_rcvbuf, rcvbuf);
@@ -148,7 +174,7 @@ static u32 ttp_unread(const struct sk_buff *skb, u32 start)
  * The receive buffer is full, and what waits in the receive queue costs far
  * more than its bytes: many small segments, each with its own buffer and
  * skb (a sender of small writes, a driver's large buffers). The window we
- * advertised counted bytes at half their cost, so without this the buffer
+ * advertised priced bytes as full segments cost, so without this the buffer
  * fills before the window closes and segments we invited are dropped. Copy
  * the unread bytes into compact buffers, as TCP's tcp_collapse() does, and
  * free the old ones. Buffers already compact at the head (full segments,

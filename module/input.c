@@ -758,8 +758,8 @@ static void ttp_quickack_mode(struct ttp_sock *ts)
 /*
  * Within the receive buffer and, counted if not, TTP's global limit. As
  * TCP's tcp_try_rmem_schedule(), a segment is taken while the buffer is not
- * yet over its size, so it may end over by one segment: the window counted
- * bytes at half their cost, and the last small segments a nearly closed
+ * yet over its size, so it may end over by one segment: the window priced
+ * bytes as full segments cost, and the last small segments a nearly closed
  * window invites can cost more than the room left, compacted or not.
  */
 static bool ttp_rmem_fits(struct sock *sk, struct sk_buff *skb)
@@ -868,6 +868,7 @@ static void ttp_data_queue(struct sock *sk, struct sk_buff *skb)
 	if (ttp_before(cb->seq, ts->rcv_nxt))
 		ttp_dsack_set(sk, cb->seq, ts->rcv_nxt);
 	skb_set_owner_r(skb, sk);
+	ttp_scaling_ratio_measure(sk, skb);
 	ttp_grow_window(sk, skb);
 	ttp_queue_rcv(sk, skb);
 	/* What was early may now be in order. */

@@ -65,14 +65,14 @@ u32 ttp_sk_tsval(const struct sock *sk)
 
 /*
  * How many more bytes the receive buffer can take. Queued segments cost
- * their truesize, more than their payload: advertise half of what is free,
- * as TCP does with its default tcp_adv_win_scale.
+ * their truesize, more than their payload: what is free, scaled by what
+ * payload the segments that arrive bring per byte of it (buffer.c).
  */
 u32 ttp_free_space(const struct sock *sk)
 {
 	int free = READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc);
 
-	return free > 0 ? free / 2 : 0;
+	return free > 0 ? ((u64)free * ttp_sk(sk)->scaling_ratio) >> TTP_RATIO_SHIFT : 0;
 }
 
 /*

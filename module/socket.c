@@ -203,6 +203,7 @@ void ttp_sock_init_common(struct sock *sk)
 	ts->rto = msecs_to_jiffies(ttp_param(net, TTP_PARAM_RTO_INIT_MS));
 	ts->syn_retries = ttp_param(net, TTP_PARAM_SYN_RETRIES);
 	ts->mss = TTP_DEFAULT_MSS;
+	ts->scaling_ratio = TTP_DEFAULT_SCALING_RATIO;
 	ts->state_stamp = jiffies;
 	ttp_cong_init(sk, false);
 	sk->sk_write_space = ttp_write_space;

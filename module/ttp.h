@@ -85,6 +85,12 @@
 #define TTP_DEFAULT_MSS		536	/* RFC 9293: when the peer sends no MSS option */
 #define TTP_MAX_WSCALE		14
 #define TTP_MAX_WINDOW		65535U
+/* scaling_ratio: payload per byte of receive buffer, in 1/256ths; half at first. */
+#define TTP_RATIO_SHIFT		8
+#define TTP_DEFAULT_SCALING_RATIO	(1 << (TTP_RATIO_SHIFT - 1))
+/* At most what ttp_rcv_collapse()'s one-page buffers hold: 222 on x86-64. */
+#define TTP_RATIO_MAX	((SKB_MAX_ORDER(0, 0) << TTP_RATIO_SHIFT) / \
+			 SKB_TRUESIZE(SKB_MAX_ORDER(0, 0)))
 /* A large segment's data at most: its IP packet must fit 64 KiB. */
 #define TTP_GSO_MAX_BYTES	(65535U - TTP_MAX_HEADER)
 
@@ -299,6 +305,7 @@ struct ttp_sock {
 	u16 adv_mss;		/* the MSS option we send */
 	u8 snd_wscale;		/* the peer's window shift */
 	u8 rcv_wscale;		/* our window shift */
+	u8 scaling_ratio;	/* payload per byte of buffer, /256 (buffer.c) */
 	bool wscale_ok;
 	bool tstamp_ok;
 	bool sack_ok;		/* both offered SACK: we report what we hold */
@@ -556,6 +563,7 @@ void ttp_send_reply(struct net *net, const struct ttp_af_ops *af,
 u32 ttp_window_choose(u32 cur, u32 free, u32 sws_min, u8 wscale);
 u16 ttp_select_window(struct sock *sk);
 u32 ttp_free_space(const struct sock *sk);
+void ttp_scaling_ratio_measure(struct sock *sk, const struct sk_buff *skb);
 u32 ttp_window_space(const struct sock *sk);
 void ttp_grow_window(struct sock *sk, const struct sk_buff *skb);
 void ttp_write_queue_purge(struct sock *sk);

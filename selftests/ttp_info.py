@@ -42,6 +42,18 @@ def info(sock):
     return dict(zip(FIELDS, struct.unpack(FORMAT, raw)))
 
 
+def check_sndbuf(sock, cwnd):
+    """The send buffer grew as tcp_sndbuf_expand() grows TCP's: two
+    windows of segments, each priced at a power-of-two head of its own
+    (4096 bytes at these MSSs) and an sk_buff (256), up to 8 MiB, twice
+    TCP's maximum (TTP's queue costs twice TCP's per byte). A window past
+    481 segments would stop at 4 MiB, no multiple of the pair."""
+    snd = sock.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF)
+    pair = 2 * (4096 + 256)
+    check(snd == 8 << 20 or (snd % pair == 0 and snd >= pair * max(cwnd, 10)),
+          "SO_SNDBUF %d: not two windows of TCP-priced segments (cwnd %d)" % (snd, cwnd))
+
+
 def lossy_transfer(family):
     """TRANSFER bytes from the client through 2% loss and DELAY_MS each
     way: the sender's retransmissions and RTT, both ends' byte and segment
@@ -102,14 +114,7 @@ def lossy_transfer(family):
         check(ci["snd_ssthresh"] < 0x7fffffff,
               "ssthresh never set: no loss was answered")
         check(ci["snd_cwnd"] > 0, "cwnd 0")
-        # The send buffer grew as tcp_sndbuf_expand() grows TCP's: two
-        # windows of segments, each priced at a power-of-two head of its
-        # own (4096 bytes at this MSS) and an sk_buff (256), up to 4 MiB.
-        snd = c.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF)
-        pair = 2 * (4096 + 256)
-        check(snd == 4 << 20 or (snd % pair == 0 and snd >= pair * max(ci["snd_cwnd"], 10)),
-              "SO_SNDBUF %d: not two windows of TCP-priced segments (cwnd %d)"
-              % (snd, ci["snd_cwnd"]))
+        check_sndbuf(c, ci["snd_cwnd"])
         # The SYN counts one in the sequence space, as in TCP_INFO.
         check(ci["bytes_acked"] == TRANSFER + 1,
               "bytes_acked %d, not %d" % (ci["bytes_acked"], TRANSFER + 1))
@@ -215,6 +220,49 @@ def rates(family):
         topo.close()
 
 
+# Over veth, without loss: large segments, a few seconds under TCG.
+WINDOW_TRANSFER = scaled(32 << 20, 16 << 20)
+
+
+def window_from_cost(family):
+    """The window offers the free buffer at what the segments that come
+    cost, as TCP's scaling_ratio does, not at a fixed half: veth passes
+    the sender's large segments whole, little beyond their payload, so
+    the window the receiver advertises goes well past half its buffer.
+    And the sender's buffer, whose skb per segment costs twice what TCP's
+    large ones cost per byte, may grow to twice TCP's 4 MiB."""
+    topo = Topology(family, True)
+    try:
+        lsn, c, s = topo.pair(timeout=300)
+        seen, sndbuf = [], []
+
+        def reader():
+            got = 0
+            while got < WINDOW_TRANSFER:
+                b = s.recv(1 << 16)
+                if not b:
+                    break
+                got += len(b)
+                seen.append(info(s)["rcv_wnd"] / s.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF))
+                sndbuf.append(c.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF))
+            seen.append(got)
+        t = threading.Thread(target=reader)
+        t.start()
+        c.sendall(os.urandom(WINDOW_TRANSFER))
+        t.join(300)
+        check(seen and seen[-1] == WINDOW_TRANSFER, "the server read %s bytes, not %d" % (
+            seen[-1:], WINDOW_TRANSFER))
+        most = max(seen[:-1])
+        print("# the window at most %.2f of SO_RCVBUF; SO_SNDBUF at most %d" % (most, max(sndbuf)),
+              flush=True)
+        check(0.55 < most <= 1, "the window at most %.2f of the buffer" % most)
+        check_sndbuf(c, info(c)["snd_cwnd"])
+        for sock in (c, s, lsn):
+            sock.close()
+    finally:
+        topo.close()
+
+
 def read_all(sock, n):
     got = 0
     while got < n:
@@ -270,6 +318,8 @@ def main():
                    "segments, options" % (name, DELAY_MS), lossy_transfer, family)
         suite.case("%s: through a 2 Mbit/s bottleneck: delivery_rate its rate, pacing_rate "
                    "from cwnd and srtt" % name, rates, family)
+        suite.case("%s: over veth, the window offers the buffer at what its segments cost, "
+                   "the send buffer past 4 MiB" % name, window_from_cost, family)
         suite.case("%s: a shorter struct gets its head, a longer one the whole" % name,
                    versions, family)
         suite.case("%s: a listener: its state, its accept queue as unacked" % name,
