@@ -221,7 +221,7 @@ def rates(family):
 
 
 # Over veth, without loss: large segments, a few seconds under TCG.
-WINDOW_TRANSFER = scaled(32 << 20, 16 << 20)
+WINDOW_TRANSFER = scaled(32 << 20, 8 << 20)
 
 
 def window_from_cost(family):
