@@ -85,6 +85,7 @@ void ttp_info_fill(struct sock *sk, struct ttp_info *info)
 	info->snd_wnd = ts->snd_wnd;
 	info->rcv_wnd = ts->rcv_wnd;
 	info->rcv_ssthresh = ts->rcv_ssthresh;
+	info->rcv_scaling_ratio = ts->scaling_ratio;
 	info->unacked = ts->cong.packets_out;
 	info->lost = ttp_lost_out(ts);
 	info->total_retrans = ts->total_retrans;

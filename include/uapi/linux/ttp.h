@@ -163,6 +163,8 @@ struct ttp_info {
 	__u64	delivery_rate;	/* bytes/s, the latest sample kept; 0: none */
 	__u32	delivery_rate_app_limited;	/* 1: that sample was */
 	__u32	rcv_ssthresh;	/* bytes: how far our window has opened */
+	__u32	rcv_scaling_ratio;	/* payload per byte of receive buffer, /256 */
+	__u32	pad3;
 };
 
 /*
