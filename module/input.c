@@ -520,11 +520,49 @@ static void ttp_store_ts(struct ttp_sock *ts, const struct ttp_skb_cb *cb)
 }
 
 /*
+ * Would this segment move the send window? One that acknowledges new data
+ * or is newer than the one the window came on does; one as old does only
+ * to open the window or to shut it, so that an older ACK overtaken by a
+ * newer one cannot take back what the newer offered. Linux's
+ * tcp_may_update_window(), as is.
+ */
+static bool ttp_may_update_window(const struct ttp_sock *ts, const struct ttp_skb_cb *cb,
+				  u32 nwin)
+{
+	return ttp_after(cb->ack, ts->snd_una) || ttp_after(cb->seq, ts->snd_wl1) ||
+	       (cb->seq == ts->snd_wl1 && (nwin > ts->snd_wnd || !nwin));
+}
+
+/* The peer's window in bytes: a SYN's is never scaled (RFC 7323 2.2). */
+static u32 ttp_seg_wnd(const struct ttp_sock *ts, const struct ttp_skb_cb *cb)
+{
+	return (cb->flags & TTP_FLAG_SYN) ? cb->wnd : cb->wnd << ts->snd_wscale;
+}
+
+/*
+ * An ACK the path reordered behind a newer one (Linux's
+ * tcp_disordered_ack()): a pure duplicate ACK at rcv_nxt that moves
+ * neither sequence space nor the window, its TSval within an RTO's worth
+ * of ticks (at up to 1200 Hz, as TCP allows for) of TS.Recent. PAWS would
+ * drop it, and with it the duplicate-ACK and SACK news it carries, which
+ * is all it can change: a recovery behind a reordering ACK path would go
+ * without the news.
+ */
+static bool ttp_disordered_ack(const struct ttp_sock *ts, const struct ttp_skb_cb *cb)
+{
+	return (cb->flags & TTP_FLAG_ACK) && !cb->len &&
+	       !(cb->flags & (TTP_FLAG_SYN | TTP_FLAG_FIN)) &&
+	       cb->seq == ts->rcv_nxt && cb->ack == ts->snd_una &&
+	       !ttp_may_update_window(ts, cb, ttp_seg_wnd(ts, cb)) &&
+	       (s32)(ts->ts_recent - cb->tsval) <= (s32)(ts->rto * 1200 / HZ);
+}
+
+/*
  * PAWS (RFC 7323 5): a segment whose timestamp is older than the newest
- * seen is an old duplicate, unless the connection sat idle for 24 days.
- * One tick older passes (TTP_PAWS_WINDOW), as in TCP's tcp_paws_check().
- * It only judges: TS.Recent moves later, once the segment has passed
- * every check (ttp_store_ts()).
+ * seen is an old duplicate, unless the connection sat idle for 24 days
+ * or it is a disordered ACK. One tick older passes (TTP_PAWS_WINDOW), as
+ * in TCP's tcp_paws_check(). It only judges: TS.Recent moves later, once
+ * the segment has passed every check (ttp_store_ts()).
  */
 static bool ttp_paws_reject(const struct ttp_sock *ts, const struct ttp_skb_cb *cb)
 {
@@ -532,7 +570,7 @@ static bool ttp_paws_reject(const struct ttp_sock *ts, const struct ttp_skb_cb *
 	    (cb->flags & TTP_FLAG_RST) ||
 	    (s32)(ts->ts_recent - cb->tsval) <= TTP_PAWS_WINDOW)
 		return false;
-	return !ttp_ts_recent_stale(ts);
+	return !ttp_ts_recent_stale(ts) && !ttp_disordered_ack(ts, cb);
 }
 
 static void ttp_rearm_rtx(struct sock *sk)
@@ -591,19 +629,16 @@ static void ttp_ack(struct sock *sk, const struct sk_buff *in)
 	bool freed = false, rtx_acked = false;
 
 	/*
-	 * SND.WL1/WL2 (RFC 9293 3.10.7.4): only newer segments move the
-	 * window; and, as in Linux, any that acknowledges new data. The
-	 * window is reckoned from snd_una: one left from an older ACK would
-	 * put its right edge past what the peer offered. (A peer that went
-	 * back to resend its own data acknowledges ours on segments whose
-	 * sequence numbers are older than those its window came on.)
+	 * SND.WL1 (RFC 9293 3.10.7.4) as Linux keeps it: newer segments move
+	 * the window, and any that acknowledges new data. The window is
+	 * reckoned from snd_una: one left from an older ACK would put its
+	 * right edge past what the peer offered. (A peer that went back to
+	 * resend its own data acknowledges ours on segments whose sequence
+	 * numbers are older than those its window came on.)
 	 */
-	if (ttp_after(ack, ts->snd_una) || ttp_before(ts->snd_wl1, cb->seq) ||
-	    (ts->snd_wl1 == cb->seq && !ttp_before(ack, ts->snd_wl2))) {
-		ts->snd_wnd = (cb->flags & TTP_FLAG_SYN) ? cb->wnd
-							 : cb->wnd << ts->snd_wscale;
+	if (ttp_may_update_window(ts, cb, ttp_seg_wnd(ts, cb))) {
+		ts->snd_wnd = ttp_seg_wnd(ts, cb);
 		ts->snd_wl1 = cb->seq;
-		ts->snd_wl2 = ack;
 		ts->max_window = max(ts->max_window, ts->snd_wnd);
 	}
 	if (!ttp_after(ack, ts->snd_una)) {
@@ -992,7 +1027,6 @@ static void ttp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 		ttp_set_state(sk, TTP_SYN_RCVD);
 		ts->snd_wnd = cb->wnd;
 		ts->snd_wl1 = cb->seq;
-		ts->snd_wl2 = ts->iss;
 		if (syn) {
 			TTP_SKB_CB(syn)->flags |= TTP_FLAG_ACK;
 			TTP_SKB_CB(syn)->retransmitted = 1;

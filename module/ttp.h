@@ -286,8 +286,7 @@ struct ttp_sock {
 	u32 snd_max;		/* highest sequence number sent + 1 */
 	u32 snd_sml;		/* end of the last small segment sent (Nagle) */
 	u32 snd_wnd;		/* peer's window, unscaled to bytes */
-	u32 snd_wl1;
-	u32 snd_wl2;
+	u32 snd_wl1;		/* sequence number the window came on */
 	u32 write_seq;		/* end of the data queued by sendmsg() */
 	u32 max_window;
 
