@@ -181,6 +181,10 @@ assert s.getsockopt(SOL_TTP, TTP_LINGER2) == 3000
 s.send(b"x" * 5)
 info = s.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 104)
 assert len(info) == 104 and info[0] == 1, ("state", info[0])
+# tcpi_snd_mss, tcpi_rcv_ssthresh, tcpi_rtt: from TTP_INFO, not left zero.
+mss, = struct.unpack_from("I", info, 16)
+ssthresh, rtt = struct.unpack_from("II", info, 64)
+assert 0 < mss <= 65535 and ssthresh >= mss and rtt > 0, (mss, ssthresh, rtt)
 s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, b"reno")
 assert s.getsockopt(SOL_TTP, 13, 16).rstrip(b"\0") == b"reno"
 assert s.getsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, 16).rstrip(b"\0") == b"reno"

@@ -262,6 +262,7 @@ static int ttpize_tcp_info(int fd, void *val, socklen_t *len)
 	t.tcpi_retrans = ti.retrans;
 	t.tcpi_last_data_sent = ti.last_data_sent_ms;
 	t.tcpi_last_data_recv = ti.last_data_recv_ms;
+	t.tcpi_rcv_ssthresh = ti.rcv_ssthresh;
 	t.tcpi_rtt = ti.rtt_us;
 	t.tcpi_rttvar = ti.rttvar_us;
 	t.tcpi_snd_ssthresh = ti.snd_ssthresh;
