@@ -79,6 +79,8 @@ void ttp_info_fill(struct sock *sk, struct ttp_info *info)
 	info->rcv_mss = ts->adv_mss;
 	info->rto_us = jiffies_to_usecs(ts->rto);
 	info->rtt_us = ts->rtt.srtt_us;
+	if (ts->rack.min_rtt_us != U32_MAX)
+		info->min_rtt_us = ts->rack.min_rtt_us;
 	info->rttvar_us = ts->rtt.rttvar_us;
 	info->snd_cwnd = ts->cong.cwnd;
 	info->snd_ssthresh = ts->cong.ssthresh;

@@ -23,7 +23,7 @@ FIELDS = ("state options snd_wscale rcv_wscale ca_state retransmits backoff reor
           "unacked lost total_retrans segs_out segs_in last_data_sent_ms last_data_recv_ms "
           "state_ms pad bytes_sent bytes_acked bytes_received sacked retrans congestion "
           "delivered pacing_rate delivery_rate delivery_rate_app_limited rcv_ssthresh "
-          "rcv_scaling_ratio pad3").split()
+          "rcv_scaling_ratio min_rtt_us").split()
 FORMAT = "=8B18I3Q4I2Q4I"
 SIZE = struct.calcsize(FORMAT)
 OPT_TIMESTAMPS, OPT_WSCALE, OPT_SACK = 0x01, 0x02, 0x04
@@ -101,6 +101,11 @@ def lossy_transfer(family):
         # The RTT is the two delays plus what this machine adds (TCG).
         check(2 * DELAY_MS * 1000 <= ci["rtt_us"] <= 2 * DELAY_MS * 1000 + 400000,
               "rtt %d us, with %d ms of netem delay each way" % (ci["rtt_us"], DELAY_MS))
+        # The least sample: the two delays at least, and no more than the
+        # smoothed RTT, which averages samples no smaller.
+        check(2 * DELAY_MS * 1000 <= ci["min_rtt_us"] <= ci["rtt_us"],
+              "min_rtt %d us, rtt %d us, with %d ms each way" % (
+                  ci["min_rtt_us"], ci["rtt_us"], DELAY_MS))
         check(ci["rto_us"] >= ci["rtt_us"],
               "rto %d us below rtt %d us" % (ci["rto_us"], ci["rtt_us"]))
         # The server's window opened past the 64 KiB it started at, as the

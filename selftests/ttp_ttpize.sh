@@ -179,12 +179,15 @@ assert s.getsockopt(SOL_TTP, TTP_NODELAY) == 1
 s.setsockopt(socket.IPPROTO_TCP, socket.TCP_LINGER2, 3)
 assert s.getsockopt(SOL_TTP, TTP_LINGER2) == 3000
 s.send(b"x" * 5)
-info = s.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 104)
-assert len(info) == 104 and info[0] == 1, ("state", info[0])
-# tcpi_snd_mss, tcpi_rcv_ssthresh, tcpi_rtt: from TTP_INFO, not left zero.
+info = s.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 152)
+assert len(info) == 152 and info[0] == 1, ("state", info[0])
+# tcpi_snd_mss, tcpi_rcv_ssthresh, tcpi_rtt, tcpi_min_rtt: from
+# TTP_INFO, not left zero.
 mss, = struct.unpack_from("I", info, 16)
 ssthresh, rtt = struct.unpack_from("II", info, 64)
-assert 0 < mss <= 65535 and ssthresh >= mss and rtt > 0, (mss, ssthresh, rtt)
+min_rtt, = struct.unpack_from("I", info, 148)
+assert 0 < mss <= 65535 and ssthresh >= mss and 0 < min_rtt <= rtt, (
+    mss, ssthresh, rtt, min_rtt)
 s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, b"reno")
 assert s.getsockopt(SOL_TTP, 13, 16).rstrip(b"\0") == b"reno"
 assert s.getsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, 16).rstrip(b"\0") == b"reno"

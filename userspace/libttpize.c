@@ -265,6 +265,7 @@ static int ttpize_tcp_info(int fd, void *val, socklen_t *len)
 	t.tcpi_rcv_ssthresh = ti.rcv_ssthresh;
 	t.tcpi_rtt = ti.rtt_us;
 	t.tcpi_rttvar = ti.rttvar_us;
+	t.tcpi_min_rtt = ti.min_rtt_us;
 	t.tcpi_snd_ssthresh = ti.snd_ssthresh;
 	t.tcpi_snd_cwnd = ti.snd_cwnd;
 	t.tcpi_advmss = ti.rcv_mss;

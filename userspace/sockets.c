@@ -193,12 +193,12 @@ static void ttp_info_text(FILE *f, const struct ttp_info *i)
 {
 	char pacing[32], delivery[32];
 
-	fprintf(f, "\t%s%s%s rto:%.3f rtt:%.3f/%.3f mss:%u rcvmss:%u cwnd:%u",
+	fprintf(f, "\t%s%s%s rto:%.3f rtt:%.3f/%.3f minrtt:%.3f mss:%u rcvmss:%u cwnd:%u",
 		i->options & TTP_INFO_OPT_TIMESTAMPS ? "ts " : "",
 		i->options & TTP_INFO_OPT_SACK ? "sack " : "",
 		ttp_congestion_name(i->congestion),
 		i->rto_us / 1000.0, i->rtt_us / 1000.0, i->rttvar_us / 1000.0,
-		i->snd_mss, i->rcv_mss, i->snd_cwnd);
+		i->min_rtt_us / 1000.0, i->snd_mss, i->rcv_mss, i->snd_cwnd);
 	if (i->options & TTP_INFO_OPT_WSCALE)
 		fprintf(f, " wscale:%u,%u", i->snd_wscale, i->rcv_wscale);
 	if (i->snd_ssthresh < 0x7fffffff)
@@ -241,6 +241,7 @@ static void ttp_info_json(struct ttp_json *j, const struct ttp_info *i)
 	ttp_json_u64(j, "rto_us", i->rto_us);
 	ttp_json_u64(j, "rtt_us", i->rtt_us);
 	ttp_json_u64(j, "rttvar_us", i->rttvar_us);
+	ttp_json_u64(j, "min_rtt_us", i->min_rtt_us);
 	ttp_json_u64(j, "snd_cwnd", i->snd_cwnd);
 	ttp_json_u64(j, "snd_ssthresh", i->snd_ssthresh);
 	ttp_json_u64(j, "snd_wnd", i->snd_wnd);

@@ -164,7 +164,7 @@ struct ttp_info {
 	__u32	delivery_rate_app_limited;	/* 1: that sample was */
 	__u32	rcv_ssthresh;	/* bytes: how far our window has opened */
 	__u32	rcv_scaling_ratio;	/* payload per byte of receive buffer, /256 */
-	__u32	pad3;
+	__u32	min_rtt_us;	/* the least RTT sampled; 0 before the first */
 };
 
 /*
