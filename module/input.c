@@ -587,7 +587,9 @@ static void ttp_rearm_rtx(struct sock *sk)
 
 /*
  * RFC 5681's duplicate ACK: it acknowledges nothing new, carries no data
- * and no window change, and data is outstanding.
+ * and no window change that was taken (a smaller window on an ACK no
+ * newer is not, as in Linux: ttp_may_update_window()), and data is
+ * outstanding.
  */
 static bool ttp_is_dupack(const struct ttp_sock *ts, const struct ttp_skb_cb *cb,
 			  u32 prior_wnd)
