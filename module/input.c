@@ -623,6 +623,7 @@ static void ttp_ack(struct sock *sk, const struct sk_buff *in)
 	const struct ttp_skb_cb *cb = TTP_SKB_CB(in);
 	struct ttp_sock *ts = ttp_sk(sk);
 	u32 ack = cb->ack, sample_us = 0, prior_wnd = ts->snd_wnd;
+	u32 nwin = ttp_seg_wnd(ts, cb);
 	u32 prior_una = ts->snd_una;
 	u32 prior_delivered = ts->cong.delivered;
 	u32 tsecr = ts->tstamp_ok && cb->has_ts ? cb->tsecr : 0;
@@ -638,8 +639,8 @@ static void ttp_ack(struct sock *sk, const struct sk_buff *in)
 	 * resend its own data acknowledges ours on segments whose sequence
 	 * numbers are older than those its window came on.)
 	 */
-	if (ttp_may_update_window(ts, cb, ttp_seg_wnd(ts, cb))) {
-		ts->snd_wnd = ttp_seg_wnd(ts, cb);
+	if (ttp_may_update_window(ts, cb, nwin)) {
+		ts->snd_wnd = nwin;
 		ts->snd_wl1 = cb->seq;
 		ts->max_window = max(ts->max_window, ts->snd_wnd);
 	}
