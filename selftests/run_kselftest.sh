@@ -3,6 +3,11 @@
 # run_kselftest.sh TEST...: run tests the way the kernel's kselftest runner
 # does: one TAP line per test, each test's own TAP output nested under "# ",
 # a per-test timeout from ./settings, exit status 4 meaning skip.
+# run_kselftest.sh --queue TODO DONE: instead, take the tests from a queue
+# that several guests share (selftests/host/check): the file names in the
+# directory TODO, in order, each with its order number and a dash before
+# the test's name; a test is taken by moving its file to DONE, which only
+# one guest can do, until none is left. The plan comes last.
 cd "$(dirname "$0")" || exit 1
 timeout=$(sed -n 's/^timeout=//p' settings 2>/dev/null)
 # TTP_TEST_TIMEOUT: longer for long runs (make fuzz).
@@ -18,9 +23,35 @@ busy() {
 	echo $(((user + nice + system + irq + softirq + steal) / $(getconf CLK_TCK)))
 }
 
+# take TODO DONE: move the first file of TODO that is still there to
+# DONE and print its test's name; fail when TODO is empty. A rename on the
+# host's file system is atomic: of two guests, one gets it, the other
+# ENOENT and the next file.
+take() {
+	local f
+	while true; do
+		f=$(find "$1" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort | head -n 1)
+		[ -n "$f" ] || return 1
+		if mv "$1/$f" "$2/$f" 2>/dev/null; then
+			echo "${f#*-}"
+			return 0
+		fi
+	done
+}
+
+queue='' named=("$@")
+if [ "${1:-}" = --queue ]; then
+	queue=$2 done=$3 named=()
+fi
 echo "TAP version 13"
-echo "1..$#"
-for t in "$@"; do
+[ -n "$queue" ] || echo "1..${#named[@]}"
+while true; do
+	if [ -n "$queue" ]; then
+		t=$(take "$queue" "$done") || break
+	else
+		[ $n -lt ${#named[@]} ] || break
+		t=${named[n]}
+	fi
 	n=$((n + 1))
 	echo "# timeout set to $timeout"
 	echo "# selftests: ttp: $t"
@@ -37,4 +68,5 @@ for t in "$@"; do
 	*) echo "not ok $n selftests: ttp: $t # exit=$status"; failed=1 ;;
 	esac
 done
+[ -z "$queue" ] || echo "1..$n"
 exit $failed
