@@ -41,7 +41,6 @@ void ttp_cong_init(struct sock *sk, bool syn_lost)
 	cc->retrans_out = 0;
 	cc->delivered = 0;
 	cc->lsndtime = jiffies;
-	ttp_rack_init(sk);
 	if (cc->ops->init)
 		cc->ops->init(sk);
 }

@@ -1010,6 +1010,11 @@ static void ttp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 
 	if (cb->flags & TTP_FLAG_ACK) {
 		ttp_ack(sk, skb);
+		/*
+		 * The window starts afresh (one segment if the SYN was sent
+		 * again); RACK keeps what the SYN's ACK taught it, its RTT
+		 * the least so far, as Linux's rtt_min does.
+		 */
 		ttp_cong_init(sk, ts->total_retrans);
 		ttp_rcv_space_init(sk);
 		ttp_sndbuf_expand(sk);

@@ -205,6 +205,7 @@ void ttp_sock_init_common(struct sock *sk)
 	ts->mss = TTP_DEFAULT_MSS;
 	ts->scaling_ratio = TTP_DEFAULT_SCALING_RATIO;
 	ts->state_stamp = jiffies;
+	ttp_rack_init(sk);
 	ttp_cong_init(sk, false);
 	sk->sk_write_space = ttp_write_space;
 	sock_set_flag(sk, SOCK_RCU_FREE);
@@ -286,6 +287,7 @@ void ttp_connect_init(struct sock *sk)
 	ts->mss = ttp_current_mss(sk);
 	ts->adv_mss = ttp_route_mss(sk);
 	ts->syn_retries = ts->syncnt ? ts->syncnt : ttp_param(net, TTP_PARAM_SYN_RETRIES);
+	ttp_rack_init(sk);
 	ttp_cong_init(sk, false);
 	/* Nothing of a connection before this one: no rate, no pacing debt. */
 	memset(&ts->rate, 0, sizeof(ts->rate));
