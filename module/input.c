@@ -586,17 +586,19 @@ static void ttp_rearm_rtx(struct sock *sk)
 }
 
 /*
- * RFC 5681's duplicate ACK: it acknowledges nothing new, carries no data
- * and no window change that was taken (a smaller window on an ACK no
- * newer is not, as in Linux: ttp_may_update_window()), and data is
- * outstanding.
+ * RFC 5681's duplicate ACK: it acknowledges nothing new, carries no data,
+ * does not update the window, and data is outstanding. "Update" as Linux's
+ * FLAG_WIN_UPDATE has it: WIN_UPDATE, ttp_may_update_window()'s answer,
+ * whether or not the value changed. So an ACK newer than the segment the
+ * window came on (the peer's first bare ACK after its data) and a repeated
+ * zero window are not duplicates: neither says a segment of ours arrived
+ * out of order.
  */
 static bool ttp_is_dupack(const struct ttp_sock *ts, const struct ttp_skb_cb *cb,
-			  u32 prior_wnd)
+			  bool win_update)
 {
 	return cb->ack == ts->snd_una && ts->cong.packets_out && !cb->len &&
-	       !(cb->flags & (TTP_FLAG_SYN | TTP_FLAG_FIN)) &&
-	       ts->snd_wnd == prior_wnd;
+	       !(cb->flags & (TTP_FLAG_SYN | TTP_FLAG_FIN)) && !win_update;
 }
 
 /*
@@ -622,8 +624,9 @@ static void ttp_ack(struct sock *sk, const struct sk_buff *in)
 {
 	const struct ttp_skb_cb *cb = TTP_SKB_CB(in);
 	struct ttp_sock *ts = ttp_sk(sk);
-	u32 ack = cb->ack, sample_us = 0, prior_wnd = ts->snd_wnd;
+	u32 ack = cb->ack, sample_us = 0;
 	u32 nwin = ttp_seg_wnd(ts, cb);
+	bool win_update = ttp_may_update_window(ts, cb, nwin);
 	u32 prior_una = ts->snd_una;
 	u32 prior_delivered = ts->cong.delivered;
 	u32 tsecr = ts->tstamp_ok && cb->has_ts ? cb->tsecr : 0;
@@ -639,13 +642,13 @@ static void ttp_ack(struct sock *sk, const struct sk_buff *in)
 	 * resend its own data acknowledges ours on segments whose sequence
 	 * numbers are older than those its window came on.)
 	 */
-	if (ttp_may_update_window(ts, cb, nwin)) {
+	if (win_update) {
 		ts->snd_wnd = nwin;
 		ts->snd_wl1 = cb->seq;
 		ts->max_window = max(ts->max_window, ts->snd_wnd);
 	}
 	if (!ttp_after(ack, ts->snd_una)) {
-		bool dupack = ttp_is_dupack(ts, cb, prior_wnd);
+		bool dupack = ttp_is_dupack(ts, cb, win_update);
 
 		if (ts->sack_ok) {
 			if (cb->sack_off)
