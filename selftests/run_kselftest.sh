@@ -24,9 +24,10 @@ busy() {
 }
 
 # take TODO DONE: move the first file of TODO that is still there to
-# DONE and print its test's name; fail when TODO is empty. A rename on the
-# host's file system is atomic: of two guests, one gets it, the other
-# ENOENT and the next file.
+# DONE and print its test's name; fail when TODO is empty (or its files
+# cannot be moved: selftests/host/check fails a run that leaves tests
+# there). A rename on the host's file system is atomic: of two guests,
+# one gets it, the other ENOENT and the next file.
 take() {
 	local f
 	while true; do
@@ -36,6 +37,8 @@ take() {
 			echo "${f#*-}"
 			return 0
 		fi
+		# Still there: not taken by another guest, but not to be moved.
+		[ ! -e "$1/$f" ] || return 1
 	done
 }
 
