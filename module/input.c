@@ -586,13 +586,14 @@ static void ttp_rearm_rtx(struct sock *sk)
 }
 
 /*
- * RFC 5681's duplicate ACK: it acknowledges nothing new, carries no data,
- * does not update the window, and data is outstanding. "Update" as Linux's
- * FLAG_WIN_UPDATE has it: WIN_UPDATE, ttp_may_update_window()'s answer,
- * whether or not the value changed. So an ACK newer than the segment the
- * window came on (the peer's first bare ACK after its data) and a repeated
- * zero window are not duplicates: neither says a segment of ours arrived
- * out of order.
+ * A duplicate ACK as Linux counts one (not FLAG_NOT_DUP): it acknowledges
+ * nothing new, carries no data, does not update the window, and data is
+ * outstanding. RFC 5681 2 (e) asks only that the window's value be the
+ * same; Linux, and so TTP, asks that the ACK not update it at all
+ * (WIN_UPDATE, ttp_may_update_window()'s answer). So an ACK newer than
+ * the segment the window came on (the peer's first bare ACK after its
+ * data) and a repeated zero window are not duplicates: neither says a
+ * segment of ours arrived out of order.
  */
 static bool ttp_is_dupack(const struct ttp_sock *ts, const struct ttp_skb_cb *cb,
 			  bool win_update)

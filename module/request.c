@@ -494,7 +494,6 @@ static struct sock *ttp_child_create(struct sock *sk, struct ttp_request *req)
 	/* The listener's TTP_CONGESTION, if it set one. */
 	ts->cong.ops_fixed = ttp_sk(sk)->cong.ops_fixed;
 	ts->cong.ops = ttp_sk(sk)->cong.ops;
-	ttp_rack_init(child);
 	ttp_cong_init(child, req->retries);
 	if (ts->af->rebuild_route(child)) {
 		ttp_child_discard(child);
