@@ -282,6 +282,17 @@ void ttp_connect_init(struct sock *sk)
 	ts->rtt.rttvar_us = 0;
 	ts->retries = 0;
 	ts->backoff = 0;
+	/*
+	 * TTP_INFO's history is this connection's, as tcp_disconnect()
+	 * zeroes TCP's; and the SYN's own resends decide the first window.
+	 */
+	ts->total_retrans = 0;
+	ts->segs_out = 0;
+	ts->segs_in = 0;
+	ts->bytes_sent = 0;
+	ts->bytes_acked = 0;
+	ts->bytes_received = 0;
+	ts->last_data_recv = 0;
 	ts->mss_cap = 0;
 	ttp_mtu_init(sk);
 	ts->mss = ttp_current_mss(sk);

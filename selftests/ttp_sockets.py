@@ -25,6 +25,7 @@ from ttplib import (SOL_TTP, Suite, guard, check, expect_gauges,  # noqa: E402
 TTP_NODELAY = 1                 # include/uapi/linux/ttp.h
 TTP_INFO, TTP_CONGESTION = 11, 13
 INFO_CONGESTION = 112           # struct ttp_info: after 8 bytes, 18 u32s, 3 u64s, 2 u32s
+INFO_BYTES_ACKED = 88           # after 8 bytes, 18 u32s and bytes_sent
 RENO, CUBIC = 0, 1
 SIOCINQ = termios.FIONREAD
 SIOCOUTQ = termios.TIOCOUTQ
@@ -514,7 +515,9 @@ def paced_reconnect(topo):
     (tcp_connect_init() clears sk_err). SO_MAX_PACING_RATE at 1 byte/s had put its
     next send hours away: the new SYN is not paced (as tcp_connect() sends
     it, directly), and the new connection carries nothing of the old one's
-    pacing, so that once the cap is lifted its data flows at once."""
+    pacing, so that once the cap is lifted its data flows at once, nor of
+    its history: TTP_INFO counts the new connection's bytes only, as
+    tcp_disconnect() zeroes TCP's."""
     libc = ctypes.CDLL(None, use_errno=True)
     lsn, c, s = topo.pair()
     c.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 200000)
@@ -535,6 +538,11 @@ def paced_reconnect(topo):
     lsn.settimeout(20)
     s, _ = lsn.accept()
     transfer(c, s, os.urandom(1 << 20), timeout=60)
+    raw = c.getsockopt(SOL_TTP, TTP_INFO, INFO_BYTES_ACKED + 8)
+    acked, = struct.unpack_from("=Q", raw, INFO_BYTES_ACKED)
+    # (The SYN, the data, and the FIN once its ACK is in.)
+    check((1 << 20) + 1 <= acked <= (1 << 20) + 2,
+          "bytes_acked %d after 1 MiB on a new connection" % acked)
     for x in (c, s, lsn):
         x.close()
 
