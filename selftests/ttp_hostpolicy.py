@@ -213,7 +213,7 @@ def cgroup_ingress(topo):
     listener made by a process in that cgroup never sees a SYN (DropFilter);
     once the program is detached, connect() succeeds."""
     root = cgroup_root()
-    cg = os.path.join(root, "ttp-test-%d" % os.getpid())
+    cg = os.path.join(root, "ttp-test-%d-%d" % (os.getpid(), topo.family))
     os.mkdir(cg)
     server = prog = cg_fd = None
     try:
@@ -281,7 +281,7 @@ def cgroup_connect(topo):
     lsn = topo.listen()
     port = lsn.getsockname()[1]
     root = cgroup_root()
-    cg = os.path.join(root, "ttp-test-c%d" % os.getpid())
+    cg = os.path.join(root, "ttp-test-c%d-%d" % (os.getpid(), topo.family))
     os.mkdir(cg)
     attach = BPF_CGROUP_INET4_CONNECT if topo.family == socket.AF_INET else \
         BPF_CGROUP_INET6_CONNECT
@@ -331,7 +331,7 @@ def main():
                          ("a cgroup's BPF connect program refuses", cgroup_connect),
                          ("SYNs dropped on their way out: ETIMEDOUT after syn_retries",
                           local_drop)):
-            suite.case("%s: %s" % (name, desc), lambda fn=fn, t=topo: fn(t()))
+            suite.case("%s: %s" % (name, desc), lambda fn=fn, t=topo: fn(t()), place=name)
     suite.run()
 
 

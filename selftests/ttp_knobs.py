@@ -378,10 +378,11 @@ def main():
                       ("SYN flood with syncookies 0: SYNs dropped, connect() times out",
                        lambda t: syn_flood(t, 0))]
         for desc, fn in cases:
-            suite.case("%s: %s" % (name, desc), lambda fn=fn, t=topo: fn(t()))
+            suite.case("%s: %s" % (name, desc), lambda fn=fn, t=topo: fn(t()),
+                       place=name)
         if veth:
             suite.case("%s: keepalive: a peer that vanishes is given up in time" % name,
-                       keepalive_vanished, family)
+                       keepalive_vanished, family, place=name)
     suite.run()
 
 

@@ -285,47 +285,24 @@ def receiver_sws():
         topo.close()
 
 
-class Background:
-    """A case started at once in a thread of its own: the cases here spend
-    most of their time waiting on timers and delays, so they run side by
-    side and the suite takes as long as the slowest. Its report waits for
-    it."""
-
-    def __init__(self, fn, *args):
-        self.error = None
-        self.thread = threading.Thread(target=self.body, args=(fn,) + args, daemon=True)
-        self.thread.start()
-
-    def body(self, fn, *args):
-        try:
-            fn(*args)
-        except BaseException as e:  # reported by result()
-            self.error = e
-
-    def result(self):
-        self.thread.join()
-        if self.error:
-            raise self.error
-
-
 def main():
     require_module()
     if run("tc", "-V", check_rc=False).returncode != 0:
         print("1..0 # SKIP tc (iproute2) is missing")
         sys.exit(4)
     suite = Suite()
+    # Each case a place of its own: they wait on timers and delays, so
+    # side by side the suite takes as long as the slowest.
     for desc, family, args, counter in CONDITIONS:
-        job = Background(lossy, desc, family, args, counter)
         size = size_of(args)
         suite.case("%s, IPv%d: %s both ways, byte-exact"
                    % (desc, 4 if family == socket.AF_INET else 6,
                       "%d MiB" % (size >> 20) if size >= 1 << 20 else "%d KiB" % (size >> 10)),
-                   job.result)
-    job = Background(slow_reader)
-    suite.case("a receiver that stops reading for 30 s loses nothing", job.result)
-    job = Background(receiver_sws)
+                   lossy, desc, family, args, counter, place=desc)
+    suite.case("a receiver that stops reading for 30 s loses nothing", slow_reader,
+               place="slow reader")
     suite.case("a reader taking 100 bytes at a time: the window opens by segments",
-               job.result)
+               receiver_sws, place="sws")
     suite.run()
 
 

@@ -74,7 +74,8 @@ def main():
         for what, counter, fields in MALFORMED:
             suite.case("%s: %s: dropped, counted as %s, connection unharmed" %
                        (name, what, counter),
-                       lambda t=topo, w=what, c=counter, f=fields: inject(t(), w, c, f))
+                       lambda t=topo, w=what, c=counter, f=fields: inject(t(), w, c, f),
+                       place=name)
     suite.run()
 
 

@@ -219,7 +219,8 @@ def main():
                          ("simultaneous open: SYN_RCVD on both, then data", simultaneous_open),
                          ("SYN retries with backoff, then ETIMEDOUT", syn_timeout),
                          ("orphaned FIN_WAIT_2 times out", fin_wait2_timeout)):
-            suite.case("%s: %s" % (name, desc), lambda fn=fn, t=topo: fn(t()))
+            suite.case("%s: %s" % (name, desc), lambda fn=fn, t=topo: fn(t()),
+                       place=name)
     suite.run()
 
 

@@ -117,38 +117,108 @@ def guard(main):
         sys.exit(1)
 
 
+class _CaseOutput:
+    """sys.stdout while places run side by side: what a case prints is
+    kept, and printed with the case's own result, not interleaved with
+    the lines of cases running beside it."""
+
+    def __init__(self, real):
+        self.real = real
+        self.local = threading.local()
+
+    def write(self, text):
+        buf = getattr(self.local, "buf", None)
+        if buf is None:
+            return self.real.write(text)
+        buf.append(text)
+        return len(text)
+
+    def flush(self):
+        if getattr(self.local, "buf", None) is None:
+            self.real.flush()
+
+
 class Suite:
-    """Run named cases, print TAP, exit with kselftest's status."""
+    """Run named cases, print TAP, exit with kselftest's status.
+
+    case(..., place=NAME): the cases of one place run in the order added,
+    and the places side by side, each in a thread of its own: most cases
+    wait on timers (TIME_WAIT, retries, keepalive), and places are
+    separate namespaces, so a test takes as long as its slowest place.
+    Results print in the order the cases were added."""
 
     def __init__(self):
         self.cases = []
 
-    def case(self, desc, fn, *args, **kwargs):
-        self.cases.append((desc, fn, args, kwargs))
+    def case(self, desc, fn, *args, place=None, **kwargs):
+        self.cases.append((desc, fn, args, kwargs, place))
+
+    @staticmethod
+    def _one(desc, fn, args, kwargs):
+        """Run a case: (passed, its diagnostics, seconds)."""
+        start = time.monotonic()
+        lines = []
+        try:
+            fn(*args, **kwargs)
+            passed = True
+        except Failure as e:
+            passed, lines = False, str(e).splitlines()
+        except Exception:
+            passed, lines = False, traceback.format_exc().splitlines()
+        return passed, lines, time.monotonic() - start
+
+    def _side_by_side(self):
+        """Yield (passed, diagnostics, seconds, printed) per case, in order,
+        each place's cases run in a thread of their own."""
+        out = _CaseOutput(sys.stdout)
+        results = [None] * len(self.cases)
+        done = [threading.Event() for _ in self.cases]
+        places = {}
+        for n, c in enumerate(self.cases):
+            places.setdefault(c[4], []).append(n)
+
+        def place(numbers):
+            for n in numbers:
+                out.local.buf = []
+                desc, fn, args, kwargs, _ = self.cases[n]
+                try:
+                    result = self._one(desc, fn, args, kwargs)
+                except BaseException:  # sys.exit() in a thread: the case failed
+                    result = (False, traceback.format_exc().splitlines(), 0)
+                results[n] = result + ("".join(out.local.buf),)
+                out.local.buf = None
+                done[n].set()
+        sys.stdout = out
+        try:
+            for numbers in places.values():
+                threading.Thread(target=place, args=(numbers,), daemon=True).start()
+            for n in range(len(self.cases)):
+                done[n].wait()
+                yield results[n]
+        finally:
+            sys.stdout = out.real
+
+    def _in_turn(self):
+        for desc, fn, args, kwargs, _ in self.cases:
+            yield self._one(desc, fn, args, kwargs) + ("",)
 
     def run(self):
         print("TAP version 13")
         print("1..%d" % len(self.cases))
+        sys.stdout.flush()
         failed = 0
-        for n, (desc, fn, args, kwargs) in enumerate(self.cases, 1):
-            start = time.monotonic()
-            try:
-                fn(*args, **kwargs)
-                print("ok %d %s" % (n, desc))
-            except Failure as e:
-                failed += 1
-                for line in str(e).splitlines():
-                    print("# " + line)
-                print("not ok %d %s" % (n, desc))
-            except Exception:
-                failed += 1
-                for line in traceback.format_exc().splitlines():
-                    print("# " + line)
-                print("not ok %d %s" % (n, desc))
-            sys.stdout.flush()
-            took = time.monotonic() - start
+        side_by_side = len({c[4] for c in self.cases}) > 1
+        results = self._side_by_side() if side_by_side else self._in_turn()
+        for n, (passed, lines, took, printed) in enumerate(results, 1):
+            desc = self.cases[n - 1][0]
+            sys.stdout.write(printed)
+            for line in lines:
+                print("# " + line)
+            print("%s %d %s" % ("ok" if passed else "not ok", n, desc))
+            failed += not passed
             if took > 20:
                 print("# (%s took %.0f s)" % (desc, took))
+            sys.stdout.flush()
         cleanup_all()
         sys.exit(KSFT_FAIL if failed else KSFT_PASS)
 
