@@ -509,11 +509,17 @@ static bool ttp_ts_recent_stale(const struct ttp_sock *ts)
 	return ts->ts_recent_stamp && time_after(jiffies, ts->ts_recent_stamp + TTP_PAWS_IDLE);
 }
 
-/* RFC 7323: remember the peer's clock from segments that advance ours. */
+/*
+ * RFC 7323: remember the peer's clock from segments that advance ours.
+ * A TS.Recent of 0 gives way to any TSval, as in TCP's tcp_paws_check():
+ * some stacks stamp their SYN 0 and send their real clock after, which
+ * may lie "before" 0 in 32-bit arithmetic.
+ */
 static void ttp_store_ts(struct ttp_sock *ts, const struct ttp_skb_cb *cb)
 {
 	if (ts->tstamp_ok && cb->has_ts && !ttp_after(cb->seq, ts->rcv_wup) &&
-	    ((s32)(cb->tsval - ts->ts_recent) >= 0 || ttp_ts_recent_stale(ts))) {
+	    ((s32)(cb->tsval - ts->ts_recent) >= 0 || !ts->ts_recent ||
+	     ttp_ts_recent_stale(ts))) {
 		ts->ts_recent = cb->tsval;
 		ts->ts_recent_stamp = jiffies;
 	}
@@ -561,12 +567,13 @@ static bool ttp_disordered_ack(const struct ttp_sock *ts, const struct ttp_skb_c
  * PAWS (RFC 7323 5): a segment whose timestamp is older than the newest
  * seen is an old duplicate, unless the connection sat idle for 24 days
  * or it is a disordered ACK. One tick older passes (TTP_PAWS_WINDOW), as
- * in TCP's tcp_paws_check(). It only judges: TS.Recent moves later, once
- * the segment has passed every check (ttp_store_ts()).
+ * in TCP's tcp_paws_check(), and so does anything after a TS.Recent of
+ * 0 (ttp_store_ts()). It only judges: TS.Recent moves later, once the
+ * segment has passed every check.
  */
 static bool ttp_paws_reject(const struct ttp_sock *ts, const struct ttp_skb_cb *cb)
 {
-	if (!ts->tstamp_ok || !cb->has_ts || !ts->ts_recent_stamp ||
+	if (!ts->tstamp_ok || !cb->has_ts || !ts->ts_recent_stamp || !ts->ts_recent ||
 	    (cb->flags & TTP_FLAG_RST) ||
 	    (s32)(ts->ts_recent - cb->tsval) <= TTP_PAWS_WINDOW)
 		return false;

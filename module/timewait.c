@@ -230,10 +230,14 @@ static void ttp_tw_ack(struct ttp_tw *tw, int ifindex)
 		       tw->ts_recent, tw->tstamp_ok, NULL, ifindex);
 }
 
-/* An old duplicate by its timestamp (RFC 7323 5): older than the newest. */
+/*
+ * An old duplicate by its timestamp (RFC 7323 5): older than the newest,
+ * which judges nothing if it is 0 (ttp_store_ts()).
+ */
 static bool ttp_tw_paws_reject(const struct ttp_tw *tw, const struct ttp_skb_cb *cb)
 {
-	return tw->tstamp_ok && cb->has_ts && (s32)(cb->tsval - tw->ts_recent) < 0;
+	return tw->tstamp_ok && cb->has_ts && tw->ts_recent &&
+	       (s32)(cb->tsval - tw->ts_recent) < 0;
 }
 
 /*
