@@ -593,19 +593,21 @@ static void ttp_rearm_rtx(struct sock *sk)
 }
 
 /*
- * A duplicate ACK as Linux counts one (not FLAG_NOT_DUP): it acknowledges
- * nothing new, carries no data, does not update the window, and data is
- * outstanding. RFC 5681 2 (e) asks only that the window's value be the
- * same; Linux, and so TTP, asks that the ACK not update it at all
- * (WIN_UPDATE, ttp_may_update_window()'s answer). So an ACK newer than
- * the segment the window came on (the peer's first bare ACK after its
- * data) and a repeated zero window are not duplicates: neither says a
- * segment of ours arrived out of order.
+ * A pure duplicate ACK as Linux tells one (not FLAG_NOT_DUP): it
+ * acknowledges nothing new, carries no data, and does not update the
+ * window. RFC 5681 2 (e) asks only that the window's value be the same;
+ * Linux, and so TTP, asks that the ACK not update it at all (WIN_UPDATE,
+ * ttp_may_update_window()'s answer). So an ACK newer than the segment the
+ * window came on (the peer's first bare ACK after its data) and a
+ * repeated zero window are not duplicates: neither says a segment of ours
+ * arrived out of order. Counted towards a fast retransmission only while
+ * data is outstanding; with none, it still tells that a loss probe's
+ * original arrived too (ttp_tlp_ack()).
  */
-static bool ttp_is_dupack(const struct ttp_sock *ts, const struct ttp_skb_cb *cb,
-			  bool win_update)
+static bool ttp_is_pure_dup(const struct ttp_sock *ts, const struct ttp_skb_cb *cb,
+			    bool win_update)
 {
-	return cb->ack == ts->snd_una && ts->cong.packets_out && !cb->len &&
+	return cb->ack == ts->snd_una && !cb->len &&
 	       !(cb->flags & (TTP_FLAG_SYN | TTP_FLAG_FIN)) && !win_update;
 }
 
@@ -656,7 +658,8 @@ static void ttp_ack(struct sock *sk, const struct sk_buff *in)
 		ts->max_window = max(ts->max_window, ts->snd_wnd);
 	}
 	if (!ttp_after(ack, ts->snd_una)) {
-		bool dupack = ttp_is_dupack(ts, cb, win_update);
+		bool pure_dup = ttp_is_pure_dup(ts, cb, win_update);
+		bool dupack = pure_dup && ts->cong.packets_out;
 
 		if (ts->sack_ok) {
 			if (cb->sack_off)
@@ -666,7 +669,7 @@ static void ttp_ack(struct sock *sk, const struct sk_buff *in)
 				ttp_ack_update_rtt(sk, sack_rtt_us);
 			ts->cong.delivered += sacked;
 			ttp_recovery_ack(sk, 0, sacked, tsecr, false, dupack);
-			ttp_tlp_ack(sk, ack, dupack && !sacked);
+			ttp_tlp_ack(sk, ack, pure_dup && !sacked);
 		} else if (dupack) {
 			ttp_cong_dupack(sk);
 		}

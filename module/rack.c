@@ -338,8 +338,8 @@ static void ttp_tlp_fire(struct sock *sk)
  * An ACK at or past the probe (Linux's tcp_process_tlp_ack()): if the
  * probe was a resend and the ACK covers more than was in flight before
  * it, without a D-SACK of it, the probe repaired a loss: the window is cut
- * as a recovery would have cut it. DUPACK: a plain duplicate, which says
- * the original and the probe both arrived.
+ * as a recovery would have cut it. DUPACK: a pure duplicate, with data in
+ * flight or none, which says the original and the probe both arrived.
  */
 void ttp_tlp_ack(struct sock *sk, u32 ack, bool dupack)
 {
