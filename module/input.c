@@ -974,6 +974,24 @@ static void ttp_data_queue(struct sock *sk, struct sk_buff *skb)
 	}
 }
 
+/*
+ * An established connection's start, once the ACK that made it so has
+ * been taken, as Linux's tcp_init_transfer(): the window afresh (one
+ * segment if our SYN or SYN-ACK was sent again by its timer, RFC 6928 2),
+ * the receive space, the send buffer, and the pacing rate of them. RACK
+ * keeps what the handshake's ACK taught it, its RTT the least so far, as
+ * Linux's rtt_min does. A passive child gets the same in
+ * ttp_child_create().
+ */
+static void ttp_init_transfer(struct sock *sk, bool syn_lost)
+{
+	ttp_cong_init(sk, syn_lost);
+	ttp_rcv_space_init(sk);
+	ttp_sndbuf_expand(sk);
+	/* ttp_ack() paced by the window before this one. */
+	ttp_pacing_update(sk);
+}
+
 /* SYN_SENT (RFC 9293 3.10.7.3): our SYN is out, what came back? */
 static void ttp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 {
@@ -1024,14 +1042,7 @@ static void ttp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 
 	if (cb->flags & TTP_FLAG_ACK) {
 		ttp_ack(sk, skb);
-		/*
-		 * The window starts afresh (one segment if the SYN was sent
-		 * again); RACK keeps what the SYN's ACK taught it, its RTT
-		 * the least so far, as Linux's rtt_min does.
-		 */
-		ttp_cong_init(sk, ts->total_retrans);
-		ttp_rcv_space_init(sk);
-		ttp_sndbuf_expand(sk);
+		ttp_init_transfer(sk, ts->total_retrans);
 		/* The LSM labels the connection from the SYN-ACK, as for TCP. */
 		security_inet_conn_established(sk, skb);
 		ttp_set_state(sk, TTP_ESTABLISHED);
@@ -1068,7 +1079,7 @@ static void ttp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 	struct ttp_sock *ts = ttp_sk(sk);
 	struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
 	struct net *net = sock_net(sk);
-	bool fin_acked;
+	bool fin_acked, crossed = false;
 
 	switch (sk->sk_state) {
 	case TTP_CLOSED:
@@ -1137,6 +1148,14 @@ static void ttp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 		return;
 	}
 	if (sk->sk_state == TTP_SYN_RCVD) {
+		const struct sk_buff *head = skb_peek(&sk->sk_write_queue);
+
+		/*
+		 * Our own SYN still queued: a simultaneous open, whose
+		 * transfer starts once this ACK is taken (below). A passive
+		 * child came to SYN_RCVD with its start made.
+		 */
+		crossed = head && (TTP_SKB_CB(head)->flags & TTP_FLAG_SYN);
 		if (!ttp_between(cb->ack, ts->snd_una + 1, ts->snd_max)) {
 			struct ttp_conn_key key;
 
@@ -1177,6 +1196,8 @@ static void ttp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 	ts->probes_out = 0;
 	if (!ttp_before(cb->ack, ts->snd_una))
 		ttp_ack(sk, skb);
+	if (crossed)
+		ttp_init_transfer(sk, ts->total_retrans);
 
 	fin_acked = ts->fin_queued && ts->snd_una == ts->write_seq;
 	switch (sk->sk_state) {
