@@ -323,15 +323,15 @@ def main():
     suite = Suite()
     for family, name in ((socket.AF_INET, "v4"), (socket.AF_INET6, "v6")):
         suite.case("%s: through 2%% loss and %d ms each way: retransmissions, RTT, bytes, "
-                   "segments, options" % (name, DELAY_MS), lossy_transfer, family, place=name)
+                   "segments, options" % (name, DELAY_MS), lossy_transfer, family)
         suite.case("%s: through a 2 Mbit/s bottleneck: delivery_rate its rate, pacing_rate "
-                   "from cwnd and srtt" % name, rates, family, place=name)
+                   "from cwnd and srtt" % name, rates, family)
         suite.case("%s: over veth, the window offers the buffer at what its segments cost, "
-                   "the send buffer past 4 MiB" % name, window_from_cost, family, place=name)
+                   "the send buffer past 4 MiB" % name, window_from_cost, family)
         suite.case("%s: a shorter struct gets its head, a longer one the whole" % name,
-                   versions, family, place=name)
+                   versions, family)
         suite.case("%s: a listener: its state, its accept queue as unacked" % name,
-                   listener, family, place=name)
+                   listener, family)
     suite.run()
 
 
