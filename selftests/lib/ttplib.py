@@ -154,7 +154,7 @@ class Suite:
         self.cases.append((desc, fn, args, kwargs, place))
 
     @staticmethod
-    def _one(desc, fn, args, kwargs):
+    def _one(fn, args, kwargs):
         """Run a case: (passed, its diagnostics, seconds)."""
         start = time.monotonic()
         lines = []
@@ -180,9 +180,9 @@ class Suite:
         def place(numbers):
             for n in numbers:
                 out.local.buf = []
-                desc, fn, args, kwargs, _ = self.cases[n]
+                _, fn, args, kwargs, _ = self.cases[n]
                 try:
-                    result = self._one(desc, fn, args, kwargs)
+                    result = self._one(fn, args, kwargs)
                 except BaseException:  # sys.exit() in a thread: the case failed
                     result = (False, traceback.format_exc().splitlines(), 0)
                 results[n] = result + ("".join(out.local.buf),)
@@ -199,8 +199,8 @@ class Suite:
             sys.stdout = out.real
 
     def _in_turn(self):
-        for desc, fn, args, kwargs, _ in self.cases:
-            yield self._one(desc, fn, args, kwargs) + ("",)
+        for _, fn, args, kwargs, _ in self.cases:
+            yield self._one(fn, args, kwargs) + ("",)
 
     def run(self):
         print("TAP version 13")
