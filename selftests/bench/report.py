@@ -105,12 +105,14 @@ def markdown(results):
             ", ".join(map(str, r.get("timeouts", [])))) for r in netem]
     section(lines, results, "fairness",
             "Fairness: one TTP and one TCP flow at once through 20 Mbit/s (tbf) with 20 ms "
-            "each way; TTP's share should be 0.8 to 1.25 of TCP's.",
+            "each way; TTP's share should be 0.8 to 1.25 of TCP's. Medians of the runs; "
+            "each run's share in the last column.",
             ("Setting", "TCP", "TTP", "Started first", "TCP bytes/s", "TTP bytes/s",
-             "TTP/TCP"),
-            lambda r: "| %s | %s | %s | %s | %s | %s | %.2f |" % (
+             "TTP/TCP", "Runs"),
+            lambda r: "| %s | %s | %s | %s | %s | %s | %.2f | %s |" % (
                 r["setting"], r["tcp_cc"], r["ttp_cc"], r.get("first", "tcp").upper(),
-                fmt(r["tcp"], "bytes/s"), fmt(r["ttp"], "bytes/s"), r["share"]))
+                fmt(r["tcp"], "bytes/s"), fmt(r["ttp"], "bytes/s"), r["share"],
+                ", ".join("%.2f" % x for x in r.get("shares", [r["share"]]))))
     section(lines, results, "churn",
             "Churn: one client address, one server port, 1,000 local ports, as fast as it goes.",
             ("Setting", "Path", "Connections", "Failed connects", "Connections/s"),
