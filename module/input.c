@@ -1020,6 +1020,18 @@ static void ttp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 		kfree_skb(skb);
 		return;
 	}
+	/*
+	 * A bare SYN crossing ours on a 4-tuple taken over from a TIME_WAIT
+	 * entry, which left us its TS.Recent (ttp_port_reuse_tw()): one
+	 * older than that is the old connection's duplicate, not a
+	 * simultaneous open (Linux's PAWS check in
+	 * tcp_rcv_synsent_state_process()). A SYN-ACK needs no such check:
+	 * it must acknowledge our SYN.
+	 */
+	if (!(cb->flags & TTP_FLAG_ACK) && ttp_paws_reject(ts, cb)) {
+		ttp_drop(net, &ts->conn.key, skb, TTP_MIB_PAWS_REJECTED);
+		return;
+	}
 
 	/* The peer's SYN: its sequence space and options. */
 	ts->irs = cb->seq;
