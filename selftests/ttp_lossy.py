@@ -97,7 +97,7 @@ def lossy(desc, family, args, counter):
         for ns in topo.namespaces():
             ns.set(rto_min_ms=10, rto_max_ms=2000)
         netem(topo, args)
-        lsn, c, s = topo.pair(timeout=TRANSFER_TIMEOUT)
+        lsn, c, s = topo.pair(timeout=TRANSFER_TIMEOUT, greet=True)
         size = size_of(args)
         shown = ["Timeouts", "FastRetrans", "RetransSegs", "RetransFail", "OfoPruned",
                  "DropNoMemory", "InCsumErrors", "PAWSRejected"]

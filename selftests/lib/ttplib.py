@@ -672,13 +672,24 @@ class Topology:
         s.connect((self.server_addr, port))
         return s
 
-    def pair(self, timeout=60):
-        """A listener and one connected pair (client, server side)."""
+    def pair(self, timeout=60, greet=False):
+        """A listener and one connected pair (client, server side).
+        GREET: the client sends a byte first, which the server reads. On
+        a lossy path the handshake's last ACK and every repeat of it may
+        be lost (at 20% loss each way, about one handshake in 450 with
+        six SYN-ACKs): as with TCP, the server's request then times out
+        while the client sits established, and accept() waits on. Data
+        completes the handshake as that ACK would, and is sent again
+        until it is acknowledged."""
         lsn = self.listen()
         c = self.connect(lsn.getsockname()[1], timeout)
+        if greet:
+            c.sendall(b"g")
         lsn.settimeout(timeout)
         s, _ = lsn.accept()
         s.settimeout(timeout)
+        if greet:
+            check(s.recv(1) == b"g", "the client's first byte did not arrive")
         return lsn, c, s
 
     def gauges(self):
