@@ -23,6 +23,11 @@ export PATH
 logs=$(mktemp -d)
 ttp_defer rm -rf "$logs"
 scripts=("$TTP_SELFTESTS"/packets/*.pkt)
+# TTP_PACKETS="name ...": only these scripts (iterating on one).
+if [ -n "${TTP_PACKETS:-}" ]; then
+	scripts=()
+	for name in $TTP_PACKETS; do scripts+=("$TTP_SELFTESTS/packets/$name.pkt"); done
+fi
 debug=0 tolerance=250
 if ttp_on_debug_kernel; then debug=1 tolerance=1000; fi
 if [ $debug = 1 ]; then
