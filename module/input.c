@@ -725,7 +725,9 @@ static void ttp_ack(struct sock *sk, const struct sk_buff *in)
 	 */
 	if (rtx_acked)
 		sample_us = 0;
-	if (!sample_us && ts->tstamp_ok && cb->has_ts && cb->tsecr)
+	/* A passive child's SYN-ACK, never queued: ttp_child_create() timed it. */
+	if (!sample_us && (freed || prior_una != ts->iss) &&
+	    ts->tstamp_ok && cb->has_ts && cb->tsecr)
 		sample_us = ttp_tsecr_rtt_us(ttp_sk_tsval(sk), cb->tsecr);
 	if (sample_us)
 		ttp_ack_update_rtt(sk, sample_us);

@@ -292,6 +292,7 @@ static void ttp_request_timer_fn(struct timer_list *t)
 		goto out;
 	}
 	req->retries++;
+	req->synack_again = true;
 	ttp_count(net, TTP_MIB_SYNACK_RETRANS);
 	ttp_count(net, TTP_MIB_RETRANS_SEGS);
 	ttp_send_synack(req, req->ifindex);
@@ -363,6 +364,7 @@ static void ttp_listen_syn(struct sock *sk, struct sk_buff *skb,
 	l->nr_requests++;
 	ttp_state_move(net, TTP_CLOSED, TTP_SYN_RCVD);
 	ttp_event_state(net, key, TTP_CLOSED, TTP_SYN_RCVD, 0, "syn");
+	req->synack_us = ttp_now_us();
 	ttp_send_synack(req, req->ifindex);
 	ttp_request_arm(req, msecs_to_jiffies(ttp_param(net, TTP_PARAM_RTO_INIT_MS)));
 }
@@ -407,11 +409,34 @@ static void ttp_child_discard(struct sock *child)
 }
 
 /*
+ * The handshake's RTT, the child's first sample, as Linux's
+ * tcp_synack_rtt_meas(): from the SYN-ACK's send time if it went once
+ * (Karn's rule), else from the final ACK's timestamp echo. Without it a
+ * connection without timestamps would wait for its first data's ACK, and
+ * start with rto_init_ms and no pacing rate; and a millisecond echo is a
+ * coarse measure of a short path. ttp_ack() takes none from that ACK.
+ */
+static void ttp_child_synack_rtt(struct sock *child, const struct ttp_request *req,
+				 const struct ttp_skb_cb *cb)
+{
+	const struct ttp_sock *ts = ttp_sk(child);
+	u32 sample_us = 0;
+
+	if (req->synack_us && !req->synack_again)
+		sample_us = ttp_now_us() - req->synack_us;
+	else if (ts->tstamp_ok && cb->has_ts && cb->tsecr)
+		sample_us = ttp_tsecr_rtt_us(ttp_sk_tsval(child), cb->tsecr);
+	if (sample_us)
+		ttp_ack_update_rtt(child, sample_us);
+}
+
+/*
  * Make the socket a completed handshake becomes. It starts in SYN_RCVD,
  * taking over the request's place in the state gauges; the final ACK then
  * moves it on through the ordinary state machine.
  */
-static struct sock *ttp_child_create(struct sock *sk, struct ttp_request *req)
+static struct sock *ttp_child_create(struct sock *sk, struct ttp_request *req,
+				     const struct ttp_skb_cb *cb)
 {
 	struct net *net = sock_net(sk);
 	struct ttp_sock *ts;
@@ -504,6 +529,7 @@ static struct sock *ttp_child_create(struct sock *sk, struct ttp_request *req)
 	ts->adv_mss = ttp_route_mss(child);
 	ttp_rcv_space_init(child);
 	ttp_sndbuf_expand(child);
+	ttp_child_synack_rtt(child, req, cb);
 	child->sk_state = TTP_SYN_RCVD;
 	return child;
 }
@@ -525,8 +551,10 @@ static void ttp_request_rcv(struct sock *sk, struct ttp_request *req,
 		goto drop;
 	}
 	if (cb->flags & TTP_FLAG_SYN) {
-		if (cb->seq == req->irs)
+		if (cb->seq == req->irs) {
+			req->synack_again = true;
 			ttp_send_synack(req, skb->skb_iif);
+		}
 		goto drop;
 	}
 	if (!(cb->flags & TTP_FLAG_ACK))
@@ -574,7 +602,7 @@ static void ttp_request_accept(struct sock *sk, struct ttp_request *req,
 		/* Else the peer will send again; there may be room then. */
 		goto drop;
 	}
-	child = ttp_child_create(sk, req);
+	child = ttp_child_create(sk, req, TTP_SKB_CB(skb));
 	if (!child) {
 		ttp_count_drop(net, &req->conn.key, TTP_MIB_DROP_NO_MEMORY);
 		goto drop;

@@ -435,6 +435,8 @@ struct ttp_request {
 	bool tstamp_ok;
 	bool sack_ok;
 	u8 retries;
+	bool synack_again;		/* sent more than once: Karn's rule */
+	u32 synack_us;			/* when the first SYN-ACK went */
 	bool dead;			/* unlinked: finishing is a no-op */
 };
 
