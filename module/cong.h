@@ -181,7 +181,7 @@ static inline u32 ttp_in_flight(const struct ttp_cong *cc)
 /* scoreboard.c: what a SACK peer holds, and what is presumed lost. */
 u32 ttp_sacktag(struct sock *sk, const struct sk_buff *skb, u32 prior_una, u32 *rtt_us);
 void ttp_sack_mark_head_lost(struct sock *sk);
-void ttp_sack_clear(struct sock *sk);
+void ttp_sack_rewind(struct sock *sk);
 void ttp_sack_unmark_lost(struct sock *sk);
 void ttp_sack_account(struct sock *sk, u8 sacked, int dir);
 bool ttp_sack_reneged(struct sock *sk);

@@ -15,16 +15,26 @@ static u32 ttp_ms_since(unsigned long stamp)
 }
 
 /*
+ * In flight after a timeout: the segments sent again, and those SACKed
+ * before it that ttp_send_head_next() stepped over.
+ */
+static u32 ttp_loss_resent(const struct ttp_sock *ts)
+{
+	return ts->cong.packets_out - ts->cong.sacked_out;
+}
+
+/*
  * Segments in flight sent again: after a timeout, as many as went again
- * (Linux marks all lost and counts their resends as TTP's rewind does);
- * in SACK recovery the scoreboard's; in NewReno recovery, the head.
+ * (Linux marks all lost but the SACKed, and counts their resends as TTP's
+ * rewind does); in SACK recovery the scoreboard's; in NewReno recovery,
+ * the head.
  */
 static u32 ttp_retrans_out(const struct ttp_sock *ts)
 {
 	if (ts->sack_ok && ts->cong.state != TTP_CA_LOSS)
 		return ts->cong.retrans_out;
 	if (ts->cong.state == TTP_CA_LOSS)
-		return ts->cong.packets_out;
+		return ttp_loss_resent(ts);
 	return ts->cong.state == TTP_CA_RECOVERY ? min_t(u32, ts->cong.packets_out, 1) : 0;
 }
 
@@ -38,7 +48,7 @@ static u32 ttp_lost_out(const struct ttp_sock *ts)
 		return ts->cong.lost_out;	/* the scoreboard knows */
 	switch (ts->cong.state) {
 	case TTP_CA_LOSS:
-		return ts->cong.packets_out;
+		return ttp_loss_resent(ts);
 	case TTP_CA_RECOVERY:
 		return min_t(u32, ts->cong.packets_out, 1);
 	default:

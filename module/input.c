@@ -689,8 +689,7 @@ static void ttp_ack(struct sock *sk, const struct sk_buff *in)
 		}
 		if (skb == ts->send_head) {
 			/* Sent before a timeout rewound send_head: not in flight. */
-			ts->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
-					NULL : skb->next;
+			ttp_send_head_next(sk, skb);
 			ts->cong.delivered += !delivered;
 		} else {
 			ts->cong.packets_out--;

@@ -340,6 +340,31 @@ static int ttp_split(struct sock *sk, struct sk_buff *skb, u32 len)
 }
 
 /*
+ * send_head moves on from SKB, sent or acknowledged, and past the segments
+ * after it that a timeout rewound but the peer holds (ttp_sack_rewind()):
+ * they are not sent again, and count as in flight again, SACKed, as they
+ * were before the timeout.
+ */
+void ttp_send_head_next(struct sock *sk, struct sk_buff *skb)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+
+	for (;;) {
+		const struct ttp_skb_cb *cb;
+
+		skb = skb_queue_is_last(&sk->sk_write_queue, skb) ? NULL : skb->next;
+		if (!skb || !(TTP_SKB_CB(skb)->sacked & TTP_SACKED_ACKED))
+			break;
+		cb = TTP_SKB_CB(skb);
+		ts->cong.packets_out++;
+		ttp_sack_account(sk, cb->sacked, 1);
+		if (ttp_after(cb->end_seq, ts->snd_nxt))
+			ts->snd_nxt = cb->end_seq;
+	}
+	ts->send_head = skb;
+}
+
+/*
  * SKB, the first unsent segment or one sent before, has left: account for
  * it. A segment below snd_max was a retransmission; one from send_head is
  * now in flight.
@@ -357,11 +382,10 @@ static void ttp_xmit_sent(struct sock *sk, struct sk_buff *skb, bool rtx)
 			ttp_count(sock_net(sk), TTP_MIB_SLOW_START_RETRANS);
 	}
 	if (skb == ts->send_head) {
-		ts->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
-				NULL : skb->next;
 		ts->cong.packets_out++;
 		if (ttp_after(cb->end_seq, ts->snd_nxt))
 			ts->snd_nxt = cb->end_seq;
+		ttp_send_head_next(sk, skb);
 	}
 	if (ttp_after(cb->end_seq, ts->snd_max))
 		ts->snd_max = cb->end_seq;
@@ -481,6 +505,7 @@ static int ttp_gso_count(struct sock *sk, struct sk_buff *skb, u32 goal)
 		 * TTP_CORK and MSG_MORE may hold it.
 		 */
 		if (cb->flags & TTP_FLAG_SYN || skb->len > ts->mss ||
+		    (cb->sacked & TTP_SACKED_ACKED) ||
 		    (skb->len < ts->mss && !rtx) ||
 		    skb_headlen(skb) || !sh->nr_frags ||
 		    ttp_before(cb->seq, ts->snd_max) != rtx ||
@@ -720,13 +745,14 @@ int ttp_retransmit_head(struct sock *sk)
 
 /*
  * After a timeout: count nothing in flight and send everything again from
- * snd_una, as the window allows. snd_max remembers how far we had got.
+ * snd_una, as the window allows, but what the peer SACKed. snd_max
+ * remembers how far we had got.
  */
 void ttp_rewind(struct sock *sk)
 {
 	struct ttp_sock *ts = ttp_sk(sk);
 
-	ttp_sack_clear(sk);
+	ttp_sack_rewind(sk);
 	ttp_rack_idle(sk);
 	ts->send_head = skb_peek(&sk->sk_write_queue);
 	ts->snd_nxt = ts->snd_una;
@@ -744,10 +770,9 @@ void ttp_unrewind(struct sock *sk)
 	struct sk_buff *skb;
 
 	while ((skb = ts->send_head) && !ttp_after(TTP_SKB_CB(skb)->end_seq, ts->snd_max)) {
-		ts->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
-				NULL : skb->next;
 		ts->cong.packets_out++;
 		ts->snd_nxt = TTP_SKB_CB(skb)->end_seq;
+		ttp_send_head_next(sk, skb);
 	}
 }
 

@@ -44,18 +44,24 @@ static bool ttp_in_flight_skb(const struct sock *sk, const struct sk_buff *skb)
 }
 
 /*
- * Forget every mark: after a timeout, which sends everything from snd_una
- * again (RFC 2018 section 8: a SACK is advice, the cumulative ACK the only
- * promise), and when the peer shows it dropped what it had SACKed.
+ * A timeout (ttp_rewind()) sends everything from snd_una again but what
+ * the peer SACKed, as Linux's tcp_timeout_mark_lost(): the SACKed marks
+ * stay, for ttp_send_head_next() to step over, and nothing is in flight.
+ * A SACKed first segment means the peer dropped what it had SACKed (RFC
+ * 2018 section 8: a SACK is advice, the cumulative ACK the only promise;
+ * ttp_sack_reneged()): then every mark goes, and everything goes again.
  */
-void ttp_sack_clear(struct sock *sk)
+void ttp_sack_rewind(struct sock *sk)
 {
+	struct sk_buff *head = skb_peek(&sk->sk_write_queue), *skb;
 	struct ttp_cong *cc = &ttp_sk(sk)->cong;
-	struct sk_buff *skb;
+	u8 keep = TTP_SACKED_ACKED | TTP_SACKED_DELIVERED;
 
 	sock_owned_by_me(sk);
+	if (!ttp_sk(sk)->sack_ok || (head && (TTP_SKB_CB(head)->sacked & TTP_SACKED_ACKED)))
+		keep = TTP_SACKED_DELIVERED;
 	skb_queue_walk(&sk->sk_write_queue, skb)
-		TTP_SKB_CB(skb)->sacked &= TTP_SACKED_DELIVERED;
+		TTP_SKB_CB(skb)->sacked &= keep;
 	cc->sacked_out = 0;
 	cc->lost_out = 0;
 	cc->retrans_out = 0;
@@ -252,8 +258,7 @@ bool ttp_sack_reneged(struct sock *sk)
 	unsigned long delay;
 
 	sock_owned_by_me(sk);
-	if (!head || !ttp_in_flight_skb(sk, head) ||
-	    !(TTP_SKB_CB(head)->sacked & TTP_SACKED_ACKED))
+	if (!head || !(TTP_SKB_CB(head)->sacked & TTP_SACKED_ACKED))
 		return false;
 	ttp_count(sock_net(sk), TTP_MIB_SACK_RENEGING);
 	delay = max(usecs_to_jiffies(ts->rtt.srtt_us >> 1), msecs_to_jiffies(10));

@@ -553,6 +553,7 @@ int ttp_retransmit_head(struct sock *sk);
 int ttp_xmit_one(struct sock *sk, struct sk_buff *skb);
 void ttp_rewind(struct sock *sk);
 void ttp_unrewind(struct sock *sk);
+void ttp_send_head_next(struct sock *sk, struct sk_buff *skb);
 void ttp_send_probe(struct sock *sk);
 void ttp_send_reset_reply(struct net *net, const struct ttp_af_ops *af,
 			  const struct ttp_conn_key *key,
