@@ -8,7 +8,8 @@
  * share.
  *
  * A timeout does what Linux's does: every segment in flight counts as lost
- * and is sent again, from snd_una, as the window opens (ttp_rewind()).
+ * and is sent again, from snd_una, as the window opens, but those the
+ * peer SACKed (ttp_rewind()).
  */
 #include "netns.h"
 #include "stats.h"

@@ -210,10 +210,11 @@ u32 ttp_rack_mark_lost(struct sock *sk)
 /*
  * A D-SACK. Of the loss probe's resend: the probe found nothing lost.
  * Else, once reordering has been seen and not after a timeout (whose
- * resends of what the peer held always come twice): a resend was not
- * needed, reordering fooled us; wait longer before the next (a quarter
- * of the least RTT more, up to the SRTT) for the next 16 recoveries
- * (RFC 8985 6.2 step 4, as Linux's tcp_dsack_seen()).
+ * resends cover whatever the peer held but had not SACKed yet, and come
+ * twice as a matter of course): a resend was not needed, reordering
+ * fooled us; wait longer before the next (a quarter of the least RTT
+ * more, up to the SRTT) for the next 16 recoveries (RFC 8985 6.2 step 4,
+ * as Linux's tcp_dsack_seen()).
  */
 void ttp_rack_dsack(struct sock *sk, u32 end)
 {
