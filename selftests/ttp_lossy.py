@@ -100,7 +100,7 @@ def lossy(desc, family, args, counter):
         lsn, c, s = topo.pair(timeout=TRANSFER_TIMEOUT, greet=True)
         size = size_of(args)
         shown = ["Timeouts", "FastRetrans", "RetransSegs", "RetransFail", "OfoPruned",
-                 "DropNoMemory", "InCsumErrors", "PAWSRejected"]
+                 "DropNoMemory", "MemoryRefused", "InCsumErrors", "PAWSRejected"]
         try:
             took = exchange(c, s, size=size)
         except Failure:
