@@ -155,6 +155,8 @@ void ttp_cong_set_ops(struct sock *sk, const struct ttp_cong_ops *ops);
 /* cubic.c, for the KUnit cases. */
 u32 ttp_cubic_k(u32 w_max, u32 cwnd);
 u32 ttp_cubic_w(u32 origin, u32 k, u32 t);
+u32 ttp_cubic_reno_est(u32 w_est, u32 *acc, u32 cwnd, u32 acked);
+u32 ttp_cubic_cnt(u32 cwnd, u32 target, u32 w_est, u32 w_max);
 u32 ttp_hystart_thresh(u32 last_min_us);
 void ttp_hystart_init(struct ttp_hystart *hs, u32 snd_nxt);
 enum ttp_hystart_step ttp_hystart_ack(struct ttp_hystart *hs, u32 snd_una,

@@ -208,12 +208,50 @@ static void ttp_cubic_epoch(struct sock *sk)
 	ca->w_est_acc = 0;
 }
 
+/*
+ * The Reno-friendly estimate (RFC 9438 4.3), in 1/1024 segments, after
+ * ACKED more segments of a window of CWND (ACC carries the remainder):
+ * what Reno with CUBIC's beta would have by now, growing alpha 0.53 a
+ * round trip. Beyond W_max too, as Linux's tcp_friendliness, where the
+ * RFC raises alpha to 1: beside Linux's CUBIC on a shared bottleneck
+ * (make bench's fairness rows), where both spend much of their time in
+ * this region, the two then probe alike.
+ */
+u32 ttp_cubic_reno_est(u32 w_est, u32 *acc, u32 cwnd, u32 acked)
+{
+	*acc += acked * TTP_CUBIC_ALPHA;
+	w_est += *acc / cwnd;
+	*acc %= cwnd;
+	return w_est;
+}
+EXPORT_SYMBOL_IF_KUNIT(ttp_cubic_reno_est);
+
+/*
+ * Segments to ACK for each segment the window grows by, to reach TARGET
+ * (from the curve) in a round trip, or the Reno-friendly estimate W_EST
+ * (segments) if that is more; at most half the window more a round trip
+ * (RFC 9438 4.2). Before the first loss (slow start ended by HyStart++,
+ * W_MAX 0) at least 5% a round trip, as Linux's bictcp_update(): the
+ * curve from where slow start ended is flat at first.
+ */
+u32 ttp_cubic_cnt(u32 cwnd, u32 target, u32 w_est, u32 w_max)
+{
+	u32 cnt;
+
+	target = max(target, w_est);
+	cnt = target > cwnd ? cwnd / (target - cwnd) : 100 * cwnd;
+	if (!w_max)
+		cnt = min(cnt, 20U);
+	return max(cnt, 2U);
+}
+EXPORT_SYMBOL_IF_KUNIT(ttp_cubic_cnt);
+
 static void ttp_cubic_cong_avoid(struct sock *sk, u32 acked)
 {
 	struct ttp_sock *ts = ttp_sk(sk);
 	struct ttp_cong *cc = &ts->cong;
 	struct ttp_cubic *ca = ttp_cubic(sk);
-	u32 target, rtt_us, alpha, cnt;
+	u32 target, rtt_us, cnt;
 	u64 t;
 
 	if (cc->cwnd < cc->ssthresh) {
@@ -228,22 +266,11 @@ static void ttp_cubic_cong_avoid(struct sock *sk, u32 acked)
 	rtt_us = ca->min_rtt_us != U32_MAX ? ca->min_rtt_us : ts->rtt.srtt_us;
 	t = div_u64((u64)jiffies_to_msecs(jiffies - ca->epoch) << TTP_CUBIC_HZ_SHIFT,
 		    MSEC_PER_SEC) + div_u64((u64)rtt_us << TTP_CUBIC_HZ_SHIFT, USEC_PER_SEC);
-	target = clamp(ttp_cubic_w(ca->origin, ca->k, min_t(u64, t, U32_MAX)),
-		       cc->cwnd, cc->cwnd + cc->cwnd / 2);
+	target = ttp_cubic_w(ca->origin, ca->k, min_t(u64, t, U32_MAX));
 
-	/*
-	 * The Reno-friendly estimate (RFC 9438 4.3): what Reno with CUBIC's
-	 * beta would have by now; alpha is 1 once past W_max.
-	 */
-	alpha = (ca->w_est >> 10) >= ca->w_max ? 1024 : TTP_CUBIC_ALPHA;
-	ca->w_est_acc += acked * alpha;
-	ca->w_est += ca->w_est_acc / cc->cwnd;
-	ca->w_est_acc %= cc->cwnd;
-	target = max(target, ca->w_est >> 10);
-
-	/* One segment more per CNT segments ACKed: TARGET in an RTT. */
-	cnt = target > cc->cwnd ? cc->cwnd / (target - cc->cwnd) : 100 * cc->cwnd;
-	cnt = max(cnt, 1U);
+	ca->w_est = ttp_cubic_reno_est(ca->w_est, &ca->w_est_acc, cc->cwnd, acked);
+	/* One segment more per CNT segments ACKed. */
+	cnt = ttp_cubic_cnt(cc->cwnd, target, ca->w_est >> 10, ca->w_max);
 	cc->cwnd_cnt += acked;
 	if (cc->cwnd_cnt >= cnt) {
 		cc->cwnd += cc->cwnd_cnt / cnt;

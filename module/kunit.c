@@ -424,6 +424,47 @@ static void ttp_cubic_curve_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ttp_cubic_w(100, k, U32_MAX), ttp_cubic_w(100, k, U32_MAX - 1));
 }
 
+/*
+ * CUBIC's growth in avoidance, as Linux's bictcp_update() has it: the
+ * Reno-friendly estimate grows 0.53 a round trip (alpha, RFC 9438 4.3),
+ * beyond W_max too; the window by one per CNT segments ACKed, to reach
+ * the curve's target in a round trip, at most 1.5 times a round trip;
+ * before any loss at least 5% a round trip.
+ */
+static void ttp_cubic_growth_test(struct kunit *test)
+{
+	u32 w_est = 100 << 10, acc = 0;
+	int rtt, i;
+
+	/* Ten round trips of a window of 100, ACKed a segment at a time. */
+	for (rtt = 0; rtt < 10; rtt++)
+		for (i = 0; i < 100; i++)
+			w_est = ttp_cubic_reno_est(w_est, &acc, 100, 1);
+	/* 100 + 10 x 0.529: 105.29. */
+	KUNIT_EXPECT_EQ_MSG(test, w_est >> 10, 105U, "w_est %u/1024, not 105.29", w_est);
+	/* A stretch ACK counts as the segments it covers. */
+	w_est = 100 << 10;
+	acc = 0;
+	for (rtt = 0; rtt < 10; rtt++)
+		w_est = ttp_cubic_reno_est(w_est, &acc, 100, 100);
+	KUNIT_EXPECT_EQ(test, w_est >> 10, 105U);
+
+	/* The curve 10 segments ahead: one more per 10 ACKed. */
+	KUNIT_EXPECT_EQ(test, ttp_cubic_cnt(100, 110, 100, 120), 10U);
+	/* Flat, below W_max: all but still, one per 100 windows. */
+	KUNIT_EXPECT_EQ(test, ttp_cubic_cnt(100, 100, 100, 120), 10000U);
+	/* The Reno-friendly estimate ahead of the curve leads. */
+	KUNIT_EXPECT_EQ(test, ttp_cubic_cnt(100, 100, 104, 120), 25U);
+	/* At most 1.5 times a round trip, whoever leads. */
+	KUNIT_EXPECT_EQ(test, ttp_cubic_cnt(100, 150, 100, 120), 2U);
+	KUNIT_EXPECT_EQ(test, ttp_cubic_cnt(100, 400, 100, 120), 2U);
+	KUNIT_EXPECT_EQ(test, ttp_cubic_cnt(100, 100, 300, 120), 2U);
+	/* No loss yet: at least 5%. */
+	KUNIT_EXPECT_EQ(test, ttp_cubic_cnt(100, 100, 100, 0), 20U);
+	KUNIT_EXPECT_EQ(test, ttp_cubic_cnt(100, 110, 100, 0), 10U);
+	KUNIT_EXPECT_EQ(test, ttp_cubic_cnt(1, 1, 1, 0), 20U);
+}
+
 /* One round of N acks from SND_UNA, each with an RTT sample of RTT_US. */
 static enum ttp_hystart_step ttp_hystart_round(struct ttp_hystart *hs, u32 *una,
 					       int n, u32 rtt_us)
@@ -482,6 +523,7 @@ static void ttp_hystart_test(struct kunit *test)
 
 static struct kunit_case ttp_cubic_cases[] = {
 	KUNIT_CASE(ttp_cubic_curve_test),
+	KUNIT_CASE(ttp_cubic_growth_test),
 	KUNIT_CASE(ttp_hystart_test),
 	{}
 };
