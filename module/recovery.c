@@ -144,6 +144,15 @@ void ttp_recovery_ack(struct sock *sk, u32 acked, u32 sacked, u32 tsecr,
 			cc->state = TTP_CA_OPEN;
 		break;
 	case TTP_CA_OPEN:
+		/*
+		 * New data acknowledged: the duplicates before it counted
+		 * towards nothing (RFC 5681 3.2). Left standing, an ACK that
+		 * acknowledged everything after three SACKed duplicates
+		 * (reordering, not loss) began a recovery with nothing in
+		 * flight, and cut the window.
+		 */
+		if (advanced)
+			cc->dupacks = 0;
 		if (ttp_recovery_due(cc, lost)) {
 			ttp_recovery_enter(sk);
 			ttp_prr(sk, delivered, false);
