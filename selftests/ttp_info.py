@@ -32,7 +32,7 @@ DELAY_MS = 50
 # 1 MiB; 512 KiB on 6.1, 7.3 and the debug kernel: still about 360
 # segments, which 2% loss leaves all unharmed once in 1,500 runs. Each
 # segment a packet of its own: the client's veth takes one segment per
-# large skb (gso_max_segs 1, as compare_loss.py sets it), or netem would
+# large skb (Netns.one_segment_per_skb()), or netem would
 # drop large skbs whole, far fewer than the segments.
 TRANSFER = scaled(1 << 20, 512 << 10)
 
@@ -66,8 +66,7 @@ def lossy_transfer(family):
         for ns, dev in ((topo.client_ns, topo.dev_client), (topo.server_ns, topo.dev_server)):
             run("tc", "-n", ns.name, "qdisc", "add", "dev", dev, "root", "netem", "delay",
                 "%dms" % DELAY_MS, *(("loss", "2%") if ns is topo.client_ns else ()))
-        run("ip", "-n", topo.client_ns.name, "link", "set", "dev", topo.dev_client,
-            "gso_max_segs", "1")
+        topo.client_ns.one_segment_per_skb(topo.dev_client)
         start = time.monotonic()
         lsn, c, s = topo.pair(timeout=300)
         got = []

@@ -86,7 +86,7 @@ def netem(topo, args):
     retransmission could repair. gso_max_segs 1 makes each skb one wire
     packet, as a real link loses them."""
     for ns, dev in ((topo.client_ns, topo.dev_client), (topo.server_ns, topo.dev_server)):
-        run("ip", "-n", ns.name, "link", "set", "dev", dev, "gso_max_segs", "1")
+        ns.one_segment_per_skb(dev)
         run("tc", "-n", ns.name, "qdisc", "add", "dev", dev, "root", "netem", *args,
             "limit", "10000")
 

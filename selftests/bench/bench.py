@@ -229,7 +229,7 @@ def netem_stream(args, name, netem_args, senders=LOSS_SENDERS):
         # packet. Without it, "0.1%" loss is one burst per 45,000 packets
         # and the first seconds' slow start decide the run.
         for ns, dev in ((path.client_ns, path.dev_client), (path.server_ns, path.dev_server)):
-            ns.ip("link", "set", "dev", dev, "gso_max_segs", "1")
+            ns.one_segment_per_skb(dev)
         netem(path, 1, netem_args)
         path.start_servers()
         got = {label: [] for label, _, _, _ in senders}

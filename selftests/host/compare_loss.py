@@ -33,7 +33,7 @@ def stream(proto, cc, loss, delay):
             if args:
                 run("tc", "-n", ns.name, "qdisc", "add", "dev", dev, "root", "netem", *args,
                     "limit", "10000")
-            run("ip", "-n", ns.name, "link", "set", "dev", dev, "gso_max_segs", "1")
+            ns.one_segment_per_skb(dev)
             if cc:
                 run("ip", "netns", "exec", ns.name, "sysctl", "-qw",
                     "net.ipv4.tcp_congestion_control=" + cc)

@@ -575,6 +575,12 @@ class Netns:
     def ip(self, *args):
         return run("ip", "-n", self.name, *args)
 
+    def one_segment_per_skb(self, dev):
+        """DEV's skbs one wire packet each (gso_max_segs 1), as a real
+        link carries them: veth passes a sender's 64 KiB skbs whole, and
+        netem loses, duplicates and reorders whole skbs."""
+        self.ip("link", "set", "dev", dev, "gso_max_segs", "1")
+
     def ip_batch(self, *commands):
         """Several ip commands (each a tuple of words) in one ip process."""
         return run("ip", "-n", self.name, "-batch", "-",
