@@ -826,14 +826,18 @@ static bool ttp_rmem_fits(struct sock *sk, struct sk_buff *skb)
 }
 
 /*
- * An in-order segment does not fit: make room as TCP's tcp_prune_queue()
- * does, first by compacting what waits to be read, then by giving up what
- * arrived early. Whether it fits now.
+ * A segment does not fit: make room as TCP's tcp_prune_queue() does,
+ * first by compacting what waits to be read, then, for one in order, by
+ * giving up what arrived early (never for early data: what is dropped is
+ * as much the sender's to send again as what it makes room for). Whether
+ * it fits now.
  */
 static bool ttp_make_room(struct sock *sk, struct sk_buff *skb)
 {
 	if (ttp_rcv_collapse(sk) && ttp_rmem_fits(sk, skb))
 		return true;
+	if (ttp_after(TTP_SKB_CB(skb)->seq, ttp_sk(sk)->rcv_nxt))
+		return false;
 	return ttp_ooo_prune(sk) && ttp_rmem_fits(sk, skb);
 }
 
@@ -892,8 +896,7 @@ static void ttp_data_queue(struct sock *sk, struct sk_buff *skb)
 			/* Counted globally if it can be; charged in any case. */
 			sk_rmem_schedule(sk, skb, skb->truesize);
 		}
-	} else if (!ttp_rmem_fits(sk, skb) &&
-		   (ttp_after(cb->seq, ts->rcv_nxt) || !ttp_make_room(sk, skb))) {
+	} else if (!ttp_rmem_fits(sk, skb) && !ttp_make_room(sk, skb)) {
 		/* The sender keeps it and tries again. */
 		ttp_send_ack(sk);
 		ttp_drop(sock_net(sk), &ttp_sk(sk)->conn.key, skb, TTP_MIB_DROP_NO_MEMORY);

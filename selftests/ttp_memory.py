@@ -400,6 +400,104 @@ def small_segments_on(t):
         x.close()
 
 
+def reader_stops():
+    """A reader that keeps up, then stops, over veth. While it reads, the
+    peer's segments come large (veth passes them whole) and cost little,
+    and the window is priced at what they bring (TTP_INFO's
+    rcv_scaling_ratio); once it stops they come one at a time, each costs
+    more (1448 bytes: 2408), and the window offered before still stands.
+    The ratio follows them; the unread bytes are copied compact
+    (RcvCollapsed) and nothing the window invited is dropped for want of
+    memory; then every byte arrives, unchanged."""
+    t = Topology(socket.AF_INET, True)
+    try:
+        reader_stops_on(t)
+    finally:
+        t.close()
+
+
+def reader_stops_on(t):
+    lsn = t.server_ns.socket(socket.AF_INET)
+    lsn.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 512 << 10)
+    lsn.bind((t.server_addr, 0))
+    lsn.listen(1)
+    lsn.settimeout(30)
+    c = t.client_ns.socket(socket.AF_INET)
+    c.settimeout(30)
+    c.connect((t.server_addr, lsn.getsockname()[1]))
+    s, _ = lsn.accept()
+    s.setblocking(False)
+    c.setblocking(False)
+    pattern = hashlib.sha256(b"stops").digest() * 4096
+    sent, sent_hash, got, got_hash = 0, hashlib.sha256(), 0, hashlib.sha256()
+
+    def send():
+        nonlocal sent
+        took = 0
+        while True:
+            piece = pattern[sent % 32:][:BLOCK]
+            try:
+                n = c.send(piece)
+            except BlockingIOError:
+                return took
+            sent_hash.update(piece[:n])
+            sent += n
+            took += n
+
+    # Reading: as fast as it comes, for 3 s.
+    end = time.monotonic() + 3
+    while time.monotonic() < end:
+        send()
+        select.select([s], [], [], 0.05)
+        while True:
+            try:
+                b = s.recv(BLOCK)
+            except BlockingIOError:
+                break
+            got_hash.update(b)
+            got += len(b)
+    ratio = info_field(t.server_ns, "rcv_scaling_ratio")
+    # Stopped; and from now on one segment per skb, as a receiver off a
+    # real link sees those that come alone: veth passed the sender's
+    # large ones whole, which cost little. The sender fills what the
+    # window offered, then waits.
+    t.client_ns.one_segment_per_skb(t.dev_client)
+    idle, deadline = 0, time.monotonic() + 120
+    while idle < 3:
+        check(time.monotonic() < deadline, "%s: the sender was never held back" % t.name)
+        idle = idle + 1 if not send() else 0
+        time.sleep(0.3)
+    counters = t.server_ns.counters()
+    after = info_field(t.server_ns, "rcv_scaling_ratio")
+    print("# %s: %d bytes read, then %d more sent; rcv_scaling_ratio %s while reading, "
+          "%s after; RcvCollapsed %d DropNoMemory %d" % (
+              t.name, got, sent - got, ratio, after, counters["RcvCollapsed"],
+              counters["DropNoMemory"]))
+    # Measured on the single segments too (their length with timestamps
+    # is the MSS offered less 12): the window prices what they cost.
+    check(after < ratio, "%s: the window still prices single segments at %s" % (t.name, after))
+    check(counters["DropNoMemory"] == 0, "%s: %d segments dropped for want of memory" %
+          (t.name, counters["DropNoMemory"]))
+    check(counters["RcvCollapsed"] > 0, "%s: the receive queue was never made compact" % t.name)
+    s.settimeout(60)
+    while got < sent:
+        b = s.recv(1 << 16)
+        check(b, "%s: EOF after %d of %d bytes" % (t.name, got, sent))
+        got_hash.update(b)
+        got += len(b)
+    check(got_hash.digest() == sent_hash.digest(), "%s: the bytes differ" % t.name)
+    for x in (c, s, lsn):
+        x.close()
+
+
+def info_field(ns, name):
+    """NAME of the one established socket's TTP_INFO in NS, as ttpctl shows it."""
+    for sk in json.loads(ns.ttpctl("-j", "sockets", "-i").stdout):
+        if sk.get("state") == "ESTABLISHED" and "info" in sk:
+            return sk["info"].get(name)
+    return None
+
+
 def main():
     require_module()
     suite = Suite()
@@ -411,6 +509,8 @@ def main():
                "max_tw_buckets says", entries_bounded)
     suite.case("request entries count against mem_max_pages, whatever "
                "max_syn_backlog says", requests_bounded)
+    suite.case("a reader that stops: its receive queue copied compact, none dropped",
+               reader_stops)
     suite.case("small segments into a full receive buffer: copied compact, none dropped",
                small_segments)
     suite.run()
