@@ -178,11 +178,11 @@ static u32 ttp_unread(const struct sk_buff *skb, u32 start)
 
 /*
  * Whether BYTES of payload in buffers of TRUESIZE hold as much as the
- * window prices them at (TCP's tcp_win_from_space()).
+ * open window priced them at.
  */
 static bool ttp_compact(const struct sock *sk, u32 truesize, u32 bytes)
 {
-	return (((u64)truesize * ttp_sk(sk)->scaling_ratio) >> TTP_RATIO_SHIFT) <= bytes;
+	return (((u64)truesize * ttp_sk(sk)->rcv_wnd_ratio) >> TTP_RATIO_SHIFT) <= bytes;
 }
 
 /*
@@ -195,8 +195,11 @@ static bool ttp_compact(const struct sock *sk, u32 truesize, u32 bytes)
  * times their bytes). Without this, the buffer fills before the window
  * closes and segments we invited are dropped. Copy the unread bytes into
  * compact buffers, as TCP's tcp_collapse() does, and free the old ones. A
- * buffer is bloated, as there, if it holds less than the window prices
- * its truesize at; the copies never are (TTP_RATIO_MAX). Buffers already
+ * buffer is bloated, as there, if it holds less than the window priced
+ * its truesize at; but at the highest ratio that priced any of the window
+ * still open (ttp_select_window()), not the one now, which may already
+ * have followed the costlier segments down and find them compact. The
+ * copies never are bloated (TTP_RATIO_MAX). Buffers already
  * compact at the head stay as they are: only from the first bloated one
  * on is copied, and only if the copies cost less (a last, part-filled
  * copy alone would be copied again and again), or the work would grow

@@ -110,6 +110,15 @@ u16 ttp_select_window(struct sock *sk)
 	new_win = ttp_window_choose(cur, ttp_window_space(sk),
 				    min_t(u32, ts->adv_mss, READ_ONCE(sk->sk_rcvbuf) / 4),
 				    ts->rcv_wscale);
+	/*
+	 * What the open window invites must fit once compacted at the ratio
+	 * that priced it (ttp_rcv_collapse()): the highest that priced any
+	 * of it, until all of it has come.
+	 */
+	if (!cur)
+		ts->rcv_wnd_ratio = ts->scaling_ratio;
+	else if (new_win > cur)
+		ts->rcv_wnd_ratio = max(ts->rcv_wnd_ratio, ts->scaling_ratio);
 	ts->rcv_wnd = new_win;
 	ts->rcv_wup = ts->rcv_nxt;
 	return min_t(u32, new_win >> ts->rcv_wscale, TTP_MAX_WINDOW);

@@ -204,6 +204,7 @@ void ttp_sock_init_common(struct sock *sk)
 	ts->syn_retries = ttp_param(net, TTP_PARAM_SYN_RETRIES);
 	ts->mss = TTP_DEFAULT_MSS;
 	ts->scaling_ratio = TTP_DEFAULT_SCALING_RATIO;
+	ts->rcv_wnd_ratio = TTP_DEFAULT_SCALING_RATIO;
 	ts->state_stamp = jiffies;
 	ttp_rack_init(sk);
 	ttp_cong_init(sk, false);

@@ -305,6 +305,7 @@ struct ttp_sock {
 	u8 snd_wscale;		/* the peer's window shift */
 	u8 rcv_wscale;		/* our window shift */
 	u8 scaling_ratio;	/* payload per byte of buffer, /256 (buffer.c) */
+	u8 rcv_wnd_ratio;	/* the highest that priced the open window */
 	bool wscale_ok;
 	bool tstamp_ok;
 	bool sack_ok;		/* both offered SACK: we report what we hold */
