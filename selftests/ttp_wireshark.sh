@@ -93,11 +93,13 @@ check_decode() {
 			print "second segment not the SYN-ACK, seq 0 ack 1: " $0; bad = 1 }
 		$9 != "Good" { print "checksum not good: " $0; bad = 1 }
 		$10 != 0 { print "more than one stream: " $0; bad = 1 }
-		$1 != port { sent += $5; if ($4 > 0) maxack = $4 }
+		# The highest byte carried, in relative numbers: a segment sent
+		# again under load (a loss probe) repeats bytes, not adds them.
+		$1 != port && $5 > 0 && $3 + $5 - 1 > sent { sent = $3 + $5 - 1 }
 		$1 != port && $2 ~ /^0x1[19]$/ { fin_c = 1 }
 		$1 == port && $2 ~ /^0x1[19]$/ { fin_s = 1 }
 		END {
-			if (sent != size) { print "payload " sent " bytes, not " size; bad = 1 }
+			if (sent != size) { print "payload up to byte " sent ", not " size; bad = 1 }
 			if (!fin_c || !fin_s) { print "a FIN is missing"; bad = 1 }
 			exit bad
 		}' "$work/fields" || {
