@@ -353,18 +353,44 @@ def small_segments():
             t.close()
 
 
-def small_segments_on(t):
+def pinned_pair(t, rcvbuf, nodelay=False):
+    """A connection in T whose receiver's buffer is pinned at RCVBUF:
+    listener, client (non-blocking) and accepted socket."""
     lsn = t.server_ns.socket(socket.AF_INET)
-    lsn.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 64 << 10)
+    lsn.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
     lsn.bind((t.server_addr, 0))
     lsn.listen(1)
     lsn.settimeout(30)
     c = t.client_ns.socket(socket.AF_INET)
-    c.setsockopt(SOL_TTP, TTP_NODELAY, 1)
+    if nodelay:
+        c.setsockopt(SOL_TTP, TTP_NODELAY, 1)
     c.settimeout(30)
     c.connect((t.server_addr, lsn.getsockname()[1]))
     s, _ = lsn.accept()
     c.setblocking(False)
+    return lsn, c, s
+
+
+def compacted_not_dropped(t, counters):
+    check(counters["RcvCollapsed"] > 0, "%s: the receive queue was never made compact" % t.name)
+    check(counters["DropNoMemory"] == 0, "%s: %d segments dropped for want of memory" %
+          (t.name, counters["DropNoMemory"]))
+
+
+def read_rest(t, s, got, got_hash, sent, sent_hash):
+    """Read S until SENT bytes in all have come (GOT so far, hashed into
+    GOT_HASH): they must be what SENT_HASH hashed."""
+    s.settimeout(60)
+    while got < sent:
+        b = s.recv(1 << 16)
+        check(b, "%s: EOF after %d of %d bytes" % (t.name, got, sent))
+        got_hash.update(b)
+        got += len(b)
+    check(got_hash.digest() == sent_hash.digest(), "%s: the bytes differ" % t.name)
+
+
+def small_segments_on(t):
+    lsn, c, s = pinned_pair(t, 64 << 10, nodelay=True)
     pattern = hashlib.sha256(b"small").digest() * 8
     sent, sent_hash, idle = 0, hashlib.sha256(), 0
     deadline = time.monotonic() + 120
@@ -385,17 +411,8 @@ def small_segments_on(t):
     counters = t.server_ns.counters()
     print("# %s: %d bytes sent in 100-byte writes; RcvCollapsed %d DropNoMemory %d OfoQueue %d" %
           (t.name, sent, counters["RcvCollapsed"], counters["DropNoMemory"], counters["OfoQueue"]))
-    check(counters["RcvCollapsed"] > 0, "%s: the receive queue was never made compact" % t.name)
-    check(counters["DropNoMemory"] == 0, "%s: %d segments dropped for want of memory" %
-          (t.name, counters["DropNoMemory"]))
-    got, got_hash = 0, hashlib.sha256()
-    s.settimeout(60)
-    while got < sent:
-        b = s.recv(1 << 16)
-        check(b, "%s: EOF after %d of %d bytes" % (t.name, got, sent))
-        got_hash.update(b)
-        got += len(b)
-    check(got_hash.digest() == sent_hash.digest(), "%s: the bytes differ" % t.name)
+    compacted_not_dropped(t, counters)
+    read_rest(t, s, 0, hashlib.sha256(), sent, sent_hash)
     for x in (c, s, lsn):
         x.close()
 
@@ -417,17 +434,8 @@ def reader_stops():
 
 
 def reader_stops_on(t):
-    lsn = t.server_ns.socket(socket.AF_INET)
-    lsn.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 512 << 10)
-    lsn.bind((t.server_addr, 0))
-    lsn.listen(1)
-    lsn.settimeout(30)
-    c = t.client_ns.socket(socket.AF_INET)
-    c.settimeout(30)
-    c.connect((t.server_addr, lsn.getsockname()[1]))
-    s, _ = lsn.accept()
+    lsn, c, s = pinned_pair(t, 512 << 10)
     s.setblocking(False)
-    c.setblocking(False)
     pattern = hashlib.sha256(b"stops").digest() * 4096
     sent, sent_hash, got, got_hash = 0, hashlib.sha256(), 0, hashlib.sha256()
 
@@ -476,16 +484,8 @@ def reader_stops_on(t):
     # Measured on the single segments too (their length with timestamps
     # is the MSS offered less 12): the window prices what they cost.
     check(after < ratio, "%s: the window still prices single segments at %s" % (t.name, after))
-    check(counters["DropNoMemory"] == 0, "%s: %d segments dropped for want of memory" %
-          (t.name, counters["DropNoMemory"]))
-    check(counters["RcvCollapsed"] > 0, "%s: the receive queue was never made compact" % t.name)
-    s.settimeout(60)
-    while got < sent:
-        b = s.recv(1 << 16)
-        check(b, "%s: EOF after %d of %d bytes" % (t.name, got, sent))
-        got_hash.update(b)
-        got += len(b)
-    check(got_hash.digest() == sent_hash.digest(), "%s: the bytes differ" % t.name)
+    compacted_not_dropped(t, counters)
+    read_rest(t, s, got, got_hash, sent, sent_hash)
     for x in (c, s, lsn):
         x.close()
 
