@@ -8,6 +8,7 @@
  * buffer follows the congestion window (like tcp_sndbuf_expand()). The
  * limits themselves, per socket and for all of TTP, are memory.c's.
  */
+#include <kunit/visibility.h>
 #include "stats.h"
 #include "ttp.h"
 
@@ -17,6 +18,34 @@ int ttp_rcvbuf_max(const struct sock *sk)
 	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK)
 		return READ_ONCE(sk->sk_rcvbuf);
 	return max(READ_ONCE(sk->sk_rcvbuf), ttp_sysctl_rmem[2]);
+}
+
+/*
+ * What a window may offer, given the receive buffer's size RCVBUF, RMEM of
+ * it in use and RATIO, the payload a byte of it holds (/256): the free
+ * buffer times RATIO, less a reserve. Queued segments cost their
+ * truesize, more than their payload; when they cost more than RATIO
+ * priced them at, ttp_rcv_collapse() copies them into one-page buffers,
+ * which hold TTP_RATIO_MAX (the most RATIO can be), except the last one,
+ * part-filled: at the most a ratio can be, without the reserve for it,
+ * the last segments the window invited found no room (DropNoMemory). A
+ * buffer below four such copies keeps a quarter, or the window
+ * could stay shut before an empty queue.
+ */
+u32 ttp_buffer_window(int rcvbuf, int rmem, u8 ratio)
+{
+	int reserve = min_t(int, SKB_TRUESIZE(SKB_MAX_ORDER(0, 0)), rcvbuf / 4);
+	int free = rcvbuf - rmem - reserve;
+
+	return free > 0 ? ((u64)free * ratio) >> TTP_RATIO_SHIFT : 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(ttp_buffer_window);
+
+/* How many more bytes of payload the receive buffer can take. */
+u32 ttp_free_space(const struct sock *sk)
+{
+	return ttp_buffer_window(READ_ONCE(sk->sk_rcvbuf), atomic_read(&sk->sk_rmem_alloc),
+				 ttp_sk(sk)->scaling_ratio);
 }
 
 /* What the buffer has free, as far as the window field can carry it. */
@@ -185,6 +214,13 @@ static bool ttp_compact(const struct sock *sk, u32 truesize, u32 bytes)
 	return (((u64)truesize * ttp_sk(sk)->rcv_wnd_ratio) >> TTP_RATIO_SHIFT) <= bytes;
 }
 
+/* A compact buffer for COPY bytes, at most SKB_MAX_ORDER(0, 0): one page. */
+struct sk_buff *ttp_collapse_alloc(u32 copy, gfp_t gfp)
+{
+	return alloc_skb(copy, gfp);
+}
+EXPORT_SYMBOL_IF_KUNIT(ttp_collapse_alloc);
+
 /*
  * The receive buffer is full, and what waits in the receive queue costs
  * more than the window priced it at: the window offers free buffer times
@@ -241,7 +277,7 @@ bool ttp_rcv_collapse(struct sock *sk)
 	while (skb && ttp_before(start, end)) {
 		int copy = min_t(u32, SKB_MAX_ORDER(0, 0), end - start);
 
-		nskb = alloc_skb(copy, GFP_ATOMIC);
+		nskb = ttp_collapse_alloc(copy, GFP_ATOMIC);
 		if (!nskb)
 			break;
 		memcpy(nskb->cb, skb->cb, sizeof(skb->cb));

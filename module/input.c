@@ -811,9 +811,7 @@ static void ttp_quickack_mode(struct ttp_sock *ts)
 /*
  * Within the receive buffer and, counted if not, TTP's global limit. As
  * TCP's tcp_try_rmem_schedule(), a segment is taken while the buffer is not
- * yet over its size, so it may end over by one segment: the window priced
- * bytes as full segments cost, and the last small segments a nearly closed
- * window invites can cost more than the room left, compacted or not.
+ * yet over its size, so it may end over by one segment.
  */
 static bool ttp_rmem_fits(struct sock *sk, struct sk_buff *skb)
 {

@@ -5,8 +5,9 @@
  * ttp.ko runs every suite; selftests/ttp_kunit.sh reports the results as
  * TAP cases of the suite: the parameter table, state and counter names,
  * sequence arithmetic, header options, the RTT estimator, SYN cookies,
- * ports, CUBIC with HyStart++ against their RFCs' equations, and the
- * sizing and holding of large segments against TCP's rules.
+ * ports, CUBIC with HyStart++ against their RFCs' equations, the sizing
+ * and holding of large segments against TCP's rules, and the receive
+ * window against what its data costs once compacted.
  */
 #include <kunit/test.h>
 #include <linux/bitmap.h>
@@ -619,6 +620,65 @@ static struct kunit_suite ttp_autosize_suite = {
 	.test_cases = ttp_autosize_cases,
 };
 
+/* What one compact copy of BYTES costs: ttp_rcv_collapse()'s buffer. */
+static u32 ttp_test_copy_cost(struct kunit *test, u32 bytes)
+{
+	struct sk_buff *skb;
+	u32 cost;
+
+	if (!bytes)
+		return 0;
+	skb = ttp_collapse_alloc(bytes, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	cost = skb->truesize;
+	kfree_skb(skb);
+	return cost;
+}
+
+/*
+ * Whatever a window priced at the highest ratio invites, copied compact,
+ * fits the buffer: each length of the last part-filled copy, for buffers
+ * from the least that keeps the whole reserve to 6 MiB, empty and in
+ * use. And a buffer too small for the reserve still opens a window.
+ */
+static void ttp_buffer_window_test(struct kunit *test)
+{
+	static const int rcvbufs[] = { 4 * SKB_TRUESIZE(SKB_MAX_ORDER(0, 0)), 65536,
+				       212992, 6 << 20 };
+	static const int used[] = { 0, 8192 };
+	const u32 page = SKB_MAX_ORDER(0, 0), full = ttp_test_copy_cost(test, page);
+	unsigned int i, j;
+	u32 d;
+
+	for (i = 0; i < ARRAY_SIZE(rcvbufs); i++) {
+		for (j = 0; j < ARRAY_SIZE(used); j++) {
+			int rcvbuf = rcvbufs[i], rmem = used[j];
+			u32 wnd = ttp_buffer_window(rcvbuf, rmem, TTP_RATIO_MAX);
+
+			KUNIT_ASSERT_GT(test, wnd, page);
+			/* Full copies, and a last one of each length. */
+			for (d = wnd - page; d <= wnd; d++)
+				KUNIT_ASSERT_LE_MSG(test, rmem + d / page * full +
+						    ttp_test_copy_cost(test, d % page),
+						    (u32)rcvbuf, "rcvbuf %d, %d in use: %u bytes",
+						    rcvbuf, rmem, d);
+		}
+	}
+	KUNIT_EXPECT_GT(test, ttp_buffer_window(SOCK_MIN_RCVBUF, 0, TTP_DEFAULT_SCALING_RATIO), 0U);
+	KUNIT_EXPECT_EQ(test, ttp_buffer_window(65536, 65536, TTP_RATIO_MAX), 0U);
+	KUNIT_EXPECT_EQ(test, ttp_buffer_window(65536, 70000, TTP_RATIO_MAX), 0U);
+}
+
+static struct kunit_case ttp_buffer_cases[] = {
+	KUNIT_CASE(ttp_buffer_window_test),
+	{}
+};
+
+static struct kunit_suite ttp_buffer_suite = {
+	.name = "ttp_buffer",
+	.test_cases = ttp_buffer_cases,
+};
+
 /* A fixed secret and 4-tuple, so that failures reproduce. */
 static const siphash_key_t ttp_test_secret = { { 0x0123456789abcdefULL, 0xfedcba9876543210ULL } };
 
@@ -966,7 +1026,8 @@ static struct kunit_suite ttp_port_suite = {
 
 kunit_test_suites(&ttp_param_suite, &ttp_stats_suite, &ttp_seq_suite,
 		  &ttp_options_suite, &ttp_rtt_suite, &ttp_cookie_suite,
-		  &ttp_port_suite, &ttp_cubic_suite, &ttp_autosize_suite);
+		  &ttp_port_suite, &ttp_cubic_suite, &ttp_autosize_suite,
+		  &ttp_buffer_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit suites for TTP");

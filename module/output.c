@@ -64,18 +64,6 @@ u32 ttp_sk_tsval(const struct sock *sk)
 }
 
 /*
- * How many more bytes the receive buffer can take. Queued segments cost
- * their truesize, more than their payload: what is free, scaled by what
- * payload the segments that arrive bring per byte of it (buffer.c).
- */
-u32 ttp_free_space(const struct sock *sk)
-{
-	int free = READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc);
-
-	return free > 0 ? ((u64)free * ttp_sk(sk)->scaling_ratio) >> TTP_RATIO_SHIFT : 0;
-}
-
-/*
  * The window to offer, given CUR, what remains of the one offered last
  * time; FREE, what the buffer could take; SWS_MIN, the least worth moving
  * the right edge for; and the window scale. Receiver-side silly window

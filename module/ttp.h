@@ -565,7 +565,6 @@ void ttp_send_reply(struct net *net, const struct ttp_af_ops *af,
 		    const struct ttp_request *req, int ifindex);
 u32 ttp_window_choose(u32 cur, u32 free, u32 sws_min, u8 wscale);
 u16 ttp_select_window(struct sock *sk);
-u32 ttp_free_space(const struct sock *sk);
 void ttp_scaling_ratio_measure(struct sock *sk, const struct sk_buff *skb);
 u32 ttp_window_space(const struct sock *sk);
 void ttp_grow_window(struct sock *sk, const struct sk_buff *skb);
@@ -704,6 +703,9 @@ u8 *ttp_sack_write(struct sock *sk, u8 *p, int room, u32 len, u16 segs);
 
 /* buffer.c: buffer autotuning and receive queue collapse */
 int ttp_rcvbuf_max(const struct sock *sk);
+u32 ttp_buffer_window(int rcvbuf, int rmem, u8 ratio);
+u32 ttp_free_space(const struct sock *sk);
+struct sk_buff *ttp_collapse_alloc(u32 copy, gfp_t gfp);
 void ttp_rcv_space_init(struct sock *sk);
 void ttp_rcv_space_adjust(struct sock *sk);
 void ttp_rcv_rtt_sample(struct sock *sk, const struct ttp_skb_cb *cb);
