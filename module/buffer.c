@@ -23,21 +23,27 @@ int ttp_rcvbuf_max(const struct sock *sk)
 /*
  * What a window may offer, given the receive buffer's size RCVBUF, RMEM of
  * it in use and RATIO, the payload a byte of it holds (/256): the free
- * buffer times RATIO, less a reserve. Queued segments cost their
- * truesize, more than their payload; when they cost more than RATIO
- * priced them at, ttp_rcv_collapse() copies them into one-page buffers,
- * which hold TTP_RATIO_MAX (the most RATIO can be), except the last one,
- * part-filled: at the most a ratio can be, without the reserve for it,
- * the last segments the window invited found no room (DropNoMemory). A
- * buffer below four such copies keeps a quarter, or the window
- * could stay shut before an empty queue.
+ * buffer times RATIO. Queued segments cost their truesize, more than
+ * their payload; when they cost more than RATIO priced them at,
+ * ttp_rcv_collapse() copies them into one-page buffers, which hold
+ * TTP_RATIO_MAX, except the last one, part-filled. So no more than what
+ * the buffer holds copied compact with room for that last one (a page's
+ * buffer; a quarter of a buffer smaller than four of them, or the window
+ * could stay shut before an empty queue): at a RATIO near the highest,
+ * without it, the last segments the window invited found no room
+ * (DropNoMemory). At a lower one the buffer has room to spare, and the
+ * window is what RATIO gives: at the default half, a loopback socket's
+ * 64 KiB segment still fits the window of its default 128 KiB buffer.
  */
 u32 ttp_buffer_window(int rcvbuf, int rmem, u8 ratio)
 {
 	int reserve = min_t(int, SKB_TRUESIZE(SKB_MAX_ORDER(0, 0)), rcvbuf / 4);
-	int free = rcvbuf - rmem - reserve;
+	int free = rcvbuf - rmem;
 
-	return free > 0 ? ((u64)free * ratio) >> TTP_RATIO_SHIFT : 0;
+	if (free <= reserve)
+		return 0;
+	return min_t(u64, (u64)free * ratio,
+		     (u64)(free - reserve) * TTP_RATIO_MAX) >> TTP_RATIO_SHIFT;
 }
 EXPORT_SYMBOL_IF_KUNIT(ttp_buffer_window);
 

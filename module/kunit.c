@@ -639,7 +639,8 @@ static u32 ttp_test_copy_cost(struct kunit *test, u32 bytes)
  * Whatever a window priced at the highest ratio invites, copied compact,
  * fits the buffer: each length of the last part-filled copy, for buffers
  * from the least that keeps the whole reserve to 6 MiB, empty and in
- * use. And a buffer too small for the reserve still opens a window.
+ * use. A buffer too small for the reserve still opens a window, and one
+ * priced at the default half keeps none back.
  */
 static void ttp_buffer_window_test(struct kunit *test)
 {
@@ -665,6 +666,8 @@ static void ttp_buffer_window_test(struct kunit *test)
 		}
 	}
 	KUNIT_EXPECT_GT(test, ttp_buffer_window(SOCK_MIN_RCVBUF, 0, TTP_DEFAULT_SCALING_RATIO), 0U);
+	/* Room to spare at the default half: the whole of it. */
+	KUNIT_EXPECT_EQ(test, ttp_buffer_window(131072, 0, TTP_DEFAULT_SCALING_RATIO), 65536U);
 	KUNIT_EXPECT_EQ(test, ttp_buffer_window(65536, 65536, TTP_RATIO_MAX), 0U);
 	KUNIT_EXPECT_EQ(test, ttp_buffer_window(65536, 70000, TTP_RATIO_MAX), 0U);
 }
