@@ -228,6 +228,85 @@ struct sk_buff *ttp_collapse_alloc(u32 copy, gfp_t gfp)
 EXPORT_SYMBOL_IF_KUNIT(ttp_collapse_alloc);
 
 /*
+ * Whether BYTES now in buffers of COST would cost less copied compact
+ * (what the copies cost, at most): else there is nothing to gain, and a
+ * last, part-filled copy alone would be copied again and again.
+ */
+bool ttp_collapse_worth(u32 cost, u32 bytes)
+{
+	return cost > DIV_ROUND_UP(bytes, SKB_MAX_ORDER(0, 0)) *
+		      SKB_TRUESIZE(SKB_MAX_ORDER(0, 0));
+}
+
+/*
+ * Compact buffers for the bytes [START, END), in C->copies in order: a
+ * page each, the last sized to what is left; each knows its range, and
+ * is full when its length reaches it. LIKE lends them its control block.
+ * All or none: whether they were had.
+ */
+bool ttp_collapse_prepare(struct ttp_collapse *c, const struct sk_buff *like,
+			  u32 start, u32 end)
+{
+	__skb_queue_head_init(&c->copies);
+	while (ttp_before(start, end)) {
+		u32 copy = min_t(u32, SKB_MAX_ORDER(0, 0), end - start);
+		struct sk_buff *nskb = ttp_collapse_alloc(copy, GFP_ATOMIC);
+		struct ttp_skb_cb *cb;
+
+		if (!nskb) {
+			__skb_queue_purge(&c->copies);
+			return false;
+		}
+		cb = TTP_SKB_CB(nskb);
+		memcpy(cb, like->cb, sizeof(like->cb));
+		cb->seq = start;
+		cb->end_seq = start + copy;
+		cb->len = copy;
+		cb->flags = 0;
+		__skb_queue_tail(&c->copies, nskb);
+		start += copy;
+	}
+	c->next = skb_peek(&c->copies);
+	return true;
+}
+
+/*
+ * Copy into C's copies what SKB holds of their range from the first byte
+ * not yet copied (a resend may overlap what came before it: each byte is
+ * copied once). Callers give the buffers of a range with no gap, in
+ * order: were there one, the copies are given up (false).
+ */
+bool ttp_collapse_fill(struct ttp_collapse *c, const struct sk_buff *skb)
+{
+	u32 seq = TTP_SKB_CB(skb)->seq, end = seq + skb->len;
+
+	while (c->next) {
+		struct sk_buff *nskb = c->next;
+		u32 at = TTP_SKB_CB(nskb)->seq + nskb->len;
+		u32 size = min_t(u32, TTP_SKB_CB(nskb)->end_seq - at,
+				 ttp_after(end, at) ? end - at : 0);
+
+		if (!size)
+			return true;
+		if (WARN_ON_ONCE(ttp_after(seq, at)) ||
+		    WARN_ON_ONCE(skb_copy_bits(skb, at - seq, skb_put(nskb, size), size))) {
+			__skb_queue_purge(&c->copies);
+			c->next = NULL;
+			return false;
+		}
+		if (at + size == TTP_SKB_CB(nskb)->end_seq)
+			c->next = skb_queue_is_last(&c->copies, nskb) ? NULL : nskb->next;
+	}
+	return true;
+}
+
+/* The buffer after SKB in Q, or NULL. */
+static struct sk_buff *ttp_queue_next(struct sk_buff_head *q, struct sk_buff *skb)
+{
+	return skb_queue_is_last(q, skb) ? NULL : skb->next;
+}
+
+/*
  * The receive buffer is full, and what waits in the receive queue costs
  * more than the window priced it at: the window offers free buffer times
  * scaling_ratio, measured on the latest full-sized segment, and a window
@@ -241,22 +320,22 @@ EXPORT_SYMBOL_IF_KUNIT(ttp_collapse_alloc);
  * its truesize at; but at the highest ratio that priced any of the window
  * still open (ttp_select_window()), not the one now, which may already
  * have followed the costlier segments down and find them compact. The
- * copies never are bloated (TTP_RATIO_MAX). Buffers already
- * compact at the head stay as they are: only from the first bloated one
- * on is copied, and only if the copies cost less (a last, part-filled
- * copy alone would be copied again and again), or the work would grow
- * with every call and the compact part would hide the bloated rest. The
- * queue holds in-order data only (a resend may overlap what came before
- * it: copied by sequence number, once). Returns whether memory was freed.
+ * copies never are bloated (TTP_RATIO_MAX). Buffers already compact at
+ * the head stay as they are: only from the first bloated one on is
+ * copied, and only if that gains (ttp_collapse_worth()), or the work
+ * would grow with every call and the compact part would hide the bloated
+ * rest. The queue holds in-order data only. Returns whether memory was
+ * freed.
  */
 bool ttp_rcv_collapse(struct sock *sk)
 {
 	struct sk_buff_head *q = &sk->sk_receive_queue;
 	u32 start = ttp_sk(sk)->copied_seq, end = 0, bytes = 0;
-	struct sk_buff *skb, *first = NULL, *next, *nskb;
-	unsigned int cost = 0, segs = 0;
+	struct sk_buff *skb, *first = NULL, *tmp;
 	int before = atomic_read(&sk->sk_rmem_alloc);
+	unsigned int cost = 0;
 
+	sock_owned_by_me(sk);
 	skb_queue_walk(q, skb) {
 		u32 unread = ttp_unread(skb, start);
 
@@ -272,51 +351,46 @@ bool ttp_rcv_collapse(struct sock *sk)
 		if (ttp_after(TTP_SKB_CB(skb)->seq + skb->len, end))
 			end = TTP_SKB_CB(skb)->seq + skb->len;
 		cost += skb->truesize;
-		segs++;
 	}
-	/* Nothing to gain: what the copies would cost, at most. */
-	if (!segs || cost <= DIV_ROUND_UP(bytes, SKB_MAX_ORDER(0, 0)) *
-			     SKB_TRUESIZE(SKB_MAX_ORDER(0, 0)))
+	if (!first || !bytes || !ttp_collapse_worth(cost, bytes))
 		return false;
 
+	/*
+	 * A batch of copies at a time, so that the old buffers go as the
+	 * new ones come, not all of a large buffer's at once. Batches are
+	 * whole pages but the last: one part-filled copy in all, which is
+	 * what ttp_buffer_window() keeps back. A buffer the batch ends in
+	 * stays, for the next one: the reader reads by sequence number.
+	 */
 	skb = first;
 	while (skb && ttp_before(start, end)) {
-		int copy = min_t(u32, SKB_MAX_ORDER(0, 0), end - start);
+		u32 batch_end = start + min_t(u32, end - start, TTP_COLLAPSE_BATCH);
+		struct ttp_collapse c;
 
-		nskb = ttp_collapse_alloc(copy, GFP_ATOMIC);
-		if (!nskb)
+		if (!ttp_collapse_prepare(&c, skb, start, batch_end))
 			break;
-		memcpy(nskb->cb, skb->cb, sizeof(skb->cb));
-		TTP_SKB_CB(nskb)->seq = start;
-		TTP_SKB_CB(nskb)->end_seq = start;
-		TTP_SKB_CB(nskb)->flags = 0;
-		__skb_queue_before(q, skb, nskb);
-		skb_set_owner_r(nskb, sk);
-
-		while (skb && copy > 0) {
-			int size = ttp_unread(skb, start);
-
-			/* In order, so never a gap: were there one, stop. */
-			if (WARN_ON_ONCE(ttp_after(TTP_SKB_CB(skb)->seq, start)))
+		for (tmp = skb; tmp && c.next; tmp = ttp_queue_next(q, tmp))
+			if (!ttp_collapse_fill(&c, tmp))
 				goto out;
-			if (size > 0) {
-				size = min(copy, size);
-				if (WARN_ON_ONCE(skb_copy_bits(skb, start - TTP_SKB_CB(skb)->seq,
-							       skb_tail_pointer(nskb), size)))
-					goto out;
-				skb_put(nskb, size);
-				TTP_SKB_CB(nskb)->end_seq += size;
-				copy -= size;
-				start += size;
-			}
-			if (ttp_unread(skb, start))
-				break;
-			/* All of it copied (or read before): it goes. */
-			next = skb_queue_is_last(q, skb) ? NULL : skb->next;
-			__skb_unlink(skb, q);
-			consume_skb(skb);
-			skb = next;
+		if (WARN_ON_ONCE(c.next)) {
+			__skb_queue_purge(&c.copies);
+			break;
 		}
+		/* All of them copied: they go. */
+		while (skb && !ttp_after(TTP_SKB_CB(skb)->seq + skb->len, batch_end)) {
+			tmp = skb;
+			skb = ttp_queue_next(q, tmp);
+			__skb_unlink(tmp, q);
+			consume_skb(tmp);
+		}
+		while ((tmp = __skb_dequeue(&c.copies))) {
+			skb_set_owner_r(tmp, sk);
+			if (skb)
+				__skb_queue_before(q, skb, tmp);
+			else
+				__skb_queue_tail(q, tmp);
+		}
+		start = batch_end;
 	}
 out:
 	sk_mem_reclaim(sk);

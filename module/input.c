@@ -825,14 +825,16 @@ static bool ttp_rmem_fits(struct sock *sk, struct sk_buff *skb)
 
 /*
  * A segment does not fit: make room as TCP's tcp_prune_queue() does,
- * first by compacting what waits to be read, then, for one in order, by
- * giving up what arrived early (never for early data: what is dropped is
- * as much the sender's to send again as what it makes room for). Whether
- * it fits now.
+ * first by compacting what waits to be read and what arrived early,
+ * then, for one in order, by giving up what arrived early (never for
+ * early data: what is dropped is as much the sender's to send again as
+ * what it makes room for). Whether it fits now.
  */
 static bool ttp_make_room(struct sock *sk, struct sk_buff *skb)
 {
 	if (ttp_rcv_collapse(sk) && ttp_rmem_fits(sk, skb))
+		return true;
+	if (ttp_ooo_collapse(sk) && ttp_rmem_fits(sk, skb))
 		return true;
 	if (ttp_after(TTP_SKB_CB(skb)->seq, ttp_sk(sk)->rcv_nxt))
 		return false;
@@ -889,7 +891,8 @@ static void ttp_data_queue(struct sock *sk, struct sk_buff *skb)
 	 */
 	if (!ttp_after(cb->seq, ts->rcv_nxt) &&
 	    skb_queue_empty(&sk->sk_receive_queue)) {
-		if (!ttp_rmem_fits(sk, skb)) {
+		if (!ttp_rmem_fits(sk, skb) &&
+		    !(ttp_ooo_collapse(sk) && ttp_rmem_fits(sk, skb))) {
 			ttp_ooo_prune(sk);
 			/* Counted globally if it can be; charged in any case. */
 			sk_rmem_schedule(sk, skb, skb->truesize);

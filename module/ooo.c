@@ -201,6 +201,142 @@ struct sk_buff *ttp_ooo_pop(struct sock *sk)
 	return skb;
 }
 
+/* Link SKB, which overlaps nothing held, into the tree by its sequence number. */
+static void ttp_ooo_link(struct ttp_sock *ts, struct sk_buff *skb)
+{
+	struct rb_node **p = &ts->ooo_queue.rb_node, *parent = NULL;
+
+	while (*p) {
+		parent = *p;
+		if (ttp_before(TTP_SKB_CB(skb)->seq, TTP_SKB_CB(rb_to_skb(parent))->seq))
+			p = &parent->rb_left;
+		else
+			p = &parent->rb_right;
+	}
+	rb_link_node(&skb->rbnode, parent, p);
+	rb_insert_color(&skb->rbnode, &ts->ooo_queue);
+}
+
+/* A segment no copy may take in: its FIN (or SYN) must stay on it. */
+static bool ttp_ooo_ends_range(const struct sk_buff *skb)
+{
+	return TTP_SKB_CB(skb)->flags & (TTP_FLAG_FIN | TTP_FLAG_SYN);
+}
+
+/*
+ * Copy the range of held segments from HEAD to before STOP, which joins
+ * up with no gap to END, into compact buffers in their place: a batch of
+ * whole pages at a time, the old buffers freed as their bytes are
+ * copied, one part-filled copy at the end (what ttp_buffer_window()
+ * keeps back). The copies join the tree only when the range is done: a
+ * buffer a batch ends in stays for the next one, and may hold all of a
+ * copy. Should a batch fail, the copies such a buffer holds all of go.
+ * From the first byte its predecessor does not hold (a FIN's segment).
+ */
+static void ttp_ooo_collapse_range(struct sock *sk, struct sk_buff *head,
+				   struct sk_buff *stop, u32 end)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	struct sk_buff *prev = skb_rb_prev(head), *skb = head, *tmp;
+	u32 start = TTP_SKB_CB(head)->seq;
+	struct sk_buff_head done;
+
+	if (prev && ttp_after(TTP_SKB_CB(prev)->seq + prev->len, start))
+		start = TTP_SKB_CB(prev)->seq + prev->len;
+	__skb_queue_head_init(&done);
+	while (skb != stop && ttp_before(start, end)) {
+		u32 batch_end = start + min_t(u32, end - start, TTP_COLLAPSE_BATCH);
+		struct ttp_collapse c;
+
+		if (!ttp_collapse_prepare(&c, skb, start, batch_end))
+			break;
+		for (tmp = skb; tmp != stop && c.next; tmp = skb_rb_next(tmp))
+			if (!ttp_collapse_fill(&c, tmp))
+				goto out;
+		if (WARN_ON_ONCE(c.next)) {
+			__skb_queue_purge(&c.copies);
+			break;
+		}
+		while (skb != stop && !ttp_after(TTP_SKB_CB(skb)->seq + skb->len, batch_end)) {
+			tmp = skb;
+			skb = skb_rb_next(tmp);
+			ttp_ooo_unlink(ts, tmp);
+			consume_skb(tmp);
+		}
+		skb_queue_splice_tail_init(&c.copies, &done);
+		start = batch_end;
+	}
+out:
+	while (skb != stop && (tmp = skb_peek_tail(&done)) &&
+	       !ttp_before(TTP_SKB_CB(tmp)->seq, TTP_SKB_CB(skb)->seq)) {
+		__skb_unlink(tmp, &done);
+		kfree_skb(tmp);
+	}
+	while ((tmp = __skb_dequeue(&done))) {
+		skb_set_owner_r(tmp, sk);
+		ttp_ooo_link(ts, tmp);
+	}
+}
+
+/*
+ * The buffer is full: copy early segments that cost more than their
+ * bytes into compact buffers, as TCP's tcp_collapse_ofo_queue() does,
+ * before any is given up. Segments that join up (those skb_try_coalesce()
+ * could not merge as they came: a resend straddling two, a head that has
+ * no room and no pages to give) are copied range by range, if that gains
+ * (ttp_collapse_worth()). A range no longer than a page that is one
+ * segment, or would gain nothing copied, is left: a peer sending tiny
+ * segments with gaps (SegmentSmack) would have every one copied, for
+ * nothing; and once such ranges add up to an eighth of the buffer the
+ * walk ends, as there, so that a queue of them costs no walk of all of it
+ * for every segment that comes (longer ones left are nearly compact, a
+ * page or more each: few). Never across a FIN, which must stay on its
+ * segment. Whether memory was freed.
+ */
+bool ttp_ooo_collapse(struct sock *sk)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	int before = atomic_read(&sk->sk_rmem_alloc);
+	struct sk_buff *skb, *head;
+	u32 tiny = 0;
+
+	sock_owned_by_me(sk);
+	for (skb = skb_rb_first(&ts->ooo_queue); skb; ) {
+		u32 start = TTP_SKB_CB(skb)->seq, end = start + skb->len;
+		u32 cost = skb->truesize, n = 1;
+
+		head = skb;
+		if (ttp_ooo_ends_range(skb)) {
+			skb = skb_rb_next(skb);
+		} else {
+			while ((skb = skb_rb_next(skb)) &&
+			       !ttp_after(TTP_SKB_CB(skb)->seq, end) && !ttp_ooo_ends_range(skb)) {
+				if (ttp_after(TTP_SKB_CB(skb)->seq + skb->len, end))
+					end = TTP_SKB_CB(skb)->seq + skb->len;
+				cost += skb->truesize;
+				n++;
+			}
+			if (ttp_collapse_worth(cost, end - start) &&
+			    (n > 1 || end - start > SKB_MAX_ORDER(0, 0))) {
+				ttp_ooo_collapse_range(sk, head, skb, end);
+				continue;
+			}
+		}
+		/* Left as it is: if small, it counts against the walk. */
+		if (end - start > SKB_MAX_ORDER(0, 0))
+			continue;
+		tiny += cost;
+		if (tiny > READ_ONCE(sk->sk_rcvbuf) >> 3)
+			break;
+	}
+	ts->ooo_last = skb_rb_last(&ts->ooo_queue);
+	sk_mem_reclaim(sk);
+	if (atomic_read(&sk->sk_rmem_alloc) >= before)
+		return false;
+	ttp_count(sock_net(sk), TTP_MIB_RCV_COLLAPSED);
+	return true;
+}
+
 /*
  * The receive buffer is full and the segment that would let the reader go
  * on does not fit: give up what arrived early (the sender sends it again),

@@ -712,11 +712,26 @@ void ttp_rcv_rtt_sample(struct sock *sk, const struct ttp_skb_cb *cb);
 void ttp_sndbuf_expand(struct sock *sk);
 bool ttp_rcv_collapse(struct sock *sk);
 
+/* Compact copies of a range of received bytes (buffer.c). */
+struct ttp_collapse {
+	struct sk_buff_head copies;
+	struct sk_buff *next;		/* the first copy not yet full */
+};
+
+/* What one batch of copies holds: 16 pages. */
+#define TTP_COLLAPSE_BATCH	(16 * SKB_MAX_ORDER(0, 0))
+
+bool ttp_collapse_worth(u32 cost, u32 bytes);
+bool ttp_collapse_prepare(struct ttp_collapse *c, const struct sk_buff *like,
+			  u32 start, u32 end);
+bool ttp_collapse_fill(struct ttp_collapse *c, const struct sk_buff *skb);
+
 /* ooo.c: the out-of-order queue */
 bool ttp_ooo_covered(const struct sock *sk, const struct ttp_skb_cb *cb);
 void ttp_ooo_queue(struct sock *sk, struct sk_buff *skb);
 struct sk_buff *ttp_ooo_pop(struct sock *sk);
 bool ttp_ooo_prune(struct sock *sk);
+bool ttp_ooo_collapse(struct sock *sk);
 void ttp_ooo_purge(struct sock *sk);
 
 /* pmtu.c */

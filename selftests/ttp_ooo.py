@@ -15,7 +15,9 @@ over IPv4 and IPv6:
   the last gap, at rcv_nxt, delivers every byte, in order, unchanged;
 - a buffer full of early segments, and a byte at rcv_nxt that does not
   fit: the far end is given up (OfoPruned), the segments nearest the
-  reader stay.
+  reader stay;
+- early segments that join up but could not be merged, costing several
+  times the buffer: copied compact (RcvCollapsed), none dropped.
 
 With --measure (a tool, not part of the suite) it prints what a segment
 costs the receiver as the queue grows: N tiny segments with gaps, in
@@ -133,7 +135,7 @@ def counters(topo):
     the out-of-order queue's counters lacks: --measure runs on it too)."""
     c = topo.server_ns.counters()
     return {k: c.get(k, 0) for k in ("OfoQueue", "OfoMerged", "OfoPruned", "DropNoMemory",
-                                     "DropOutOfWindow")}
+                                     "DropOutOfWindow", "RcvCollapsed")}
 
 
 def gaps_then_fill(topo):
@@ -241,6 +243,40 @@ def prune_far_end(topo):
     inj.close()
 
 
+def overlapping_compacted(topo):
+    """Early segments that join up but cannot be merged as they come
+    (each starts a byte before the last one ended, as resends at a new
+    MSS may): 100 of 101 bytes, each in its own skb, cost the receiver
+    several times its 32 KiB buffer, though they are a third of the
+    window it offered. They are copied into compact buffers, as TCP's
+    tcp_collapse_ofo_queue() does (RcvCollapsed, with nothing in order
+    to read), and none is dropped; the gap at rcv_nxt filled, every byte
+    is read, in order."""
+    inj = Injector(topo, rcvbuf=16384)
+    rng = random.Random(101)
+    n, size = 100, 100
+    data = bytes(rng.randrange(256) for _ in range(n * size + 2))
+    before = counters(topo)
+    for i in range(n):
+        a = 1 + i * size
+        inj.send(inj.frame(a, data[a:a + size + 1]))
+    after = wait_for(lambda: (lambda c: c if c["OfoQueue"] + c["DropNoMemory"] -
+                              before["OfoQueue"] - before["DropNoMemory"] >= n
+                              else None)(counters(topo)), what="every early segment taken")
+    check(after["DropNoMemory"] == before["DropNoMemory"],
+          "%d early segments dropped for want of memory" %
+          (after["DropNoMemory"] - before["DropNoMemory"]))
+    check(after["RcvCollapsed"] > before["RcvCollapsed"], "the early segments were never copied")
+    check(not inj.readable(), "data readable before the gap at rcv_nxt filled")
+    inj.send(inj.frame(0, data[:1]))
+    got = inj.read(len(data))
+    check(got == data, "%d bytes read of %d, or not the bytes sent" % (len(got), len(data)))
+    print("# %s: %d overlapping early segments: RcvCollapsed +%d, DropNoMemory +%d" %
+          (topo.name, n, after["RcvCollapsed"] - before["RcvCollapsed"],
+           after["DropNoMemory"] - before["DropNoMemory"]))
+    inj.close()
+
+
 def busy_ticks():
     """The guest's system and softirq time so far, in USER_HZ ticks."""
     with open("/proc/stat") as f:
@@ -299,6 +335,8 @@ def main():
                    lambda f=family: gaps_then_fill(Topology(f, True)))
     suite.case("v4-veth: a full buffer of early segments pruned from the far end",
                lambda: prune_far_end(Topology(socket.AF_INET, True)))
+    suite.case("v4-veth: overlapping early segments copied compact, none dropped",
+               lambda: overlapping_compacted(Topology(socket.AF_INET, True)))
     suite.run()
 
 
