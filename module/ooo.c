@@ -8,7 +8,8 @@
  * costs a logarithm per segment, and the common case, a segment after the
  * last one held, nothing at all (ttp_sock.ooo_last). Segments that join
  * are merged into one skb as they come (skb_try_coalesce()), so a burst
- * after a loss is one entry, not one per segment.
+ * after a loss is one entry, not one per segment; those that could not
+ * be are copied compact when the buffer fills (ttp_ooo_collapse()).
  *
  * What the tree holds: segments that start at strictly increasing sequence
  * numbers and end at strictly increasing ones, so that none holds all of
