@@ -232,7 +232,8 @@ static bool ttp_ooo_ends_range(const struct sk_buff *skb)
  * keeps back). The copies join the tree only when the range is done: a
  * buffer a batch ends in stays for the next one, and may hold all of a
  * copy. Should a batch fail, the copies such a buffer holds all of go.
- * From the first byte its predecessor does not hold (a FIN's segment).
+ * From the first byte its predecessor does not hold to the last one its
+ * successor does not (a FIN's segment either side may overlap it).
  */
 static void ttp_ooo_collapse_range(struct sock *sk, struct sk_buff *head,
 				   struct sk_buff *stop, u32 end)
@@ -244,6 +245,9 @@ static void ttp_ooo_collapse_range(struct sock *sk, struct sk_buff *head,
 
 	if (prev && ttp_after(TTP_SKB_CB(prev)->seq + prev->len, start))
 		start = TTP_SKB_CB(prev)->seq + prev->len;
+	/* Nor past where a FIN's segment after it begins: that holds the rest. */
+	if (stop && ttp_before(TTP_SKB_CB(stop)->seq, end))
+		end = TTP_SKB_CB(stop)->seq;
 	__skb_queue_head_init(&done);
 	while (skb != stop && ttp_before(start, end)) {
 		u32 batch_end = start + min_t(u32, end - start, TTP_COLLAPSE_BATCH);
