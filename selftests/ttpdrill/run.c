@@ -30,6 +30,7 @@
 #include <linux/ttp.h>
 #include "packet.h"
 #include "run.h"
+#include "info.h"
 #include "stall.h"
 #include "stats.h"
 
@@ -879,11 +880,39 @@ static void td_stat_seen(void *ctx, bool state, const char *name,
 	}
 }
 
+/*
+ * Judge a figure read LATE after its time: NAME is GOT, wanted in LO..HI.
+ * Read on time and wrong, it fails (unless a stall came before: then it
+ * judged nothing). Read late, the figure may have moved on as it should
+ * have: a near miss, however late (the rerun reads on time, and a wrong
+ * figure fails there).
+ */
+static int td_judge(struct td_run *r, const struct td_event *ev, const char *name,
+		    unsigned long long got, unsigned long long lo, unsigned long long hi,
+		    long long late)
+{
+	char want[64], why[512];
+
+	if (got >= lo && got <= hi)
+		return 0;
+	if (lo == hi)
+		snprintf(want, sizeof(want), "%llu", lo);
+	else
+		snprintf(want, sizeof(want), "in %llu..%llu", lo, hi);
+	if (late <= TD_STAT_ON_TIME) {
+		td_error(r, ev, "%s is %llu, not %s\n  script: %s", name, got, want, ev->text);
+		td_stalled(r);
+		return -1;
+	}
+	snprintf(why, sizeof(why), "%s is %llu, not %s, read %.3f s after its time\n  script: %s",
+		 name, got, want, late / 1e6, ev->text);
+	return td_timing_error(r, ev, 0, why);
+}
+
 static int td_stat(struct td_run *r, const struct td_event *ev, long long target)
 {
 	const struct td_stat *st = &ev->stat;
 	struct td_stat_look look = { .st = st };
-	unsigned long long *got = look.got;
 	long long late;
 	int i;
 
@@ -893,32 +922,77 @@ static int td_stat(struct td_run *r, const struct td_event *ev, long long target
 				ev->text);
 	late = td_now() - target;
 	for (i = 0; i < st->n; i++) {
-		const char *what = st->want[i].entered ? ".entered" : "";
-		char why[512];
+		char name[TD_STAT_NAME + 16];
 
+		snprintf(name, sizeof(name), "%s%s", st->want[i].name,
+			 st->want[i].entered ? ".entered" : "");
 		if (!look.found[i])
-			return td_error(r, ev, "the stats show no %s%s\n  script: %s",
-					st->want[i].name, what, ev->text);
-		if (got[i] == st->want[i].value)
-			continue;
-		if (late <= TD_STAT_ON_TIME) {
-			/* Read on time, but after a stall it judged nothing. */
-			td_error(r, ev, "%s%s is %llu, not %llu\n  script: %s",
-				 st->want[i].name, what, got[i], st->want[i].value, ev->text);
+			return td_error(r, ev, "the stats show no %s\n  script: %s", name,
+					ev->text);
+		if (td_judge(r, ev, name, look.got[i], st->want[i].value, st->want[i].value,
+			     late))
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * The real fd of script fd N, for a line due at TARGET that is not a
+ * system call: the call that makes it (an accept() the line before) may
+ * still be returning in its thread, so wait for it as the next system
+ * call would, within the tolerance.
+ */
+static int td_script_fd(struct td_run *r, const struct td_event *ev, int n, long long target)
+{
+	int fd;
+
+	for (;;) {
+		bool busy;
+
+		pthread_mutex_lock(&r->lock);
+		if (r->done && td_check_syscall(r)) {
+			pthread_mutex_unlock(&r->lock);
+			return -1;
+		}
+		fd = n < TD_MAX_FDS ? r->fds[n] : -1;
+		busy = r->running || r->job;
+		pthread_mutex_unlock(&r->lock);
+		if (fd >= 0)
+			return fd;
+		if (!busy)
+			return td_error(r, ev, "fd %d is not open\n  script: %s", n, ev->text);
+		if (td_now() > target + r->tolerance) {
+			td_error(r, ev, "the system call before this one is still blocked\n  script: %s",
+				 ev->text);
 			td_stalled(r);
 			return -1;
 		}
-		/*
-		 * Read late, the figure may have moved on as it should
-		 * have: the look judged nothing. A near miss, however late
-		 * (the rerun reads on time, and a wrong figure fails there).
-		 */
-		snprintf(why, sizeof(why),
-			 "%s%s is %llu, not %llu, read %.3f s after its time\n  script: %s",
-			 st->want[i].name, what, got[i], st->want[i].value, late / 1e6,
-			 ev->text);
-		return td_timing_error(r, ev, 0, why);
+		if (td_wait_until(r, ev, td_now() + 10000))
+			return -1;
 	}
+}
+
+/* An info line, due at TARGET: getsockopt(TTP_INFO) on the script's fd. */
+static int td_info(struct td_run *r, const struct td_event *ev, long long target)
+{
+	const struct td_info_check *in = &ev->info;
+	struct ttp_info info = { 0 };
+	socklen_t len = sizeof(info);
+	long long late;
+	int fd, i;
+
+	fd = td_script_fd(r, ev, in->fd, target);
+	if (fd < 0)
+		return -1;
+	if (getsockopt(fd, SOL_TTP, TTP_INFO, &info, &len))
+		return td_error(r, ev, "getsockopt(TTP_INFO): %s\n  script: %s",
+				strerror(errno), ev->text);
+	late = td_now() - target;
+	for (i = 0; i < in->n; i++)
+		if (td_judge(r, ev, in->want[i].name,
+			     td_info_value(&info, in->want[i].field), in->want[i].lo,
+			     in->want[i].hi, late))
+			return -1;
 	return 0;
 }
 
@@ -987,6 +1061,11 @@ int td_run(const struct td_script *script, const struct td_options *opt, char *f
 			break;
 		case TD_STAT:
 			if (td_stat(r, ev, target))
+				goto out;
+			r->prev = td_now();
+			break;
+		case TD_INFO:
+			if (td_info(r, ev, target))
 				goto out;
 			r->prev = td_now();
 			break;

@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <linux/ttp.h>
+#include "info.h"
 #include "script.h"
 
 #define TD_DEFAULT_REMOTE_ISN 1000000
@@ -453,6 +454,51 @@ static int td_parse_stat(struct td_lex *lx, struct td_stat *st)
 	return 0;
 }
 
+/* FD NAME=N[..M] ..., at least one, NAME a field of struct ttp_info. */
+static int td_parse_info(struct td_lex *lx, struct td_info_check *in)
+{
+	uint32_t fd;
+
+	if (td_number(lx, &fd, false, "the script's fd"))
+		return -1;
+	in->fd = fd;
+	for (td_skip_space(lx); *lx->p; td_skip_space(lx)) {
+		size_t n = strspn(lx->p, "abcdefghijklmnopqrstuvwxyz0123456789_");
+		char *end;
+
+		if (in->n == TD_MAX_STATS)
+			return td_fail(lx, "an info line checks at most %d fields", TD_MAX_STATS);
+		if (!n || n >= TD_STAT_NAME)
+			return td_fail(lx, "expected a field of struct ttp_info at \"%.20s\"", lx->p);
+		memcpy(in->want[in->n].name, lx->p, n);
+		in->want[in->n].name[n] = '\0';
+		lx->p += n;
+		in->want[in->n].field = td_info_field(in->want[in->n].name);
+		if (in->want[in->n].field < 0)
+			return td_fail(lx, "struct ttp_info has no field %s", in->want[in->n].name);
+		if (*lx->p != '=' || !isdigit((unsigned char)lx->p[1]))
+			return td_fail(lx, "expected =NUMBER or =LOW..HIGH after %s",
+				       in->want[in->n].name);
+		in->want[in->n].lo = strtoull(lx->p + 1, &end, 10);
+		in->want[in->n].hi = in->want[in->n].lo;
+		lx->p = end;
+		if (!strncmp(lx->p, "..", 2)) {
+			if (!isdigit((unsigned char)lx->p[2]))
+				return td_fail(lx, "expected a NUMBER after .. for %s",
+					       in->want[in->n].name);
+			in->want[in->n].hi = strtoull(lx->p + 2, &end, 10);
+			lx->p = end;
+			if (in->want[in->n].hi < in->want[in->n].lo)
+				return td_fail(lx, "the range of %s runs backwards",
+					       in->want[in->n].name);
+		}
+		in->n++;
+	}
+	if (!in->n)
+		return td_fail(lx, "info names what to check: info 4 sacked=0");
+	return 0;
+}
+
 static int td_parse_line(struct td_lex *lx, struct td_script *script, int lineno,
 			 const char *line)
 {
@@ -520,6 +566,10 @@ static int td_parse_line(struct td_lex *lx, struct td_script *script, int lineno
 	} else if (td_accept(lx, "stat")) {
 		ev.type = TD_STAT;
 		if (td_parse_stat(lx, &ev.stat))
+			goto fail;
+	} else if (td_accept(lx, "info")) {
+		ev.type = TD_INFO;
+		if (td_parse_info(lx, &ev.info))
 			goto fail;
 	} else if (*lx->p == '`') {
 		const char *end = strchr(lx->p + 1, '`');

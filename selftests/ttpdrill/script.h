@@ -20,6 +20,7 @@ enum td_event_type {
 	TD_EXPECT,	/* ">": a segment the local side must send */
 	TD_SHELL,	/* `command`: must exit 0 */
 	TD_STAT,	/* "stat NAME=N ...": figures of `ttpctl stats` */
+	TD_INFO,	/* "info FD NAME=N ...": fields of the socket's TTP_INFO */
 };
 
 enum td_opt_kind {
@@ -86,6 +87,20 @@ struct td_stat {
 	} want[TD_MAX_STATS];
 };
 
+/*
+ * "info 4 sacked=5 lost=2 rtt_us=590000..699999": struct ttp_info's
+ * fields of script fd 4, each a value or an inclusive range.
+ */
+struct td_info_check {
+	int fd;
+	int n;
+	struct {
+		char name[TD_STAT_NAME];
+		int field;	/* td_info_field() */
+		unsigned long long lo, hi;
+	} want[TD_MAX_STATS];
+};
+
 struct td_event {
 	int line;
 	char *text;		/* the line as written, for messages */
@@ -99,6 +114,7 @@ struct td_event {
 		struct td_syscall sys;
 		char *shell;
 		struct td_stat stat;
+		struct td_info_check info;
 	};
 };
 

@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <linux/ttp.h>
+#include "info.h"
 #include "script.h"
 #include "tap.h"
 
@@ -40,9 +41,10 @@ int main(void)
 		       "+0 `ttpctl param set msl_ms=1s`\n"
 		       "+0 poll(4, POLLIN|POLLOUT, 0) = POLLOUT\n"
 		       "+0 stat TIME_WAIT=1 TimeWaitExpired=20 TIME_WAIT.entered=3\n"
+		       "+0 info 4 sacked=5 rtt_us=590000..699999\n"
 		       "tolerance 50ms\n"
 		       "remote_isn 7\n", &s, err, sizeof(err)), "a script of every kind parses");
-	TAP_OK(s.nevents == 7, "seven events");
+	TAP_OK(s.nevents == 8, "eight events");
 	TAP_OK(s.tolerance_usecs == 50000, "tolerance 50ms");
 	TAP_OK(s.remote_isn == 7, "remote_isn");
 	e = &s.events[0];
@@ -72,6 +74,11 @@ int main(void)
 	       e->stat.want[0].value == 1 && !strcmp(e->stat.want[1].name, "TimeWaitExpired") &&
 	       e->stat.want[1].value == 20 && !strcmp(e->stat.want[2].name, "TIME_WAIT") &&
 	       e->stat.want[2].entered && e->stat.want[2].value == 3, "stat line");
+	e = &s.events[7];
+	TAP_OK(e->type == TD_INFO && e->info.fd == 4 && e->info.n == 2 &&
+	       !strcmp(e->info.want[0].name, "sacked") && e->info.want[0].lo == 5 &&
+	       e->info.want[0].hi == 5 && e->info.want[1].field == td_info_field("rtt_us") &&
+	       e->info.want[1].lo == 590000 && e->info.want[1].hi == 699999, "info line");
 	td_free_script(&s);
 
 	TAP_OK(!td_parse_packet("P. 1:1001(1000) ack 1 win *", &p, err, sizeof(err)) &&
@@ -111,6 +118,12 @@ int main(void)
 	must_fail("0 stat TIME_WAIT=x\n", "expected =NUMBER");
 	must_fail("0 stat =1\n", "expected a state or counter name");
 	must_fail("0 stat A=1 B=1 C=1 D=1 E=1\n", "at most 4 figures");
+	must_fail("0 info 4\n", "info names what to check");
+	must_fail("0 info sacked=1\n", "expected the script's fd");
+	must_fail("0 info 4 sacks=1\n", "struct ttp_info has no field sacks");
+	must_fail("0 info 4 lost\n", "expected =NUMBER or =LOW..HIGH after lost");
+	must_fail("0 info 4 lost=1..\n", "expected a NUMBER after .. for lost");
+	must_fail("0 info 4 lost=2..1\n", "the range of lost runs backwards");
 	must_fail("// nothing\n", "no events");
 	must_fail("0 close(3) = 0\n0 < S 0:0(0) junk\n", "t.pkt:2:");
 	return tap_done();
