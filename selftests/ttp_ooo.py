@@ -17,7 +17,8 @@ over IPv4 and IPv6:
   fit: the far end is given up (OfoPruned), the segments nearest the
   reader stay;
 - early segments that join up but could not be merged, costing several
-  times the buffer: copied compact (RcvCollapsed), none dropped.
+  times the buffer: copied compact (RcvCollapsed), none dropped; and when
+  such a range reaches into a FIN's segment, copied up to where it begins.
 
 With --measure (a tool, not part of the suite) it prints what a segment
 costs the receiver as the queue grows: N tiny segments with gaps, in
@@ -38,7 +39,7 @@ from ttplib import (IPPROTO_TTP, SO_RCVBUFFORCE, Suite, Topology, check, guard, 
                     families, on_debug_kernel, require_module, segment,
                     wait_for)
 
-from ttplib import ACK  # noqa: E402
+from ttplib import ACK, FIN  # noqa: E402
 
 ETH_P_ALL = 3
 # The debug kernel takes a few hundred segments a second: 600 gaps (about
@@ -94,11 +95,11 @@ class Injector:
             if (sport, dport) == (self.cport, self.sport) and ttp[hlen:] == b"!":
                 return (seq + 1) & 0xffffffff, ack, ttp[20:hlen]
 
-    def frame(self, offset, payload):
+    def frame(self, offset, payload, flags=ACK):
         """The client's segment of PAYLOAD at OFFSET bytes past rcv_nxt."""
         t = self.topo
         return segment(t.family, t.client_addr, t.server_addr, self.cport, self.sport,
-                       (self.seq + offset) & 0xffffffff, self.ack, ACK,
+                       (self.seq + offset) & 0xffffffff, self.ack, flags,
                        doff=5 + len(self.options) // 4, options=self.options,
                        payload=payload)
 
@@ -135,7 +136,7 @@ def counters(topo):
     the out-of-order queue's counters lacks: --measure runs on it too)."""
     c = topo.server_ns.counters()
     return {k: c.get(k, 0) for k in ("OfoQueue", "OfoMerged", "OfoPruned", "DropNoMemory",
-                                     "DropOutOfWindow", "RcvCollapsed")}
+                                     "DropOutOfWindow", "RcvCollapsed", "DSACKOfoSent")}
 
 
 def gaps_then_fill(topo):
@@ -277,6 +278,72 @@ def overlapping_compacted(topo):
     inj.close()
 
 
+def compacted_before_fin(topo):
+    """A FIN's segment that overlaps the end of a range of early segments,
+    the range copied compact (as above) when later ones fill the buffer:
+    the copies stop where the FIN's segment begins, which holds the rest,
+    so no copy lies inside it (a copy held all along by its neighbour
+    breaks the queue's order: ooo.c). The range reaches 1,300 bytes into
+    the FIN's segment, past the third page-sized copy's start (3,776
+    bytes a page on x86_64), wherever the page's edge lies within it; a
+    resend inside the FIN's segment then is a duplicate, and every byte
+    is read once, in order, then the end of the stream."""
+    inj = Injector(topo, rcvbuf=64 << 10)
+    rng = random.Random(1337)
+    start, fin_at, fin_end = 3101, 3101 + 7000, 3101 + 8400
+    data = bytes(rng.randrange(256) for _ in range(fin_end))
+    before = counters(topo)
+    # The FIN's segment first, then the range under it: overlapping
+    # 101-byte segments from START, and the last one into the FIN's.
+    inj.send(inj.frame(fin_at, data[fin_at:fin_end], ACK | FIN))
+    a, sent = start, 2
+    while a + 101 < fin_at:
+        inj.send(inj.frame(a, data[a:a + 101]))
+        a, sent = a + 100, sent + 1
+    inj.send(inj.frame(a, data[a:fin_end - 100]))
+    ranged = counters(topo)
+    check(ranged["RcvCollapsed"] == before["RcvCollapsed"] and
+          ranged["DropNoMemory"] == before["DropNoMemory"],
+          "the buffer filled before the range was whole: make it larger")
+    # Overlapping 11-byte segments before it, until the buffer is full
+    # and both ranges are copied compact.
+    b = 1
+    while counters(topo)["RcvCollapsed"] == ranged["RcvCollapsed"]:
+        check(b + 11 < start, "the buffer never filled: RcvCollapsed stayed")
+        for _ in range(10):
+            inj.send(inj.frame(b, data[b:b + 11]))
+            b, sent = b + 10, sent + 1
+    # Every one of them new: kept, or dropped for want of memory.
+    taken = wait_for(lambda: (lambda c: c if c["OfoQueue"] + c["DropNoMemory"] -
+                              before["OfoQueue"] - before["DropNoMemory"] >= sent
+                              else None)(counters(topo)), what="every early segment taken")
+    check(not inj.readable(), "data readable before the gap at rcv_nxt filled")
+    # A resend of bytes the FIN's segment holds, across the range's end:
+    # a duplicate, D-SACKed. Were a copy inside the FIN's segment, it
+    # would be taken for the segment it starts after, which ends short of
+    # it: kept again, or found held all along (the debug kernel warns).
+    inj.send(inj.frame(fin_end - 102, data[fin_end - 102:fin_end - 20]))
+    probed = wait_for(lambda: (lambda c: c if c["OfoQueue"] + c["DSACKOfoSent"] >
+                               taken["OfoQueue"] + taken["DSACKOfoSent"]
+                               else None)(counters(topo)), what="the resend taken")
+    check(probed["OfoQueue"] == taken["OfoQueue"] and
+          probed["DSACKOfoSent"] == taken["DSACKOfoSent"] + 1,
+          "a resend of what the FIN's segment holds was kept again, not a duplicate")
+    # The gaps before each range, and the first byte: all in order now.
+    for a in range(0, start, 1000):
+        inj.send(inj.frame(a, data[a:min(a + 1000, start)]))
+    got = inj.read(len(data))
+    check(got == data, "%d bytes read of %d, or not the bytes sent" % (len(got), len(data)))
+    inj.server.setblocking(True)
+    inj.server.settimeout(10)
+    check(inj.server.recv(1) == b"", "no end of stream after the FIN's segment")
+    after = counters(topo)
+    print("# %s: a range into a FIN's segment: RcvCollapsed +%d, DropNoMemory +%d" %
+          (topo.name, after["RcvCollapsed"] - before["RcvCollapsed"],
+           after["DropNoMemory"] - before["DropNoMemory"]))
+    inj.close()
+
+
 def busy_ticks():
     """The guest's system and softirq time so far, in USER_HZ ticks."""
     with open("/proc/stat") as f:
@@ -337,6 +404,8 @@ def main():
                lambda: prune_far_end(Topology(socket.AF_INET, True)))
     suite.case("v4-veth: overlapping early segments copied compact, none dropped",
                lambda: overlapping_compacted(Topology(socket.AF_INET, True)))
+    suite.case("v6-veth: early segments into a FIN's segment copied up to it",
+               lambda: compacted_before_fin(Topology(socket.AF_INET6, True)))
     suite.run()
 
 
