@@ -778,6 +778,11 @@ static void ttp_queue_rcv(struct sock *sk, struct sk_buff *skb)
 
 static void ttp_fin(struct sock *sk)
 {
+	/*
+	 * Nothing comes after the peer's FIN: what is held beyond it (only
+	 * a peer that breaks the rules sends it) goes, as tcp_fin() purges.
+	 */
+	ttp_ooo_purge(sk);
 	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
 	sock_set_flag(sk, SOCK_DONE);
 	switch (sk->sk_state) {
@@ -806,6 +811,14 @@ static void ttp_fin(struct sock *sk)
 static void ttp_quickack_mode(struct ttp_sock *ts)
 {
 	ts->quickack = max_t(u8, ts->quickack, TTP_MAX_QUICKACKS);
+}
+
+/* An early segment brings nothing the queue lacks: D-SACK it, drop it. */
+static void ttp_ooo_duplicate(struct sock *sk, struct sk_buff *skb)
+{
+	ttp_dsack_set(sk, TTP_SKB_CB(skb)->seq, TTP_SKB_CB(skb)->end_seq);
+	ttp_send_ack(sk);
+	kfree_skb(skb);
 }
 
 /*
@@ -876,10 +889,7 @@ static void ttp_data_queue(struct sock *sk, struct sk_buff *skb)
 	if (ttp_after(cb->seq, ts->rcv_nxt))
 		ttp_quickack_mode(ts);
 	if (ttp_after(cb->seq, ts->rcv_nxt) && ttp_ooo_covered(sk, cb)) {
-		/* A copy of what is already held (a duplicate, a resend). */
-		ttp_dsack_set(sk, cb->seq, cb->end_seq);
-		ttp_send_ack(sk);
-		kfree_skb(skb);
+		ttp_ooo_duplicate(sk, skb);
 		return;
 	}
 	/*
@@ -897,11 +907,22 @@ static void ttp_data_queue(struct sock *sk, struct sk_buff *skb)
 			/* Counted globally if it can be; charged in any case. */
 			sk_rmem_schedule(sk, skb, skb->truesize);
 		}
-	} else if (!ttp_rmem_fits(sk, skb) && !ttp_make_room(sk, skb)) {
-		/* The sender keeps it and tries again. */
-		ttp_send_ack(sk);
-		ttp_drop(sock_net(sk), &ttp_sk(sk)->conn.key, skb, TTP_MIB_DROP_NO_MEMORY);
-		return;
+	} else if (!ttp_rmem_fits(sk, skb)) {
+		if (!ttp_make_room(sk, skb)) {
+			/* The sender keeps it and tries again. */
+			ttp_send_ack(sk);
+			ttp_drop(sock_net(sk), &ttp_sk(sk)->conn.key, skb,
+				 TTP_MIB_DROP_NO_MEMORY);
+			return;
+		}
+		/*
+		 * Compaction may have joined what it overlapped into one
+		 * buffer that holds all of it: ask again.
+		 */
+		if (ttp_after(cb->seq, ts->rcv_nxt) && ttp_ooo_covered(sk, cb)) {
+			ttp_ooo_duplicate(sk, skb);
+			return;
+		}
 	}
 	skb_dst_drop(skb);
 	if (ttp_after(cb->seq, ts->rcv_nxt)) {
@@ -928,8 +949,8 @@ static void ttp_data_queue(struct sock *sk, struct sk_buff *skb)
 	ttp_scaling_ratio_measure(sk, skb);
 	ttp_grow_window(sk, skb);
 	ttp_queue_rcv(sk, skb);
-	/* What was early may now be in order. */
-	while ((next = ttp_ooo_pop(sk))) {
+	/* What was early may now be in order, up to a FIN. */
+	while (!fin && (next = ttp_ooo_pop(sk))) {
 		immediate = true;
 		if (!ttp_after(TTP_SKB_CB(next)->end_seq, ts->rcv_nxt)) {
 			kfree_skb(next);

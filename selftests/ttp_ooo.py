@@ -18,7 +18,9 @@ over IPv4 and IPv6:
   reader stay;
 - early segments that join up but could not be merged, costing several
   times the buffer: copied compact (RcvCollapsed), none dropped; and when
-  such a range reaches into a FIN's segment, copied up to where it begins.
+  such a range reaches into a FIN's segment, copied up to where it begins;
+- a segment that the compaction its arrival caused joins under one copy:
+  a duplicate; data held beyond the peer's FIN: never delivered.
 
 With --measure (a tool, not part of the suite) it prints what a segment
 costs the receiver as the queue grows: N tiny segments with gaps, in
@@ -344,6 +346,79 @@ def compacted_before_fin(topo):
     inj.close()
 
 
+def compacted_over_arrival(topo):
+    """A segment that overlaps several held ones, none of which holds all
+    of it, arrives when the buffer is over its size: compaction makes
+    room, and joins the held ones into one copy that does hold all of
+    it. It is then a duplicate (D-SACKed), asked again after the room is
+    made, not taken for new (the debug kernel's "held all along" warning
+    in ttp_ooo_queue())."""
+    inj = Injector(topo, rcvbuf=128 << 10)
+    rng = random.Random(2018)
+    start, n = 1000, 10
+    data = bytes(rng.randrange(256) for _ in range(start + 100 * n + 1))
+    before = counters(topo)
+    for i in range(n):
+        a = start + 100 * i
+        inj.send(inj.frame(a, data[a:a + 101]))
+    held = wait_for(lambda: (lambda c: c if c["OfoQueue"] - before["OfoQueue"] >= n
+                             else None)(counters(topo)), what="the overlapping segments kept")
+    check(held["RcvCollapsed"] == before["RcvCollapsed"], "compacted before the buffer shrank")
+    # The reader shrinks its buffer below what the ten hold: the next
+    # segment finds it over its size.
+    inj.server.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2048)
+    a, b = start + 50, start + 100 * n - 50
+    inj.send(inj.frame(a, data[a:b]))
+    came = wait_for(lambda: (lambda c: c if c["OfoQueue"] + c["DSACKOfoSent"] +
+                             c["DropNoMemory"] > held["OfoQueue"] + held["DSACKOfoSent"] +
+                             held["DropNoMemory"] else None)(counters(topo)),
+                    what="the overlapping segment taken")
+    check(came["RcvCollapsed"] > held["RcvCollapsed"], "the held segments were never compacted")
+    check(came["OfoQueue"] == held["OfoQueue"] and
+          came["DSACKOfoSent"] == held["DSACKOfoSent"] + 1,
+          "a segment the compacted copy holds all of was not a duplicate: OfoQueue +%d, "
+          "DSACKOfoSent +%d, DropNoMemory +%d" %
+          (came["OfoQueue"] - held["OfoQueue"], came["DSACKOfoSent"] - held["DSACKOfoSent"],
+           came["DropNoMemory"] - held["DropNoMemory"]))
+    inj.send(inj.frame(0, data[:start]))
+    got = inj.read(len(data))
+    check(got == data, "%d bytes read of %d, or not the bytes sent" % (len(got), len(data)))
+    inj.close()
+
+
+def nothing_after_fin(topo):
+    """Data held beyond the peer's FIN (only a peer that breaks the rules
+    sends it) is never delivered: the reader gets every byte up to the
+    FIN, then the end of the stream, whether the FIN's segment was held
+    early or came in order; what was held beyond it is freed, as
+    tcp_fin() purges."""
+    rng = random.Random(793)
+    data = bytes(rng.randrange(256) for _ in range(300))
+    for fin_held in (True, False):
+        inj = Injector(topo)
+        if fin_held:
+            # The FIN's segment [100, 200) and data [150, 300) past it,
+            # both early; then the gap.
+            inj.send(inj.frame(100, data[100:200], ACK | FIN))
+            inj.send(inj.frame(150, data[150:300]))
+            inj.send(inj.frame(0, data[:100]))
+            end = 200
+        else:
+            # Data [150, 300) early; then [0, 150) with the FIN, in order.
+            inj.send(inj.frame(150, data[150:300]))
+            inj.send(inj.frame(0, data[:150], ACK | FIN))
+            end = 150
+        got = inj.read(end)
+        time.sleep(0.2)
+        got += inj.readable()
+        check(got == data[:end], "FIN %s: read %d bytes, not the %d before the FIN" %
+              ("held early" if fin_held else "in order", len(got), end))
+        inj.server.setblocking(True)
+        inj.server.settimeout(10)
+        check(inj.server.recv(1) == b"", "no end of stream after the FIN")
+        inj.close()
+
+
 def busy_ticks():
     """The guest's system and softirq time so far, in USER_HZ ticks."""
     with open("/proc/stat") as f:
@@ -406,6 +481,10 @@ def main():
                lambda: overlapping_compacted(Topology(socket.AF_INET, True)))
     suite.case("v6-veth: early segments into a FIN's segment copied up to it",
                lambda: compacted_before_fin(Topology(socket.AF_INET6, True)))
+    suite.case("v4-veth: a segment the compaction joins under it is a duplicate",
+               lambda: compacted_over_arrival(Topology(socket.AF_INET, True)))
+    suite.case("v4-veth: nothing held beyond the peer's FIN is delivered",
+               lambda: nothing_after_fin(Topology(socket.AF_INET, True)))
     suite.run()
 
 
