@@ -423,21 +423,31 @@ static int td_parse_syscall(struct td_lex *lx, struct td_syscall *sys)
 	return 0;
 }
 
+/* A name of CHARS into BUF of SIZE; its length, or 0 if none fits. */
+static size_t td_name(struct td_lex *lx, const char *chars, char *buf, size_t size)
+{
+	size_t n = strspn(lx->p, chars);
+
+	if (!n || n >= size)
+		return 0;
+	memcpy(buf, lx->p, n);
+	buf[n] = '\0';
+	lx->p += n;
+	return n;
+}
+
 /* NAME=N ..., at least one, NAME a state (NAME.entered) or a counter. */
 static int td_parse_stat(struct td_lex *lx, struct td_stat *st)
 {
 	for (td_skip_space(lx); *lx->p; td_skip_space(lx)) {
-		size_t n = strspn(lx->p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_");
 		const char *dot;
 		char *end;
 
 		if (st->n == TD_MAX_STATS)
 			return td_fail(lx, "a stat line checks at most %d figures", TD_MAX_STATS);
-		if (!n || n >= TD_STAT_NAME)
+		if (!td_name(lx, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_",
+			     st->want[st->n].name, TD_STAT_NAME))
 			return td_fail(lx, "expected a state or counter name at \"%.20s\"", lx->p);
-		memcpy(st->want[st->n].name, lx->p, n);
-		st->want[st->n].name[n] = '\0';
-		lx->p += n;
 		dot = ".entered";
 		if (!strncmp(lx->p, dot, strlen(dot))) {
 			st->want[st->n].entered = true;
@@ -463,16 +473,13 @@ static int td_parse_info(struct td_lex *lx, struct td_info_check *in)
 		return -1;
 	in->fd = fd;
 	for (td_skip_space(lx); *lx->p; td_skip_space(lx)) {
-		size_t n = strspn(lx->p, "abcdefghijklmnopqrstuvwxyz0123456789_");
 		char *end;
 
 		if (in->n == TD_MAX_STATS)
 			return td_fail(lx, "an info line checks at most %d fields", TD_MAX_STATS);
-		if (!n || n >= TD_STAT_NAME)
+		if (!td_name(lx, "abcdefghijklmnopqrstuvwxyz0123456789_", in->want[in->n].name,
+			     TD_STAT_NAME))
 			return td_fail(lx, "expected a field of struct ttp_info at \"%.20s\"", lx->p);
-		memcpy(in->want[in->n].name, lx->p, n);
-		in->want[in->n].name[n] = '\0';
-		lx->p += n;
 		in->want[in->n].field = td_info_field(in->want[in->n].name);
 		if (in->want[in->n].field < 0)
 			return td_fail(lx, "struct ttp_info has no field %s", in->want[in->n].name);
