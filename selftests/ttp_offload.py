@@ -266,8 +266,10 @@ def small_queues(family):
 
 
 def small_queue(family, burst):
-    # A rate the debug kernel's sender still exceeds.
-    rate, nbytes = ("2mbit", 1 << 20) if on_debug_kernel() else ("8mbit", 2 << 20)
+    # A rate the sender still exceeds when three other VMs share the host's
+    # two cores: the debug kernel's fell to 130 KB/s there, below 2 Mbit/s,
+    # and then nothing waited in the qdisc to stop it.
+    rate, nbytes = ("500kbit", 1 << 19) if on_debug_kernel() else ("8mbit", 2 << 20)
     topo = Topology(family, True)
     ns, dev = topo.client_ns, topo.dev_client
     sockets = ()
