@@ -67,6 +67,20 @@ u32 ttp_window_space(const struct sock *sk)
 }
 
 /*
+ * The most the window could offer as things stand: the buffer empty, the
+ * window grown as far as it has. Nothing smaller may be asked of the
+ * right edge before it moves (ttp_window_choose()).
+ */
+u32 ttp_window_full(const struct sock *sk)
+{
+	const struct ttp_sock *ts = ttp_sk(sk);
+	u32 room = ttp_buffer_window(READ_ONCE(sk->sk_rcvbuf), 0, ts->scaling_ratio);
+
+	room = min_t(u32, room, (u32)TTP_MAX_WINDOW << ts->rcv_wscale);
+	return min(room, ts->rcv_ssthresh);
+}
+
+/*
  * The window opens as data arrives, not all at once, as TCP's
  * tcp_grow_window(): by twice each in-order segment (two full segments at
  * least) until it reaches what the buffer has free. While it grows, a

@@ -192,32 +192,45 @@ static void ttp_seq_test(struct kunit *test)
 /*
  * The window offered: the right edge never moves left, whatever the
  * rounding the scale needs; it moves right only by the silly-window
- * minimum or more; it is a multiple of the scale's unit.
+ * minimum or more, an MSS or half the most it could offer; it is a
+ * multiple of the scale's unit.
  */
+static void ttp_window_check(struct kunit *test, u32 full, u32 mss, u8 ws)
+{
+	u32 sws = min(mss, full / 2), unit = 1U << ws, cur, free;
+
+	for (cur = 0; cur < 5000; cur += 37)
+		for (free = 0; free < 9000; free += 53) {
+			u32 w = ttp_window_choose(cur, free, full, mss, ws);
+
+			KUNIT_ASSERT_GE(test, w, cur);
+			KUNIT_ASSERT_EQ(test, w % unit, 0U);
+			if (free >= cur + sws)
+				KUNIT_ASSERT_GE(test, w, round_down(free, unit));
+			else
+				KUNIT_ASSERT_LT(test, w, cur + unit);
+		}
+}
+
 static void ttp_window_test(struct kunit *test)
 {
-	static const u32 sws[] = { 1, 536, 1448 };
-	u32 cur, free, i;
+	static const u32 mss[] = { 536, 1448 }, full[] = { 2, 1500, 2896, 1 << 20 };
+	u32 i, j;
 	u8 ws;
 
 	for (ws = 0; ws <= 8; ws += 4)
-		for (i = 0; i < ARRAY_SIZE(sws); i++)
-			for (cur = 0; cur < 5000; cur += 37)
-				for (free = 0; free < 9000; free += 53) {
-					u32 w = ttp_window_choose(cur, free, sws[i], ws);
-
-					KUNIT_ASSERT_GE(test, w, cur);
-					KUNIT_ASSERT_EQ(test, w % (1U << ws), 0U);
-					if (free >= cur + sws[i])
-						KUNIT_ASSERT_GE(test, w,
-								round_down(free, 1U << ws));
-					else
-						KUNIT_ASSERT_LT(test, w, cur + (1U << ws));
-				}
+		for (i = 0; i < ARRAY_SIZE(mss); i++)
+			for (j = 0; j < ARRAY_SIZE(full); j++)
+				ttp_window_check(test, full[j], mss[i], ws);
 	/* The case that once moved the edge left: free just above cur. */
-	KUNIT_EXPECT_EQ(test, ttp_window_choose(133700, 133710, 1448, 7), 133760U);
+	KUNIT_EXPECT_EQ(test, ttp_window_choose(133700, 133710, 1 << 20, 1448, 7), 133760U);
 	/* A buffer shrunk below one unit of the scale still offers one. */
-	KUNIT_EXPECT_EQ(test, ttp_window_choose(0, 1152, 576, 14), 16384U);
+	KUNIT_EXPECT_EQ(test, ttp_window_choose(0, 1152, 1152, 1460, 14), 16384U);
+	/*
+	 * Loopback's MSS against a window grown only to 63,360 bytes: once
+	 * drained, it opens again, where an MSS's minimum kept it shut.
+	 */
+	KUNIT_EXPECT_EQ(test, ttp_window_choose(0, 63360, 63360, 65495, 7), 63360U);
 }
 
 static struct kunit_case ttp_seq_cases[] = {

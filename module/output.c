@@ -65,9 +65,15 @@ u32 ttp_sk_tsval(const struct sock *sk)
 
 /*
  * The window to offer, given CUR, what remains of the one offered last
- * time; FREE, what the buffer could take; SWS_MIN, the least worth moving
- * the right edge for; and the window scale. Receiver-side silly window
- * avoidance (RFC 9293 3.8.6.2.2): the edge moves only by SWS_MIN or more.
+ * time; FREE, what the buffer could take; FULL, the most it could ever
+ * take as things stand (its buffer empty, the window grown as far as it
+ * has); MSS, the largest segment we invited; and the window scale.
+ * Receiver-side silly window avoidance (RFC 9293 3.8.6.2.2): the edge
+ * moves only by an MSS or more, or by half of FULL where that is less,
+ * as __tcp_select_window() bounds the MSS by its full space: a window
+ * that can never reach an MSS (a small or shrunk buffer, or loopback's
+ * 64 KiB MSS against a window not yet grown to it) would otherwise stay
+ * shut for ever once drained, the peer's probes answered with zero.
  * The edge never moves left (RFC 9293 3.8.6): a peer that has sent up to
  * it would find its data, and the bare ACKs it sends from there, outside
  * the window. So a window the scale cannot express exactly is rounded up
@@ -76,9 +82,9 @@ u32 ttp_sk_tsval(const struct sock *sk)
  * large scale still offers one unit, as TCP does, or it could never be
  * sent to again.
  */
-u32 ttp_window_choose(u32 cur, u32 free, u32 sws_min, u8 wscale)
+u32 ttp_window_choose(u32 cur, u32 free, u32 full, u32 mss, u8 wscale)
 {
-	u32 unit = 1U << wscale, old = ALIGN(cur, unit);
+	u32 unit = 1U << wscale, old = ALIGN(cur, unit), sws_min = min(mss, full / 2);
 
 	if (free <= cur || free - cur < sws_min)
 		return old;
@@ -95,9 +101,8 @@ u16 ttp_select_window(struct sock *sk)
 	/* What remains of the window we offered last time. */
 	cur = ttp_after(ts->rcv_wup + cur, ts->rcv_nxt) ?
 	      ts->rcv_wup + cur - ts->rcv_nxt : 0;
-	new_win = ttp_window_choose(cur, ttp_window_space(sk),
-				    min_t(u32, ts->adv_mss, READ_ONCE(sk->sk_rcvbuf) / 4),
-				    ts->rcv_wscale);
+	new_win = ttp_window_choose(cur, ttp_window_space(sk), ttp_window_full(sk),
+				    ts->adv_mss, ts->rcv_wscale);
 	/*
 	 * What the open window invites must fit once compacted at the ratio
 	 * that priced it (ttp_rcv_collapse()): the highest that priced any

@@ -563,10 +563,11 @@ void ttp_send_reply(struct net *net, const struct ttp_af_ops *af,
 		    const struct ttp_conn_key *key, u32 seq, u32 ack, u8 flags,
 		    u16 wnd, u32 tsval, u32 tsecr, bool ts,
 		    const struct ttp_request *req, int ifindex);
-u32 ttp_window_choose(u32 cur, u32 free, u32 sws_min, u8 wscale);
+u32 ttp_window_choose(u32 cur, u32 free, u32 full, u32 mss, u8 wscale);
 u16 ttp_select_window(struct sock *sk);
 void ttp_scaling_ratio_measure(struct sock *sk, const struct sk_buff *skb);
 u32 ttp_window_space(const struct sock *sk);
+u32 ttp_window_full(const struct sock *sk);
 void ttp_grow_window(struct sock *sk, const struct sk_buff *skb);
 void ttp_write_queue_purge(struct sock *sk);
 void ttp_ack_update_rtt(struct sock *sk, u32 sample_us);
