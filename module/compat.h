@@ -208,4 +208,68 @@ ttp_compat_hrtimer_setup(struct hrtimer *timer,
 	hrtimer_setup(timer, fn, clock, mode)
 #endif
 
+/*
+ * Receive offload (gro.c). Up to 6.9 the IP layers compared their own
+ * fields (TTL, TOS, DF, the ID's progress) and left the verdict in the
+ * held skb's napi_gro_cb; from 6.10 the transport asks for it, with the
+ * headers of both. A fragment's descriptor is filled by one call from
+ * 6.5; the largest aggregate is per family from 6.3.
+ */
+#include <net/gro.h>
+
+static inline int ttp_gro_network_flush(const void *th, const void *th2,
+					struct sk_buff *p)
+{
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
+	int flush = NAPI_GRO_CB(p)->flush;
+
+	/* The second segment decides whether the flow's IP ID is fixed. */
+	if (NAPI_GRO_CB(p)->flush_id != 1 || NAPI_GRO_CB(p)->count != 1 ||
+	    !NAPI_GRO_CB(p)->is_atomic)
+		flush |= NAPI_GRO_CB(p)->flush_id;
+	else
+		NAPI_GRO_CB(p)->is_atomic = false;
+	return flush;
+#else
+	return gro_receive_network_flush(th, th2, p);
+#endif
+}
+
+/*
+ * Where a held segment's IP header is at completion: up to 6.9 the IP
+ * layers set the network header to it; from 6.10 they only record its
+ * offset, and the network header stays where GRO began (before a VLAN
+ * tag, say).
+ */
+static inline void *ttp_gro_network_header(struct sk_buff *skb)
+{
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
+	return skb_network_header(skb);
+#else
+	return skb->data + NAPI_GRO_CB(skb)->network_offsets[skb->encapsulation];
+#endif
+}
+
+static inline void ttp_frag_fill(skb_frag_t *frag, struct page *page,
+				 unsigned int off, unsigned int size)
+{
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 5, 0)
+	__skb_frag_set_page(frag, page);
+	skb_frag_off_set(frag, off);
+	skb_frag_size_set(frag, size);
+#else
+	skb_frag_fill_page_desc(frag, page, off, size);
+#endif
+}
+
+static inline unsigned int ttp_gro_max_size(const struct sk_buff *p)
+{
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
+	unsigned int max = READ_ONCE(p->dev->gro_max_size);
+#else
+	unsigned int max = netif_get_gro_max_size(p->dev, p);
+#endif
+	return min(max, GRO_LEGACY_MAX_SIZE);
+}
+
 #endif /* _TTP_COMPAT_H */

@@ -14,9 +14,11 @@
  * TSO engine that would cut them as TCP and write the checksum at TCP's
  * offset. The TCP bit also makes the IP layers measure the segments
  * right (skb_gso_transport_seglen() reads the header length where TCP's
- * is, byte 12, and TTP's is there too).
+ * is, byte 12, and TTP's is there too). The same slots carry gro.c's
+ * callbacks, which merge received segments into such large ones.
  */
 #include <net/ip6_checksum.h>
+#include <linux/delay.h>
 #include <net/protocol.h>
 #include "ttp.h"
 
@@ -144,31 +146,64 @@ out:
 	return segs;
 }
 
-static const struct net_offload ttp_offload = {
-	.callbacks = {
-		.gso_segment = ttp_gso_segment,
-	},
-};
+/*
+ * How long unloading waits at most for GRO to complete the aggregates of
+ * ours it holds: until its poll ends, or a gro_flush_timeout an operator
+ * set (nanoseconds; commonly microseconds). One freed without completion
+ * (its NAPI deleted) is never counted down: hence a bound.
+ */
+#define TTP_GRO_DRAIN_MAX_MS	5000
+
+/*
+ * Per family: the same segmentation, the family's GRO (gro.c). The quiet
+ * twins keep all but gro_receive for the time of unloading.
+ */
+#define TTP_OFFLOAD(fam, gro)						\
+	{ .callbacks = {						\
+		.gso_segment = ttp_gso_segment,				\
+		.gro_receive = gro ? ttp##fam##_gro_receive : NULL,	\
+		.gro_complete = ttp##fam##_gro_complete,		\
+	} }
+
+static const struct net_offload ttp4_offload = TTP_OFFLOAD(4, true);
+static const struct net_offload ttp6_offload = TTP_OFFLOAD(6, true);
+static const struct net_offload ttp4_offload_quiet = TTP_OFFLOAD(4, false);
+static const struct net_offload ttp6_offload_quiet = TTP_OFFLOAD(6, false);
 
 /* The slot is someone else's: inet_add_offload() says only -1. */
 int ttp_offload_init(void)
 {
-	if (inet_add_offload(&ttp_offload, IPPROTO_TTP))
+	if (inet_add_offload(&ttp4_offload, IPPROTO_TTP))
 		return -EBUSY;
-	if (inet6_add_offload(&ttp_offload, IPPROTO_TTP)) {
-		inet_del_offload(&ttp_offload, IPPROTO_TTP);
+	if (inet6_add_offload(&ttp6_offload, IPPROTO_TTP)) {
+		inet_del_offload(&ttp4_offload, IPPROTO_TTP);
 		return -EBUSY;
 	}
 	return 0;
 }
 
 /*
- * After the sockets are gone. inet_del_offload() waits for callbacks
- * running (synchronize_net()); a large segment of ours still queued in
- * another namespace that is cut later finds no callback, and is dropped.
+ * After the sockets are gone. An aggregate GRO holds (until its NAPI poll
+ * ends, or gro_flush_timeout) is finished by our gro_complete, and the IP
+ * layer WARNs and drops it if that is gone: so first swap in the twins
+ * that merge nothing new, let every CPU leave the old ones
+ * (synchronize_net()) and wait for the aggregates held to complete, and
+ * only then leave the slots. inet_del_offload() also waits for callbacks
+ * running; a large segment of ours still queued in another namespace
+ * that is cut later finds no callback, and is dropped.
  */
 void ttp_offload_exit(void)
 {
-	inet6_del_offload(&ttp_offload, IPPROTO_TTP);
-	inet_del_offload(&ttp_offload, IPPROTO_TTP);
+	const struct net_offload **v4 = (const struct net_offload **)&inet_offloads[IPPROTO_TTP];
+	const struct net_offload **v6 = (const struct net_offload **)&inet6_offloads[IPPROTO_TTP];
+	unsigned int waited;
+
+	WARN_ON_ONCE(cmpxchg(v4, &ttp4_offload, &ttp4_offload_quiet) != &ttp4_offload);
+	WARN_ON_ONCE(cmpxchg(v6, &ttp6_offload, &ttp6_offload_quiet) != &ttp6_offload);
+	synchronize_net();
+	for (waited = 0; atomic_read(&ttp_gro_held) > 0 && waited < TTP_GRO_DRAIN_MAX_MS;
+	     waited += 20)
+		msleep(20);
+	inet6_del_offload(&ttp6_offload_quiet, IPPROTO_TTP);
+	inet_del_offload(&ttp4_offload_quiet, IPPROTO_TTP);
 }

@@ -766,9 +766,14 @@ u32 ttp_isn_v6(const struct in6_addr *saddr, const struct in6_addr *daddr,
 	       __be16 sport, __be16 dport);
 u32 ttp_ts_offset(const struct ttp_conn_key *key);
 
-/* offload.c */
+/* offload.c, gro.c */
 int ttp_offload_init(void);
 void ttp_offload_exit(void);
+struct sk_buff *ttp4_gro_receive(struct list_head *head, struct sk_buff *skb);
+struct sk_buff *ttp6_gro_receive(struct list_head *head, struct sk_buff *skb);
+int ttp4_gro_complete(struct sk_buff *skb, int thoff);
+int ttp6_gro_complete(struct sk_buff *skb, int thoff);
+extern atomic_t ttp_gro_held;
 
 /* ipv4.c, ipv6.c */
 int ttp_v4_pre_connect(struct sock *sk, ttp_sockaddr_t *uaddr, int addr_len);

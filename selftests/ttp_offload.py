@@ -9,8 +9,11 @@ segmentation offload (TUNSETOFFLOAD), as a VM's NIC would be, TTP's large
 skbs are cut by TTP's own callback before they reach it: every frame that
 comes out is a whole, correctly summed TTP segment within the MTU, none
 asks the device to segment it as TCP, and nftables still counts the
-traffic. Behind a qdisc slower than the flow, the sender keeps about a
-millisecond of its data in it and no more. Each over IPv4 and IPv6."""
+traffic. Where the receiver's device runs GRO (veth with gro on), the
+segments cut to the MTU are merged again before IP (module/gro.c), and
+one whose payload was changed after it was summed is not. Behind a qdisc
+slower than the flow, the sender keeps about a millisecond of its data
+in it and no more. Each over IPv4 and IPv6."""
 
 import fcntl
 import json
@@ -22,9 +25,9 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from ttplib import (IPPROTO_TTP, SOL_TTP, Suite, Topology, check, csum, families,  # noqa: E402
-                    guard, on_debug_kernel, pseudo, require_module, run, scaled,
-                    transfer)
+from ttplib import (IPPROTO_TTP, SOL_TTP, Netns, Suite, Topology, check, csum,  # noqa: E402
+                    families, guard, on_debug_kernel, pseudo, require_module, run,
+                    scaled, transfer)
 
 TTP_INFO = 11
 INFO_FORMAT = "=8B18I3Q"
@@ -43,7 +46,7 @@ def segs_in(sock):
 
 
 def count_ttp(ns, hook):
-    """An nftables counter of TTP packets at HOOK (output or input) in NS."""
+    """An nftables counter of TTP packets at HOOK (output, input, forward) in NS."""
     nft = ["ip", "netns", "exec", ns.name, "nft"]
     run(*nft, "-f", "-", input="table inet ttp_count {\n"
         " chain c { type filter hook %s priority 0; meta l4proto %d counter; }\n}\n"
@@ -61,17 +64,22 @@ def size():
     return scaled(4 << 20, 1 << 20)
 
 
-def veth_bulk(family, nbytes, gso=True, until_joined=False):
-    """NBYTES from client to server over veth (with the client's GSO and
-    TSO off unless GSO), or more (until_joined, below), checked: the TTP
-    packets and bytes that left the client's IP layer, the packets and
-    bytes that reached the server's, the last server socket's segs_in, and
-    how many segments its backlog joined (BacklogCoalesce)."""
+def veth_bulk(family, nbytes, gso=True, until_joined=False, gro_tx=None):
+    """NBYTES from client to server over veth, or more (until_joined,
+    below), checked: the TTP packets and bytes that left the client's IP
+    layer, the packets and bytes that reached the server's, the last
+    server socket's segs_in, how many segments its backlog joined
+    (BacklogCoalesce). The client's GSO and TSO are off unless GSO; with
+    GRO_TX ("on" or "off") the server's veth runs GRO and the client's
+    checksum offload is so."""
     topo = Topology(family, True)
     try:
         if not gso:
             topo.client_ns.call(run, "ethtool", "-K", topo.dev_client, "gso", "off",
                                 "tso", "off")
+        if gro_tx:
+            topo.client_ns.call(run, "ethtool", "-K", topo.dev_client, "tx", gro_tx)
+            topo.server_ns.call(run, "ethtool", "-K", topo.dev_server, "gro", "on")
         out = count_ttp(topo.client_ns, "output")
         inp = count_ttp(topo.server_ns, "input")
         joined = topo.server_ns.counter("BacklogCoalesce")
@@ -132,6 +140,149 @@ def veth_no_gso(family):
     check(received >= n // MTU and rbytes <= received * MTU,
           "%d bytes in %d packets reached the server: not cut to the MTU" % (rbytes, received))
     check(joined > 0, "no segment was joined to another in the server's backlog")
+
+
+def veth_gro(family):
+    """With GRO on the server's veth (which then receives in NAPI polls,
+    as a NIC does), the MTU-sized segments the client's device layer cut
+    are merged again before IP (module/gro.c): the server's input hook
+    counts fewer packets than its socket counts segments, larger than the
+    MTU on average, and every byte arrives in order. Twice: with the
+    client's checksum offload on (the segments come with their checksums
+    to be finished) and off (GRO verifies each one's before it merges)."""
+    n = size() // 4
+    # Two segments a packet; on the debug kernel, which sends about 1 ms
+    # of data at a time at its low rate, fewer reach one poll: some.
+    per = 1 if on_debug_kernel() else 2
+    for tx in ("on", "off"):
+        _, _, received, rbytes, segs, _ = veth_bulk(family, n, gso=False, gro_tx=tx)
+        print("# tx %s: %d segments came in %d packets" % (tx, segs, received))
+        check(segs >= n // MTU, "the server counted %d segments for %d bytes" % (segs, n))
+        check(received * per < segs and rbytes > received * MTU,
+              "tx %s: %d packets, %d bytes reached the server for %d segments: not merged"
+              % (tx, received, rbytes, segs))
+
+
+def veth_gro_corrupt(family):
+    """GRO verifies a segment's checksum before it merges it. The client
+    sends through a router namespace, with its checksum offload off; the
+    router sets one payload byte of every 40th packet it forwards
+    (nftables, after the client summed it); the server's veth runs GRO. The
+    corrupt ones go up alone, and the receive path counts and drops them
+    (InCsumErrors) while the segments around them are merged, and every
+    byte arrives as sent. Merged unverified, a corrupt byte would arrive
+    under the aggregate's checksum, which the receive path trusts."""
+    v4 = family == socket.AF_INET
+    client, mid, server = Netns("gro"), Netns("gro"), Netns("gro")
+
+    def addr(net, host):
+        return "10.%d.0.%d" % (net, host) if v4 else "fd%d::%d" % (net, host)
+    try:
+        for a, b, dev, net in ((client, mid, "gc", 71), (mid, server, "gs", 72)):
+            run("ip", "link", "add", dev + "a", "netns", a.name, "type", "veth",
+                "peer", "name", dev + "b", "netns", b.name)
+            for ns, d, host in ((a, dev + "a", 1), (b, dev + "b", 2)):
+                ns.ip_batch(("addr", "add", addr(net, host) + ("/24" if v4 else "/64"), "dev",
+                             d) + (() if v4 else ("nodad",)),
+                            ("link", "set", d, "up"))
+        mid.sysctl("net.ipv4.ip_forward" if v4 else "net.ipv6.conf.all.forwarding", 1)
+        client.ip("route", "add", "default", "via", addr(71, 2))
+        server.ip("route", "add", "default", "via", addr(72, 1))
+        client.call(run, "ethtool", "-K", "gca", "gso", "off", "tso", "off", "tx", "off")
+        # veth takes the NAPI (GRO) path only from a peer without TSO.
+        mid.call(run, "ethtool", "-K", "gsa", "tso", "off")
+        server.call(run, "ethtool", "-K", "gsb", "gro", "on")
+        # Byte 100 of every 40th segment's payload, a raw write: nftables
+        # knows no TTP checksum to mend.
+        run("ip", "netns", "exec", mid.name, "nft", "-f", "-", input=(
+            "table inet ttp_corrupt {\n chain f { type filter hook forward priority 0;"
+            " meta l4proto 253 numgen inc mod 40 == 0 @th,1056,8 set 0x5a; }\n}\n"))
+        inp = count_ttp(server, "input")
+        before = server.counter("InCsumErrors")
+        lsn = server.socket(family)
+        lsn.bind((addr(72, 2), 0))
+        lsn.listen(1)
+        c = client.socket(family)
+        c.settimeout(60)
+        c.connect((addr(72, 2), lsn.getsockname()[1]))
+        s, _ = lsn.accept()
+        s.settimeout(60)
+        transfer(c, s, os.urandom(size() // 4), timeout=300)
+        segs, received = segs_in(s), inp()[0]
+        errors = server.counter("InCsumErrors") - before
+        for sock in (c, s, lsn):
+            sock.close()
+        print("# %d segments came in %d packets; %d had bad checksums" % (segs, received, errors))
+        check(errors > 0, "no corrupt segment was counted (InCsumErrors)")
+        check(received * (1 if on_debug_kernel() else 2) < segs,
+              "%d packets for %d segments: not merged" % (received, segs))
+    finally:
+        for ns in (client, mid, server):
+            ns.delete()
+
+
+def gro_forward(family):
+    """A router merges what it receives (GRO on its veth from the client,
+    reached through a VLAN whose tag stays in the frames) and forwards
+    the aggregates through a veth without checksum offload: they leave
+    larger than the MTU (nftables' forward hook), are cut again by TTP's
+    GSO callback with a checksum each, and the server finds no bad one
+    and every byte. The aggregate's pseudo-header sum is taken from its
+    IP header, which a VLAN tag puts 4 bytes on from where GRO began."""
+    v4 = family == socket.AF_INET
+    client, mid, server = Netns("gro"), Netns("gro"), Netns("gro")
+
+    def addr(net, host):
+        return "10.%d.0.%d" % (net, host) if v4 else "fd%d::%d" % (net, host)
+    try:
+        run("ip", "link", "add", "gfa", "netns", client.name, "type", "veth",
+            "peer", "name", "gfb", "netns", mid.name)
+        run("ip", "link", "add", "gta", "netns", mid.name, "type", "veth",
+            "peer", "name", "gtb", "netns", server.name)
+        for ns, lower in ((client, "gfa"), (mid, "gfb")):
+            ns.ip_batch(("link", "set", lower, "up"),
+                        ("link", "add", "link", lower, "name", "vl", "type", "vlan", "id", "10"))
+        for ns, dev, net, host in ((client, "vl", 73, 1), (mid, "vl", 73, 2),
+                                   (mid, "gta", 74, 1), (server, "gtb", 74, 2)):
+            ns.ip_batch(("addr", "add", addr(net, host) + ("/24" if v4 else "/64"), "dev",
+                         dev) + (() if v4 else ("nodad",)),
+                        ("link", "set", dev, "up"))
+        mid.sysctl("net.ipv4.ip_forward" if v4 else "net.ipv6.conf.all.forwarding", 1)
+        client.ip("route", "add", "default", "via", addr(73, 2))
+        server.ip("route", "add", "default", "via", addr(74, 1))
+        # The tag in the frame (no VLAN offload), segments cut to the MTU
+        # before the veth, which takes the NAPI (GRO) path without TSO.
+        client.call(run, "ethtool", "-K", "gfa", "txvlan", "off", "gso", "off", "tso", "off")
+        client.call(run, "ethtool", "-K", "vl", "gso", "off", "tso", "off")
+        mid.call(run, "ethtool", "-K", "gfb", "gro", "on")
+        mid.call(run, "ethtool", "-K", "gta", "tso", "off", "tx", "off")
+        server.call(run, "ethtool", "-K", "gtb", "rx", "off")
+        fwd = count_ttp(mid, "forward")
+        before = server.counter("InCsumErrors")
+        lsn = server.socket(family)
+        lsn.bind((addr(74, 2), 0))
+        lsn.listen(1)
+        c = client.socket(family)
+        c.settimeout(60)
+        c.connect((addr(74, 2), lsn.getsockname()[1]))
+        s, _ = lsn.accept()
+        s.settimeout(60)
+        transfer(c, s, os.urandom(size() // 4), timeout=300)
+        for sock in (c, s, lsn):
+            sock.close()
+        packets, nbytes = fwd()
+        errors = server.counter("InCsumErrors") - before
+        print("# %d packets, %d bytes forwarded; %d bad checksums at the server"
+              % (packets, nbytes, errors))
+        # The debug kernel's sender sends a segment or two at a time, and
+        # its router merged none of them (201 packets, 276,632 bytes):
+        # there only the checksums are judged.
+        check(nbytes > packets * MTU or on_debug_kernel(),
+              "the router forwarded no aggregate: %d bytes in %d packets" % (nbytes, packets))
+        check(errors == 0, "%d segments reached the server with bad checksums" % errors)
+    finally:
+        for ns in (client, mid, server):
+            ns.delete()
 
 
 def open_tun(name):
@@ -301,6 +452,12 @@ def main():
               families(debug=socket.AF_INET6)),
              ("veth with GSO and TSO off: cut to the MTU below IP", veth_no_gso,
               families(debug=socket.AF_INET)),
+             ("veth with GRO: segments cut to the MTU merged again", veth_gro,
+              families(debug=socket.AF_INET6)),
+             ("veth with GRO: a corrupt segment is not merged", veth_gro_corrupt,
+              families(debug=socket.AF_INET)),
+             ("GRO on a router: aggregates forwarded, cut again, summed right",
+              gro_forward, families(debug=socket.AF_INET6)),
              ("TUN with TSO: whole, summed segments within the MTU", tun_segments,
               (socket.AF_INET, socket.AF_INET6)),
              ("a slow qdisc holds about 1 ms of one flow, no more", small_queues,
