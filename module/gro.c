@@ -39,7 +39,7 @@ atomic_t ttp_gro_held = ATOMIC_INIT(0);
 
 /*
  * Append SKB's payload to P's fragments; nonzero if it cannot be done
- * without a frag_list (then SKB goes up on its own, after P).
+ * without a frag_list (then P goes up, and SKB may begin the next).
  */
 static int ttp_gro_merge(struct sk_buff *p, struct sk_buff *skb)
 {
