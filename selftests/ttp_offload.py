@@ -163,6 +163,66 @@ def veth_gro(family):
               % (tx, received, rbytes, segs))
 
 
+class RoutedPath:
+    """client - mid - server namespaces, mid forwarding: veths "ca"-"cb"
+    (subnet 71; with VLAN, a tagged device "vl" on each end carries it)
+    and "sa"-"sb" (subnet 72)."""
+
+    def __init__(self, family, vlan=False):
+        self.family, self.v4 = family, family == socket.AF_INET
+        self.client, self.mid, self.server = Netns("gro"), Netns("gro"), Netns("gro")
+        try:
+            self._build(vlan)
+        except BaseException:
+            self.close()
+            raise
+
+    def addr(self, net, host):
+        return "10.%d.0.%d" % (net, host) if self.v4 else "fd%d::%d" % (net, host)
+
+    def _build(self, vlan):
+        client, mid, server = self.client, self.mid, self.server
+        for a, b, dev in ((client, mid, "c"), (mid, server, "s")):
+            run("ip", "link", "add", dev + "a", "netns", a.name, "type", "veth",
+                "peer", "name", dev + "b", "netns", b.name)
+        if vlan:
+            for ns, lower in ((client, "ca"), (mid, "cb")):
+                ns.ip_batch(("link", "set", lower, "up"),
+                            ("link", "add", "link", lower, "name", "vl", "type", "vlan",
+                             "id", "10"))
+        near = ("vl", "vl") if vlan else ("ca", "cb")
+        for ns, dev, net, host in ((client, near[0], 71, 1), (mid, near[1], 71, 2),
+                                   (mid, "sa", 72, 1), (server, "sb", 72, 2)):
+            ns.ip_batch(("addr", "add", self.addr(net, host) + ("/24" if self.v4 else "/64"),
+                         "dev", dev) + (() if self.v4 else ("nodad",)),
+                        ("link", "set", dev, "up"))
+        mid.sysctl("net.ipv4.ip_forward" if self.v4 else "net.ipv6.conf.all.forwarding", 1)
+        client.ip("route", "add", "default", "via", self.addr(71, 2))
+        server.ip("route", "add", "default", "via", self.addr(72, 1))
+
+    def transfer(self):
+        """A quarter of size() from client to server, checked: the server
+        socket's segs_in."""
+        lsn = self.server.socket(self.family)
+        lsn.bind((self.addr(72, 2), 0))
+        lsn.listen(1)
+        c = self.client.socket(self.family)
+        c.settimeout(60)
+        c.connect((self.addr(72, 2), lsn.getsockname()[1]))
+        s, _ = lsn.accept()
+        s.settimeout(60)
+        try:
+            transfer(c, s, os.urandom(size() // 4), timeout=300)
+            return segs_in(s)
+        finally:
+            for sock in (c, s, lsn):
+                sock.close()
+
+    def close(self):
+        for ns in (self.client, self.mid, self.server):
+            ns.delete()
+
+
 def veth_gro_corrupt(family):
     """GRO verifies a segment's checksum before it merges it. The client
     sends through a router namespace, with its checksum offload off; the
@@ -172,53 +232,28 @@ def veth_gro_corrupt(family):
     (InCsumErrors) while the segments around them are merged, and every
     byte arrives as sent. Merged unverified, a corrupt byte would arrive
     under the aggregate's checksum, which the receive path trusts."""
-    v4 = family == socket.AF_INET
-    client, mid, server = Netns("gro"), Netns("gro"), Netns("gro")
-
-    def addr(net, host):
-        return "10.%d.0.%d" % (net, host) if v4 else "fd%d::%d" % (net, host)
+    path = RoutedPath(family)
     try:
-        for a, b, dev, net in ((client, mid, "gc", 71), (mid, server, "gs", 72)):
-            run("ip", "link", "add", dev + "a", "netns", a.name, "type", "veth",
-                "peer", "name", dev + "b", "netns", b.name)
-            for ns, d, host in ((a, dev + "a", 1), (b, dev + "b", 2)):
-                ns.ip_batch(("addr", "add", addr(net, host) + ("/24" if v4 else "/64"), "dev",
-                             d) + (() if v4 else ("nodad",)),
-                            ("link", "set", d, "up"))
-        mid.sysctl("net.ipv4.ip_forward" if v4 else "net.ipv6.conf.all.forwarding", 1)
-        client.ip("route", "add", "default", "via", addr(71, 2))
-        server.ip("route", "add", "default", "via", addr(72, 1))
-        client.call(run, "ethtool", "-K", "gca", "gso", "off", "tso", "off", "tx", "off")
+        path.client.call(run, "ethtool", "-K", "ca", "gso", "off", "tso", "off", "tx", "off")
         # veth takes the NAPI (GRO) path only from a peer without TSO.
-        mid.call(run, "ethtool", "-K", "gsa", "tso", "off")
-        server.call(run, "ethtool", "-K", "gsb", "gro", "on")
+        path.mid.call(run, "ethtool", "-K", "sa", "tso", "off")
+        path.server.call(run, "ethtool", "-K", "sb", "gro", "on")
         # Byte 100 of every 40th segment's payload, a raw write: nftables
         # knows no TTP checksum to mend.
-        run("ip", "netns", "exec", mid.name, "nft", "-f", "-", input=(
+        run("ip", "netns", "exec", path.mid.name, "nft", "-f", "-", input=(
             "table inet ttp_corrupt {\n chain f { type filter hook forward priority 0;"
             " meta l4proto 253 numgen inc mod 40 == 0 @th,1056,8 set 0x5a; }\n}\n"))
-        inp = count_ttp(server, "input")
-        before = server.counter("InCsumErrors")
-        lsn = server.socket(family)
-        lsn.bind((addr(72, 2), 0))
-        lsn.listen(1)
-        c = client.socket(family)
-        c.settimeout(60)
-        c.connect((addr(72, 2), lsn.getsockname()[1]))
-        s, _ = lsn.accept()
-        s.settimeout(60)
-        transfer(c, s, os.urandom(size() // 4), timeout=300)
-        segs, received = segs_in(s), inp()[0]
-        errors = server.counter("InCsumErrors") - before
-        for sock in (c, s, lsn):
-            sock.close()
+        inp = count_ttp(path.server, "input")
+        before = path.server.counter("InCsumErrors")
+        segs = path.transfer()
+        received = inp()[0]
+        errors = path.server.counter("InCsumErrors") - before
         print("# %d segments came in %d packets; %d had bad checksums" % (segs, received, errors))
         check(errors > 0, "no corrupt segment was counted (InCsumErrors)")
         check(received * (1 if on_debug_kernel() else 2) < segs,
               "%d packets for %d segments: not merged" % (received, segs))
     finally:
-        for ns in (client, mid, server):
-            ns.delete()
+        path.close()
 
 
 def gro_forward(family):
@@ -229,49 +264,20 @@ def gro_forward(family):
     GSO callback with a checksum each, and the server finds no bad one
     and every byte. The aggregate's pseudo-header sum is taken from its
     IP header, which a VLAN tag puts 4 bytes on from where GRO began."""
-    v4 = family == socket.AF_INET
-    client, mid, server = Netns("gro"), Netns("gro"), Netns("gro")
-
-    def addr(net, host):
-        return "10.%d.0.%d" % (net, host) if v4 else "fd%d::%d" % (net, host)
+    path = RoutedPath(family, vlan=True)
     try:
-        run("ip", "link", "add", "gfa", "netns", client.name, "type", "veth",
-            "peer", "name", "gfb", "netns", mid.name)
-        run("ip", "link", "add", "gta", "netns", mid.name, "type", "veth",
-            "peer", "name", "gtb", "netns", server.name)
-        for ns, lower in ((client, "gfa"), (mid, "gfb")):
-            ns.ip_batch(("link", "set", lower, "up"),
-                        ("link", "add", "link", lower, "name", "vl", "type", "vlan", "id", "10"))
-        for ns, dev, net, host in ((client, "vl", 73, 1), (mid, "vl", 73, 2),
-                                   (mid, "gta", 74, 1), (server, "gtb", 74, 2)):
-            ns.ip_batch(("addr", "add", addr(net, host) + ("/24" if v4 else "/64"), "dev",
-                         dev) + (() if v4 else ("nodad",)),
-                        ("link", "set", dev, "up"))
-        mid.sysctl("net.ipv4.ip_forward" if v4 else "net.ipv6.conf.all.forwarding", 1)
-        client.ip("route", "add", "default", "via", addr(73, 2))
-        server.ip("route", "add", "default", "via", addr(74, 1))
         # The tag in the frame (no VLAN offload), segments cut to the MTU
         # before the veth, which takes the NAPI (GRO) path without TSO.
-        client.call(run, "ethtool", "-K", "gfa", "txvlan", "off", "gso", "off", "tso", "off")
-        client.call(run, "ethtool", "-K", "vl", "gso", "off", "tso", "off")
-        mid.call(run, "ethtool", "-K", "gfb", "gro", "on")
-        mid.call(run, "ethtool", "-K", "gta", "tso", "off", "tx", "off")
-        server.call(run, "ethtool", "-K", "gtb", "rx", "off")
-        fwd = count_ttp(mid, "forward")
-        before = server.counter("InCsumErrors")
-        lsn = server.socket(family)
-        lsn.bind((addr(74, 2), 0))
-        lsn.listen(1)
-        c = client.socket(family)
-        c.settimeout(60)
-        c.connect((addr(74, 2), lsn.getsockname()[1]))
-        s, _ = lsn.accept()
-        s.settimeout(60)
-        transfer(c, s, os.urandom(size() // 4), timeout=300)
-        for sock in (c, s, lsn):
-            sock.close()
+        path.client.call(run, "ethtool", "-K", "ca", "txvlan", "off", "gso", "off", "tso", "off")
+        path.client.call(run, "ethtool", "-K", "vl", "gso", "off", "tso", "off")
+        path.mid.call(run, "ethtool", "-K", "cb", "gro", "on")
+        path.mid.call(run, "ethtool", "-K", "sa", "tso", "off", "tx", "off")
+        path.server.call(run, "ethtool", "-K", "sb", "rx", "off")
+        fwd = count_ttp(path.mid, "forward")
+        before = path.server.counter("InCsumErrors")
+        path.transfer()
         packets, nbytes = fwd()
-        errors = server.counter("InCsumErrors") - before
+        errors = path.server.counter("InCsumErrors") - before
         print("# %d packets, %d bytes forwarded; %d bad checksums at the server"
               % (packets, nbytes, errors))
         # The debug kernel's sender sends a segment or two at a time, and
@@ -281,8 +287,7 @@ def gro_forward(family):
               "the router forwarded no aggregate: %d bytes in %d packets" % (nbytes, packets))
         check(errors == 0, "%d segments reached the server with bad checksums" % errors)
     finally:
-        for ns in (client, mid, server):
-            ns.delete()
+        path.close()
 
 
 def open_tun(name):
