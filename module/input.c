@@ -772,7 +772,7 @@ static void ttp_queue_rcv(struct sock *sk, struct sk_buff *skb)
 		ts->last_data_recv = jiffies;
 		__skb_queue_tail(&sk->sk_receive_queue, skb);
 	} else {
-		kfree_skb(skb);		/* a bare FIN: only its sequence counts */
+		consume_skb(skb);	/* a bare FIN: only its sequence counts */
 	}
 }
 
@@ -1039,7 +1039,7 @@ static void ttp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 	if (cb->flags & TTP_FLAG_RST) {
 		if (cb->flags & TTP_FLAG_ACK)
 			ttp_reset_received(sk);
-		kfree_skb(skb);
+		consume_skb(skb);
 		return;
 	}
 	if (!(cb->flags & TTP_FLAG_SYN)) {
@@ -1105,7 +1105,7 @@ static void ttp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 			ttp_reset_rtx_timer(sk, ts->rto);
 		}
 	}
-	kfree_skb(skb);
+	consume_skb(skb);
 }
 
 /*
@@ -1258,14 +1258,14 @@ static void ttp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 	case TTP_CLOSING:
 		if (fin_acked) {
 			ttp_time_wait(sk, TTP_TIME_WAIT);
-			kfree_skb(skb);
+			consume_skb(skb);
 			return;
 		}
 		break;
 	case TTP_LAST_ACK:
 		if (fin_acked) {
 			ttp_done(sk);
-			kfree_skb(skb);
+			consume_skb(skb);
 			return;
 		}
 		break;
@@ -1280,8 +1280,15 @@ static void ttp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 			ttp_data_queue(sk, skb);
 			return;
 		}
+		/* Data or a FIN after the peer's FIN: dropped, as TCP's. */
+		kfree_skb(skb);
+		return;
 	}
-	kfree_skb(skb);
+	/*
+	 * An ACK taken is consumed, not dropped: skb:kfree_skb, which drop
+	 * monitors read, reports only drops (TCP frees its ACKs the same way).
+	 */
+	consume_skb(skb);
 }
 
 /* One reading of the socket's clock serves the whole segment. */

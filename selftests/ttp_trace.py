@@ -129,6 +129,69 @@ def drop():
         topo.close()
 
 
+def kfree_skb():
+    """skb:kfree_skb, which drop monitors (dropwatch, perf's skb tracing)
+    read, names TTP only for what it drops: a bulk transfer and both
+    closes pass no segment there beyond one a retransmission could make
+    a duplicate of (TCP's ACKs and handshakes are consumed the same way);
+    a SYN for a closed port is one, and the RST it draws consumed. Counted
+    by a histogram of the callers (6.1 prints no symbol in the event)."""
+    topo = Topology(socket.AF_INET, True)
+    tr = Tracing()
+    trigger = "events/skb/kfree_skb/trigger"
+    hist = "hist:keys=location.sym:vals=hitcount"
+
+    def command(what):
+        # Appended: opened with O_TRUNC, the file drops every trigger.
+        with open(os.path.join(tr.root, trigger), "a") as f:
+            f.write(what)
+
+    def ours():
+        with open(os.path.join(tr.root, "events/skb/kfree_skb/hist")) as f:
+            return {m.group(1): int(m.group(2)) for m in
+                    re.finditer(r"location: +\[\w+\] (\S+) \[ttp\].*hitcount: +(\d+)",
+                                f.read())}
+    command(hist)
+    try:
+        lsn, c, s = topo.pair()
+        size, got = 4 << 20, []
+
+        def read():
+            n = 0
+            while n < size:
+                b = s.recv(1 << 16)
+                if not b:
+                    break
+                n += len(b)
+            got.append(n)
+        reader = threading.Thread(target=read)
+        reader.start()
+        c.sendall(os.urandom(size))
+        reader.join(120)
+        check(got == [size], "the server read %s bytes, not %d" % (got, size))
+        wait_for(lambda: info_u32(c, UNACKED) == 0, 60, "the last ACK")
+        resent = info_u32(c, TOTAL_RETRANS) + info_u32(s, TOTAL_RETRANS)
+        c.close()
+        check(s.recv(1) == b"", "no EOF after the client's close")
+        s.close()
+        lsn.close()
+        wait_for(lambda: topo.server_ns.gauges()["LAST_ACK"] == 0, 30, "the last FIN's ACK")
+        freed = ours()
+        check(sum(freed.values()) <= resent, "kfree_skb from TTP in a clean transfer "
+              "(%d segments resent): %s" % (resent, freed))
+        command(hist + ":clear")
+        p = topo.client_ns.socket(socket.AF_INET)
+        err = p.connect_ex((topo.server_addr, 9))
+        check(err == errno.ECONNREFUSED, "connect to a closed port: %s" % os.strerror(err))
+        p.close()
+        freed = ours()
+        check(sum(freed.values()) == 1, "a SYN dropped for want of a socket and the RST it "
+              "drew: kfree_skb from TTP %s, not once" % freed)
+    finally:
+        command("!" + hist)
+        topo.close()
+
+
 def cookies():
     """syncookies=2: the SYN gets ttp:ttp_cookie_sent, the final ACK
     ttp:ttp_cookie_checked valid=1; a forged ACK valid=0."""
@@ -206,6 +269,7 @@ def main():
     suite.case("ttp_retransmit: one event per retransmission, naming the connection",
                retransmit)
     suite.case("ttp_drop: the reason and the addresses", drop)
+    suite.case("skb:kfree_skb: what TTP drops, not what it consumes", kfree_skb)
     suite.case("ttp_cookie_sent and ttp_cookie_checked", cookies)
     suite.case("ttp_tw_reuse: a connect that takes a TIME_WAIT entry", tw_reuse)
     suite.case("sock:inet_sock_set_state carries TTP's states", state_changes)
