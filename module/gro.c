@@ -14,10 +14,11 @@
  * forwarded. A merged segment leaves as a large one of ours does
  * (CHECKSUM_PARTIAL at our offset, our two GSO bits).
  *
- * Only plain data segments merge: in order, the same flow and ACK, the
- * same options (timestamps), checksums verified first. Anything else (a
- * SYN, RST, unknown flag or bad checksum) flushes what the flow holds and
- * goes up alone, where the receive path judges and counts it.
+ * Only plain data segments merge: in order, the same flow and ACK, no
+ * options but the same timestamps, checksums verified first. Anything
+ * else (a SYN, RST, unknown flag, other options or bad checksum) flushes
+ * what the flow holds and goes up alone, where the receive path judges
+ * and counts it.
  */
 #include <net/ip6_checksum.h>
 #include "ttp.h"
@@ -36,6 +37,25 @@ atomic_t ttp_gro_held = ATOMIC_INIT(0);
 #define TTP_FW_PSH		cpu_to_be32(TTP_FLAG_PSH << 16)
 #define TTP_FW_ACK		cpu_to_be32(TTP_FLAG_ACK << 16)
 #define TTP_FW_UNKNOWN		cpu_to_be32((0xff & ~TTP_FLAGS_KNOWN) << 16)
+
+/* The timestamps as TTP's data segments carry them: NOP, NOP, TS. */
+#define TTP_TS_WORD	cpu_to_be32(TTP_OPT_NOP << 24 | TTP_OPT_NOP << 16 | \
+				    TTP_OPT_TIMESTAMP << 8 | TTP_OPTLEN_TIMESTAMP)
+#define TTP_TS_ALIGNED	(4 + TTP_OPTLEN_TIMESTAMP - 2)
+
+/*
+ * Whether the options of TH (THLEN bytes of header) are none or the
+ * timestamps alone, the only ones that merge. Any others, malformed ones
+ * included, go up alone, so that each segment is parsed, judged and
+ * counted as it came: an aggregate of spoofed segments with a bad option
+ * would be one drop for many. (TCP merges any options that are equal.)
+ */
+static bool ttp_gro_options_plain(const struct ttphdr *th, unsigned int thlen)
+{
+	return thlen == sizeof(*th) ||
+	       (thlen == sizeof(*th) + TTP_TS_ALIGNED &&
+		*(const __be32 *)(th + 1) == TTP_TS_WORD);
+}
 
 /*
  * Append SKB's payload to P's fragments; nonzero if it cannot be done
@@ -141,6 +161,7 @@ static struct sk_buff *ttp_gro_receive(struct list_head *head, struct sk_buff *s
 	struct ttphdr *th, *th2;
 	__be32 flags;
 	int flush = 1;
+	bool plain;
 
 	th = skb_gro_header(skb, off + sizeof(*th), off);
 	if (unlikely(!th))
@@ -155,8 +176,9 @@ static struct sk_buff *ttp_gro_receive(struct list_head *head, struct sk_buff *s
 
 	len = skb_gro_len(skb);
 	flags = ttp_flag_word(th);
+	plain = ttp_gro_options_plain(th, thlen);
 	p = ttp_gro_lookup(head, th);
-	if (!p)
+	if (!p || !plain)
 		goto out_check_final;
 
 	th2 = (struct ttphdr *)skb_transport_header(p);
@@ -183,7 +205,7 @@ out_check_final:
 	 * A short segment ends the aggregate; one that is not a plain data
 	 * segment is never held, so the receive path sees it alone.
 	 */
-	flush = len < mss || skb_is_gso(skb);
+	flush = len < mss || skb_is_gso(skb) || !plain;
 	flush |= (__force int)(flags & (TTP_FW_SYN | TTP_FW_RST | TTP_FW_FIN |
 					TTP_FW_PSH | TTP_FW_UNKNOWN));
 	flush |= !(flags & TTP_FW_ACK);
