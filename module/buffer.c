@@ -54,10 +54,16 @@ u32 ttp_free_space(const struct sock *sk)
 				 ttp_sk(sk)->scaling_ratio);
 }
 
+/* SPACE, as far as the window field can carry it. */
+static u32 ttp_window_cap(const struct sock *sk, u32 space)
+{
+	return min_t(u32, space, (u32)TTP_MAX_WINDOW << ttp_sk(sk)->rcv_wscale);
+}
+
 /* What the buffer has free, as far as the window field can carry it. */
 static u32 ttp_window_room(const struct sock *sk)
 {
-	return min_t(u32, ttp_free_space(sk), (u32)TTP_MAX_WINDOW << ttp_sk(sk)->rcv_wscale);
+	return ttp_window_cap(sk, ttp_free_space(sk));
 }
 
 /* The window we could offer now: no more than it has grown to. */
@@ -74,10 +80,9 @@ u32 ttp_window_space(const struct sock *sk)
 u32 ttp_window_full(const struct sock *sk)
 {
 	const struct ttp_sock *ts = ttp_sk(sk);
-	u32 room = ttp_buffer_window(READ_ONCE(sk->sk_rcvbuf), 0, ts->scaling_ratio);
+	u32 empty = ttp_buffer_window(READ_ONCE(sk->sk_rcvbuf), 0, ts->scaling_ratio);
 
-	room = min_t(u32, room, (u32)TTP_MAX_WINDOW << ts->rcv_wscale);
-	return min(room, ts->rcv_ssthresh);
+	return min(ttp_window_cap(sk, empty), ts->rcv_ssthresh);
 }
 
 /*
