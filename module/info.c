@@ -56,12 +56,15 @@ static u32 ttp_lost_out(const struct ttp_sock *ts)
 	}
 }
 
-/* Fill INFO from SK, which the caller has locked. */
+/*
+ * Fill INFO from SK, which the caller has locked; a listener's few fields
+ * are read without it, as tcp_get_info() reads a listener's (the socket
+ * dump holds the listener table's lock instead).
+ */
 void ttp_info_fill(struct sock *sk, struct ttp_info *info)
 {
 	const struct ttp_sock *ts = ttp_sk(sk);
 
-	sock_owned_by_me(sk);
 	memset(info, 0, sizeof(*info));
 	info->state = sk->sk_state;
 	info->state_ms = ttp_ms_since(ts->state_stamp);
@@ -72,6 +75,7 @@ void ttp_info_fill(struct sock *sk, struct ttp_info *info)
 		info->unacked = ts->listen ? READ_ONCE(ts->listen->nr_accepted) : 0;
 		return;
 	}
+	sock_owned_by_me(sk);
 	if (ts->tstamp_ok)
 		info->options |= TTP_INFO_OPT_TIMESTAMPS;
 	if (ts->sack_ok)
