@@ -64,6 +64,25 @@ def info_u32(sock, offset):
 UNACKED, TOTAL_RETRANS = 44, 52
 
 
+def transfer(c, s, size):
+    """SIZE random bytes from C, read whole at S by a thread of its own."""
+    got = []
+
+    def read():
+        n = 0
+        while n < size:
+            b = s.recv(1 << 16)
+            if not b:
+                break
+            n += len(b)
+        got.append(n)
+    reader = threading.Thread(target=read)
+    reader.start()
+    c.sendall(os.urandom(size))
+    reader.join(120)
+    check(got == [size], "the server read %s bytes, not %d" % (got, size))
+
+
 def retransmit():
     """Segments lost to netem come back as ttp:ttp_retransmit, one event per
     retransmission TTP_INFO counts, each naming the connection."""
@@ -76,21 +95,9 @@ def retransmit():
         lsn, c, s = topo.pair()
         # Enough packets that 10% loss takes some: netem drops a large
         # segment whole, and 256 KiB is only a dozen of them.
-        size, got = 2 << 20, []
+        size = 2 << 20
 
-        def read():
-            n = 0
-            while n < size:
-                b = s.recv(1 << 16)
-                if not b:
-                    break
-                n += len(b)
-            got.append(n)
-        reader = threading.Thread(target=read)
-        reader.start()
-        c.sendall(os.urandom(size))
-        reader.join(120)
-        check(got == [size], "the server read %s bytes, not %d" % (got, size))
+        transfer(c, s, size)
         # Nothing more is resent once everything is acknowledged.
         wait_for(lambda: info_u32(c, UNACKED) == 0, 60, "the last ACK")
         want = info_u32(c, TOTAL_RETRANS)
@@ -154,21 +161,9 @@ def kfree_skb():
     command(hist)
     try:
         lsn, c, s = topo.pair()
-        size, got = 4 << 20, []
+        size = 4 << 20
 
-        def read():
-            n = 0
-            while n < size:
-                b = s.recv(1 << 16)
-                if not b:
-                    break
-                n += len(b)
-            got.append(n)
-        reader = threading.Thread(target=read)
-        reader.start()
-        c.sendall(os.urandom(size))
-        reader.join(120)
-        check(got == [size], "the server read %s bytes, not %d" % (got, size))
+        transfer(c, s, size)
         wait_for(lambda: info_u32(c, UNACKED) == 0, 60, "the last ACK")
         resent = info_u32(c, TOTAL_RETRANS) + info_u32(s, TOTAL_RETRANS)
         c.close()
