@@ -959,14 +959,20 @@ static void ttp_data_queue(struct sock *sk, struct sk_buff *skb)
 		fin |= TTP_SKB_CB(next)->flags & TTP_FLAG_FIN;
 		ttp_queue_rcv(sk, next);
 	}
-	if (ts->num_sacks)
+	/*
+	 * Past a FIN, ttp_fin() gives up whatever is still held, and the
+	 * blocks with it, before the ACK could report them (as tcp_fin());
+	 * a block may reach beyond the FIN only from a peer that breaks
+	 * the rules.
+	 */
+	if (ts->num_sacks && !fin)
 		ttp_sack_remove(sk);
 
 	if (!sock_flag(sk, SOCK_DEAD))
 		sk->sk_data_ready(sk);
 	if (fin) {
-		ttp_send_ack(sk);
 		ttp_fin(sk);
+		ttp_send_ack(sk);
 		if (sk->sk_state == TTP_FIN_WAIT_2)
 			ttp_time_wait(sk, TTP_TIME_WAIT);
 		return;
