@@ -185,7 +185,12 @@ u32 ttp_sacktag(struct sock *sk, const struct sk_buff *skb, u32 prior_una, u32 *
 void ttp_sack_mark_head_lost(struct sock *sk);
 void ttp_sack_rewind(struct sock *sk);
 void ttp_sack_unmark_lost(struct sock *sk);
-void ttp_sack_account(struct sock *sk, u8 sacked, int dir);
+void ttp_sack_account(struct sock *sk, u8 sacked, int segs);
+#ifdef CONFIG_DEBUG_NET
+void ttp_wq_check(struct sock *sk);
+#else
+static inline void ttp_wq_check(struct sock *sk) { }
+#endif
 bool ttp_sack_reneged(struct sock *sk);
 
 /* recovery.c: RFC 6675 loss recovery with PRR, for SACK peers. */

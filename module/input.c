@@ -623,6 +623,7 @@ static void ttp_ack_done(struct sock *sk, u32 prior_delivered)
 	ttp_pacing_update(sk);
 	ttp_push(sk);
 	ttp_tlp_schedule(sk);
+	ttp_wq_check(sk);
 }
 
 /*
@@ -690,11 +691,11 @@ static void ttp_ack(struct sock *sk, const struct sk_buff *in)
 		if (skb == ts->send_head) {
 			/* Sent before a timeout rewound send_head: not in flight. */
 			ttp_send_head_next(sk, skb);
-			ts->cong.delivered += !delivered;
+			ts->cong.delivered += delivered ? 0 : ttp_skb_pcount(skb);
 		} else {
-			ts->cong.packets_out--;
-			ttp_sack_account(sk, scb->sacked, -1);
-			acked += !delivered;
+			ts->cong.packets_out -= ttp_skb_pcount(skb);
+			ttp_sack_account(sk, scb->sacked, -ttp_skb_pcount(skb));
+			acked += delivered ? 0 : ttp_skb_pcount(skb);
 		}
 		if (scb->retransmitted)
 			rtx_acked = true;

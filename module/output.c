@@ -256,6 +256,7 @@ static void ttp_queue_tail(struct sock *sk, struct sk_buff *skb)
 	sk_wmem_queued_add(sk, skb->truesize);
 	sk_mem_charge(sk, skb->truesize);
 	ts->write_seq = TTP_SKB_CB(skb)->end_seq;
+	TTP_SKB_CB(skb)->pcount = 1;
 	if (!ts->send_head)
 		ts->send_head = skb;
 }
@@ -335,8 +336,8 @@ static int ttp_split(struct sock *sk, struct sk_buff *skb, u32 len)
 	__skb_queue_after(&sk->sk_write_queue, skb, buff);
 	/* In flight: so is the new part, with the same marks. */
 	if (ttp_before(cb->seq, ts->snd_nxt) && skb != ts->send_head) {
-		ts->cong.packets_out++;
-		ttp_sack_account(sk, ncb->sacked, 1);
+		ts->cong.packets_out += ttp_skb_pcount(buff);
+		ttp_sack_account(sk, ncb->sacked, ttp_skb_pcount(buff));
 	}
 	return 0;
 }
@@ -358,8 +359,8 @@ void ttp_send_head_next(struct sock *sk, struct sk_buff *skb)
 		if (!skb || !(TTP_SKB_CB(skb)->sacked & TTP_SACKED_ACKED))
 			break;
 		cb = TTP_SKB_CB(skb);
-		ts->cong.packets_out++;
-		ttp_sack_account(sk, cb->sacked, 1);
+		ts->cong.packets_out += ttp_skb_pcount(skb);
+		ttp_sack_account(sk, cb->sacked, ttp_skb_pcount(skb));
 		if (ttp_after(cb->end_seq, ts->snd_nxt))
 			ts->snd_nxt = cb->end_seq;
 	}
@@ -384,7 +385,7 @@ static void ttp_xmit_sent(struct sock *sk, struct sk_buff *skb, bool rtx)
 			ttp_count(sock_net(sk), TTP_MIB_SLOW_START_RETRANS);
 	}
 	if (skb == ts->send_head) {
-		ts->cong.packets_out++;
+		ts->cong.packets_out += ttp_skb_pcount(skb);
 		if (ttp_after(cb->end_seq, ts->snd_nxt))
 			ts->snd_nxt = cb->end_seq;
 		ttp_send_head_next(sk, skb);
@@ -528,7 +529,7 @@ static int ttp_gso_count(struct sock *sk, struct sk_buff *skb, u32 goal)
 }
 
 /*
- * Send N segments from FIRST (send_head, or where a timeout rewound it)
+ * Send N queued skbs from FIRST (send_head, or where a timeout rewound it)
  * as one large segment, and account for each. The skb sent holds their
  * pages, not copies: the write queue keeps them for retransmission.
  */
@@ -540,7 +541,7 @@ static int ttp_xmit_gso(struct sock *sk, struct sk_buff *first, int n)
 	u32 now = ttp_sk_now_us(sk);
 	struct sk_buff *gso, *skb;
 	struct ttp_skb_cb *cb;
-	int i, err;
+	int i, err, segs = 0;
 
 	gso = alloc_skb(TTP_MAX_HEADER, GFP_ATOMIC);
 	if (!gso)
@@ -552,6 +553,7 @@ static int ttp_xmit_gso(struct sock *sk, struct sk_buff *first, int n)
 	cb->flags = 0;
 	for (i = 0, skb = first; i < n; i++, skb = skb->next) {
 		ttp_frags_append(gso, skb, &end);
+		segs += ttp_skb_pcount(skb);
 		cb->flags |= TTP_SKB_CB(skb)->flags;
 		cb->end_seq = TTP_SKB_CB(skb)->end_seq;
 		if (rtx)
@@ -559,13 +561,13 @@ static int ttp_xmit_gso(struct sock *sk, struct sk_buff *first, int n)
 		TTP_SKB_CB(skb)->sent_us = now;
 	}
 	skb_shinfo(gso)->gso_size = ts->mss;
-	skb_shinfo(gso)->gso_segs = n;
+	skb_shinfo(gso)->gso_segs = segs;
 	skb_shinfo(gso)->gso_type = ts->af->gso_type;
 	/* From here GSO belongs to the stack, which may have freed it. */
 	err = ttp_transmit_skb(sk, gso, false);
 	if (err) {
 		if (rtx)
-			ttp_count_add(sock_net(sk), TTP_MIB_RETRANS_FAIL, n);
+			ttp_count_add(sock_net(sk), TTP_MIB_RETRANS_FAIL, segs);
 		return err;
 	}
 	for (i = 0, skb = first; i < n; i++, skb = skb->next)
@@ -641,7 +643,7 @@ static bool ttp_retransmit_lost(struct sock *sk)
 			break;
 		/* A part split off to fit the MSS stays lost, and is next. */
 		cb->sacked |= TTP_SACKED_RETRANS;
-		cc->retrans_out++;
+		cc->retrans_out += ttp_skb_pcount(skb);
 		if (cc->state == TTP_CA_RECOVERY)
 			ttp_count(sock_net(sk), TTP_MIB_FAST_RETRANS);
 		sent = true;
@@ -772,7 +774,7 @@ void ttp_unrewind(struct sock *sk)
 	struct sk_buff *skb;
 
 	while ((skb = ts->send_head) && !ttp_after(TTP_SKB_CB(skb)->end_seq, ts->snd_max)) {
-		ts->cong.packets_out++;
+		ts->cong.packets_out += ttp_skb_pcount(skb);
 		ts->snd_nxt = TTP_SKB_CB(skb)->end_seq;
 		ttp_send_head_next(sk, skb);
 	}

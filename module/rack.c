@@ -162,11 +162,11 @@ static u32 ttp_rack_detect(struct sock *sk, u32 *timeout)
 		}
 		if (cb->sacked & TTP_SACKED_RETRANS) {
 			cb->sacked &= ~TTP_SACKED_RETRANS;
-			cc->retrans_out--;
+			cc->retrans_out -= ttp_skb_pcount(skb);
 		}
 		if (!(cb->sacked & TTP_SACKED_LOST)) {
 			cb->sacked |= TTP_SACKED_LOST;
-			cc->lost_out++;
+			cc->lost_out += ttp_skb_pcount(skb);
 		}
 		newly++;
 	}

@@ -23,17 +23,17 @@
 #include "stats.h"
 #include "ttp.h"
 
-/* Add (DIR 1) or take away (-1) a segment's marks from the sums. */
-void ttp_sack_account(struct sock *sk, u8 sacked, int dir)
+/* Add the marks of SEGS segments to the sums (negative: take away). */
+void ttp_sack_account(struct sock *sk, u8 sacked, int segs)
 {
 	struct ttp_cong *cc = &ttp_sk(sk)->cong;
 
 	if (sacked & TTP_SACKED_ACKED)
-		cc->sacked_out += dir;
+		cc->sacked_out += segs;
 	if (sacked & TTP_SACKED_LOST)
-		cc->lost_out += dir;
+		cc->lost_out += segs;
 	if (sacked & TTP_SACKED_RETRANS)
-		cc->retrans_out += dir;
+		cc->retrans_out += segs;
 }
 
 /* The segments in flight run from the head of the write queue to here. */
@@ -42,6 +42,46 @@ static bool ttp_in_flight_skb(const struct sock *sk, const struct sk_buff *skb)
 	return skb != (struct sk_buff *)&sk->sk_write_queue &&
 	       skb != ttp_sk(sk)->send_head;
 }
+
+#ifdef CONFIG_DEBUG_NET
+/*
+ * The sums the pipe is reckoned from must be what the marks of the
+ * segments in flight add up to: a sum that drifts leaves the pipe wrong
+ * for the rest of the connection, silently (too much in flight, or a
+ * stall), where a test sees only a slower transfer. Checked after an ACK
+ * and a timeout, when the marks have settled, on debug kernels, and only
+ * for up to 256 segments in flight, so that the walk does not change
+ * what the debug lanes time.
+ */
+void ttp_wq_check(struct sock *sk)
+{
+	const struct ttp_cong *cc = &ttp_sk(sk)->cong;
+	u32 packets = 0, sacked = 0, lost = 0, retrans = 0;
+	struct sk_buff *skb;
+
+	sock_owned_by_me(sk);
+	if (cc->packets_out > 256)
+		return;
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		u8 marks = TTP_SKB_CB(skb)->sacked;
+
+		if (!ttp_in_flight_skb(sk, skb))
+			break;
+		packets += ttp_skb_pcount(skb);
+		if (marks & TTP_SACKED_ACKED)
+			sacked += ttp_skb_pcount(skb);
+		if (marks & TTP_SACKED_LOST)
+			lost += ttp_skb_pcount(skb);
+		if (marks & TTP_SACKED_RETRANS)
+			retrans += ttp_skb_pcount(skb);
+	}
+	WARN_ONCE(packets != cc->packets_out || sacked != cc->sacked_out ||
+		  lost != cc->lost_out || retrans != cc->retrans_out,
+		  "ttp: in flight/SACKed/lost/resent %u/%u/%u/%u, the segments' marks say %u/%u/%u/%u\n",
+		  cc->packets_out, cc->sacked_out, cc->lost_out, cc->retrans_out,
+		  packets, sacked, lost, retrans);
+}
+#endif
 
 /*
  * A timeout (ttp_rewind()) sends everything from snd_una again but what
@@ -136,9 +176,9 @@ static bool ttp_sack_mark(struct sock *sk, struct sk_buff *skb)
 	ttp_rack_sacked(sk, cb->end_seq);
 	if (first)
 		ttp_rate_delivered(sk, cb);
-	ttp_sack_account(sk, cb->sacked, -1);
+	ttp_sack_account(sk, cb->sacked, -ttp_skb_pcount(skb));
 	cb->sacked = TTP_SACKED_ACKED | TTP_SACKED_DELIVERED;
-	ttp_sack_account(sk, cb->sacked, 1);
+	ttp_sack_account(sk, cb->sacked, ttp_skb_pcount(skb));
 	return first;
 }
 
@@ -193,7 +233,7 @@ u32 ttp_sacktag(struct sock *sk, const struct sk_buff *skb, u32 prior_una, u32 *
 
 				if (!cb->retransmitted && (!*rtt_us || rtt < *rtt_us))
 					*rtt_us = rtt;
-				newly++;
+				newly += ttp_skb_pcount(cur);
 			}
 			cur = cur->next;
 		}
@@ -218,7 +258,7 @@ void ttp_sack_mark_head_lost(struct sock *sk)
 	if (cb->sacked & (TTP_SACKED_ACKED | TTP_SACKED_LOST))
 		return;
 	cb->sacked |= TTP_SACKED_LOST;
-	ttp_sk(sk)->cong.lost_out++;
+	ttp_sk(sk)->cong.lost_out += ttp_skb_pcount(skb);
 }
 
 /*
@@ -239,7 +279,7 @@ void ttp_sack_unmark_lost(struct sock *sk)
 			break;
 		if ((cb->sacked & (TTP_SACKED_LOST | TTP_SACKED_RETRANS)) == TTP_SACKED_LOST) {
 			cb->sacked &= ~TTP_SACKED_LOST;
-			cc->lost_out--;
+			cc->lost_out -= ttp_skb_pcount(skb);
 		}
 	}
 }

@@ -603,6 +603,7 @@ static struct sk_buff *ttp_new_data_skb(struct sock *sk)
 	TTP_SKB_CB(skb)->seq = ts->write_seq;
 	TTP_SKB_CB(skb)->end_seq = ts->write_seq;
 	TTP_SKB_CB(skb)->flags = TTP_FLAG_ACK;
+	TTP_SKB_CB(skb)->pcount = 1;
 	__skb_queue_tail(&sk->sk_write_queue, skb);
 	sk_wmem_queued_add(sk, skb->truesize);
 	sk_mem_charge(sk, skb->truesize);

@@ -280,6 +280,7 @@ void ttp_rtx_timeout(struct sock *sk)
 	/* RFC 6298 5.5: back off, within the namespace's bound. */
 	ts->rto = min_t(u32, ts->rto * 2, ttp_rto_max(sk));
 	ttp_reset_rtx_timer(sk, ts->rto);
+	ttp_wq_check(sk);
 }
 
 void ttp_delack_timeout(struct sock *sk)

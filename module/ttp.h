@@ -161,6 +161,7 @@ struct ttp_skb_cb {
 			u32 tx_delivered_us;	/* when that last grew */
 			u32 tx_first_us;	/* when its flight began */
 			u8 tx_app_limited;	/* the sender was not the limit */
+			u16 pcount;	/* segments it counts for: ttp_skb_pcount() */
 		};
 	};
 	u8 wscale;
@@ -183,6 +184,17 @@ static_assert(sizeof(struct ttp_skb_cb) <= sizeof_field(struct sk_buff, cb));
 #define TTP_SACKED_RETRANS	0x04	/* lost and sent again: in flight */
 #define TTP_SACKED_DELIVERED	0x08	/* SACKed once: counted as delivered */
 #define TTP_SKB_CB(skb) ((struct ttp_skb_cb *)&((skb)->cb[0]))
+
+/*
+ * How many segments a queued skb counts for in packets_out and the
+ * scoreboard's sums, as TCP's tcp_skb_pcount(): set where it joins the
+ * write queue (ttp_new_data_skb(), ttp_queue_tail(); the part ttp_split()
+ * makes copies it).
+ */
+static inline u32 ttp_skb_pcount(const struct sk_buff *skb)
+{
+	return TTP_SKB_CB(skb)->pcount;
+}
 
 union ttp_addr {
 	__be32 v4;
