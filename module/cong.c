@@ -101,6 +101,16 @@ bool ttp_cwnd_room(const struct sock *sk)
 }
 
 /*
+ * An ACK echoes a timestamp from before the recovery's first resend: what
+ * it acknowledges arrived as first sent, late (Linux's
+ * tcp_packet_delayed()).
+ */
+bool ttp_cong_delayed(const struct ttp_cong *cc, u32 tsecr)
+{
+	return cc->undo && tsecr && ttp_before(tsecr, cc->undo_tsval);
+}
+
+/*
  * The first ACK of a fast recovery echoes a timestamp older than the fast
  * retransmission: the segment thought lost arrived after all, only late
  * (RFC 3522). It was reordering, not congestion: restore the window, and
@@ -110,7 +120,7 @@ bool ttp_cwnd_room(const struct sock *sk)
 bool ttp_cong_undo(struct sock *sk, u32 tsecr)
 {
 	struct ttp_cong *cc = &ttp_sk(sk)->cong;
-	bool spurious = cc->undo && tsecr && ttp_before(tsecr, cc->undo_tsval);
+	bool spurious = ttp_cong_delayed(cc, tsecr);
 
 	cc->undo = false;
 	if (!spurious)

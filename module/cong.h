@@ -169,6 +169,7 @@ void ttp_cong_ack(struct sock *sk, u32 acked, u32 tsecr);
 void ttp_cong_dupack(struct sock *sk);
 void ttp_cong_timeout(struct sock *sk);
 void ttp_cong_restart(struct sock *sk);
+bool ttp_cong_delayed(const struct ttp_cong *cc, u32 tsecr);
 bool ttp_cong_undo(struct sock *sk, u32 tsecr);
 bool ttp_cong_undo_loss(struct sock *sk, u32 tsecr);
 void ttp_cwnd_validate(struct sock *sk, bool limited);

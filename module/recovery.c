@@ -116,18 +116,33 @@ void ttp_recovery_ack(struct sock *sk, u32 acked, u32 sacked, u32 tsecr,
 {
 	struct ttp_sock *ts = ttp_sk(sk);
 	struct ttp_cong *cc = &ts->cong;
-	u32 delivered = acked + sacked, lost;
+	u32 delivered = acked + sacked, lost = 0;
+	bool late;
 
 	if (dupack && cc->dupacks < U8_MAX)
 		cc->dupacks++;
-	lost = cc->state == TTP_CA_LOSS ? 0 : ttp_rack_mark_lost(sk);
+	/*
+	 * In recovery, snd_una moved and what filled the hole was the
+	 * original, late (Linux's tcp_try_undo_partial()): reordering. While
+	 * resends are out, whose fate decides the undo, nothing more is
+	 * presumed lost, and what was but has not gone again yet waits for
+	 * RACK to judge it anew, with the reordering window it now has (TCP
+	 * holds such resends back for this ACK; TTP's next push would send
+	 * them); with none out, the recovery is undone.
+	 */
+	late = cc->state == TTP_CA_RECOVERY && advanced && ttp_cong_delayed(cc, tsecr);
+	if (late)
+		ts->rack.reord = true;
+	if (late && cc->retrans_out)
+		ttp_sack_unmark_lost(sk);
+	else if (cc->state != TTP_CA_LOSS)
+		lost = ttp_rack_mark_lost(sk);
 	switch (cc->state) {
 	case TTP_CA_RECOVERY:
-		/* Not while a resend is in flight: its hole may be real. */
-		if (advanced && !cc->retrans_out && ttp_cong_undo(sk, tsecr)) {
-			/* Late, not lost: reordering, which RACK waits for now. */
+		if (late && !cc->retrans_out) {
+			/* Late, not lost: RACK waits for reordering now. */
+			ttp_cong_undo(sk, tsecr);
 			ttp_sack_unmark_lost(sk);
-			ts->rack.reord = true;
 			cc->dsack_undo = false;
 			ttp_rack_recovery_done(sk);
 			return;
