@@ -95,9 +95,7 @@ def retransmit():
         lsn, c, s = topo.pair()
         # Enough packets that 10% loss takes some: netem drops a large
         # segment whole, and 256 KiB is only a dozen of them.
-        size = 2 << 20
-
-        transfer(c, s, size)
+        transfer(c, s, 2 << 20)
         # Nothing more is resent once everything is acknowledged.
         wait_for(lambda: info_u32(c, UNACKED) == 0, 60, "the last ACK")
         want = info_u32(c, TOTAL_RETRANS)
@@ -161,9 +159,7 @@ def kfree_skb():
     command(hist)
     try:
         lsn, c, s = topo.pair()
-        size = 4 << 20
-
-        transfer(c, s, size)
+        transfer(c, s, 4 << 20)
         wait_for(lambda: info_u32(c, UNACKED) == 0, 60, "the last ACK")
         resent = info_u32(c, TOTAL_RETRANS) + info_u32(s, TOTAL_RETRANS)
         c.close()
