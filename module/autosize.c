@@ -63,6 +63,30 @@ static u32 ttp_gso_in_software(struct sock *sk, u32 *size)
 }
 
 /*
+ * The most segments one skb may carry on SK's route, in *SIZE bytes and
+ * in the return value: what its device takes whole, or what software GSO
+ * cuts; 1: one each.
+ */
+static u32 ttp_gso_max(struct sock *sk, u32 *size)
+{
+	const struct ttp_sock *ts = ttp_sk(sk);
+	u32 max;
+
+	*size = READ_ONCE(sk->sk_gso_max_size);
+	max = READ_ONCE(sk->sk_gso_max_segs);
+	if (!sk_can_gso(sk)) {
+		max = ttp_gso_in_software(sk, size);
+		if (!max)
+			return 1;
+	}
+	/* Headers count against the device's limit, as in tcp_tso_autosize(). */
+	if (*size < TTP_MAX_HEADER + 2 * ts->mss)
+		return 1;
+	max = min_t(u32, min_t(u32, *size - TTP_MAX_HEADER, TTP_GSO_MAX_BYTES) / ts->mss, max);
+	return max ?: 1;
+}
+
+/*
  * How many segments one skb may carry now: ttp_gso_autosize(), within
  * what the route's device takes whole or what software GSO cuts. Before
  * the first RTT sample there is no rate: the window. Under
@@ -73,21 +97,12 @@ static u32 ttp_gso_in_software(struct sock *sk, u32 *size)
 u32 ttp_gso_goal(struct sock *sk)
 {
 	const struct ttp_sock *ts = ttp_sk(sk);
-	u32 size = READ_ONCE(sk->sk_gso_max_size), segs, max;
-	u32 max_segs = READ_ONCE(sk->sk_gso_max_segs), min_rtt = ts->rack.min_rtt_us;
+	u32 min_rtt = ts->rack.min_rtt_us, size, segs, max = ttp_gso_max(sk, &size);
 	u64 rate = READ_ONCE(sk->sk_pacing_rate);
 	u32 shift = READ_ONCE(sk->sk_pacing_shift);
 
-	if (!sk_can_gso(sk)) {
-		max_segs = ttp_gso_in_software(sk, &size);
-		if (!max_segs)
-			return 1;
-	}
-	/* Headers count against the device's limit, as in tcp_tso_autosize(). */
-	if (size < TTP_MAX_HEADER + 2 * ts->mss)
+	if (max <= 1)
 		return 1;
-	max = min_t(u32, size - TTP_MAX_HEADER, TTP_GSO_MAX_BYTES) / ts->mss;
-	max = min_t(u32, max, max_segs);
 	if (!ts->rtt.srtt_us) {
 		segs = min_t(u64, ts->cong.cwnd, div_u64(rate >> shift, ts->mss));
 	} else {
@@ -96,6 +111,24 @@ u32 ttp_gso_goal(struct sock *sk)
 		segs = ttp_gso_autosize(rate, shift, min_rtt, size, ts->mss);
 	}
 	return clamp_t(u32, segs, min_t(u32, 2, max), max);
+}
+
+/*
+ * How many bytes sendmsg gathers in one skb: as many segments as the
+ * route takes in one, but no more than half the largest window the peer
+ * offered, as tcp_xmit_size_goal() and tcp_bound_to_half_wnd(): a queue
+ * of skbs each larger than the window would go out in cuts only. What
+ * leaves at once is decided when it is sent (ttp_gso_goal()).
+ */
+u32 ttp_size_goal(struct sock *sk)
+{
+	const struct ttp_sock *ts = ttp_sk(sk);
+	u32 size, goal = ttp_gso_max(sk, &size) * ts->mss;
+	u32 half = ts->max_window > TTP_DEFAULT_MSS ? ts->max_window / 2 : ts->max_window;
+
+	if (half && goal > half)
+		goal = max(rounddown(half, ts->mss), ts->mss);
+	return goal;
 }
 
 /*

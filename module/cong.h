@@ -197,7 +197,7 @@ bool ttp_sack_reneged(struct sock *sk);
 /* recovery.c: RFC 6675 loss recovery with PRR, for SACK peers. */
 void ttp_recovery_ack(struct sock *sk, u32 acked, u32 sacked, u32 tsecr,
 		      bool advanced, bool dupack);
-void ttp_recovery_sent(struct sock *sk, bool rtx);
+void ttp_recovery_sent(struct sock *sk, bool rtx, u32 segs);
 void ttp_recovery_begin(struct sock *sk);
 void ttp_dsack_undo(struct sock *sk);
 

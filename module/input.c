@@ -679,33 +679,49 @@ static void ttp_ack(struct sock *sk, const struct sk_buff *in)
 	}
 
 	while ((skb = skb_peek(&sk->sk_write_queue)) &&
-	       !ttp_after(TTP_SKB_CB(skb)->end_seq, ack)) {
+	       ttp_before(TTP_SKB_CB(skb)->seq, ack)) {
 		const struct ttp_skb_cb *scb = TTP_SKB_CB(skb);
 		/* SACKed before: delivered then, and counted then. */
 		bool delivered = scb->sacked & TTP_SACKED_DELIVERED;
+		bool whole = !ttp_after(scb->end_seq, ack);
+		u32 segs = ttp_skb_pcount(skb);
 
+		/*
+		 * An ACK inside an skb of several segments: those it covers
+		 * go (tcp_tso_acked()); the rest stays, sent as it was.
+		 */
+		if (!whole) {
+			if (segs == 1)
+				break;
+			segs = ttp_trim_head(sk, skb, ack - scb->seq);
+			if (!segs)
+				break;
+		}
 		if (!delivered) {
 			ttp_rack_advance(sk, scb);
 			ttp_rate_delivered(sk, scb);
 		}
 		if (skb == ts->send_head) {
 			/* Sent before a timeout rewound send_head: not in flight. */
-			ttp_send_head_next(sk, skb);
-			ts->cong.delivered += delivered ? 0 : ttp_skb_pcount(skb);
+			if (whole)
+				ttp_send_head_next(sk, skb);
+			ts->cong.delivered += delivered ? 0 : segs;
 		} else {
-			ts->cong.packets_out -= ttp_skb_pcount(skb);
-			ttp_sack_account(sk, scb->sacked, -ttp_skb_pcount(skb));
-			acked += delivered ? 0 : ttp_skb_pcount(skb);
+			ts->cong.packets_out -= segs;
+			ttp_sack_account(sk, scb->sacked, -(int)segs);
+			acked += delivered ? 0 : segs;
 		}
 		if (scb->retransmitted)
 			rtx_acked = true;
 		else if (!delivered)
 			sample_us = ttp_sk_now_us(sk) - scb->sent_us;
+		freed = true;
+		if (!whole)
+			break;
 		__skb_unlink(skb, &sk->sk_write_queue);
 		sk_wmem_queued_add(sk, -skb->truesize);
 		sk_mem_uncharge(sk, skb->truesize);
 		__kfree_skb(skb);
-		freed = true;
 	}
 	ts->bytes_acked += ack - ts->snd_una;
 	ts->snd_una = ack;

@@ -283,66 +283,6 @@ void ttp_write_queue_purge(struct sock *sk)
 }
 
 /*
- * A private copy of SKB's header and fragment list if a clone shares them
- * (skb_unclone_keeptruesize(), whose helper modules cannot reach): its
- * truesize stays as charged to the socket.
- */
-static int ttp_unclone(struct sk_buff *skb)
-{
-	unsigned int truesize = skb->truesize;
-	int err;
-
-	if (!skb_cloned(skb))
-		return 0;
-	err = pskb_expand_head(skb, 0, 0, GFP_ATOMIC);
-	skb->truesize = truesize;
-	return err;
-}
-
-/*
- * Split a segment after LEN bytes of payload, so that the part the window
- * allows can go, or so that a segment sent before fits an MSS the path
- * lowered since (TCP's tcp_fragment()). The payload is all in page
- * fragments, so the split moves fragments, not bytes. A segment sent
- * before may still have a clone in a queue, sharing its data: it is split
- * as a private copy, and both parts count as in flight if it did.
- */
-static int ttp_split(struct sock *sk, struct sk_buff *skb, u32 len)
-{
-	struct ttp_skb_cb *cb = TTP_SKB_CB(skb), *ncb;
-	struct ttp_sock *ts = ttp_sk(sk);
-	struct sk_buff *buff;
-	int nlen;
-
-	if (ttp_unclone(skb))
-		return -ENOMEM;
-	buff = alloc_skb_fclone(TTP_MAX_HEADER, GFP_ATOMIC);
-	if (!buff)
-		return -ENOMEM;
-	skb_reserve(buff, TTP_MAX_HEADER);
-	sk_wmem_queued_add(sk, buff->truesize);
-	sk_mem_charge(sk, buff->truesize);
-	nlen = skb->len - len;
-	buff->truesize += nlen;
-	skb->truesize -= nlen;
-	skb_split(skb, buff, len);
-
-	ncb = TTP_SKB_CB(buff);
-	*ncb = *cb;
-	ncb->seq = cb->seq + len;
-	cb->end_seq = ncb->seq;
-	/* FIN and PSH belong to the end of the data. */
-	cb->flags &= ~(TTP_FLAG_FIN | TTP_FLAG_PSH);
-	__skb_queue_after(&sk->sk_write_queue, skb, buff);
-	/* In flight: so is the new part, with the same marks. */
-	if (ttp_before(cb->seq, ts->snd_nxt) && skb != ts->send_head) {
-		ts->cong.packets_out += ttp_skb_pcount(buff);
-		ttp_sack_account(sk, ncb->sacked, ttp_skb_pcount(buff));
-	}
-	return 0;
-}
-
-/*
  * send_head moves on from SKB, sent or acknowledged, and past the segments
  * after it that a timeout rewound but the peer holds (ttp_sack_rewind()):
  * they are not sent again, and count as in flight again, SACKed, as they
@@ -376,34 +316,38 @@ static void ttp_xmit_sent(struct sock *sk, struct sk_buff *skb, bool rtx)
 {
 	struct ttp_sock *ts = ttp_sk(sk);
 	struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
+	u32 segs = ttp_skb_pcount(skb);
 
 	ttp_rate_sent(sk, skb);
 	if (rtx) {
 		trace_ttp_retransmit(&ts->conn.key, cb->seq, skb->len, ts->retries);
-		ts->total_retrans++;
+		ts->total_retrans += segs;
 		if (ts->cong.state == TTP_CA_LOSS)
-			ttp_count(sock_net(sk), TTP_MIB_SLOW_START_RETRANS);
+			ttp_count_add(sock_net(sk), TTP_MIB_SLOW_START_RETRANS, segs);
 	}
 	if (skb == ts->send_head) {
-		ts->cong.packets_out += ttp_skb_pcount(skb);
+		ts->cong.packets_out += segs;
 		if (ttp_after(cb->end_seq, ts->snd_nxt))
 			ts->snd_nxt = cb->end_seq;
 		ttp_send_head_next(sk, skb);
 	}
 	if (ttp_after(cb->end_seq, ts->snd_max))
 		ts->snd_max = cb->end_seq;
-	if (skb->len < ts->mss)
+	/* It ends in a short segment: Minshall's mark (ttp_nagle_holds()). */
+	if (skb->len < segs * ts->mss)
 		ts->snd_sml = cb->end_seq;
 	ts->cong.lsndtime = jiffies;
-	ttp_recovery_sent(sk, rtx);
+	ttp_recovery_sent(sk, rtx, segs);
 }
 
 /*
- * Send SKB, the first unsent segment or one sent before, on its own, and
- * account for it. A retransmission no longer gives an RTT sample (Karn's
- * rule).
+ * Send SKB, the first unsent segment or one sent before, and account for
+ * it: whole, as one large segment if it holds several, cut to MAX_SEGS
+ * segments first if it holds more, each of the MSS as it is now (the
+ * path MTU may have come down since it was queued or last sent). A
+ * retransmission no longer gives an RTT sample (Karn's rule).
  */
-int ttp_xmit_one(struct sock *sk, struct sk_buff *skb)
+int ttp_xmit_one(struct sock *sk, struct sk_buff *skb, u32 max_segs)
 {
 	struct ttp_sock *ts = ttp_sk(sk);
 	struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
@@ -411,18 +355,17 @@ int ttp_xmit_one(struct sock *sk, struct sk_buff *skb)
 	bool rtx = ttp_before(cb->seq, ts->snd_max);
 	int err;
 
-	/* Larger than the MSS now: the path MTU came down since it was made. */
-	if (skb->len > ts->mss && !(cb->flags & TTP_FLAG_SYN)) {
-		err = ttp_split(sk, skb, ts->mss);
-		if (err)
-			return err;
-	}
+	err = ttp_skb_fit(sk, skb, ts->mss);
+	if (!err && ttp_skb_pcount(skb) > max_segs)
+		err = ttp_split(sk, skb, max_segs * ts->mss, ts->mss);
+	if (err)
+		return err;
 	if (rtx)
 		cb->retransmitted = 1;
 	err = ttp_transmit_skb(sk, skb, true);
 	if (err) {
 		if (rtx)
-			ttp_count(net, TTP_MIB_RETRANS_FAIL);
+			ttp_count_add(net, TTP_MIB_RETRANS_FAIL, ttp_skb_pcount(skb));
 		/*
 		 * A SYN that did not leave (a local firewall's drop, a
 		 * neighbour or IPsec state not there yet) counts as sent, as
@@ -437,157 +380,18 @@ int ttp_xmit_one(struct sock *sk, struct sk_buff *skb)
 	return 0;
 }
 
-/* Where the next fragment would go: merged into the last if it follows. */
-struct ttp_frag_end {
-	struct page *page;
-	unsigned int off;
-	int nr;
-};
-
-/* The fragments SKB's payload adds to a large segment after END. */
-static int ttp_frags_added(const struct sk_buff *skb, const struct ttp_frag_end *end)
-{
-	const struct skb_shared_info *sh = skb_shinfo(skb);
-	int n = sh->nr_frags;
-
-	if (n && skb_frag_page(&sh->frags[0]) == end->page &&
-	    skb_frag_off(&sh->frags[0]) == end->off)
-		n--;
-	return n;
-}
-
-static void ttp_frags_append(struct sk_buff *gso, const struct sk_buff *skb,
-			     struct ttp_frag_end *end)
-{
-	const struct skb_shared_info *sh = skb_shinfo(skb);
-	int i;
-
-	for (i = 0; i < sh->nr_frags; i++) {
-		const skb_frag_t *f = &sh->frags[i];
-		struct page *page = skb_frag_page(f);
-
-		if (end->nr && page == end->page && skb_frag_off(f) == end->off) {
-			skb_frag_size_add(&skb_shinfo(gso)->frags[end->nr - 1],
-					  skb_frag_size(f));
-		} else {
-			get_page(page);
-			skb_fill_page_desc(gso, end->nr++, page, skb_frag_off(f),
-					   skb_frag_size(f));
-		}
-		end->page = page;
-		end->off = skb_frag_off(f) + skb_frag_size(f);
-	}
-	gso->len += skb->len;
-	gso->data_len += skb->len;
-	gso->truesize += skb->len;
-}
-
-/*
- * How many segments from SKB (send_head, which may leave now) can go as
- * one large segment: whole segments of a full MSS, all within both
- * windows, up to the goal, whose fragments fit one skb. Only the last
- * may carry FIN or be short.
- */
-static int ttp_gso_count(struct sock *sk, struct sk_buff *skb, u32 goal)
-{
-	struct ttp_sock *ts = ttp_sk(sk);
-	u32 right = ts->snd_una + ts->snd_wnd;
-	bool rtx = ttp_before(TTP_SKB_CB(skb)->seq, ts->snd_max);
-	struct ttp_frag_end end = {};
-	int n = 0;
-
-	goal = min(goal, ttp_cwnd_room_segs(sk));
-	for (;;) {
-		const struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
-		const struct skb_shared_info *sh = skb_shinfo(skb);
-		const skb_frag_t *last;
-
-		/*
-		 * Retransmissions and new data are counted apart. A short
-		 * new segment waits for the loop's own turn, where Nagle,
-		 * TTP_CORK and MSG_MORE may hold it.
-		 */
-		if (cb->flags & TTP_FLAG_SYN || skb->len > ts->mss ||
-		    (cb->sacked & TTP_SACKED_ACKED) ||
-		    (skb->len < ts->mss && !rtx) ||
-		    skb_headlen(skb) || !sh->nr_frags ||
-		    ttp_before(cb->seq, ts->snd_max) != rtx ||
-		    ttp_after(cb->end_seq, right) ||
-		    end.nr + ttp_frags_added(skb, &end) > MAX_SKB_FRAGS)
-			break;
-		end.nr += ttp_frags_added(skb, &end);
-		last = &sh->frags[sh->nr_frags - 1];
-		end.page = skb_frag_page(last);
-		end.off = skb_frag_off(last) + skb_frag_size(last);
-		n++;
-		if (n >= goal || skb->len < ts->mss || (cb->flags & TTP_FLAG_FIN) ||
-		    skb_queue_is_last(&sk->sk_write_queue, skb))
-			break;
-		skb = skb->next;
-	}
-	return n;
-}
-
-/*
- * Send N queued skbs from FIRST (send_head, or where a timeout rewound it)
- * as one large segment, and account for each. The skb sent holds their
- * pages, not copies: the write queue keeps them for retransmission.
- */
-static int ttp_xmit_gso(struct sock *sk, struct sk_buff *first, int n)
-{
-	struct ttp_sock *ts = ttp_sk(sk);
-	bool rtx = ttp_before(TTP_SKB_CB(first)->seq, ts->snd_max);
-	struct ttp_frag_end end = {};
-	u32 now = ttp_sk_now_us(sk);
-	struct sk_buff *gso, *skb;
-	struct ttp_skb_cb *cb;
-	int i, err, segs = 0;
-
-	gso = alloc_skb(TTP_MAX_HEADER, GFP_ATOMIC);
-	if (!gso)
-		return -ENOBUFS;
-	skb_reserve(gso, TTP_MAX_HEADER);
-	cb = TTP_SKB_CB(gso);
-	*cb = *TTP_SKB_CB(first);
-	cb->retransmitted = rtx;
-	cb->flags = 0;
-	for (i = 0, skb = first; i < n; i++, skb = skb->next) {
-		ttp_frags_append(gso, skb, &end);
-		segs += ttp_skb_pcount(skb);
-		cb->flags |= TTP_SKB_CB(skb)->flags;
-		cb->end_seq = TTP_SKB_CB(skb)->end_seq;
-		if (rtx)
-			TTP_SKB_CB(skb)->retransmitted = 1;
-		TTP_SKB_CB(skb)->sent_us = now;
-	}
-	skb_shinfo(gso)->gso_size = ts->mss;
-	skb_shinfo(gso)->gso_segs = segs;
-	skb_shinfo(gso)->gso_type = ts->af->gso_type;
-	/* From here GSO belongs to the stack, which may have freed it. */
-	err = ttp_transmit_skb(sk, gso, false);
-	if (err) {
-		if (rtx)
-			ttp_count_add(sock_net(sk), TTP_MIB_RETRANS_FAIL, segs);
-		return err;
-	}
-	for (i = 0, skb = first; i < n; i++, skb = skb->next)
-		ttp_xmit_sent(sk, skb, rtx);
-	return 0;
-}
-
 /*
  * Nagle's algorithm as Linux has it (with Minshall's change): a segment
- * smaller than the MSS waits while an earlier small one is unacknowledged,
- * so a stream of small writes becomes full segments. TTP_NODELAY turns it
- * off; TTP_CORK and MSG_MORE hold every small segment; a FIN never waits.
+ * of LEN bytes, less than the MSS, waits while an earlier small one is
+ * unacknowledged, so a stream of small writes becomes full segments.
+ * TTP_NODELAY turns it off; TTP_CORK and MSG_MORE hold every small
+ * segment; a FIN never waits.
  */
-static bool ttp_nagle_holds(const struct sock *sk, const struct sk_buff *skb,
-			    int nonagle)
+static bool ttp_nagle_holds(const struct sock *sk, u32 len, bool fin, int nonagle)
 {
 	const struct ttp_sock *ts = ttp_sk(sk);
 
-	if (skb->len >= ts->mss || (TTP_SKB_CB(skb)->flags & TTP_FLAG_FIN) ||
-	    (nonagle & TTP_NAGLE_PUSH))
+	if (len >= ts->mss || fin || (nonagle & TTP_NAGLE_PUSH))
 		return false;
 	if (nonagle & TTP_NAGLE_CORK)
 		return true;
@@ -618,12 +422,54 @@ static u32 ttp_window_part(const struct sock *sk, const struct sk_buff *skb,
 }
 
 /*
+ * How much of SKB, send_head, goes now, at most MAX bytes (the segments
+ * the congestion window and the size goal allow): within the peer's
+ * window, whole segments where the window cuts it; and, at the queue's
+ * end, without a short last segment Nagle holds, as
+ * tcp_mss_split_point(). False: none of it; *LEN is 0 for a lone FIN.
+ */
+static bool ttp_send_len(struct sock *sk, struct sk_buff *skb, u32 max,
+			 int nonagle, bool rtx, u32 *lenp)
+{
+	const struct ttp_sock *ts = ttp_sk(sk);
+	const struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
+	u32 len = min(skb->len, max), mss = ts->mss, edge, partial;
+	bool fin = cb->flags & TTP_FLAG_FIN;
+
+	edge = len == skb->len ? cb->end_seq : cb->seq + len;
+	if (ttp_after(edge, ts->snd_una + ts->snd_wnd)) {
+		u32 part = ttp_window_part(sk, skb, nonagle);
+
+		/*
+		 * Whole segments where the window cuts a run of them; all
+		 * the payload but not the FIN: the last segment waits with
+		 * it. A part shorter than a segment only as the persist
+		 * timer or silly window avoidance allow, and not again.
+		 */
+		if (part && part == skb->len)
+			part = rounddown(part - 1, mss);
+		else if (part > mss)
+			part = rounddown(part, mss);
+		else if (rtx && part < mss)
+			part = 0;
+		*lenp = min(len, part);
+		return *lenp;
+	}
+	partial = len % mss;
+	if (!rtx && len == skb->len && skb_queue_is_last(&sk->sk_write_queue, skb) &&
+	    partial && ttp_nagle_holds(sk, partial, fin, nonagle))
+		len -= partial;
+	*lenp = len;
+	return len || fin;
+}
+
+/*
  * Send again, oldest first and as the window allows, the segments the
  * SACK scoreboard presumes lost and that were not sent again since (RFC
  * 6675's NextSeg() rule 1), in recovery: outside it, what is marked lost
  * starts one first. True if any went.
  */
-static bool ttp_retransmit_lost(struct sock *sk)
+static bool ttp_retransmit_lost(struct sock *sk, u32 goal)
 {
 	struct ttp_sock *ts = ttp_sk(sk);
 	struct ttp_cong *cc = &ts->cong;
@@ -632,20 +478,22 @@ static bool ttp_retransmit_lost(struct sock *sk)
 
 	skb_queue_walk(&sk->sk_write_queue, skb) {
 		struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
+		u32 segs;
 
 		if (skb == ts->send_head || cc->lost_out == cc->retrans_out)
 			break;
 		if ((cb->sacked & (TTP_SACKED_ACKED | TTP_SACKED_LOST |
 				   TTP_SACKED_RETRANS)) != TTP_SACKED_LOST)
 			continue;
-		if (!ttp_cwnd_room(sk) || ttp_pacing_holds(sk) ||
-		    ttp_tsq_throttled(sk, skb->truesize) || ttp_xmit_one(sk, skb))
+		segs = min(ttp_cwnd_room_segs(sk), goal);
+		if (!segs || ttp_pacing_holds(sk) ||
+		    ttp_tsq_throttled(sk, skb->truesize) || ttp_xmit_one(sk, skb, segs))
 			break;
-		/* A part split off to fit the MSS stays lost, and is next. */
+		/* A part cut off for want of room stays lost, and is next. */
 		cb->sacked |= TTP_SACKED_RETRANS;
 		cc->retrans_out += ttp_skb_pcount(skb);
 		if (cc->state == TTP_CA_RECOVERY)
-			ttp_count(sock_net(sk), TTP_MIB_FAST_RETRANS);
+			ttp_count_add(sock_net(sk), TTP_MIB_FAST_RETRANS, ttp_skb_pcount(skb));
 		sent = true;
 	}
 	return sent;
@@ -654,7 +502,8 @@ static bool ttp_retransmit_lost(struct sock *sk)
 /*
  * Send what the congestion and receive windows allow: segments the SACK
  * scoreboard presumes lost, then from send_head on, segments a timeout
- * marked lost, then new ones. NONAGLE: TTP_NAGLE_* bits, the socket's own
+ * marked lost, then new ones, each skb as one large segment of up to the
+ * size goal's segments. NONAGLE: TTP_NAGLE_* bits, the socket's own
  * included.
  */
 static void ttp_write_xmit(struct sock *sk, int nonagle)
@@ -662,39 +511,36 @@ static void ttp_write_xmit(struct sock *sk, int nonagle)
 	struct ttp_sock *ts = ttp_sk(sk);
 	struct sk_buff *skb;
 	bool sent = false, paced = false, limited = false;
-	u32 goal;
-	int n;
+	u32 goal = ttp_gso_goal(sk);
 
 	ttp_cong_restart(sk);
 	if (ts->cong.state == TTP_CA_RECOVERY && ts->cong.lost_out > ts->cong.retrans_out)
-		sent = ttp_retransmit_lost(sk);
-	goal = ttp_gso_goal(sk);
+		sent = ttp_retransmit_lost(sk, goal);
 	while ((skb = ts->send_head)) {
 		struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
 		bool rtx = ttp_before(cb->seq, ts->snd_max);
+		u32 segs = min(ttp_cwnd_room_segs(sk), goal), len;
 
-		if (!ttp_cwnd_room(sk))
+		if (!segs)
 			break;
-		if (!rtx && ttp_nagle_holds(sk, skb, nonagle))
-			break;
-		/* A SYN goes whatever the window: there is none yet. */
-		if (!(cb->flags & TTP_FLAG_SYN) &&
-		    ttp_after(cb->end_seq, ts->snd_una + ts->snd_wnd)) {
-			u32 part = rtx ? 0 : ttp_window_part(sk, skb, nonagle);
-
-			if (!part || part == skb->len || ttp_split(sk, skb, part))
+		/* A SYN goes whatever the window, never held: there is none yet. */
+		if (cb->flags & TTP_FLAG_SYN) {
+			if (ttp_xmit_one(sk, skb, 1))
 				break;
+			sent = true;
+			continue;
 		}
-		/* A SYN is never held: as tcp_connect() sends it, directly. */
-		paced = !(cb->flags & TTP_FLAG_SYN) && ttp_pacing_holds(sk);
+		if (!ttp_send_len(sk, skb, segs * ts->mss, nonagle, rtx, &len))
+			break;
+		paced = ttp_pacing_holds(sk);
 		if (paced)
 			break;
-		n = goal > 1 ? ttp_gso_count(sk, skb, goal) : 1;
-		if (goal > 1 && !rtx && ttp_gso_defers(sk, skb, n, goal, &limited))
+		if (goal > 1 && !rtx &&
+		    ttp_gso_defers(sk, skb, len / ts->mss, goal, &limited))
 			break;
-		if (ttp_tsq_throttled(sk, n * skb->truesize))
+		if (len < skb->len && ttp_split(sk, skb, len, ts->mss))
 			break;
-		if (n > 1 ? ttp_xmit_gso(sk, skb, n) : ttp_xmit_one(sk, skb))
+		if (ttp_tsq_throttled(sk, skb->truesize) || ttp_xmit_one(sk, skb, segs))
 			break;
 		sent = true;
 	}
@@ -738,13 +584,13 @@ void ttp_push(struct sock *sk)
 
 /*
  * Send the oldest unacknowledged segment again: fast retransmit, a partial
- * ACK in fast recovery, a timeout.
+ * ACK in fast recovery, a timeout. One segment, as TCP sends.
  */
 int ttp_retransmit_head(struct sock *sk)
 {
 	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
 
-	return skb ? ttp_xmit_one(sk, skb) : 0;
+	return skb ? ttp_xmit_one(sk, skb, 1) : 0;
 }
 
 /*

@@ -323,11 +323,16 @@ static void ttp_tlp_fire(struct sock *sk)
 	 * may have no memory left for it.
 	 */
 	if (!skb || skb->len < ts->mss ||
-	    ttp_after(TTP_SKB_CB(skb)->end_seq, ts->snd_una + ts->snd_wnd)) {
+	    ttp_after(skb->len > ts->mss ? TTP_SKB_CB(skb)->seq + ts->mss :
+		      TTP_SKB_CB(skb)->end_seq, ts->snd_una + ts->snd_wnd)) {
 		skb = ttp_last_in_flight(sk);
 		rtx = true;
+		/* Its last segment only, as tcp_send_loss_probe() cuts it. */
+		if (skb && ttp_skb_pcount(skb) > 1 &&
+		    !ttp_split(sk, skb, rounddown(skb->len - 1, ts->mss), ts->mss))
+			skb = skb->next;
 	}
-	if (!skb || ttp_xmit_one(sk, skb))
+	if (!skb || ttp_xmit_one(sk, skb, 1))
 		return;
 	rack->tlp_high_seq = ts->snd_nxt;
 	rack->tlp_retrans = rtx;

@@ -185,17 +185,17 @@ void ttp_recovery_ack(struct sock *sk, u32 acked, u32 sacked, u32 tsecr,
 }
 
 /*
- * A segment left: PRR counts what recovery sends, and the D-SACK undo
+ * SEGS segments left: PRR counts what recovery sends, and the D-SACK undo
  * what it sent again (RTX).
  */
-void ttp_recovery_sent(struct sock *sk, bool rtx)
+void ttp_recovery_sent(struct sock *sk, bool rtx, u32 segs)
 {
 	struct ttp_cong *cc = &ttp_sk(sk)->cong;
 
 	if (cc->state == TTP_CA_RECOVERY)
-		cc->prr_out++;
+		cc->prr_out += segs;
 	if (rtx && cc->dsack_undo)
-		cc->undo_retrans = max(cc->undo_retrans, 0) + 1;
+		cc->undo_retrans = max(cc->undo_retrans, 0) + segs;
 }
 
 /*

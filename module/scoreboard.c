@@ -11,10 +11,13 @@
  * blocks (they are sorted first), and only such an ACK does. A peer can
  * make its own connection's ACKs cost a walk of its window, no more.
  *
- * A segment is marked SACKed only when a block covers it whole: the
- * peer's blocks follow the segments it received, and TTP's segments are
- * cut the same way each time they are sent (a path MTU drop splits them,
- * and a split segment's parts keep its marks).
+ * Marks are per skb, and an skb is marked SACKed only when a block
+ * covers it whole: one of several segments that a block's edge falls in
+ * is first cut there, on the segment boundary (ttp_sack_cut()), as
+ * Linux's tcp_match_skb_to_sack() does. The peer's blocks follow the
+ * segments it received, and TTP cuts its segments the same way each time
+ * they are sent (a path MTU drop recuts them; a cut skb's parts keep its
+ * marks).
  *
  * Everything here runs under the socket lock.
  */
@@ -183,6 +186,30 @@ static bool ttp_sack_mark(struct sock *sk, struct sk_buff *skb)
 }
 
 /*
+ * SKB, in flight, holds several segments, and B's edge falls inside it:
+ * cut it there, on a segment boundary, so that the part the block covers
+ * can be marked. An edge inside a segment (a peer that cut it, an MSS
+ * that changed since) rounds to cover less. A cut that fails leaves SKB
+ * unmarked, to be sent again whole if it is lost.
+ */
+static void ttp_sack_cut(struct sock *sk, struct sk_buff *skb, const struct ttp_sack_block *b)
+{
+	const struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
+	u32 mss = skb_shinfo(skb)->gso_size, len;
+
+	if (ttp_skb_pcount(skb) < 2 || !mss)
+		return;
+	if (ttp_before(cb->seq, b->start))
+		len = roundup(b->start - cb->seq, mss);		/* begins inside */
+	else if (ttp_after(cb->end_seq, b->end))
+		len = rounddown(b->end - cb->seq, mss);		/* ends inside */
+	else
+		return;
+	if (len && len < skb->len)
+		ttp_split(sk, skb, len, mss);
+}
+
+/*
  * An ACK of a SACK peer carried SACK blocks (its options are at
  * TTP_SKB_CB(SKB)->sack_off): mark what they cover. PRIOR_UNA is snd_una
  * before the ACK. A block must lie within what was sent and not below
@@ -225,7 +252,10 @@ u32 ttp_sacktag(struct sock *sk, const struct sk_buff *skb, u32 prior_una, u32 *
 
 		if (!ttp_after(cb->end_seq, v[i].start)) {
 			cur = cur->next;	/* below the block */
-		} else if (ttp_after(cb->end_seq, v[i].end)) {
+			continue;
+		}
+		ttp_sack_cut(sk, cur, &v[i]);
+		if (ttp_after(cb->end_seq, v[i].end)) {
 			i++;			/* past it: the next block */
 		} else {
 			if (!ttp_before(cb->seq, v[i].start) && ttp_sack_mark(sk, cur)) {
@@ -257,6 +287,9 @@ void ttp_sack_mark_head_lost(struct sock *sk)
 	cb = TTP_SKB_CB(skb);
 	if (cb->sacked & (TTP_SACKED_ACKED | TTP_SACKED_LOST))
 		return;
+	/* Its first segment, as tcp_newreno_mark_lost() cuts it. */
+	if (ttp_skb_pcount(skb) > 1)
+		ttp_split(sk, skb, ttp_sk(sk)->mss, ttp_sk(sk)->mss);
 	cb->sacked |= TTP_SACKED_LOST;
 	ttp_sk(sk)->cong.lost_out += ttp_skb_pcount(skb);
 }

@@ -645,7 +645,8 @@ static int ttp_copy_to_skb(struct sock *sk, struct sk_buff *skb,
 static int ttp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 {
 	struct ttp_sock *ts = ttp_sk(sk);
-	int flags = msg->msg_flags, copied = 0, err = 0, mss;
+	int flags = msg->msg_flags, copied = 0, err = 0;
+	u32 goal;
 	long timeo;
 
 	if (flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL | MSG_MORE | MSG_EOR |
@@ -657,7 +658,7 @@ static int ttp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 	if (err)
 		goto out_err;
 	ttp_rate_check_app_limited(sk);
-	mss = ts->mss;
+	goal = ttp_size_goal(sk);
 
 	while (msg_data_left(msg)) {
 		struct sk_buff *skb = ttp_unsent_tail(sk);
@@ -666,13 +667,16 @@ static int ttp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 		err = -EPIPE;
 		if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN))
 			goto out_err;
-		/* Fill the last unsent segment before starting another. */
-		if (!skb || skb->len >= mss) {
+		/*
+		 * Fill the last unsent skb to the size goal, many segments
+		 * where the route takes them whole, before starting another.
+		 */
+		if (!skb || skb->len >= goal) {
 			skb = ttp_new_data_skb(sk);
 			if (!skb)
 				goto wait_for_memory;
 		}
-		copy = min_t(int, mss - skb->len, msg_data_left(msg));
+		copy = min_t(int, goal - skb->len, msg_data_left(msg));
 		copy = ttp_copy_to_skb(sk, skb, msg, copy);
 		if (copy < 0) {
 			if (copy != -ENOMEM) {
@@ -683,10 +687,10 @@ static int ttp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 		}
 		if (!copy) {
 			/* Out of fragment slots: seal it, start another. */
-			mss = skb->len;
+			goal = skb->len;
 			continue;
 		}
-		mss = ts->mss;
+		goal = ttp_size_goal(sk);
 		TTP_SKB_CB(skb)->end_seq += copy;
 		ts->write_seq += copy;
 		copied += copy;

@@ -187,9 +187,9 @@ static_assert(sizeof(struct ttp_skb_cb) <= sizeof_field(struct sk_buff, cb));
 
 /*
  * How many segments a queued skb counts for in packets_out and the
- * scoreboard's sums, as TCP's tcp_skb_pcount(): set where it joins the
- * write queue (ttp_new_data_skb(), ttp_queue_tail(); the part ttp_split()
- * makes copies it).
+ * scoreboard's sums, as TCP's tcp_skb_pcount(): its payload cut into
+ * segments of the MSS it was sent with (wqueue.c), one for a SYN or a
+ * bare FIN.
  */
 static inline u32 ttp_skb_pcount(const struct sk_buff *skb)
 {
@@ -563,7 +563,7 @@ struct sk_buff *ttp_unsent_tail(struct sock *sk);
 void ttp_remove_empty_tail(struct sock *sk);
 void ttp_send_fin(struct sock *sk);
 int ttp_retransmit_head(struct sock *sk);
-int ttp_xmit_one(struct sock *sk, struct sk_buff *skb);
+int ttp_xmit_one(struct sock *sk, struct sk_buff *skb, u32 max_segs);
 void ttp_rewind(struct sock *sk);
 void ttp_unrewind(struct sock *sk);
 void ttp_send_head_next(struct sock *sk, struct sk_buff *skb);
@@ -767,9 +767,15 @@ struct ttp_gso_view {
 
 u32 ttp_gso_autosize(u64 rate, u32 shift, u32 min_rtt_us, u32 gso_max_size, u32 mss);
 u32 ttp_gso_goal(struct sock *sk);
+u32 ttp_size_goal(struct sock *sk);
 bool ttp_gso_hold(const struct ttp_gso_view *v, bool *cwnd_limited);
 bool ttp_gso_defers(struct sock *sk, const struct sk_buff *skb, u32 n, u32 goal,
 		    bool *cwnd_limited);
+
+/* wqueue.c */
+int ttp_skb_fit(struct sock *sk, struct sk_buff *skb, u32 mss);
+int ttp_split(struct sock *sk, struct sk_buff *skb, u32 len, u32 mss);
+u32 ttp_trim_head(struct sock *sk, struct sk_buff *skb, u32 len);
 
 /* isn.c */
 void ttp_isn_init(void);
