@@ -61,7 +61,7 @@ def info_u32(sock, offset):
     return int.from_bytes(raw[offset:offset + 4], sys.byteorder)
 
 
-UNACKED, TOTAL_RETRANS = 44, 52
+SND_MSS, UNACKED, TOTAL_RETRANS = 8, 44, 52
 
 
 def transfer(c, s, size):
@@ -85,7 +85,9 @@ def transfer(c, s, size):
 
 def retransmit():
     """Segments lost to netem come back as ttp:ttp_retransmit, one event per
-    retransmission TTP_INFO counts, each naming the connection."""
+    buffer sent again, as TCP's tcp:tcp_retransmit_skb, each naming the
+    connection: their lengths in segments add up to the retransmissions
+    TTP_INFO counts."""
     topo = Topology(socket.AF_INET, True)
     tr = Tracing("ttp/ttp_retransmit")
     try:
@@ -103,10 +105,13 @@ def retransmit():
         check(want > 0, "nothing retransmitted through 10% loss")
         local = "local=%s:%d remote=%s:%d" % (c.getsockname()[:2] + c.getpeername()[:2])
         mine = [line for line in lines if local in line]
-        check(len(mine) == want, "%d ttp_retransmit events for the connection, TTP_INFO "
-              "counts %d retransmissions; first lines: %s" % (len(mine), want, lines[:3]))
         check(all(re.search(r"seq=\d+ len=\d+ retries=\d+", line) for line in mine),
               "fields missing: %s" % mine[0])
+        mss = info_u32(c, SND_MSS)
+        segs = sum(-(-int(re.search(r"len=(\d+)", line).group(1)) // mss) for line in mine)
+        check(segs == want, "%d ttp_retransmit events for the connection, %d segments of "
+              "%d bytes, TTP_INFO counts %d retransmissions; first lines: %s" %
+              (len(mine), segs, mss, want, lines[:3]))
         for sock in (c, s, lsn):
             sock.close()
     finally:
@@ -257,7 +262,7 @@ def main():
     require_module()
     tracefs()
     suite = Suite()
-    suite.case("ttp_retransmit: one event per retransmission, naming the connection",
+    suite.case("ttp_retransmit: an event per buffer resent, naming the connection",
                retransmit)
     suite.case("ttp_drop: the reason and the addresses", drop)
     suite.case("skb:kfree_skb: what TTP drops, not what it consumes", kfree_skb)
