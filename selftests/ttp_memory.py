@@ -8,14 +8,18 @@ counted, buffer memory refused and counted, every connection still moving
 (each socket keeps a minimum, as in TCP), no byte lost or changed, and all
 of it back when the load goes; TIME_WAIT and request entries held to it
 too. And per socket: a receive buffer filled with small segments is
-copied compact instead of dropping what the window invited."""
+copied compact instead of dropping what the window invited; a send buffer
+holds about its size in data, its segments kept many to a buffer."""
 
+import fcntl
 import hashlib
 import json
 import os
 import select
 import socket
+import struct
 import sys
+import termios
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
@@ -510,6 +514,41 @@ def info_field(ns, name):
     return None
 
 
+def send_buffer_holds_data():
+    """A sender whose peer stops reading: its send buffer (SO_SNDBUF, in
+    bytes of memory, what the kernel reports) fills with data, not with
+    the cost of keeping it. The write queue keeps many segments to a
+    buffer, as TCP's does, so what is queued (SIOCOUTQ) comes to nearly
+    the whole of it; kept one segment to a buffer, a 1,448-byte segment
+    costs about 2.6 KB and the queue would hold little more than half."""
+    t = Topology(socket.AF_INET, True)
+    try:
+        lsn, c, s = pinned_pair(t, 64 << 10)
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 256 << 10)
+        sndbuf = c.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF)
+        block, idle = b"\x5a" * BLOCK, 0
+        deadline = time.monotonic() + 60
+        while idle < 3:
+            check(time.monotonic() < deadline, "the sender was never held back")
+            took = 0
+            while True:
+                try:
+                    took += c.send(block)
+                except BlockingIOError:
+                    break
+            idle = idle + 1 if not took else 0
+            time.sleep(0.3)
+        queued = struct.unpack("i", fcntl.ioctl(c.fileno(), termios.TIOCOUTQ, b"\0" * 4))[0]
+        print("# SO_SNDBUF %d bytes: %d bytes of data queued (%.2f)" %
+              (sndbuf, queued, queued / sndbuf))
+        check(queued >= sndbuf * 8 // 10, "only %d bytes of data queued in a %d-byte "
+              "send buffer" % (queued, sndbuf))
+        for x in (c, s, lsn):
+            x.close()
+    finally:
+        t.close()
+
+
 def main():
     require_module()
     suite = Suite()
@@ -525,6 +564,7 @@ def main():
                reader_stops)
     suite.case("small segments into a full receive buffer: copied compact, none dropped",
                small_segments)
+    suite.case("a send buffer holds about its size in data", send_buffer_holds_data)
     suite.run()
 
 
