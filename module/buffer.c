@@ -200,12 +200,10 @@ void ttp_rcv_space_adjust(struct sock *sk)
  * segments, each priced as tcp_sndbuf_expand() prices it, at the worst
  * case of a segment alone in an skb whose head is a power of two: the
  * same SO_SNDBUF as TCP's for the same window. What TTP queues costs
- * about half that per segment (one skb of page fragments each), so the
- * buffer holds about four windows, as TCP's holds its dense large skbs.
- * Priced at the real cost, it held two: in slow start, where the window
- * doubles every round trip, the writer was the limit, and every write
- * that a third of the buffer freed went out as the few segments it
- * brought, not as large segments (autosize.c).
+ * about a third of that per segment (many to an skb, wqueue.c), so the
+ * buffer holds several windows, as TCP's does. Priced at the real cost
+ * it would hold two: in slow start, where the window doubles every round
+ * trip, the writer would be the limit.
  */
 void ttp_sndbuf_expand(struct sock *sk)
 {

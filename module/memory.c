@@ -15,15 +15,11 @@
 #include "ttp.h"
 
 /*
- * Minimum, default, maximum: TCP's tcp_wmem and tcp_rmem defaults, but
- * for the send buffer's maximum. The send buffer counts what its skbs
- * cost, and TTP queues a skb per segment, about 2.7 KiB for 1448 bytes,
- * where TCP's 64 KiB skbs carry 4 MB of payload in its 4 MiB. With 4 MiB
- * a TTP sender kept 2.2 MB in flight at most: 47 MB/s over 47 ms of RTT,
- * a third below TCP on the same path (Documentation/performance.md).
- * Twice TCP's maximum carries what TCP's carries.
+ * Minimum, default, maximum: TCP's tcp_wmem and tcp_rmem defaults. The
+ * send buffer counts what its skbs cost; TTP's, as TCP's, hold many
+ * segments each (wqueue.c), so the same maximum carries the same data.
  */
-int ttp_sysctl_wmem[3] = { 4096, 16384, 8 * 1024 * 1024 };
+int ttp_sysctl_wmem[3] = { 4096, 16384, 4 * 1024 * 1024 };
 int ttp_sysctl_rmem[3] = { 4096, 131072, 6 * 1024 * 1024 };
 
 atomic_long_t ttp_memory_allocated;

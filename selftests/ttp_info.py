@@ -46,12 +46,11 @@ def info(sock):
 def check_sndbuf(sock, cwnd):
     """The send buffer grew as tcp_sndbuf_expand() grows TCP's: two
     windows of segments, each priced at a power-of-two head of its own
-    (4096 bytes at these MSSs) and an sk_buff (256), up to 8 MiB, twice
-    TCP's maximum (TTP's queue costs twice TCP's per byte). A window past
-    481 segments would stop at 4 MiB, no multiple of the pair."""
+    (4096 bytes at these MSSs) and an sk_buff (256), up to TCP's maximum,
+    4 MiB, no multiple of the pair (a window past 240 segments)."""
     snd = sock.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF)
     pair = 2 * (4096 + 256)
-    check(snd == 8 << 20 or (snd % pair == 0 and snd >= pair * max(cwnd, 10)),
+    check(snd == 4 << 20 or (snd % pair == 0 and snd >= pair * max(cwnd, 10)),
           "SO_SNDBUF %d: not two windows of TCP-priced segments (cwnd %d)" % (snd, cwnd))
 
 

@@ -65,7 +65,7 @@ def bulk_both_ways(topo):
     for x in (c, s):
         snd = x.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF)
         rcv = x.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
-        check(snd <= 8 << 20 and rcv <= 6 << 20,
+        check(snd <= 4 << 20 and rcv <= 6 << 20,
               "buffers past their maximums: SO_SNDBUF %d, SO_RCVBUF %d" % (snd, rcv))
         if topo.veth:
             check(snd > 16384 and rcv > 131072,
