@@ -39,13 +39,6 @@ void ttp_sack_account(struct sock *sk, u8 sacked, int segs)
 		cc->retrans_out += segs;
 }
 
-/* The segments in flight run from the head of the write queue to here. */
-static bool ttp_in_flight_skb(const struct sock *sk, const struct sk_buff *skb)
-{
-	return skb != (struct sk_buff *)&sk->sk_write_queue &&
-	       skb != ttp_sk(sk)->send_head;
-}
-
 #ifdef CONFIG_DEBUG_NET
 /*
  * The sums the pipe is reckoned from must be what the marks of the
@@ -68,7 +61,7 @@ void ttp_wq_check(struct sock *sk)
 	skb_queue_walk(&sk->sk_write_queue, skb) {
 		u8 marks = TTP_SKB_CB(skb)->sacked;
 
-		if (!ttp_in_flight_skb(sk, skb))
+		if (!ttp_skb_in_flight(sk, skb))
 			break;
 		packets += ttp_skb_pcount(skb);
 		if (marks & TTP_SACKED_ACKED)
@@ -247,7 +240,7 @@ u32 ttp_sacktag(struct sock *sk, const struct sk_buff *skb, u32 prior_una, u32 *
 
 	/* One walk of what is in flight, the blocks in order. */
 	cur = skb_peek(&sk->sk_write_queue);
-	for (i = 0; i < nv && cur && ttp_in_flight_skb(sk, cur);) {
+	for (i = 0; i < nv && cur && ttp_skb_in_flight(sk, cur);) {
 		const struct ttp_skb_cb *cb = TTP_SKB_CB(cur);
 
 		if (!ttp_after(cb->end_seq, v[i].start)) {
@@ -282,7 +275,7 @@ void ttp_sack_mark_head_lost(struct sock *sk)
 	struct ttp_skb_cb *cb;
 
 	sock_owned_by_me(sk);
-	if (!skb || !ttp_in_flight_skb(sk, skb))
+	if (!skb || !ttp_skb_in_flight(sk, skb))
 		return;
 	cb = TTP_SKB_CB(skb);
 	if (cb->sacked & (TTP_SACKED_ACKED | TTP_SACKED_LOST))

@@ -422,6 +422,20 @@ static inline struct ttp_sock *ttp_sk(const struct sock *sk)
 	return (struct ttp_sock *)sk;
 }
 
+/*
+ * Whether SKB, of SK's write queue (or its head, ending a walk), is in
+ * flight: sent and not rewound, so counted in packets_out and the
+ * scoreboard's sums. From send_head on nothing is, and nothing before
+ * snd_nxt is after it.
+ */
+static inline bool ttp_skb_in_flight(const struct sock *sk, const struct sk_buff *skb)
+{
+	const struct ttp_sock *ts = ttp_sk(sk);
+
+	return skb != (const struct sk_buff *)&sk->sk_write_queue && skb != ts->send_head &&
+	       ttp_before(TTP_SKB_CB(skb)->seq, ts->snd_nxt);
+}
+
 /* ipv6_pinfo last, where 6.1's inet6_sk_generic() expects it. */
 struct ttp6_sock {
 	struct ttp_sock ttp;

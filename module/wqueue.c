@@ -18,21 +18,10 @@
  */
 #include "ttp.h"
 
-/*
- * Whether SKB counts in packets_out and the sums: sent and not rewound.
- * From send_head on nothing does, and nothing before snd_nxt is after it.
- */
-static bool ttp_skb_counted(const struct sock *sk, const struct sk_buff *skb)
-{
-	const struct ttp_sock *ts = ttp_sk(sk);
-
-	return skb != ts->send_head && ttp_before(TTP_SKB_CB(skb)->seq, ts->snd_nxt);
-}
-
 /* SKB's segment count changed by DIFF: so do the sums, if it counts. */
 static void ttp_pcount_adjust(struct sock *sk, const struct sk_buff *skb, int diff)
 {
-	if (!diff || !ttp_skb_counted(sk, skb))
+	if (!diff || !ttp_skb_in_flight(sk, skb))
 		return;
 	ttp_sk(sk)->cong.packets_out += diff;
 	ttp_sack_account(sk, TTP_SKB_CB(skb)->sacked, diff);
@@ -86,6 +75,7 @@ int ttp_skb_fit(struct sock *sk, struct sk_buff *skb, u32 mss)
 {
 	u32 old = ttp_skb_pcount(skb), segs = skb->len <= mss ? 1 : DIV_ROUND_UP(skb->len, mss);
 
+	sock_owned_by_me(sk);
 	if (TTP_SKB_CB(skb)->flags & TTP_FLAG_SYN ||
 	    (segs == old && skb_shinfo(skb)->gso_size == (segs > 1 ? mss : 0)))
 		return 0;
@@ -110,6 +100,7 @@ int ttp_split(struct sock *sk, struct sk_buff *skb, u32 len, u32 mss)
 	struct sk_buff *buff;
 	int nlen;
 
+	sock_owned_by_me(sk);
 	if (!len || len >= skb->len || ttp_unclone(skb))
 		return -ENOMEM;
 	buff = alloc_skb_fclone(TTP_MAX_HEADER, GFP_ATOMIC);
@@ -145,10 +136,11 @@ int ttp_split(struct sock *sk, struct sk_buff *skb, u32 len, u32 mss)
  */
 u32 ttp_trim_head(struct sock *sk, struct sk_buff *skb, u32 len)
 {
-	struct skb_shared_info *sh = skb_shinfo(skb);
 	u32 old = ttp_skb_pcount(skb), eat = len;
+	struct skb_shared_info *sh;
 	int i, k = 0;
 
+	sock_owned_by_me(sk);
 	if (skb_headlen(skb) || len >= skb->len || ttp_unclone(skb))
 		return 0;
 	sh = skb_shinfo(skb);
