@@ -295,46 +295,63 @@ void ttp_delack_timeout(struct sock *sk)
 
 /*
  * Run WORK now if no task owns the socket; else leave it to release_sock(),
- * keeping the socket alive until then.
+ * keeping the socket alive until then. Not at all if TIMER was set again
+ * since it fired: an ACK processed first (on another CPU, or from the
+ * backlog before release_cb) moved it on, and the work would come early,
+ * a loss probe or a timeout nothing justifies (TCP checks icsk_timeout in
+ * tcp_write_timer_handler() for the same reason).
  */
-static void ttp_timer_run(struct sock *sk, int defer_bit,
+static void ttp_timer_run(struct sock *sk, struct timer_list *timer, int defer_bit,
 			  void (*work)(struct sock *sk))
 {
 	bh_lock_sock(sk);
-	if (!sock_owned_by_user(sk))
-		work(sk);
-	else if (!test_and_set_bit(defer_bit, &ttp_sk(sk)->deferred))
-		sock_hold(sk);
+	if (!timer_pending(timer)) {
+		if (!sock_owned_by_user(sk))
+			work(sk);
+		else if (!test_and_set_bit(defer_bit, &ttp_sk(sk)->deferred))
+			sock_hold(sk);
+	}
 	bh_unlock_sock(sk);
 	sock_put(sk);	/* the timer's reference, from sk_reset_timer() */
+}
+
+/* What TIMER left for release_sock(), unless it was set again since. */
+static void ttp_timer_deferred(struct sock *sk, struct timer_list *timer, int defer_bit,
+			       void (*work)(struct sock *sk))
+{
+	if (!test_and_clear_bit(defer_bit, &ttp_sk(sk)->deferred))
+		return;
+	if (!timer_pending(timer))
+		work(sk);
+	__sock_put(sk);
 }
 
 static void ttp_rtx_timer_fn(struct timer_list *t)
 {
 	struct ttp_sock *ts = ttp_timer_container(ts, t, rtx_timer);
 
-	ttp_timer_run((struct sock *)ts, TTP_DEFER_RTX, ttp_rtx_timeout);
+	ttp_timer_run((struct sock *)ts, &ts->rtx_timer, TTP_DEFER_RTX, ttp_rtx_timeout);
 }
 
 static void ttp_delack_timer_fn(struct timer_list *t)
 {
 	struct ttp_sock *ts = ttp_timer_container(ts, t, delack_timer);
 
-	ttp_timer_run((struct sock *)ts, TTP_DEFER_DELACK, ttp_delack_timeout);
+	ttp_timer_run((struct sock *)ts, &ts->delack_timer, TTP_DEFER_DELACK, ttp_delack_timeout);
 }
 
 static void ttp_rack_timer_fn(struct timer_list *t)
 {
 	struct ttp_sock *ts = ttp_timer_container(ts, t, rack_timer);
 
-	ttp_timer_run((struct sock *)ts, TTP_DEFER_RACK, ttp_rack_timeout);
+	ttp_timer_run((struct sock *)ts, &ts->rack_timer, TTP_DEFER_RACK, ttp_rack_timeout);
 }
 
 static void ttp_keepalive_timer_fn(struct timer_list *t)
 {
 	struct ttp_sock *ts = ttp_timer_container(ts, t, keepalive_timer);
 
-	ttp_timer_run((struct sock *)ts, TTP_DEFER_KEEPALIVE, ttp_keepalive_timeout);
+	ttp_timer_run((struct sock *)ts, &ts->keepalive_timer, TTP_DEFER_KEEPALIVE, ttp_keepalive_timeout);
 }
 
 /* proto->release_cb: what timers left for us while a task held the socket. */
@@ -342,18 +359,9 @@ void ttp_release_cb(struct sock *sk)
 {
 	struct ttp_sock *ts = ttp_sk(sk);
 
-	if (test_and_clear_bit(TTP_DEFER_RTX, &ts->deferred)) {
-		ttp_rtx_timeout(sk);
-		__sock_put(sk);
-	}
-	if (test_and_clear_bit(TTP_DEFER_DELACK, &ts->deferred)) {
-		ttp_delack_timeout(sk);
-		__sock_put(sk);
-	}
-	if (test_and_clear_bit(TTP_DEFER_KEEPALIVE, &ts->deferred)) {
-		ttp_keepalive_timeout(sk);
-		__sock_put(sk);
-	}
+	ttp_timer_deferred(sk, &ts->rtx_timer, TTP_DEFER_RTX, ttp_rtx_timeout);
+	ttp_timer_deferred(sk, &ts->delack_timer, TTP_DEFER_DELACK, ttp_delack_timeout);
+	ttp_timer_deferred(sk, &ts->keepalive_timer, TTP_DEFER_KEEPALIVE, ttp_keepalive_timeout);
 	if (test_and_clear_bit(TTP_DEFER_MTU, &ts->deferred)) {
 		ttp_mtu_reduced(sk);
 		__sock_put(sk);
@@ -362,10 +370,7 @@ void ttp_release_cb(struct sock *sk)
 		ttp_tsq_send(sk);
 		__sock_put(sk);
 	}
-	if (test_and_clear_bit(TTP_DEFER_RACK, &ts->deferred)) {
-		ttp_rack_timeout(sk);
-		__sock_put(sk);
-	}
+	ttp_timer_deferred(sk, &ts->rack_timer, TTP_DEFER_RACK, ttp_rack_timeout);
 }
 
 void ttp_init_timers(struct sock *sk)

@@ -13,7 +13,13 @@ refcount and list debugging: the runner fails a run whose log has any):
   entries' own timers race the entry's first moments (ttp_time_wait()'s
   own reference; an RST ends an entry through the same ttp_tw_kill());
 - namespaces deleted while their TIME_WAIT timers fire (the purge waits
-  for entries whose timer already unhashed them).
+  for entries whose timer already unhashed them);
+- a loss probe's timer that fires while a task holds the socket (a
+  write whose user page userfaultfd keeps missing), the ACK that makes
+  the probe needless waiting in the backlog: release_sock() takes the
+  ACK first, the timer is set again, and the probe left for release_cb
+  must not go (no LossProbes, nothing sent again), as TCP's deferred
+  handlers check icsk_timeout.
 
 Each case also shows that the paths it races were taken (counters), and
 afterwards the gauges read zero and slab memory is back near where it
@@ -28,17 +34,23 @@ with the fixes the runs are clean; with the old code put back
 (inject=racy-flood-stop, racy-tw-ref, racy-tw-purge), KASAN must report
 a use after free."""
 
+import ctypes
+import fcntl
+import mmap
 import os
 import random
+import select
 import socket
+import struct
 import subprocess
 import sys
+import termios
 import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from ttplib import (SOL_TTP, TTPCTL, Netns, Suite, SynFlood, Topology, check,  # noqa: E402
-                    guard, on_debug_kernel, require_module, slab_kib, slab_settled,
+                    guard, on_debug_kernel, require_module, run, slab_kib, slab_settled,
                     uapi_enums, wait_for)
 
 TTP_NODELAY = uapi_enums()["TTP_NODELAY"]
@@ -90,6 +102,96 @@ def hold_lock(sk, done):
             sk.setsockopt(SOL_TTP, TTP_NODELAY, 1)
         except OSError:
             return
+
+
+class MissingPage:
+    """A page of this process that no access completes until fill(): the
+    kernel, copying from it for a write, waits (userfaultfd, MISSING mode)
+    with whatever it holds, here a socket's lock."""
+
+    UFFDIO_API, UFFDIO_REGISTER, UFFDIO_ZEROPAGE = 0xc018aa3f, 0xc020aa00, 0xc020aa04
+    NR_USERFAULTFD = 323	# x86_64
+
+    def __init__(self):
+        libc = self.libc = ctypes.CDLL(None, use_errno=True)
+        libc.mmap.restype = ctypes.c_void_p
+        libc.mmap.argtypes = (ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int,
+                              ctypes.c_int, ctypes.c_long)
+        self.fd = libc.syscall(self.NR_USERFAULTFD, os.O_CLOEXEC | os.O_NONBLOCK)
+        check(self.fd >= 0, "userfaultfd: %s" % os.strerror(ctypes.get_errno()))
+        self.ioctl(self.UFFDIO_API, struct.pack("QQQ", 0xAA, 0, 0))
+        self.addr = libc.mmap(None, mmap.PAGESIZE, mmap.PROT_READ | mmap.PROT_WRITE,
+                              mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS, -1, 0)
+        check(self.addr not in (None, ctypes.c_void_p(-1).value), "mmap failed")
+        self.ioctl(self.UFFDIO_REGISTER, struct.pack("QQQQ", self.addr, mmap.PAGESIZE, 1, 0))
+
+    def ioctl(self, request, arg):
+        buf = ctypes.create_string_buffer(arg, len(arg))
+        check(self.libc.ioctl(self.fd, ctypes.c_ulong(request), buf) == 0,
+              "userfaultfd ioctl %#x: %s" % (request, os.strerror(ctypes.get_errno())))
+
+    def wait_fault(self, timeout):
+        """Whether an access to the page is waiting."""
+        if not select.select([self.fd], [], [], timeout)[0]:
+            return False
+        return len(os.read(self.fd, 32)) == 32
+
+    def fill(self):
+        self.ioctl(self.UFFDIO_ZEROPAGE, struct.pack("QQQq", self.addr, mmap.PAGESIZE, 0, 0))
+
+    def close(self):
+        os.close(self.fd)
+        self.libc.munmap(ctypes.c_void_p(self.addr), ctypes.c_size_t(mmap.PAGESIZE))
+
+
+# The ACKs' delay: the RTT, and so the probe's timer (2 RTTs, 1 s) and
+# the RTO (3 RTTs, 1.5 s), long beside what TCG delays a step by.
+ACK_DELAY_MS = 500
+
+
+def probe_while_owned():
+    topo = Topology(socket.AF_INET, True)
+    page = MissingPage()
+    socks = []
+    try:
+        run("tc", "-n", topo.server_ns.name, "qdisc", "add", "dev", topo.dev_server, "root",
+            "netem", "delay", "%dms" % ACK_DELAY_MS)
+        lsn, c, s = socks = topo.pair()
+        before = topo.client_ns.counters()
+        # Two segments: the probe's timer is two RTTs, no delayed ACK's
+        # allowance; their ACK comes back after one.
+        c.sendall(b"a" * 3000)
+        sent = []
+        writer = threading.Thread(target=lambda: sent.append(
+            page.libc.send(c.fileno(), ctypes.c_void_p(page.addr), mmap.PAGESIZE, 0)))
+        start = time.monotonic()
+        writer.start()
+        check(page.wait_fault(10), "the write never reached its missing page")
+        # Past the probe's time (1 s) and the ACK's (0.5 s), short of the
+        # RTO's (1.5 s): the probe is left for release_cb, the ACK to the
+        # backlog, both taken when the write ends.
+        time.sleep(1.25 - (time.monotonic() - start))
+        page.fill()
+        writer.join(30)
+        check(sent == [mmap.PAGESIZE], "the write returned %s" % sent)
+        got = b""
+        s.settimeout(30)
+        while len(got) < 3000 + mmap.PAGESIZE:
+            more = s.recv(65536)
+            check(more, "the server's read ended at %d bytes" % len(got))
+            got += more
+        check(got == b"a" * 3000 + bytes(mmap.PAGESIZE), "the data arrived changed")
+        wait_for(lambda: struct.unpack("i", fcntl.ioctl(c, termios.TIOCOUTQ, bytes(4)))[0] == 0,
+                 30, "the last ACK")
+        after = topo.client_ns.counters()
+        delta = {k: after[k] - before[k] for k in ("LossProbes", "RetransSegs", "Timeouts")}
+        check(delta == {"LossProbes": 0, "RetransSegs": 0, "Timeouts": 0},
+              "with its ACK in the backlog, the timer's deferred work still sent: %s" % delta)
+    finally:
+        for sk in socks:
+            sk.close()
+        page.close()
+        topo.close()
 
 
 def flood_and_close():
@@ -315,7 +417,9 @@ def main():
             ("time-wait", "TIME_WAIT entries killed, reused and expired in their first "
              "moments, %d s" % SECONDS, time_wait_race),
             ("netns", "namespaces deleted while their TIME_WAIT timers fire, %d rounds" % ROUNDS,
-             netns_exit)]:
+             netns_exit),
+            ("owned", "a loss probe due while a task holds the socket, its ACK in the "
+             "backlog: not sent", probe_while_owned)]:
         if not only or name in only:
             suite.case(desc, leaves_nothing(case))
     suite.run()
