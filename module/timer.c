@@ -351,7 +351,8 @@ static void ttp_keepalive_timer_fn(struct timer_list *t)
 {
 	struct ttp_sock *ts = ttp_timer_container(ts, t, keepalive_timer);
 
-	ttp_timer_run((struct sock *)ts, &ts->keepalive_timer, TTP_DEFER_KEEPALIVE, ttp_keepalive_timeout);
+	ttp_timer_run((struct sock *)ts, &ts->keepalive_timer, TTP_DEFER_KEEPALIVE,
+		      ttp_keepalive_timeout);
 }
 
 /* proto->release_cb: what timers left for us while a task held the socket. */

@@ -110,7 +110,7 @@ class MissingPage:
     with whatever it holds, here a socket's lock."""
 
     UFFDIO_API, UFFDIO_REGISTER, UFFDIO_ZEROPAGE = 0xc018aa3f, 0xc020aa00, 0xc020aa04
-    NR_USERFAULTFD = 323	# x86_64
+    NR_USERFAULTFD = 323  # x86_64
 
     def __init__(self):
         libc = self.libc = ctypes.CDLL(None, use_errno=True)
