@@ -167,7 +167,7 @@ static void ttp_diag_sock_timer(struct sock *sk, struct ttp_diag_entry *e)
 {
 	struct ttp_sock *ts = ttp_sk(sk);
 
-	if (timer_pending(&ts->rtx_timer)) {
+	if (ttp_rtx_armed(sk)) {
 		if (READ_ONCE(ts->persist))
 			e->timer = TTP_TIMER_PERSIST;
 		else if (sk->sk_state == TTP_FIN_WAIT_2)

@@ -587,7 +587,7 @@ static void ttp_rearm_rtx(struct sock *sk)
 	if (ts->persist)
 		return;
 	if (!ts->cong.packets_out)
-		ttp_stop_rtx_timer(sk);
+		ttp_idle_rtx_timer(sk);
 	else
 		ttp_reset_rtx_timer(sk, ts->rto);
 }

@@ -544,7 +544,7 @@ static void ttp_write_xmit(struct sock *sk, int nonagle)
 			break;
 		sent = true;
 	}
-	if (sent && (ts->persist || !timer_pending(&ts->rtx_timer))) {
+	if (sent && (ts->persist || !ttp_rtx_armed(sk))) {
 		if (ts->persist) {
 			/* The window opened: probing is over. */
 			ts->persist = false;

@@ -282,7 +282,7 @@ void ttp_tlp_schedule(struct sock *sk)
 	pto = usecs_to_jiffies(2 * ts->rtt.srtt_us) +
 	      (ts->cong.packets_out == 1 ? TTP_DELACK_MAX : usecs_to_jiffies(TTP_RACK_SLACK_US));
 	/* Not after the RTO (RFC 8985 7.2): just before it, if need be. */
-	if (timer_pending(&ts->rtx_timer)) {
+	if (ttp_rtx_armed(sk)) {
 		long left = (long)(READ_ONCE(ts->rtx_timer.expires) - jiffies);
 
 		if (left <= 1)

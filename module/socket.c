@@ -498,7 +498,7 @@ adjudge:
 			ttp_done(sk);
 			goto out;
 		}
-		if (!timer_pending(&ts->rtx_timer))
+		if (!ttp_rtx_armed(sk))
 			ttp_reset_rtx_timer(sk, ttp_fin_timeout(sk));
 	}
 	if (sk->sk_state == TTP_CLOSED)

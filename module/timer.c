@@ -44,12 +44,27 @@ unsigned long ttp_fin_timeout(const struct sock *sk)
 
 void ttp_reset_rtx_timer(struct sock *sk, unsigned long when)
 {
+	WRITE_ONCE(ttp_sk(sk)->rtx_armed, true);
 	sk_reset_timer(sk, &ttp_sk(sk)->rtx_timer, jiffies + when);
 }
 
-void ttp_stop_rtx_timer(struct sock *sk)
+/*
+ * Nothing is left for the timer to do, but the timer is left running, as
+ * TCP's inet_csk_clear_xmit_timer() leaves it: the next send re-arms a
+ * pending timer, which mod_timer() mostly takes without moving it in the
+ * wheel, where a stop and a start each time cost a request/response
+ * connection two timer operations and two reference counts a message.
+ * If it fires meanwhile, it does nothing.
+ */
+void ttp_idle_rtx_timer(struct sock *sk)
 {
-	sk_stop_timer(sk, &ttp_sk(sk)->rtx_timer);
+	WRITE_ONCE(ttp_sk(sk)->rtx_armed, false);
+}
+
+/* Whether rtx_timer will fire for a reason: its expiry means something. */
+bool ttp_rtx_armed(const struct sock *sk)
+{
+	return READ_ONCE(ttp_sk(sk)->rtx_armed) && timer_pending(&ttp_sk(sk)->rtx_timer);
 }
 
 /*
@@ -168,7 +183,7 @@ void ttp_start_persist(struct sock *sk)
 {
 	struct ttp_sock *ts = ttp_sk(sk);
 
-	if (timer_pending(&ts->rtx_timer))
+	if (ttp_rtx_armed(sk))
 		return;
 	ts->persist = true;
 	ttp_reset_rtx_timer(sk, ttp_rto_backoff(ts->rto, ts->backoff, ttp_rto_max(sk)));
@@ -227,6 +242,8 @@ void ttp_rtx_timeout(struct sock *sk)
 	unsigned int limit;
 
 	sock_owned_by_me(sk);
+	if (!ts->rtx_armed)
+		return;
 	switch (sk->sk_state) {
 	case TTP_CLOSED:
 	case TTP_LISTEN:

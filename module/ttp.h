@@ -347,6 +347,7 @@ struct ttp_sock {
 	u8 syncnt;		/* TTP_SYNCNT; 0: the namespace's syn_retries */
 	u32 total_retrans;
 	bool persist;		/* rtx_timer runs as the zero-window probe timer */
+	bool rtx_armed;		/* rtx_timer's expiry stands (ttp_rtx_armed()) */
 	u8 nonagle;		/* TTP_NAGLE_* */
 
 	/* Receive buffer autotuning: what the application read per RTT. */
@@ -629,7 +630,8 @@ void ttp_release_cb(struct sock *sk);
 void ttp_init_timers(struct sock *sk);
 void ttp_clear_timers(struct sock *sk);
 void ttp_reset_rtx_timer(struct sock *sk, unsigned long when);
-void ttp_stop_rtx_timer(struct sock *sk);
+void ttp_idle_rtx_timer(struct sock *sk);
+bool ttp_rtx_armed(const struct sock *sk);
 void ttp_schedule_delack(struct sock *sk);
 unsigned long ttp_keepidle(const struct sock *sk);
 void ttp_reset_keepalive(struct sock *sk, unsigned long when);
