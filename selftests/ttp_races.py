@@ -139,8 +139,15 @@ class MissingPage:
     def fill(self):
         self.ioctl(self.UFFDIO_ZEROPAGE, struct.pack("QQQq", self.addr, mmap.PAGESIZE, 0, 0))
 
+    def release(self):
+        """Close the userfaultfd: an access still waiting is woken and
+        completes as an ordinary fault, so nothing stays blocked."""
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
     def close(self):
-        os.close(self.fd)
+        self.release()
         self.libc.munmap(ctypes.c_void_p(self.addr), ctypes.c_size_t(mmap.PAGESIZE))
 
 
@@ -153,6 +160,7 @@ def probe_while_owned():
     topo = Topology(socket.AF_INET, True)
     page = MissingPage()
     socks = []
+    writer = None
     try:
         run("tc", "-n", topo.server_ns.name, "qdisc", "add", "dev", topo.dev_server, "root",
             "netem", "delay", "%dms" % ACK_DELAY_MS)
@@ -167,10 +175,14 @@ def probe_while_owned():
         start = time.monotonic()
         writer.start()
         check(page.wait_fault(10), "the write never reached its missing page")
+        # The socket must be held before the ACK comes (0.5 s), or the
+        # case proves nothing.
+        held = time.monotonic() - start
+        check(held < 0.4, "the write reached its page only after %.2f s" % held)
         # Past the probe's time (1 s) and the ACK's (0.5 s), short of the
         # RTO's (1.5 s): the probe is left for release_cb, the ACK to the
         # backlog, both taken when the write ends.
-        time.sleep(1.25 - (time.monotonic() - start))
+        time.sleep(max(0, 1.25 - (time.monotonic() - start)))
         page.fill()
         writer.join(30)
         check(sent == [mmap.PAGESIZE], "the write returned %s" % sent)
@@ -188,7 +200,15 @@ def probe_while_owned():
         check(delta == {"LossProbes": 0, "RetransSegs": 0, "Timeouts": 0},
               "with its ACK in the backlog, the timer's deferred work still sent: %s" % delta)
     finally:
+        # A write still waiting on the page would hold the socket's lock,
+        # and close() would wait for it: let it go first.
+        page.release()
+        if writer:
+            writer.join(30)
+        # Reset, not closed: a FIN into a path about to be deleted would
+        # leave orphans retrying it, which hold the module.
         for sk in socks:
+            sk.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             sk.close()
         page.close()
         topo.close()
