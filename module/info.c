@@ -102,6 +102,8 @@ void ttp_info_fill(struct sock *sk, struct ttp_info *info)
 	info->rcv_wnd = ts->rcv_wnd;
 	info->rcv_ssthresh = ts->rcv_ssthresh;
 	info->rcv_scaling_ratio = ts->scaling_ratio;
+	info->wmem_queued = READ_ONCE(sk->sk_wmem_queued);
+	info->sndbuf = READ_ONCE(sk->sk_sndbuf);
 	info->unacked = ts->cong.packets_out;
 	info->lost = ttp_lost_out(ts);
 	info->total_retrans = ts->total_retrans;

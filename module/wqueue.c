@@ -16,6 +16,7 @@
  * The payload is all in page fragments (sendmsg copies into none else):
  * cutting and trimming move fragments, never bytes.
  */
+#include "stats.h"
 #include "ttp.h"
 
 /* SKB's segment count changed by DIFF: so do the sums, if it counts. */
@@ -87,6 +88,27 @@ int ttp_skb_fit(struct sock *sk, struct sk_buff *skb, u32 mss)
 }
 
 /*
+ * A peer that SACKs every other segment has each skb in flight cut into
+ * one per segment, and each costs an skb's head besides its data: about
+ * ten times the data at the smallest MSS (CVE-2019-11478). As TCP's
+ * tcp_fragment() does, once the write queue holds twice the send buffer
+ * and two of the largest skbs, refuse to cut what was sent, bar the first
+ * skb in flight and the last (what recovery and a loss probe cut). A SACK
+ * block that cannot be marked leaves its data to be sent again whole.
+ */
+static bool ttp_split_too_costly(struct sock *sk, const struct sk_buff *skb)
+{
+	u32 limit = READ_ONCE(sk->sk_sndbuf) + 2 * SKB_TRUESIZE(65536);
+
+	if ((sk->sk_wmem_queued >> 1) <= limit || !ttp_skb_in_flight(sk, skb) ||
+	    skb == skb_peek(&sk->sk_write_queue) ||
+	    skb_queue_is_last(&sk->sk_write_queue, skb) || skb->next == ttp_sk(sk)->send_head)
+		return false;
+	ttp_count(sock_net(sk), TTP_MIB_WQUEUE_TOO_BIG);
+	return true;
+}
+
+/*
  * Split SKB after LEN bytes of payload into segments of MSS (TCP's
  * tcp_fragment()): the part the windows allow now, a SACK block's edge.
  * The new part follows it in the queue with the same marks. A segment
@@ -101,7 +123,7 @@ int ttp_split(struct sock *sk, struct sk_buff *skb, u32 len, u32 mss)
 	int nlen;
 
 	sock_owned_by_me(sk);
-	if (!len || len >= skb->len || ttp_unclone(skb))
+	if (!len || len >= skb->len || ttp_split_too_costly(sk, skb) || ttp_unclone(skb))
 		return -ENOMEM;
 	buff = alloc_skb_fclone(TTP_MAX_HEADER, GFP_ATOMIC);
 	if (!buff)

@@ -23,8 +23,8 @@ FIELDS = ("state options snd_wscale rcv_wscale ca_state retransmits backoff reor
           "unacked lost total_retrans segs_out segs_in last_data_sent_ms last_data_recv_ms "
           "state_ms pad bytes_sent bytes_acked bytes_received sacked retrans congestion "
           "delivered pacing_rate delivery_rate delivery_rate_app_limited rcv_ssthresh "
-          "rcv_scaling_ratio min_rtt_us").split()
-FORMAT = "=8B18I3Q4I2Q4I"
+          "rcv_scaling_ratio min_rtt_us wmem_queued sndbuf").split()
+FORMAT = "=8B18I3Q4I2Q6I"
 SIZE = struct.calcsize(FORMAT)
 OPT_TIMESTAMPS, OPT_WSCALE, OPT_SACK = 0x01, 0x02, 0x04
 ESTABLISHED, LISTEN = 1, 10

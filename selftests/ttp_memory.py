@@ -9,7 +9,8 @@ counted, buffer memory refused and counted, every connection still moving
 of it back when the load goes; TIME_WAIT and request entries held to it
 too. And per socket: a receive buffer filled with small segments is
 copied compact instead of dropping what the window invited; a send buffer
-holds about its size in data, its segments kept many to a buffer."""
+holds about its size in data, its segments kept many to a buffer, and a
+peer's SACKs cannot cut it into more than twice that."""
 
 import fcntl
 import hashlib
@@ -23,9 +24,9 @@ import termios
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from ttplib import (SOL_TTP, SO_RCVBUFFORCE, SO_SNDBUFFORCE, TTPCTL, Netns,  # noqa: E402
-                    Suite, SynFlood, Topology, check, guard, require_module, run,
-                    wait_for)
+from ttplib import (ACK, IPPROTO_TTP, SOL_TTP, SO_RCVBUFFORCE, SO_SNDBUFFORCE,  # noqa: E402
+                    SYN, TTPCTL, Netns, Suite, SynFlood, Topology, check, guard,
+                    require_module, run, segment, wait_for)
 
 MEM = ("mem_min_pages", "mem_pressure_pages", "mem_max_pages")
 PAIRS = 8
@@ -35,6 +36,8 @@ BLOCK = 64 << 10
 # alone off veth brings 0.60 of its cost, 153/256; large ones up to 222).
 LARGE_RATIO = 200
 TTP_NODELAY = 1                          # include/uapi/linux/ttp.h
+TTP_INFO, TTP_OPT_SACK = 11, 5           # include/uapi/linux/ttp.h
+SO_MARK = 36
 
 
 def mem_params(ns=None):
@@ -549,6 +552,159 @@ def send_buffer_holds_data():
         t.close()
 
 
+def ttp_info(sock):
+    """snd_cwnd, unacked, bytes_acked, bytes_received and wmem_queued of
+    SOCK's TTP_INFO (struct ttp_info, include/uapi/linux/ttp.h)."""
+    raw = sock.getsockopt(SOL_TTP, TTP_INFO, 160)
+    cwnd, = struct.unpack_from("=I", raw, 28)
+    unacked, = struct.unpack_from("=I", raw, 44)
+    acked, received = struct.unpack_from("=QQ", raw, 88)
+    wmem_queued, = struct.unpack_from("=I", raw, 152)
+    return cwnd, unacked, acked, received, wmem_queued
+
+
+def sacks_cannot_cut_memory():
+    """A peer that SACKs every other segment of what is in flight has the
+    sender cut its skbs one per segment, each with a head of about a
+    kilobyte: with the smallest MSS (88 bytes, a 128-byte MTU here) that
+    is ten times the data (CVE-2019-11478). As TCP, the sender refuses
+    such cuts once its queue holds twice its send buffer and two of the
+    largest skbs (WqueueTooBig), and the connection goes on, no byte lost.
+    The client sends; the server's own ACKs are dropped by nftables while
+    a raw socket in its namespace forges the SACKs. Timeouts wait a
+    minute, so only the SACKs move the sender."""
+    t = Topology(socket.AF_INET, True)
+    socks = []
+    try:
+        for ns, dev in ((t.client_ns, t.dev_client), (t.server_ns, t.dev_server)):
+            ns.ip("link", "set", "dev", dev, "mtu", "128")
+            ns.set(timestamps=0, congestion_control=0, rto_min_ms=60000)
+        lsn = t.server_ns.socket(socket.AF_INET)
+        socks.append(lsn)
+        lsn.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 16 << 20)
+        lsn.bind((t.server_addr, 0))
+        lsn.listen(1)
+        lsn.settimeout(30)
+        syn = t.server_ns.call(socket.socket, socket.AF_INET, socket.SOCK_RAW, IPPROTO_TTP)
+        syn.settimeout(30)
+        c = t.client_ns.socket(socket.AF_INET)
+        socks.append(c)
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 100000)
+        sndbuf = c.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF)
+        c.settimeout(30)
+        c.connect((t.server_addr, lsn.getsockname()[1]))
+        s, _ = lsn.accept()
+        socks.append(s)
+        # The client's SYN gives its first sequence number, its ACK the
+        # server's, what a forged ACK must carry.
+        isn = ack = None
+        while isn is None or ack is None:
+            pkt = syn.recv(2048)
+            ttp = pkt[(pkt[0] & 15) * 4:]
+            if ttp[13] & SYN:
+                isn = struct.unpack_from("!I", ttp, 4)[0]
+            elif ttp[13] & ACK:
+                ack = struct.unpack_from("!I", ttp, 8)[0]
+        syn.close()
+        cport, sport = c.getsockname()[1], lsn.getsockname()[1]
+        c.setblocking(False)
+        s.setblocking(False)
+        sent_hash, got_hash = hashlib.sha256(), hashlib.sha256()
+        sent = got = 0
+
+        def pump(write):
+            nonlocal sent, got
+            while write:
+                block = (b"%08d" % sent) * 1024
+                try:
+                    n = c.send(block)
+                except BlockingIOError:
+                    break
+                sent_hash.update(block[:n])
+                sent += n
+            while True:
+                try:
+                    b = s.recv(1 << 16)
+                except BlockingIOError:
+                    return
+                got_hash.update(b)
+                got += len(b)
+
+        # Slow start until the window takes the whole send buffer.
+        mss = 88
+        deadline = time.monotonic() + 120
+        while ttp_info(c)[0] * mss < sndbuf * 3 // 2:
+            check(time.monotonic() < deadline, "the window stayed at %d" % ttp_info(c)[0])
+            pump(True)
+            time.sleep(0.01)
+        # The server's ACKs stop; what is in flight stays there.
+        mark = 0x7e
+        run("ip", "netns", "exec", t.server_ns.name, "nft", "-f", "-",
+            input="table ip ttp_sack {\n chain out {\n type filter hook output priority 0;\n"
+                  " meta l4proto %d meta mark != %d drop\n }\n}\n" % (IPPROTO_TTP, mark))
+        last, still = None, 0
+        while still < 3:
+            pump(True)
+            now = (ttp_info(c)[1], ttp_info(s)[3])
+            still = still + 1 if now == last else 0
+            last = now
+            time.sleep(0.3)
+        _, unacked, acked, _, before = ttp_info(c)
+        received = ttp_info(s)[3]
+        # bytes_acked counts the SYN, as Linux's tcpi_bytes_acked does.
+        una, nxt = isn + acked, isn + 1 + received
+        print("# send buffer %d bytes: %d in use, %d bytes in flight (%d segments)" %
+              (sndbuf, before, nxt - una, unacked))
+        check(nxt - una >= sndbuf * 3 // 4, "only %d bytes in flight" % (nxt - una))
+
+        # Every other segment SACKed, four blocks to an ACK.
+        raw = t.server_ns.call(socket.socket, socket.AF_INET, socket.SOCK_RAW, IPPROTO_TTP)
+        raw.setsockopt(socket.SOL_SOCKET, SO_MARK, mark)
+        starts = list(range(una + mss, nxt - mss + 1, 2 * mss))
+        for i in range(0, len(starts), 4):
+            blocks = b"".join(struct.pack("!II", x & 0xffffffff, (x + mss) & 0xffffffff)
+                              for x in starts[i:i + 4])
+            opts = struct.pack("!BBBB", 1, 1, TTP_OPT_SACK, 2 + len(blocks)) + blocks
+            raw.sendto(segment(socket.AF_INET, t.server_addr, t.client_addr, sport, cport,
+                               ack, una & 0xffffffff, ACK,
+                               doff=5 + len(opts) // 4, options=opts),
+                       (t.client_addr, 0))
+        raw.close()
+        last, still = None, 0
+        while still < 3:
+            after = ttp_info(c)[4]
+            still = still + 1 if after == last else 0
+            last = after
+            time.sleep(0.3)
+        counters = t.client_ns.counters()
+        print("# %d blocks SACKed: %d bytes in use, WqueueTooBig %d" %
+              (len(starts), after, counters["WqueueTooBig"]))
+        # Twice the buffer and two 64 KiB skbs (SKB_TRUESIZE, x86-64),
+        # and the one cut that crosses it. Cut one skb to a segment, it
+        # would be several times that.
+        bound = 2 * (sndbuf + 2 * 66112) + 2048
+        check(after <= bound, "the send queue grew to %d bytes, past %d" % (after, bound))
+        check(after > before, "the SACKs cut nothing (%d bytes in use)" % after)
+        check(counters["WqueueTooBig"] > 0, "no cut was refused")
+
+        # The server's ACKs again: all of it arrives, intact.
+        run("ip", "netns", "exec", t.server_ns.name, "nft", "delete", "table", "ip", "ttp_sack")
+        s.setblocking(True)
+        s.send(b"!")
+        s.setblocking(False)
+        deadline = time.monotonic() + 120
+        while got < sent:
+            check(time.monotonic() < deadline, "%d of %d bytes arrived" % (got, sent))
+            pump(False)
+            time.sleep(0.05)
+        check(got_hash.digest() == sent_hash.digest(), "the bytes differ")
+    finally:
+        for x in socks:
+            x.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            x.close()
+        t.close()
+
+
 def main():
     require_module()
     suite = Suite()
@@ -565,6 +721,8 @@ def main():
     suite.case("small segments into a full receive buffer: copied compact, none dropped",
                small_segments)
     suite.case("a send buffer holds about its size in data", send_buffer_holds_data)
+    suite.case("a peer's SACKs cannot cut the send queue past twice its buffer",
+               sacks_cannot_cut_memory)
     suite.run()
 
 

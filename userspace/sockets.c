@@ -206,13 +206,15 @@ static void ttp_info_text(FILE *f, const struct ttp_info *i)
 	fprintf(f, " bytes_sent:%" PRIu64 " bytes_acked:%" PRIu64
 		" bytes_received:%" PRIu64 " segs_out:%u segs_in:%u"
 		" snd_wnd:%u rcv_wnd:%u rcv_ssthresh:%u rcv_ratio:%u unacked:%u sacked:%u"
-		" lost:%u retrans:%u/%u delivered:%u reordering:%u lastsnd:%u lastrcv:%u state_ms:%u",
+		" lost:%u retrans:%u/%u delivered:%u reordering:%u lastsnd:%u lastrcv:%u state_ms:%u"
+		" wmem_queued:%u sndbuf:%u",
 		(uint64_t)i->bytes_sent, (uint64_t)i->bytes_acked,
 		(uint64_t)i->bytes_received, i->segs_out,
 		i->segs_in, i->snd_wnd, i->rcv_wnd, i->rcv_ssthresh,
 		i->rcv_scaling_ratio, i->unacked, i->sacked, i->lost,
 		i->retrans, i->total_retrans, i->delivered, i->reordering,
-		i->last_data_sent_ms, i->last_data_recv_ms, i->state_ms);
+		i->last_data_sent_ms, i->last_data_recv_ms, i->state_ms,
+		i->wmem_queued, i->sndbuf);
 	/* As ss: no pacing rate until there is one, no delivery rate either. */
 	if (i->pacing_rate != UINT64_MAX) {
 		ttp_rate_text(pacing, sizeof(pacing), i->pacing_rate);
@@ -248,6 +250,8 @@ static void ttp_info_json(struct ttp_json *j, const struct ttp_info *i)
 	ttp_json_u64(j, "rcv_wnd", i->rcv_wnd);
 	ttp_json_u64(j, "rcv_ssthresh", i->rcv_ssthresh);
 	ttp_json_u64(j, "rcv_scaling_ratio", i->rcv_scaling_ratio);
+	ttp_json_u64(j, "wmem_queued", i->wmem_queued);
+	ttp_json_u64(j, "sndbuf", i->sndbuf);
 	ttp_json_u64(j, "unacked", i->unacked);
 	ttp_json_u64(j, "lost", i->lost);
 	ttp_json_u64(j, "sacked", i->sacked);

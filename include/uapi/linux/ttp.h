@@ -165,6 +165,8 @@ struct ttp_info {
 	__u32	rcv_ssthresh;	/* bytes: how far our window has opened */
 	__u32	rcv_scaling_ratio;	/* payload per byte of receive buffer, /256 */
 	__u32	min_rtt_us;	/* the least RTT sampled; 0 before the first */
+	__u32	wmem_queued;	/* bytes of send buffer in use: data and skbs */
+	__u32	sndbuf;		/* bytes: the send buffer's size (SO_SNDBUF) */
 };
 
 /*
@@ -553,6 +555,7 @@ enum ttp_counter {
 	TTP_MIB_SPURIOUS_RTOS,	/* timeouts found spurious (RFC 3522 by timestamps) */
 	TTP_MIB_LOSS_UNDO,	/* timeouts undone: window and flight restored */
 	TTP_MIB_FULL_UNDO,	/* fast recoveries undone by timestamps */
+	TTP_MIB_WQUEUE_TOO_BIG,	/* cuts of sent data refused: queue past its bound */
 	__TTP_MIB_COUNT
 };
 
