@@ -600,6 +600,12 @@ static struct sk_buff *ttp_new_data_skb(struct sock *sk)
 		return NULL;
 	}
 	skb_reserve(skb, TTP_MAX_HEADER);
+	/*
+	 * The checksum is the device's or the IP layer's to compute, on
+	 * the way out (send_check): not summed while copying from the user
+	 * (skb_copy_to_page_nocache() does if ip_summed is CHECKSUM_NONE).
+	 */
+	skb->ip_summed = CHECKSUM_PARTIAL;
 	TTP_SKB_CB(skb)->seq = ts->write_seq;
 	TTP_SKB_CB(skb)->end_seq = ts->write_seq;
 	TTP_SKB_CB(skb)->flags = TTP_FLAG_ACK;
