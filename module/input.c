@@ -771,7 +771,15 @@ static void ttp_ack(struct sock *sk, const struct sk_buff *in)
 	if (freed) {
 		ttp_sndbuf_expand(sk);
 		sk_mem_reclaim(sk);
-		sk->sk_write_space(sk);
+		/*
+		 * Wake writers only if one found the buffer full, as
+		 * tcp_check_space(): ttp_poll() and sendmsg set SOCK_NOSPACE
+		 * before they look again or sleep, and the barrier pairs
+		 * with theirs. Else every ACK woke whoever waits to read.
+		 */
+		smp_mb();
+		if (sk->sk_socket && test_bit(SOCK_NOSPACE, &sk->sk_socket->flags))
+			sk->sk_write_space(sk);
 	}
 	ttp_ack_done(sk, prior_delivered);
 }
