@@ -25,7 +25,7 @@ void ttp_cong_init(struct sock *sk, bool syn_lost)
 	struct ttp_cong *cc = &ts->cong;
 
 	if (!cc->ops_fixed)
-		cc->ops = ttp_param(sock_net(sk), TTP_PARAM_CONGESTION_CONTROL) ==
+		cc->ops = ttp_sk_param(sk, TTP_PARAM_CONGESTION_CONTROL) ==
 			  TTP_CONG_CUBIC ? &ttp_cubic_ops : &ttp_reno;
 	cc->cwnd = syn_lost ? 1 : TTP_INIT_CWND;
 	cc->ssthresh = TTP_INFINITE_SSTHRESH;

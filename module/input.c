@@ -461,7 +461,7 @@ static bool ttp_seq_acceptable(const struct ttp_sock *ts, const struct ttp_skb_c
 static bool ttp_reply_limited(struct sock *sk, const struct ttp_skb_cb *cb)
 {
 	struct ttp_sock *ts = ttp_sk(sk);
-	u32 ms = ttp_param(sock_net(sk), TTP_PARAM_INVALID_RATELIMIT_MS);
+	u32 ms = ttp_sk_param(sk, TTP_PARAM_INVALID_RATELIMIT_MS);
 
 	if (!ms || (cb->len && !(cb->flags & TTP_FLAG_SYN)))
 		return false;

@@ -48,20 +48,6 @@ void ttp_clock_release(struct sock *sk, bool held)
 		ttp_sk(sk)->clock_ns = 0;
 }
 
-u64 ttp_sk_clock_ns(const struct sock *sk)
-{
-	return ttp_sk(sk)->clock_ns ?: ktime_get_ns();
-}
-
-u32 ttp_sk_now_us(const struct sock *sk)
-{
-	return (u32)div_u64(ttp_sk_clock_ns(sk), NSEC_PER_USEC);
-}
-
-u32 ttp_sk_tsval(const struct sock *sk)
-{
-	return (u32)div_u64(ttp_sk_clock_ns(sk), NSEC_PER_MSEC) + ttp_sk(sk)->ts_offset;
-}
 
 /*
  * The window to offer, given CUR, what remains of the one offered last
@@ -855,5 +841,5 @@ void ttp_reset_rto(struct sock *sk)
 	if (ts->rtt.srtt_us)
 		ts->rto = ttp_rto_jiffies(&ts->rtt, ttp_rto_min(sk), ttp_rto_max(sk));
 	else
-		ts->rto = msecs_to_jiffies(ttp_param(sock_net(sk), TTP_PARAM_RTO_INIT_MS));
+		ts->rto = msecs_to_jiffies(ttp_sk_param(sk, TTP_PARAM_RTO_INIT_MS));
 }

@@ -61,7 +61,7 @@ static bool ttp_pacing_internal(const struct sock *sk)
 	case SK_PACING_NEEDED:
 		return true;
 	default:
-		return ttp_param(sock_net(sk), TTP_PARAM_PACING);
+		return ttp_sk_param(sk, TTP_PARAM_PACING);
 	}
 }
 

@@ -70,7 +70,7 @@ void ttp_mtu_blackhole(struct sock *sk)
 	unsigned int cap;
 
 	sock_owned_by_me(sk);
-	if (!ttp_param(sock_net(sk), TTP_PARAM_MTU_PROBING) || !skb ||
+	if (!ttp_sk_param(sk, TTP_PARAM_MTU_PROBING) || !skb ||
 	    ts->retries + 1 < TTP_BLACKHOLE_RETRIES || skb->len < ts->mss ||
 	    ts->mss <= TTP_MIN_MSS)
 		return;
@@ -83,6 +83,6 @@ void ttp_mtu_blackhole(struct sock *sk)
 /* A new connection: with mtu_probing 2, it starts from the base MSS. */
 void ttp_mtu_init(struct sock *sk)
 {
-	if (ttp_param(sock_net(sk), TTP_PARAM_MTU_PROBING) == 2)
+	if (ttp_sk_param(sk, TTP_PARAM_MTU_PROBING) == 2)
 		ttp_sk(sk)->mss_cap = TTP_BASE_MSS;
 }

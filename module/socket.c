@@ -194,6 +194,7 @@ void ttp_sock_init_common(struct sock *sk)
 	struct ttp_sock *ts = ttp_sk(sk);
 	struct net *net = sock_net(sk);
 
+	ts->tn = ttp_net(net);
 	ts->ooo_queue = RB_ROOT;
 	ts->ooo_last = NULL;
 	INIT_LIST_HEAD(&ts->accept_node);

@@ -15,12 +15,12 @@
 
 u32 ttp_rto_min(const struct sock *sk)
 {
-	return msecs_to_jiffies(ttp_param(sock_net(sk), TTP_PARAM_RTO_MIN_MS));
+	return msecs_to_jiffies(ttp_sk_param(sk, TTP_PARAM_RTO_MIN_MS));
 }
 
 u32 ttp_rto_max(const struct sock *sk)
 {
-	return msecs_to_jiffies(ttp_param(sock_net(sk), TTP_PARAM_RTO_MAX_MS));
+	return msecs_to_jiffies(ttp_sk_param(sk, TTP_PARAM_RTO_MAX_MS));
 }
 
 /*
@@ -39,7 +39,7 @@ unsigned long ttp_fin_timeout(const struct sock *sk)
 {
 	if (ttp_sk(sk)->linger2 > 0)
 		return msecs_to_jiffies(ttp_sk(sk)->linger2);
-	return msecs_to_jiffies(ttp_param(sock_net(sk), TTP_PARAM_FIN_TIMEOUT_MS));
+	return msecs_to_jiffies(ttp_sk_param(sk, TTP_PARAM_FIN_TIMEOUT_MS));
 }
 
 void ttp_reset_rtx_timer(struct sock *sk, unsigned long when)
@@ -84,19 +84,19 @@ unsigned long ttp_keepidle(const struct sock *sk)
 {
 	u32 ms = ttp_sk(sk)->keepidle;
 
-	return msecs_to_jiffies(ms ?: ttp_param(sock_net(sk), TTP_PARAM_KEEPALIVE_TIME_MS));
+	return msecs_to_jiffies(ms ?: ttp_sk_param(sk, TTP_PARAM_KEEPALIVE_TIME_MS));
 }
 
 static unsigned long ttp_keepintvl(const struct sock *sk)
 {
 	u32 ms = ttp_sk(sk)->keepintvl;
 
-	return msecs_to_jiffies(ms ?: ttp_param(sock_net(sk), TTP_PARAM_KEEPALIVE_INTVL_MS));
+	return msecs_to_jiffies(ms ?: ttp_sk_param(sk, TTP_PARAM_KEEPALIVE_INTVL_MS));
 }
 
 static unsigned int ttp_keepcnt(const struct sock *sk)
 {
-	return ttp_sk(sk)->keepcnt ?: ttp_param(sock_net(sk), TTP_PARAM_KEEPALIVE_PROBES);
+	return ttp_sk(sk)->keepcnt ?: ttp_sk_param(sk, TTP_PARAM_KEEPALIVE_PROBES);
 }
 
 void ttp_reset_keepalive(struct sock *sk, unsigned long when)

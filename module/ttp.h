@@ -75,6 +75,7 @@
 #include <uapi/linux/ttp.h>
 #include "compat.h"
 #include "cong.h"
+#include "netns.h"
 #include "rtt.h"
 
 #define TTP_HDR_LEN		((int)sizeof(struct ttphdr))
@@ -331,6 +332,7 @@ struct ttp_sock {
 	u32 tw_reuse_seq;	/* connect() reused a TIME_WAIT: ISN from here */
 	unsigned long last_oow_ack;	/* jiffies: the last rate-limited reply */
 	u64 clock_ns;		/* the clock read for this batch; 0: none held */
+	struct ttp_net *tn;	/* sock_net(sk)'s, which outlives the socket */
 
 	/*
 	 * The path as the sender sees it, in one place: RTT estimate,
@@ -435,6 +437,35 @@ static inline bool ttp_skb_in_flight(const struct sock *sk, const struct sk_buff
 
 	return skb != (const struct sk_buff *)&sk->sk_write_queue && skb != ts->send_head &&
 	       ttp_before(TTP_SKB_CB(skb)->seq, ts->snd_nxt);
+}
+
+/*
+ * The clock for SK: the batch's reading while one is held
+ * (ttp_clock_hold()), else a fresh one. Inline: a segment's path reads it
+ * several times.
+ */
+static inline u64 ttp_sk_clock_ns(const struct sock *sk)
+{
+	return ttp_sk(sk)->clock_ns ?: ktime_get_ns();
+}
+
+static inline u32 ttp_sk_now_us(const struct sock *sk)
+{
+	return (u32)div_u64(ttp_sk_clock_ns(sk), NSEC_PER_USEC);
+}
+
+static inline u32 ttp_sk_tsval(const struct sock *sk)
+{
+	return (u32)div_u64(ttp_sk_clock_ns(sk), NSEC_PER_MSEC) + ttp_sk(sk)->ts_offset;
+}
+
+/*
+ * A parameter of SK's namespace, read on a segment's path: through the
+ * pointer kept at init, not net_generic()'s RCU lookup each time.
+ */
+static inline u32 ttp_sk_param(const struct sock *sk, enum ttp_param id)
+{
+	return READ_ONCE(ttp_sk(sk)->tn->params[id]);
 }
 
 /* ipv6_pinfo last, where 6.1's inet6_sk_generic() expects it. */
@@ -605,9 +636,6 @@ u32 ttp_now_us(void);
 u32 ttp_tsval(u32 offset);
 bool ttp_clock_hold(struct sock *sk);
 void ttp_clock_release(struct sock *sk, bool held);
-u64 ttp_sk_clock_ns(const struct sock *sk);
-u32 ttp_sk_now_us(const struct sock *sk);
-u32 ttp_sk_tsval(const struct sock *sk);
 
 /* tsq.c */
 bool ttp_tsq_throttled(struct sock *sk, unsigned int size);
