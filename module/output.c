@@ -48,7 +48,6 @@ void ttp_clock_release(struct sock *sk, bool held)
 		ttp_sk(sk)->clock_ns = 0;
 }
 
-
 /*
  * The window to offer, given CUR, what remains of the one offered last
  * time; FREE, what the buffer could take; FULL, the most it could ever
