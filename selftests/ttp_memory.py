@@ -590,7 +590,7 @@ def sacks_cannot_cut_memory():
         syn.settimeout(30)
         c = t.client_ns.socket(socket.AF_INET)
         socks.append(c)
-        c.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 100000)
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 200000)
         sndbuf = c.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF)
         c.settimeout(30)
         c.connect((t.server_addr, lsn.getsockname()[1]))
