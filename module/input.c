@@ -720,7 +720,8 @@ static void ttp_ack(struct sock *sk, const struct sk_buff *in)
 			break;
 		__skb_unlink(skb, &sk->sk_write_queue);
 		sk_wmem_queued_add(sk, -skb->truesize);
-		sk_mem_uncharge(sk, skb->truesize);
+		/* Reclaimed once the segment is done: ttp_rcv_state(). */
+		sk_forward_alloc_add(sk, skb->truesize);
 		__kfree_skb(skb);
 	}
 	ts->bytes_acked += ack - ts->snd_una;
@@ -770,7 +771,6 @@ static void ttp_ack(struct sock *sk, const struct sk_buff *in)
 	}
 	if (freed) {
 		ttp_sndbuf_expand(sk);
-		sk_mem_reclaim(sk);
 		/*
 		 * Wake writers only if one found the buffer full, as
 		 * tcp_check_space(): ttp_poll() and sendmsg set SOCK_NOSPACE
@@ -1322,12 +1322,20 @@ static void ttp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 	consume_skb(skb);
 }
 
-/* One reading of the socket's clock serves the whole segment. */
+/*
+ * One reading of the socket's clock serves the whole segment, and one
+ * reclaim its memory: what the ACK freed is held until the data it
+ * carried is queued, as tcp_rcv_established() queues data before it
+ * frees what the ACK covers. A request/response exchange then charges
+ * the answer from the request's memory instead of giving a page back
+ * to the global count and taking it again at once.
+ */
 int ttp_rcv_state(struct sock *sk, struct sk_buff *skb)
 {
 	bool held = ttp_clock_hold(sk);
 
 	ttp_rcv_state_process(sk, skb);
+	sk_mem_reclaim(sk);
 	ttp_clock_release(sk, held);
 	return 0;
 }
