@@ -136,12 +136,18 @@ void ttp_scaling_ratio_measure(struct sock *sk, const struct sk_buff *skb)
 	ts->scaling_ratio = clamp_t(u64, ratio, 1, TTP_RATIO_MAX);
 }
 
-/* At the start of a connection: measure from here, ten segments so far. */
+/*
+ * At the start of a connection: measure from here, ten segments so far or
+ * the window offered if less, as tcp_init_buffer_space(). The buffer
+ * grows only once a round trip brings more than this: at loopback's
+ * 64 KiB MSS ten segments are 640 KiB, more than the default buffer's
+ * window lets through in one, and it never grew.
+ */
 void ttp_rcv_space_init(struct sock *sk)
 {
 	struct ttp_sock *ts = ttp_sk(sk);
 
-	ts->rcvq_space = TTP_INIT_CWND * ts->adv_mss;
+	ts->rcvq_space = min3(ts->rcv_ssthresh, ts->rcv_wnd, TTP_INIT_CWND * ts->adv_mss);
 	ts->rcvq_seq = ts->copied_seq;
 	ts->rcvq_time_us = ttp_sk_now_us(sk);
 	ts->rcv_rtt_us = 0;
