@@ -70,7 +70,12 @@ void ttp_rack_rtt(struct sock *sk, u32 rtt_us)
  * CB's segment was delivered, ACKed or SACKed (RFC 8985 6.2 steps 2 and 3):
  * the latest sent of those, and its RTT, are what later judgements measure
  * against; one delivered below what was SACKed already, never sent twice,
- * shows reordering.
+ * shows reordering. The RTT is the latest sent's only: the RFC takes an
+ * ACK's segments in the order they were sent, and an ACK's cumulative
+ * part comes here before its SACK blocks (Linux's, after them), so a
+ * resend ACKed with an original SACKed in the same ACK would otherwise
+ * leave the original's longer RTT, and RACK would wait that much more
+ * for what was sent before the resend.
  */
 void ttp_rack_advance(struct sock *sk, const struct ttp_skb_cb *cb)
 {
@@ -85,9 +90,9 @@ void ttp_rack_advance(struct sock *sk, const struct ttp_skb_cb *cb)
 	if (cb->retransmitted && rtt_us < rack->min_rtt_us)
 		return;
 	rack->advanced = true;
-	rack->rtt_us = rtt_us;
 	if (!rack->xmit_valid ||
 	    ttp_sent_after(cb->sent_us, rack->xmit_us, cb->end_seq, rack->end_seq)) {
+		rack->rtt_us = rtt_us;
 		rack->xmit_us = cb->sent_us;
 		rack->end_seq = cb->end_seq;
 		rack->xmit_valid = true;
