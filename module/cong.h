@@ -129,15 +129,16 @@ struct ttp_rack {
 	u32 min_rtt_us;		/* the least RTT seen; ~0: none */
 	u32 fack;		/* the highest SACKed sequence (RACK.fack) */
 	u32 tlp_high_seq;	/* snd_nxt when a loss probe went; 0: none out */
+	u32 last_delivered;	/* cong.delivered when the window last grew */
 	u8 reo_wnd_steps;	/* reordering window, in quarters of min_rtt */
-	u8 reo_wnd_persist;	/* recoveries before it shrinks back */
+	u8 reo_wnd_persist;	/* recoveries it stays grown for */
 	u8 timer_mode;		/* TTP_RACK_TIMER_* */
 	bool fack_valid;
 	bool xmit_valid;	/* xmit_us is set: something was delivered */
 	bool advanced;		/* a delivery moved it: look for losses */
 	bool reord;		/* reordering was seen on this connection */
 	bool reord_now;		/* ... by this ACK: count it */
-	bool dsack_round;	/* the window grew in this recovery already */
+	bool dsack_seen;	/* a D-SACK since: grow it (ttp_rack_update_reo_wnd()) */
 	bool tlp_retrans;	/* the probe was a resend */
 };
 
@@ -217,7 +218,9 @@ void ttp_rack_idle(struct sock *sk);
 void ttp_rack_sacked(struct sock *sk, u32 end);
 u32 ttp_rack_mark_lost(struct sock *sk);
 void ttp_rack_dsack(struct sock *sk, u32 end);
+void ttp_rack_update_reo_wnd(struct sock *sk, u32 prior_delivered);
 void ttp_rack_recovery_done(struct sock *sk);
+void ttp_rack_dsack_undone(struct sock *sk);
 void ttp_tlp_schedule(struct sock *sk);
 void ttp_tlp_ack(struct sock *sk, u32 ack, bool dupack);
 void ttp_rack_timeout(struct sock *sk);

@@ -619,6 +619,9 @@ static bool ttp_is_pure_dup(const struct ttp_sock *ts, const struct ttp_skb_cb *
  */
 static void ttp_ack_done(struct sock *sk, u32 prior_delivered)
 {
+	const struct ttp_rate *r = &ttp_sk(sk)->rate;
+
+	ttp_rack_update_reo_wnd(sk, r->sample ? r->prior_delivered : 0);
 	ttp_rate_ack(sk, ttp_sk(sk)->cong.delivered - prior_delivered);
 	ttp_pacing_update(sk);
 	ttp_push(sk);

@@ -217,9 +217,8 @@ u32 ttp_rack_mark_lost(struct sock *sk)
  * Else, once reordering has been seen and not after a timeout (whose
  * resends cover whatever the peer held but had not SACKed yet, and come
  * twice as a matter of course): a resend was not needed, reordering
- * fooled us; wait longer before the next (a quarter of the least RTT
- * more, up to the SRTT) for the next 16 recoveries (RFC 8985 6.2 step 4,
- * as Linux's tcp_dsack_seen()).
+ * fooled us. ttp_rack_update_reo_wnd() widens the window for it (RFC 8985
+ * 6.2 step 4, as Linux's tcp_dsack_seen()).
  */
 void ttp_rack_dsack(struct sock *sk, u32 end)
 {
@@ -230,25 +229,56 @@ void ttp_rack_dsack(struct sock *sk, u32 end)
 		rack->tlp_high_seq = 0;
 		return;
 	}
-	if (!rack->reord || ts->cong.state == TTP_CA_LOSS)
+	if (rack->reord && ts->cong.state != TTP_CA_LOSS)
+		rack->dsack_seen = true;
+}
+
+/*
+ * Every ACK, before its rate sample is taken: PRIOR_DELIVERED is what had
+ * been delivered when the latest segment it delivered was sent (0: none).
+ * D-SACKs seen, and a round trip passed since the window last grew: a
+ * quarter of the least RTT more (up to the SRTT), kept for the next
+ * TTP_RACK_RECOVERY_THRESH recoveries; once those passed without another,
+ * back to one quarter (Linux's tcp_rack_update_reo_wnd()). Once a round
+ * trip, not once a recovery: on a path that reorders all the time, one
+ * recovery can last many round trips, each with its spurious resends.
+ */
+void ttp_rack_update_reo_wnd(struct sock *sk, u32 prior_delivered)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	struct ttp_rack *rack = &ts->rack;
+
+	sock_owned_by_me(sk);
+	if (!prior_delivered)
 		return;
-	if (!rack->dsack_round) {
+	/* Sent before the window last grew: its D-SACKs were counted. */
+	if (ttp_before(prior_delivered, rack->last_delivered))
+		rack->dsack_seen = false;
+	if (rack->dsack_seen) {
 		rack->reo_wnd_steps = min_t(u32, rack->reo_wnd_steps + 1, U8_MAX);
+		rack->dsack_seen = false;
+		rack->last_delivered = ts->cong.delivered;
 		rack->reo_wnd_persist = TTP_RACK_RECOVERY_THRESH;
-		rack->dsack_round = true;
+	} else if (!rack->reo_wnd_persist) {
+		rack->reo_wnd_steps = 1;
 	}
 }
 
-/* A recovery ended: a grown window lasts TTP_RACK_RECOVERY_THRESH of them. */
+/* A recovery ended, not undone: one fewer that a grown window lasts. */
 void ttp_rack_recovery_done(struct sock *sk)
 {
 	struct ttp_rack *rack = &ttp_sk(sk)->rack;
 
-	rack->dsack_round = false;
 	if (rack->reo_wnd_persist)
 		rack->reo_wnd_persist--;
-	else
-		rack->reo_wnd_steps = 1;
+}
+
+/* D-SACKs undid a recovery: reordering, so the window lasts one more. */
+void ttp_rack_dsack_undone(struct sock *sk)
+{
+	struct ttp_rack *rack = &ttp_sk(sk)->rack;
+
+	rack->reo_wnd_persist = min_t(u8, rack->reo_wnd_persist + 1, TTP_RACK_RECOVERY_THRESH);
 }
 
 /*

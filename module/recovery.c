@@ -144,7 +144,6 @@ void ttp_recovery_ack(struct sock *sk, u32 acked, u32 sacked, u32 tsecr,
 			ttp_cong_undo(sk, tsecr);
 			ttp_sack_unmark_lost(sk);
 			cc->dsack_undo = false;
-			ttp_rack_recovery_done(sk);
 			return;
 		}
 		if (!ttp_before(ts->snd_una, cc->recover)) {
@@ -212,8 +211,8 @@ void ttp_dsack_undo(struct sock *sk)
 	if (cc->state == TTP_CA_RECOVERY) {
 		cc->state = TTP_CA_OPEN;
 		cc->dupacks = 0;
-		ttp_rack_recovery_done(sk);
 	}
+	ttp_rack_dsack_undone(sk);
 	ttp_sack_unmark_lost(sk);
 	cc->dsack_undo = false;
 	cc->undo = false;
