@@ -612,6 +612,19 @@ static bool ttp_is_pure_dup(const struct ttp_sock *ts, const struct ttp_skb_cb *
 }
 
 /*
+ * Before RACK looks for losses (ttp_recovery_ack()): D-SACKs this ACK or
+ * an earlier one brought may widen the reordering window, reckoned from
+ * the rate sample of what the ACK delivered, as tcp_ack() calls
+ * tcp_rack_update_reo_wnd() before tcp_fastretrans_alert().
+ */
+static void ttp_ack_reo_wnd(struct sock *sk)
+{
+	const struct ttp_rate *r = &ttp_sk(sk)->rate;
+
+	ttp_rack_update_reo_wnd(sk, r->sample ? r->prior_delivered : 0);
+}
+
+/*
  * What every acceptable ACK ends with, new data acknowledged or not: a
  * delivery-rate sample of what it delivered since PRIOR_DELIVERED, the
  * pacing rate from the window it left, what the windows now allow sent,
@@ -619,9 +632,6 @@ static bool ttp_is_pure_dup(const struct ttp_sock *ts, const struct ttp_skb_cb *
  */
 static void ttp_ack_done(struct sock *sk, u32 prior_delivered)
 {
-	const struct ttp_rate *r = &ttp_sk(sk)->rate;
-
-	ttp_rack_update_reo_wnd(sk, r->sample ? r->prior_delivered : 0);
 	ttp_rate_ack(sk, ttp_sk(sk)->cong.delivered - prior_delivered);
 	ttp_pacing_update(sk);
 	ttp_push(sk);
@@ -672,6 +682,7 @@ static void ttp_ack(struct sock *sk, const struct sk_buff *in)
 			if (sack_rtt_us)
 				ttp_ack_update_rtt(sk, sack_rtt_us);
 			ts->cong.delivered += sacked;
+			ttp_ack_reo_wnd(sk);
 			ttp_recovery_ack(sk, 0, sacked, tsecr, false, dupack);
 			ttp_tlp_ack(sk, ack, pure_dup && !sacked);
 		} else if (dupack) {
@@ -762,6 +773,7 @@ static void ttp_ack(struct sock *sk, const struct sk_buff *in)
 		if (!sample_us && sack_rtt_us)
 			ttp_ack_update_rtt(sk, sack_rtt_us);
 		ts->cong.delivered += acked + sacked;
+		ttp_ack_reo_wnd(sk);
 		ttp_recovery_ack(sk, acked, sacked, tsecr, true, false);
 	} else {
 		ts->cong.delivered += acked;

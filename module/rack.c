@@ -234,14 +234,15 @@ void ttp_rack_dsack(struct sock *sk, u32 end)
 }
 
 /*
- * Every ACK, before its rate sample is taken: PRIOR_DELIVERED is what had
- * been delivered when the latest segment it delivered was sent (0: none).
- * D-SACKs seen, and a round trip passed since the window last grew: a
- * quarter of the least RTT more (up to the SRTT), kept for the next
- * TTP_RACK_RECOVERY_THRESH recoveries; once those passed without another,
- * back to one quarter (Linux's tcp_rack_update_reo_wnd()). Once a round
- * trip, not once a recovery: on a path that reorders all the time, one
- * recovery can last many round trips, each with its spurious resends.
+ * Every ACK from a SACK peer, before RACK looks for losses: PRIOR_DELIVERED
+ * is what had been delivered when the latest segment it delivered was
+ * sent (0: none). D-SACKs seen, and a round trip passed since the window
+ * last grew: a quarter of the least RTT more (up to the SRTT), kept for
+ * the next TTP_RACK_RECOVERY_THRESH recoveries; once those passed without
+ * another, back to one quarter (Linux's tcp_rack_update_reo_wnd()). Once
+ * a round trip, not once a recovery: on a path that reorders all the
+ * time, one recovery can last many round trips, each with its spurious
+ * resends.
  */
 void ttp_rack_update_reo_wnd(struct sock *sk, u32 prior_delivered)
 {
