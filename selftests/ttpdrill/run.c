@@ -931,8 +931,7 @@ static int td_stat(struct td_run *r, const struct td_event *ev, long long target
 {
 	const struct td_stat *st = &ev->stat;
 	struct td_stat_look look = { .st = st };
-	bool first = true;
-	long long late = 0;
+	long long late = td_now() - target;
 	int i;
 
 	for (;;) {
@@ -941,9 +940,6 @@ static int td_stat(struct td_run *r, const struct td_event *ev, long long target
 		if (i)
 			return td_error(r, ev, "reading the stats: %s\n  script: %s",
 					strerror(-i), ev->text);
-		if (first)
-			late = td_now() - target;
-		first = false;
 		if (td_stat_match(&look) || td_now() - target > r->tolerance)
 			break;
 		usleep(5000);
