@@ -68,6 +68,14 @@ once and all-or-nothing, with `ttpctl param set NAME=VALUE...` (needs
 CAP_NET_ADMIN over the namespace). Values in `ms` also take a time suffix:
 `500ms`, `30s`, `2m`, `1h`. `bool` values take 0/1, on/off, yes/no.
 
+Each is also the sysctl `net.ttp.NAME` of its namespace
+(`/proc/sys/net/ttp/NAME`, plain numbers in the unit below), with the same
+range and rules: a write goes through the same check as `param set`, shows
+in `ttpctl` at once, emits the same `param` event and counts as a change.
+A value out of range or against a rule is refused with EINVAL, as
+`proc_douintvec_minmax()` refuses, and the kernel log says why. The
+global ones are read-only outside the initial namespace.
+
 | name | default | range | unit | what it does |
 | --- | ---: | --- | --- | --- |""")
 for p in params:

@@ -272,4 +272,26 @@ static inline unsigned int ttp_gro_max_size(const struct sk_buff *p)
 	return min(max, GRO_LEGACY_MAX_SIZE);
 }
 
+/*
+ * sysctl: a handler's table became const in 6.11; from 6.6 a table is
+ * registered with its size, before that it ends with an empty entry (the
+ * caller leaves table[count] zeroed for 6.1).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+#define ttp_compat_ctl_table const struct ctl_table
+#else
+#define ttp_compat_ctl_table struct ctl_table
+#endif
+
+static inline struct ctl_table_header *
+ttp_compat_register_net_sysctl(struct net *net, const char *path,
+			       struct ctl_table *table, size_t count)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+	return register_net_sysctl_sz(net, path, table, count);
+#else
+	return register_net_sysctl(net, path, table);
+#endif
+}
+
 #endif /* _TTP_COMPAT_H */

@@ -59,12 +59,6 @@ static int ttp_nl_param_id(struct nlattr **tb, const struct nlattr *nest,
 	return -EINVAL;
 }
 
-/* A parameter's value as NET sees it: its own, or the global one. */
-static u32 ttp_nl_param_value(const struct net *net, int id)
-{
-	return ttp_param_defs[id].global ? ttp_global_param(id) : ttp_param(net, id);
-}
-
 static int ttp_nl_fill_param(struct sk_buff *skb, const struct net *net, int id,
 			     u32 portid, u32 seq, int flags)
 {
@@ -80,7 +74,7 @@ static int ttp_nl_fill_param(struct sk_buff *skb, const struct net *net, int id,
 	if (!nest ||
 	    nla_put_u32(skb, TTP_PARAM_A_ID, id) ||
 	    nla_put_string(skb, TTP_PARAM_A_NAME, def->name) ||
-	    nla_put_u64_64bit(skb, TTP_PARAM_A_VALUE, ttp_nl_param_value(net, id),
+	    nla_put_u64_64bit(skb, TTP_PARAM_A_VALUE, ttp_param_value(net, id),
 			      TTP_PARAM_A_PAD) ||
 	    nla_put_u64_64bit(skb, TTP_PARAM_A_DEFAULT, ttp_param_default(id),
 			      TTP_PARAM_A_PAD) ||
@@ -148,13 +142,10 @@ static int ttp_nl_param_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct netlink_ext_ack *extack = info->extack;
 	struct net *net = genl_info_net(info);
-	struct ttp_net *tn = ttp_net(net);
 	DECLARE_BITMAP(seen, TTP_PARAM_COUNT) = {};
 	u32 values[TTP_PARAM_COUNT];
 	struct nlattr *tb[TTP_PARAM_A_MAX + 1];
-	unsigned long changes = 0;
 	const struct nlattr *nla;
-	bool msl_lowered;
 	const char *why;
 	int rem, id, err;
 	u64 value;
@@ -213,41 +204,11 @@ static int ttp_nl_param_set_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 
 	/* Then apply them all, or none if together they break a rule. */
-	mutex_lock(&tn->params_lock);
-	for (id = 0; id < TTP_PARAM_COUNT; id++)
-		if (!test_bit(id, seen))
-			values[id] = ttp_nl_param_value(net, id);
-	why = ttp_params_inconsistent(values);
+	why = ttp_params_commit(net, seen, values);
 	if (why) {
-		mutex_unlock(&tn->params_lock);
 		TTP_NL_ERR_ATTR_FMT(extack, NULL, "%s", why);
 		return -EINVAL;
 	}
-	msl_lowered = values[TTP_PARAM_MSL_MS] < tn->params[TTP_PARAM_MSL_MS] ||
-		      values[TTP_PARAM_MSL_LOCAL_MS] < tn->params[TTP_PARAM_MSL_LOCAL_MS];
-	for (id = 0; id < TTP_PARAM_COUNT; id++) {
-		u32 old = ttp_nl_param_value(net, id);
-
-		if (old == values[id])
-			continue;
-		/*
-		 * Checked unchanged above, but the initial namespace, under
-		 * its own lock, may have moved it since: not ours to undo.
-		 */
-		if (ttp_param_defs[id].global && !net_eq(net, &init_net))
-			continue;
-		ttp_event_param(net, ttp_param_defs[id].name, old, values[id]);
-		if (ttp_param_defs[id].global)
-			ttp_global_param_set(id, values[id]);
-		else
-			WRITE_ONCE(tn->params[id], values[id]);
-		changes++;
-	}
-	/* A lower MSL applies to the TIME_WAIT entries there are, too. */
-	if (msl_lowered)
-		ttp_tw_msl_lowered(net);
-	mutex_unlock(&tn->params_lock);
-	ttp_count_add(net, TTP_MIB_PARAM_CHANGES, changes);
 	return 0;
 }
 

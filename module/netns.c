@@ -6,12 +6,68 @@
  */
 #include <linux/percpu.h>
 #include <net/inet_common.h>
+#include "events.h"
 #include "netns.h"
 #include "stats.h"
 #include "syncookies.h"
 #include "ttp.h"
 
 unsigned int ttp_net_id __read_mostly;
+
+/*
+ * Makes NET's parameters VALUES, for those marked in CHANGED (each already
+ * checked against its range), all or nothing: the rules that tie
+ * parameters together are checked on the whole set the change would leave.
+ * Every way to change a parameter (netlink, sysctl) comes here, so each
+ * change is checked, announced and counted alike. Returns NULL, or why
+ * nothing changed.
+ */
+const char *ttp_params_commit(struct net *net, const unsigned long *changed,
+			      u32 *values)
+{
+	struct ttp_net *tn = ttp_net(net);
+	unsigned long changes = 0;
+	bool msl_lowered;
+	const char *why;
+	int id;
+
+	mutex_lock(&tn->params_lock);
+	for (id = 0; id < TTP_PARAM_COUNT; id++)
+		if (!test_bit(id, changed))
+			values[id] = ttp_param_value(net, id);
+	why = ttp_params_inconsistent(values);
+	if (why) {
+		mutex_unlock(&tn->params_lock);
+		return why;
+	}
+	msl_lowered = values[TTP_PARAM_MSL_MS] < tn->params[TTP_PARAM_MSL_MS] ||
+		      values[TTP_PARAM_MSL_LOCAL_MS] < tn->params[TTP_PARAM_MSL_LOCAL_MS];
+	for (id = 0; id < TTP_PARAM_COUNT; id++) {
+		u32 old = ttp_param_value(net, id);
+
+		if (old == values[id])
+			continue;
+		/*
+		 * The caller saw it unchanged, but the initial namespace,
+		 * under its own lock, may have moved it since: not ours to
+		 * undo.
+		 */
+		if (ttp_param_defs[id].global && !net_eq(net, &init_net))
+			continue;
+		ttp_event_param(net, ttp_param_defs[id].name, old, values[id]);
+		if (ttp_param_defs[id].global)
+			ttp_global_param_set(id, values[id]);
+		else
+			WRITE_ONCE(tn->params[id], values[id]);
+		changes++;
+	}
+	/* A lower MSL applies to the TIME_WAIT entries there are, too. */
+	if (msl_lowered)
+		ttp_tw_msl_lowered(net);
+	mutex_unlock(&tn->params_lock);
+	ttp_count_add(net, TTP_MIB_PARAM_CHANGES, changes);
+	return NULL;
+}
 
 /* Each namespace's kernel sockets, for replies that no socket of ours sends. */
 static int ttp_ctl_sock_init(struct net *net)
@@ -60,8 +116,13 @@ static int __net_init ttp_net_init(struct net *net)
 	err = ttp_ctl_sock_init(net);
 	if (err)
 		goto err_table;
+	err = ttp_sysctl_init(net);
+	if (err)
+		goto err_ctl;
 	return 0;
 
+err_ctl:
+	ttp_ctl_sock_exit(net);
 err_table:
 	ttp_table_exit(net);
 err_mib:
@@ -77,6 +138,7 @@ static void __net_exit ttp_net_exit(struct net *net)
 {
 	struct ttp_net *tn = ttp_net(net);
 
+	ttp_sysctl_exit(net);
 	ttp_tw_purge(net);
 	ttp_ctl_sock_exit(net);
 	ttp_table_exit(net);

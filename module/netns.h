@@ -49,6 +49,9 @@ struct ttp_net {
 	/* Kernel sockets that send what no socket of ours can (RSTs, ACKs). */
 	struct sock *ctl4;
 	struct sock *ctl6;
+	/* net.ttp.* (sysctl.c). */
+	struct ctl_table_header *sysctl_header;
+	struct ctl_table *sysctl_table;
 	bool exiting;
 };
 
@@ -63,6 +66,18 @@ static inline u32 ttp_param(const struct net *net, enum ttp_param id)
 {
 	return READ_ONCE(ttp_net(net)->params[id]);
 }
+
+/* A parameter's value as NET sees it: its own, or the global one. */
+static inline u32 ttp_param_value(const struct net *net, enum ttp_param id)
+{
+	return ttp_param_defs[id].global ? ttp_global_param(id) : ttp_param(net, id);
+}
+
+const char *ttp_params_commit(struct net *net, const unsigned long *changed,
+			      u32 *values);
+
+int ttp_sysctl_init(struct net *net);
+void ttp_sysctl_exit(struct net *net);
 
 int ttp_netns_init(void);
 void ttp_netns_exit(void);

@@ -3,7 +3,7 @@
 # Configuration that survives a reboot: `param show --config` prints a file
 # that `param load` applies whole or not at all; the module loads itself
 # for a TTP socket (its net-pf aliases) and the modprobe.d install hook
-# applies /etc/ttp.conf as it does.
+# applies sysctl.d's net.ttp.* lines and /etc/ttp.conf as it does.
 . "$(dirname "$0")/lib/lib.sh"
 ttp_require_module
 work=$(mktemp -d)
@@ -56,7 +56,8 @@ unprivileged() {
 
 # The module is installed as `make install` would (an overlay over the
 # kernel's read-only modules directory in the test VM), /etc/ttp.conf says
-# msl_ms = 7s, and a program's socket() is all it takes.
+# msl_ms = 7s, a sysctl.d file sets fin_timeout_ms, and a program's socket()
+# is all it takes.
 autoload() {
 	local rel mods hook
 	rel=$(uname -r)
@@ -75,14 +76,18 @@ autoload() {
 		ttp_fail_msg "no net-pf alias: $(modinfo -F alias ttp)" || return
 	hook=/etc/modprobe.d/ttp.conf
 	sed "s|@SBINDIR@|$(dirname "$TTPCTL")|" "$TTP_REPO/userspace/etc/modprobe-ttp.conf" >$hook
-	ttp_defer rm -f $hook /etc/ttp.conf
+	ttp_defer rm -f $hook /etc/ttp.conf /etc/sysctl.d/90-ttp-test.conf
 	printf 'msl_ms = 7s\nsyn_retries = 4\n' >/etc/ttp.conf
+	mkdir -p /etc/sysctl.d
+	printf 'net.ttp.fin_timeout_ms = 3000\n' >/etc/sysctl.d/90-ttp-test.conf
 	ttp_wait_for 60 sh -c 'rmmod ttp 2>/dev/null; ! grep -q "^ttp " /proc/modules' ||
 		ttp_fail_msg "ttp would not unload" || return
 	python3 -c "import socket; socket.socket(socket.AF_INET6, socket.SOCK_STREAM, 253).close()" ||
 		ttp_fail_msg "socket() did not load the module" || return
 	[ "$(ttp_param msl_ms)" = 7000 ] && [ "$(ttp_param syn_retries)" = 4 ] ||
-		ttp_fail_msg "/etc/ttp.conf not applied: msl_ms $(ttp_param msl_ms)"
+		ttp_fail_msg "/etc/ttp.conf not applied: msl_ms $(ttp_param msl_ms)" || return
+	[ "$(ttp_param fin_timeout_ms)" = 3000 ] ||
+		ttp_fail_msg "sysctl.d not applied: fin_timeout_ms $(ttp_param fin_timeout_ms)"
 }
 
 # Bash completion, as bash would call it: objects, commands, and the
@@ -112,7 +117,7 @@ ttp_check "show --config, load it back: the same file (and from stdin)" round_tr
 ttp_check "a file with a mistake: said where, and nothing changes" all_or_nothing
 ttp_check "unprivileged load: refused, in plain words" unprivileged
 ttp_check "bash completion: objects, commands, the kernel's parameter names" completion
-ttp_check "socket() loads the module; the modprobe.d hook applies /etc/ttp.conf" autoload
+ttp_check "socket() loads the module; the modprobe.d hook applies sysctl.d, /etc/ttp.conf" autoload
 # Leave the module as the next test expects it: loaded from the runner's build.
 ttp_load_module
 ttp_done

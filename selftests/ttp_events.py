@@ -20,7 +20,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from ttplib import (TTPCTL, Suite, Topology, check, guard, require_module,  # noqa: E402
-                    spoofed_syns, wait_for)
+                    run, spoofed_syns, wait_for)
 
 
 class Monitor:
@@ -117,13 +117,17 @@ def test_param():
         # would set them from this process).
         t.server_ns.ttpctl("param", "set", "msl_ms=5000", "fin_timeout_ms=2000")
         t.server_ns.ttpctl("param", "set", "msl_ms=5000")     # no change, no event
-        ev = m.drain(lambda ev: len([e for e in ev if e["event"] == "param"]) >= 2)
+        # A sysctl write is the same change, and says so alike.
+        run("ip", "netns", "exec", t.server_ns.name,
+            "sysctl", "-qw", "net.ttp.syn_retries=3")
+        ev = m.drain(lambda ev: len([e for e in ev if e["event"] == "param"]) >= 3)
         ev = [e for e in ev if e["event"] == "param"]
-        got = sorted((e["param"], e["old_value"], e["new_value"]) for e in ev)
-        check(got == [("fin_timeout_ms", 60000, 2000), ("msl_ms", 1000, 5000)],
+        got = sorted((e["param"], e["old_value"], e["new_value"], e["comm"]) for e in ev)
+        check(got == [("fin_timeout_ms", 60000, 2000, "ttpctl"),
+                      ("msl_ms", 1000, 5000, "ttpctl"),
+                      ("syn_retries", 6, 3, "sysctl")],
               "param events: %s" % got)
-        check(all(e["comm"] == "ttpctl" and e["uid"] == 0 and e["pid"] > 0 for e in ev),
-              "who: %s" % ev)
+        check(all(e["uid"] == 0 and e["pid"] > 0 for e in ev), "who: %s" % ev)
     finally:
         if m:
             m.stop()

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Parameters: every one listed with its default, set and get, validation by
 # the kernel with a message naming the range, all-or-nothing sets,
-# privilege, and independence of network namespaces.
+# privilege, and independence of network namespaces; the same table as
+# net.ttp.* sysctls.
 . "$(dirname "$0")/lib/lib.sh"
 ttp_require_module
 
@@ -130,6 +131,84 @@ userns_owner() {
 	[ "$(ttp_param msl_ms)" != 4000 ] || ttp_fail_msg "leaked into the initial namespace"
 }
 
+# net.ttp.*: the same table through sysctl, read from /proc/sys without a
+# process per parameter (the debug guest pays a third of a second each).
+sysctl_every_param() {
+	local out name value got n=0
+	out=$("$TTPCTL" param show) || return
+	while IFS=$'\t' read -r name value; do
+		[ -f "/proc/sys/net/ttp/$name" ] || ttp_fail_msg "no net.ttp.$name" || return
+		read -r got <"/proc/sys/net/ttp/$name" || return
+		[ "$got" = "$value" ] ||
+			ttp_fail_msg "net.ttp.$name is $got, ttpctl says $value" || return
+		n=$((n + 1))
+	done <<<"$out"
+	[ "$(ls /proc/sys/net/ttp | wc -l)" = $n ] ||
+		ttp_fail_msg "net.ttp has $(ls /proc/sys/net/ttp | wc -l) entries, the table $n"
+}
+
+sysctl_both_ways() {
+	sysctl -qw net.ttp.msl_ms=6500 || return
+	[ "$(ttp_param msl_ms)" = 6500 ] ||
+		ttp_fail_msg "after sysctl -w, ttpctl reads $(ttp_param msl_ms)" || return
+	"$TTPCTL" param set syn_retries=3 || return
+	[ "$(sysctl -n net.ttp.syn_retries)" = 3 ] ||
+		ttp_fail_msg "after param set, sysctl reads $(sysctl -n net.ttp.syn_retries)"
+}
+
+# Each refused with EINVAL as proc_douintvec_minmax() refuses, the old
+# value kept; the rule across parameters is checked too, and said in the
+# kernel log (a sysctl write has no other way to say why).
+sysctl_rejects() {
+	local bad out
+	sysctl -qw net.ttp.msl_ms=7000 || return
+	for bad in 0 600001 -1 4294967296 5s abc; do
+		out=$(sysctl -w net.ttp.msl_ms=$bad 2>&1) &&
+			ttp_fail_msg "msl_ms=$bad accepted" && return 1
+		grep -qF "Invalid argument" <<<"$out" || ttp_fail_msg "msl_ms=$bad: $out" || return
+	done
+	[ "$(ttp_param msl_ms)" = 7000 ] || ttp_fail_msg "msl_ms is $(ttp_param msl_ms)" || return
+	sysctl -qw net.ttp.rto_max_ms=1000 || return
+	sysctl -qw net.ttp.rto_min_ms=5000 2>/dev/null &&
+		ttp_fail_msg "rto_min_ms above rto_max_ms accepted" && return 1
+	[ "$(ttp_param rto_min_ms)" = 200 ] || ttp_fail_msg "rto_min_ms is $(ttp_param rto_min_ms)" || return
+	ttp_wait_for 10 sh -c "dmesg | grep -qF 'net.ttp.rto_min_ms: rto_min_ms must not exceed rto_max_ms'" ||
+		ttp_fail_msg "no reason in the kernel log: $(dmesg | tail -3)"
+}
+
+# Each namespace its own files; the global ones read-only outside the
+# initial namespace; a user namespace's owner writes its own, nobody else
+# writes the host's.
+sysctl_namespaces() {
+	local got
+	ttp_netns ttp-ps
+	sysctl -qw net.ttp.msl_ms=11000 || return
+	ip netns exec ttp-ps sysctl -qw net.ttp.msl_ms=21000 || return
+	[ "$(ttp_param -n ttp-ps msl_ms)" = 21000 ] && [ "$(ttp_param msl_ms)" = 11000 ] ||
+		ttp_fail_msg "ttp-ps $(ttp_param -n ttp-ps msl_ms), initial $(ttp_param msl_ms)" || return
+	got=$(ip netns exec ttp-ps stat -c %a /proc/sys/net/ttp/mem_max_pages /proc/sys/net/ttp/msl_ms)
+	[ "$got" = $'444\n644' ] || ttp_fail_msg "modes in ttp-ps: $got" || return
+	ip netns exec ttp-ps sysctl -qw net.ttp.mem_max_pages=1 2>/dev/null &&
+		ttp_fail_msg "mem_max_pages written from ttp-ps" && return 1
+	got=$(as_nobody unshare -Urn sh -c 'sysctl -qw net.ttp.msl_ms=4000 && sysctl -n net.ttp.msl_ms') ||
+		ttp_fail_msg "the owner could not write its own: $got" || return
+	[ "$got" = 4000 ] || ttp_fail_msg "the owner reads $got" || return
+	as_nobody sysctl -qw net.ttp.msl_ms=4000 2>/dev/null &&
+		ttp_fail_msg "nobody wrote the initial namespace's" && return 1
+	[ "$(ttp_param msl_ms)" = 11000 ] || ttp_fail_msg "initial namespace: $(ttp_param msl_ms)"
+}
+
+# A sysctl.d file, as sysctl --system and the modprobe.d hook apply it.
+sysctl_file() {
+	local f
+	f=$(mktemp)
+	printf 'net.ttp.msl_ms = 9000\nnet.ttp.syncookies = 2\n' >"$f"
+	sysctl -q -p "$f" || { rm -f "$f"; return 1; }
+	rm -f "$f"
+	[ "$(ttp_param msl_ms)" = 9000 ] && [ "$(ttp_param syncookies)" = 2 ] ||
+		ttp_fail_msg "msl_ms $(ttp_param msl_ms), syncookies $(ttp_param syncookies)"
+}
+
 docs_match() {
 	local tmp
 	tmp=$(mktemp)
@@ -145,7 +224,7 @@ docs_match() {
 	return $s
 }
 
-ttp_plan 12
+ttp_plan 17
 ttp_check "param show lists every parameter with its default" lists_every_default
 ttp_check "param show -v: unit, default, range, description" verbose_fields
 ttp_check "set then get, with time suffixes" set_then_get
@@ -157,5 +236,10 @@ ttp_check "unprivileged set: EPERM, in plain words" unprivileged_set
 ttp_check "namespaces keep their own values" namespaces_independent
 ttp_check "a new namespace starts at the defaults" new_namespace_defaults
 ttp_check "a user namespace's owner tunes its own network namespace only" userns_owner
+ttp_check "net.ttp.*: every parameter, the same value as ttpctl" sysctl_every_param
+ttp_check "sysctl -w shows in ttpctl, param set in sysctl" sysctl_both_ways
+ttp_check "sysctl: out of range or against a rule: EINVAL, value kept" sysctl_rejects
+ttp_check "sysctl per namespace: own values, global read-only, owners" sysctl_namespaces
+ttp_check "a sysctl.d file applies" sysctl_file
 ttp_check "Documentation/params.md and ttp.7 match the module's table" docs_match
 ttp_done
