@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Statistics: every state's gauge and total, event counters, JSON output,
-# counting per namespace.
+# counting per namespace, Prometheus's format scraped through node_exporter.
 . "$(dirname "$0")/lib/lib.sh"
 ttp_require_module
+ttp_require_tool prometheus-node-exporter curl
 ttp_defer "$TTPCTL" param set msl_ms=30000 syn_retries=6
 
 every_state() {
@@ -86,11 +87,70 @@ counters_documented() {
 		END { exit missing }'
 }
 
-ttp_plan 6
+# --prometheus as an operator uses it: files for Debian's node_exporter's
+# textfile collector (written whole, then renamed in, as its documentation
+# asks), one for the initial namespace and one labelled for another, read
+# back over HTTP: no parse error, and every figure ttpctl shows, with its
+# value, under its name and labels.
+prometheus_scrape() {
+	local dir port=9119 pid
+	ttp_netns ttp-prom
+	"$TTPCTL" -n ttp-prom param set msl_ms=4000 || return
+	"$TTPCTL" -n ttp-prom param set msl_ms=5000 || return
+	dir=$(mktemp -d)
+	ttp_defer rm -rf "$dir"
+	"$TTPCTL" stats --prometheus >"$dir/init.tmp" && mv "$dir/init.tmp" "$dir/init.prom" &&
+		"$TTPCTL" stats -z >"$dir/init.txt" &&
+		"$TTPCTL" -n ttp-prom stats --prometheus >"$dir/ns.tmp" &&
+		mv "$dir/ns.tmp" "$dir/ns.prom" &&
+		"$TTPCTL" -n ttp-prom stats -z >"$dir/ns.txt" || return
+	prometheus-node-exporter --web.listen-address=127.0.0.1:$port \
+		--collector.disable-defaults --collector.textfile \
+		--collector.textfile.directory="$dir" 2>"$dir/log" &
+	pid=$!
+	ttp_wait_for 60 curl -sf -o "$dir/metrics" http://127.0.0.1:$port/metrics
+	local s=$?
+	kill $pid
+	wait $pid 2>/dev/null
+	[ $s = 0 ] || ttp_fail_msg "no scrape: $(tail -3 "$dir/log")" || return
+	python3 - "$dir" <<'PY'
+import re, sys
+d = sys.argv[1]
+got = {}
+for line in open(d + "/metrics"):
+    m = re.match(r'^(\w+)(?:\{(.*)\})? (\S+)$', line.strip())
+    if m:
+        labels = tuple(sorted(re.findall(r'(\w+)="([^"]*)"', m.group(2) or "")))
+        got[(m.group(1), labels)] = float(m.group(3))
+assert got.get(("node_textfile_scrape_error", ())) == 0, "node_exporter could not read the files"
+n = 0
+for txt, ns in (("init.txt", ()), ("ns.txt", (("netns", "ttp-prom"),))):
+    for line in open(d + "/" + txt):
+        f = line.rstrip("\n").split("\t")
+        if f[0] == "state":
+            want = [("ttp_connections", f[2]), ("ttp_state_entered_total", f[3])]
+            labels = tuple(sorted(ns + (("state", f[1]),)))
+        elif f[0] == "counter":
+            want, labels = [("ttp_%s_total" % f[1], f[2])], ns
+        elif f[0] == "memory":
+            continue    # global, and moving: its presence is checked below
+        for name, value in want:
+            key = (name, labels)
+            assert key in got, "%s%s not scraped" % key
+            assert got[key] == float(value), "%s%s: %s, ttpctl says %s" % (key + (got[key], value))
+            n += 1
+assert got.get(("ttp_ParamChanges_total", (("netns", "ttp-prom"),))) == 2, "ParamChanges in ttp-prom"
+assert ("ttp_memory_pages", (("netns", "ttp-prom"),)) in got, "no ttp_memory_pages"
+assert n >= 40, "only %d figures compared" % n
+PY
+}
+
+ttp_plan 7
 ttp_check "stats lists every state with now and entered" every_state
 ttp_check "all gauges are zero with no connections" gauges_zero
 ttp_check "-j output parses as JSON, with every state and counter" json_valid
 ttp_check "ParamChanges counts real changes only" changes_counted
 ttp_check "counters are per namespace" counters_per_namespace
 ttp_check "every counter is documented" counters_documented
+ttp_check "--prometheus, scraped through node_exporter's textfile collector" prometheus_scrape
 ttp_done

@@ -5,8 +5,10 @@
  * the kernel with the numbers, so a newer module's additions show up here.
  * Like nstat, it shows absolute values, or with -d what changed since the
  * last -d (the history is per user and per namespace), or with -i the
- * change per interval and its rate, until interrupted.
+ * change per interval and its rate, until interrupted; or, with
+ * --prometheus, Prometheus's text format for a scraper.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -26,18 +28,23 @@
 
 static const char ttp_stats_usage[] =
 	"Usage: ttpctl stats [show] [-d] [-i SECONDS [-c COUNT]] [-z] [NAME...]\n"
+	"       ttpctl stats [show] --prometheus [NAME...]\n"
 	"  NAME: a state (TIME_WAIT) or counter (SyncookiesSent), any case;\n"
 	"        without names, every state and every counter that is not zero\n"
 	"  -d    what changed since the last -d (history: $TTPCTL_HISTORY, else\n"
 	"        /tmp/.ttpctl.uUID.NETNS, per user and namespace, like nstat)\n"
 	"  -i    every SECONDS, what changed in it and the rate per second,\n"
 	"        until interrupted (-c: COUNT times)\n"
-	"  -z    counters that are zero too\n";
+	"  -z    counters that are zero too\n"
+	"  --prometheus  every figure in Prometheus's text exposition format\n"
+	"        (for node_exporter's textfile collector); with ttpctl -n NETNS,\n"
+	"        each sample is labelled netns=\"NETNS\"\n";
 
 
 struct ttp_stats_opts {
 	bool delta;		/* -d */
 	bool zeros;		/* -z, or names given */
+	bool prometheus;	/* --prometheus */
 	double interval;	/* -i, seconds; 0: once */
 	long count;		/* -c; 0: until interrupted */
 	double elapsed;		/* -i: the interval measured, seconds */
@@ -149,6 +156,81 @@ static void ttp_stats_print_json(const struct ttp_ctl *ctl, const struct ttp_sta
 	}
 	ttp_json_end_object(&j);
 	ttp_json_finish(&j);
+}
+
+/* A label value as the exposition format writes one: \\, \" and \n escaped. */
+static void ttp_prom_escape(char *dst, size_t len, const char *src)
+{
+	size_t n = 0;
+
+	for (; *src && n + 3 < len; src++) {
+		if (*src == '\\' || *src == '"' || *src == '\n')
+			dst[n++] = '\\';
+		dst[n++] = *src == '\n' ? 'n' : *src;
+	}
+	dst[n] = '\0';
+}
+
+/* A kernel name as a metric name may have it: [a-zA-Z0-9_] only. */
+static void ttp_prom_name(char *dst, size_t len, const char *src)
+{
+	size_t n;
+
+	for (n = 0; src[n] && n + 1 < len; n++)
+		dst[n] = isalnum((unsigned char)src[n]) ? src[n] : '_';
+	dst[n] = '\0';
+}
+
+/*
+ * Prometheus's text exposition format (0.0.4), as node_exporter's
+ * textfile collector reads it: every figure, zero or not, so a scrape
+ * sees the same series every time. With -n each sample carries the
+ * namespace, so files from several namespaces can sit side by side (the
+ * memory figures, the same in all, too: one series per file). Counter
+ * names are the kernel's, as node_exporter's netstat collector keeps
+ * Linux's (ttp_SyncookiesSent_total beside node_netstat_TcpExt_SyncookiesSent).
+ */
+static void ttp_stats_print_prometheus(const struct ttp_ctl *ctl, const struct ttp_stats *st)
+{
+	char esc[1024], ns[1100] = "", nsonly[1100] = "", name[TTP_NAME_MAX + 1];
+	int i;
+
+	if (ctl->netns) {
+		ttp_prom_escape(esc, sizeof(esc), ctl->netns);
+		snprintf(ns, sizeof(ns), "netns=\"%s\",", esc);
+		snprintf(nsonly, sizeof(nsonly), "{netns=\"%s\"}", esc);
+	}
+	if (st->nstates) {
+		printf("# HELP ttp_connections TTP connections in each state now.\n"
+		       "# TYPE ttp_connections gauge\n");
+		for (i = 0; i < st->nstates; i++) {
+			ttp_prom_escape(esc, sizeof(esc), st->states[i].name);
+			printf("ttp_connections{%sstate=\"%s\"} %" PRIu64 "\n", ns, esc,
+			       st->states[i].now);
+		}
+		printf("# HELP ttp_state_entered_total Times a TTP connection entered each state.\n"
+		       "# TYPE ttp_state_entered_total counter\n");
+		for (i = 0; i < st->nstates; i++) {
+			ttp_prom_escape(esc, sizeof(esc), st->states[i].name);
+			printf("ttp_state_entered_total{%sstate=\"%s\"} %" PRIu64 "\n", ns, esc,
+			       st->states[i].value);
+		}
+	}
+	for (i = 0; i < st->ncounters; i++) {
+		ttp_prom_name(name, sizeof(name), st->counters[i].name);
+		printf("# HELP ttp_%s_total TTP's %s counter (ttp(7), COUNTERS).\n"
+		       "# TYPE ttp_%s_total counter\n"
+		       "ttp_%s_total%s %" PRIu64 "\n", name, st->counters[i].name, name,
+		       name, nsonly, st->counters[i].value);
+	}
+	if (st->has_memory)
+		printf("# HELP ttp_memory_pages Pages TTP's sockets hold, all namespaces.\n"
+		       "# TYPE ttp_memory_pages gauge\n"
+		       "ttp_memory_pages%s %" PRIu64 "\n"
+		       "# HELP ttp_memory_pressure 1 while TTP is under memory pressure.\n"
+		       "# TYPE ttp_memory_pressure gauge\n"
+		       "ttp_memory_pressure%s %d\n", nsonly, st->mem_pages, nsonly,
+		       st->mem_pressure);
 }
 
 static void ttp_rate(char *dst, size_t len, uint64_t v, const struct ttp_stats_opts *o)
@@ -432,7 +514,9 @@ static int ttp_history_save(const char *path, const struct ttp_stats *st)
 static void ttp_stats_print(const struct ttp_ctl *ctl, const struct ttp_stats *st,
 			    const struct ttp_stats_opts *o)
 {
-	if (ctl->json)
+	if (o->prometheus)
+		ttp_stats_print_prometheus(ctl, st);
+	else if (ctl->json)
 		ttp_stats_print_json(ctl, st, o);
 	else
 		ttp_stats_print_text(ctl, st, o);
@@ -528,6 +612,8 @@ static int ttp_stats_show(struct ttp_ctl *ctl, int argc, char **argv)
 			o.delta = true;
 		} else if (!strcmp(argv[0], "-z")) {
 			o.zeros = true;
+		} else if (!strcmp(argv[0], "--prometheus")) {
+			o.prometheus = true;
 		} else if (!strcmp(argv[0], "-i") && argc > 1) {
 			if (ttp_parse_seconds(argv[1], 0.1, 86400, &o.interval))
 				return ttp_ctl_usage_error(ttp_stats_usage,
@@ -549,6 +635,9 @@ static int ttp_stats_show(struct ttp_ctl *ctl, int argc, char **argv)
 		return ttp_ctl_usage_error(ttp_stats_usage, "-d and -i do not go together");
 	if (o.count && !o.interval)
 		return ttp_ctl_usage_error(ttp_stats_usage, "-c goes with -i");
+	if (o.prometheus && (o.delta || o.interval || ctl->json))
+		return ttp_ctl_usage_error(ttp_stats_usage,
+					   "--prometheus goes with none of -d, -i and -j");
 	/* What is asked for by name is shown, zero or not. */
 	if (argc > 0)
 		o.zeros = true;

@@ -52,6 +52,9 @@ static const struct ttp_object {
 		  "counters not zero (NAME: only those; -d: since\n"
 		  "the last -d; -i: per interval, -c times; -z:\n"
 		  "zeros too)" },
+		{ "stats --prometheus [NAME...]",
+		  "every figure in Prometheus's text format, for\n"
+		  "node_exporter's textfile collector" },
 	} },
 	{ "sockets", ttp_cmd_sockets, {
 		{ "sockets [-i] [FILTER]",
