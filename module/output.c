@@ -533,6 +533,7 @@ static void ttp_write_xmit(struct sock *sk, int nonagle)
 		if (ts->persist) {
 			/* The window opened: probing is over. */
 			ts->persist = false;
+			ts->probes_stamp = 0;
 			ts->backoff = 0;
 		}
 		ttp_reset_rtx_timer(sk, ts->rto);

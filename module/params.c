@@ -86,6 +86,8 @@ const struct ttp_param_def ttp_param_defs[TTP_PARAM_COUNT] = {
 		  "new connections' congestion control: 0 reno, 1 cubic (with HyStart++)"),
 	TTP_PARAM(TTP_PARAM_PACING, "pacing", "bool", 0, 0, 1,
 		  "pace every flow, not only those with SO_MAX_PACING_RATE, unless fq does"),
+	TTP_PARAM(TTP_PARAM_USER_TIMEOUT_MS, "user_timeout_ms", "ms", 0, 0, INT_MAX,
+		  "abort when sent data stays unacknowledged this long (0: never)"),
 };
 EXPORT_SYMBOL_IF_KUNIT(ttp_param_defs);
 

@@ -515,6 +515,7 @@ static struct sock *ttp_child_create(struct sock *sk, struct ttp_request *req,
 	ts->keepidle = ttp_sk(sk)->keepidle;
 	ts->keepintvl = ttp_sk(sk)->keepintvl;
 	ts->keepcnt = ttp_sk(sk)->keepcnt;
+	ts->user_timeout = READ_ONCE(ttp_sk(sk)->user_timeout);
 	ts->nonagle = ttp_sk(sk)->nonagle;
 	/* The listener's TTP_CONGESTION, if it set one. */
 	ts->cong.ops_fixed = ttp_sk(sk)->cong.ops_fixed;

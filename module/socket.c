@@ -284,6 +284,7 @@ void ttp_connect_init(struct sock *sk)
 	ts->rtt.rttvar_us = 0;
 	ts->retries = 0;
 	ts->backoff = 0;
+	ts->probes_stamp = 0;
 	/*
 	 * TTP_INFO's history is this connection's, as tcp_disconnect()
 	 * zeroes TCP's; and the SYN's own resends decide the first window.

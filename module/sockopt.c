@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Socket options and ioctls: SOL_TTP's own (TTP_NODELAY, TTP_CORK, the
- * keepalive trio, TTP_SYNCNT, TTP_LINGER2, TTP_MSL, TTP_INFO,
- * TTP_CONGESTION), which refine
+ * keepalive trio, TTP_SYNCNT, TTP_LINGER2, TTP_MSL, TTP_USER_TIMEOUT,
+ * TTP_INFO, TTP_CONGESTION), which refine
  * the namespace's parameters for one socket, and the rest handed to IP's,
  * as net/mptcp/sockopt.c is cut from MPTCP.
  */
@@ -117,6 +117,13 @@ int ttp_setsockopt(struct sock *sk, int level, int optname,
 		else
 			ts->linger2 = min(val, (int)ttp_param_defs[TTP_PARAM_FIN_TIMEOUT_MS].max);
 		break;
+	case TTP_USER_TIMEOUT:
+		/* TCP_USER_TIMEOUT refuses a negative time; -1 is TTP's "none". */
+		if (val < -1)
+			err = -EINVAL;
+		else
+			WRITE_ONCE(ts->user_timeout, val);
+		break;
 	case TTP_MSL:
 		if (!ttp_param_in_range(TTP_PARAM_MSL_MS, val))
 			err = -EINVAL;
@@ -173,6 +180,9 @@ int ttp_getsockopt(struct sock *sk, int level, int optname,
 		break;
 	case TTP_MSL:
 		val = ts->msl ? ts->msl : ttp_param(net, TTP_PARAM_MSL_MS);
+		break;
+	case TTP_USER_TIMEOUT:
+		val = READ_ONCE(ts->user_timeout) ?: ttp_param(net, TTP_PARAM_USER_TIMEOUT_MS);
 		break;
 	case TTP_INFO:
 		return ttp_info_get(sk, optval, optlen, len);

@@ -42,6 +42,46 @@ unsigned long ttp_fin_timeout(const struct sock *sk)
 	return msecs_to_jiffies(ttp_sk_param(sk, TTP_PARAM_FIN_TIMEOUT_MS));
 }
 
+/* TTP_USER_TIMEOUT, or the namespace's user_timeout_ms, in jiffies; 0: none. */
+unsigned long ttp_user_timeout(const struct sock *sk)
+{
+	int ms = READ_ONCE(ttp_sk(sk)->user_timeout);
+
+	if (ms < 0)
+		return 0;
+	return msecs_to_jiffies(ms ?: ttp_sk_param(sk, TTP_PARAM_USER_TIMEOUT_MS));
+}
+
+/* A clock for the user timeout: now, never 0 (which says "not started"). */
+static u32 ttp_user_clock(void)
+{
+	return (u32)jiffies ?: 1;
+}
+
+/* Whether the user timeout, counted from STAMP (0: not started), is over. */
+static bool ttp_user_timed_out(const struct sock *sk, u32 stamp)
+{
+	unsigned long timeout = ttp_user_timeout(sk);
+
+	return timeout && stamp && (s32)((u32)jiffies - stamp) >= (s32)timeout;
+}
+
+/*
+ * WHEN (jiffies from now), or sooner if the user timeout counted from
+ * STAMP ends sooner, so that its timer fires when it does, as TCP's
+ * tcp_clamp_rto_to_user_timeout(); at least a jiffy.
+ */
+unsigned long ttp_user_timeout_clamp(const struct sock *sk, u32 stamp, unsigned long when)
+{
+	unsigned long timeout = ttp_user_timeout(sk);
+	s32 left;
+
+	if (!timeout || !stamp)
+		return when;
+	left = (s32)(stamp + (u32)timeout - (u32)jiffies);
+	return clamp_t(long, left, 1, when);
+}
+
 void ttp_reset_rtx_timer(struct sock *sk, unsigned long when)
 {
 	WRITE_ONCE(ttp_sk(sk)->rtx_armed, true);
@@ -131,13 +171,16 @@ static void ttp_timed_out(struct sock *sk)
  * 3.8.4): after keepidle without a segment from the peer, a probe (an ACK
  * one byte before snd_una, which the peer must answer) every keepintvl;
  * after keepcnt unanswered probes the connection fails with ETIMEDOUT.
- * While data is in flight the retransmission timer watches the peer.
+ * With a user timeout, as TCP_USER_TIMEOUT does, that decides instead of
+ * keepcnt: the connection fails once a probe has gone unanswered and the
+ * peer has been silent that long. While data is in flight the
+ * retransmission timer watches the peer.
  */
 void ttp_keepalive_timeout(struct sock *sk)
 {
 	struct ttp_sock *ts = ttp_sk(sk);
 	struct net *net = sock_net(sk);
-	unsigned long idle = ttp_keepidle(sk), elapsed;
+	unsigned long idle = ttp_keepidle(sk), elapsed, user;
 
 	sock_owned_by_me(sk);
 	if (!sock_flag(sk, SOCK_KEEPOPEN))
@@ -162,8 +205,11 @@ void ttp_keepalive_timeout(struct sock *sk)
 		ttp_reset_keepalive(sk, idle - elapsed);
 		return;
 	}
-	if (ts->probes_out >= ttp_keepcnt(sk)) {
+	user = ttp_user_timeout(sk);
+	if (user ? ts->probes_out && elapsed >= user : ts->probes_out >= ttp_keepcnt(sk)) {
 		ttp_count(net, TTP_MIB_KEEPALIVE_TIMEOUTS);
+		if (user)
+			ttp_count(net, TTP_MIB_USER_TIMEOUTS);
 		ttp_send_active_reset(sk, GFP_ATOMIC);
 		ttp_timed_out(sk);
 		return;
@@ -182,17 +228,21 @@ void ttp_keepalive_timeout(struct sock *sk)
 void ttp_start_persist(struct sock *sk)
 {
 	struct ttp_sock *ts = ttp_sk(sk);
+	unsigned long when;
 
 	if (ttp_rtx_armed(sk))
 		return;
 	ts->persist = true;
-	ttp_reset_rtx_timer(sk, ttp_rto_backoff(ts->rto, ts->backoff, ttp_rto_max(sk)));
+	when = ttp_rto_backoff(ts->rto, ts->backoff, ttp_rto_max(sk));
+	ttp_reset_rtx_timer(sk, ttp_user_timeout_clamp(sk, ts->probes_stamp, when));
 }
 
 /*
  * The persist timer expired: send what part of the next segment the window
  * takes, or else a zero-window probe. The peer answers probes; one that
  * stays silent through retries2 of them is gone (ETIMEDOUT, as in TCP).
+ * A user timeout counts from the first probe, answered or not: as with
+ * TCP_USER_TIMEOUT, a window that stays shut that long ends the connection.
  */
 static void ttp_persist_timeout(struct sock *sk)
 {
@@ -201,7 +251,16 @@ static void ttp_persist_timeout(struct sock *sk)
 
 	if (!ts->send_head || ts->cong.packets_out) {
 		ts->persist = false;
+		ts->probes_stamp = 0;
 		ttp_push(sk);
+		return;
+	}
+	if (!ts->probes_stamp) {
+		ts->probes_stamp = ttp_user_clock();
+	} else if (ttp_user_timed_out(sk, ts->probes_stamp)) {
+		ttp_count(net, TTP_MIB_USER_TIMEOUTS);
+		ttp_count(net, TTP_MIB_ABORT_ON_TIMEOUT);
+		ttp_timed_out(sk);
 		return;
 	}
 	if (ts->probes_out >= ttp_param(net, TTP_PARAM_RETRIES2)) {
@@ -266,6 +325,16 @@ void ttp_rtx_timeout(struct sock *sk)
 		return;
 	}
 
+	/*
+	 * The user timeout counts from when the data now due again was
+	 * last sent before its first timeout, as TCP's retrans_stamp.
+	 */
+	if (!ts->retries) {
+		struct sk_buff *head = skb_peek(&sk->sk_write_queue);
+		u32 age = head ? ttp_sk_now_us(sk) - TTP_SKB_CB(head)->sent_us : 0;
+
+		ts->rtx_stamp = ((u32)jiffies - usecs_to_jiffies(age)) ?: 1;
+	}
 	/* An orphan's data has no reader waiting: it gets fewer tries. */
 	if (sk->sk_state == TTP_SYN_SENT)
 		limit = ts->syn_retries;
@@ -274,7 +343,16 @@ void ttp_rtx_timeout(struct sock *sk)
 			    ttp_param(net, TTP_PARAM_ORPHAN_RETRIES));
 	else
 		limit = ttp_param(net, TTP_PARAM_RETRIES2);
-	if (ts->retries >= limit) {
+	/*
+	 * A user timeout takes the place of retries2 and orphan_retries, as
+	 * TCP_USER_TIMEOUT does; a SYN still has its syn_retries too.
+	 */
+	if (ttp_user_timeout(sk) && sk->sk_state != TTP_SYN_SENT)
+		limit = UINT_MAX;
+	if (ts->retries >= limit ||
+	    (ts->retries && ttp_user_timed_out(sk, ts->rtx_stamp))) {
+		if (ts->retries < limit)
+			ttp_count(net, TTP_MIB_USER_TIMEOUTS);
 		/* ttp_done() counts a failed attempt; count an abort here. */
 		if (sk->sk_state != TTP_SYN_SENT && sk->sk_state != TTP_SYN_RCVD)
 			ttp_count(net, TTP_MIB_ABORT_ON_TIMEOUT);
@@ -296,7 +374,7 @@ void ttp_rtx_timeout(struct sock *sk)
 	ts->backoff++;
 	/* RFC 6298 5.5: back off, within the namespace's bound. */
 	ts->rto = min_t(u32, ts->rto * 2, ttp_rto_max(sk));
-	ttp_reset_rtx_timer(sk, ts->rto);
+	ttp_reset_rtx_timer(sk, ttp_user_timeout_clamp(sk, ts->rtx_stamp, ts->rto));
 	ttp_wq_check(sk);
 }
 

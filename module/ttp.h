@@ -394,6 +394,10 @@ struct ttp_sock {
 	unsigned long state_stamp;	/* jiffies: the current state began */
 
 	int linger2;		/* TTP_LINGER2, ms: 0 namespace's, -1 none */
+	/* TTP_USER_TIMEOUT, ms: 0 namespace's, -1 none; and its clocks. */
+	int user_timeout;
+	u32 rtx_stamp;		/* jiffies: the data now resent was first sent */
+	u32 probes_stamp;	/* jiffies: zero-window probing began; 0: not */
 	u32 msl;		/* TTP_MSL, ms; 0: the namespace's */
 	bool counted;		/* in sockets_allocated */
 	bool destroyed;
@@ -662,6 +666,8 @@ void ttp_idle_rtx_timer(struct sock *sk);
 bool ttp_rtx_armed(const struct sock *sk);
 void ttp_schedule_delack(struct sock *sk);
 unsigned long ttp_keepidle(const struct sock *sk);
+unsigned long ttp_user_timeout(const struct sock *sk);
+unsigned long ttp_user_timeout_clamp(const struct sock *sk, u32 stamp, unsigned long when);
 void ttp_reset_keepalive(struct sock *sk, unsigned long when);
 void ttp_set_keepalive(struct sock *sk, int on);
 void ttp_keepalive_timeout(struct sock *sk);

@@ -178,6 +178,15 @@ s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 assert s.getsockopt(SOL_TTP, TTP_NODELAY) == 1
 s.setsockopt(socket.IPPROTO_TCP, socket.TCP_LINGER2, 3)
 assert s.getsockopt(SOL_TTP, TTP_LINGER2) == 3000
+# TCP_USER_TIMEOUT: milliseconds in both; a negative one refused as TCP does.
+s.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, 4500)
+assert s.getsockopt(SOL_TTP, 18) == 4500, s.getsockopt(SOL_TTP, 18)
+assert s.getsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT) == 4500
+try:
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, -5)
+    sys.exit("a negative TCP_USER_TIMEOUT accepted")
+except OSError as e:
+    assert e.errno == errno.EINVAL, e
 s.send(b"x" * 5)
 info = s.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 152)
 assert len(info) == 152 and info[0] == 1, ("state", info[0])

@@ -201,6 +201,7 @@ static int ttpize_twin(int name)
 	case TCP_KEEPCNT:	return TTP_KEEPCNT;
 	case TCP_SYNCNT:	return TTP_SYNCNT;
 	case TCP_LINGER2:	return TTP_LINGER2;
+	case TCP_USER_TIMEOUT:	return TTP_USER_TIMEOUT;	/* both in ms */
 	}
 	return -1;
 }
@@ -221,6 +222,11 @@ static int ttpize_set_ttp(int fd, int name, const void *val, socklen_t len)
 		return -1;
 	}
 	memcpy(&v, val, sizeof(v));
+	/* TCP refuses a negative user timeout; TTP's -1 would mean "none". */
+	if (name == TCP_USER_TIMEOUT && v < 0) {
+		errno = EINVAL;
+		return -1;
+	}
 	if (ttpize_in_seconds(name) && v > 0) {
 		if (v > INT_MAX / 1000) {
 			errno = EINVAL;

@@ -106,6 +106,12 @@
 #define TTP_MSL		128
 #define TTP_INFO	11	/* struct ttp_info, read only (TCP_INFO's number) */
 /*
+ * int ms: abort with ETIMEDOUT when sent data (or a zero-window probe, or
+ * with SO_KEEPALIVE a keepalive probe) stays unanswered this long; 0 the
+ * namespace's user_timeout_ms, -1 none (TCP_USER_TIMEOUT's number)
+ */
+#define TTP_USER_TIMEOUT	18
+/*
  * char[TTP_CONG_NAME_MAX]: this socket's congestion control, "reno" or
  * "cubic", instead of the namespace's congestion_control (TCP_CONGESTION's
  * number); it may change on a live connection
@@ -454,6 +460,7 @@ enum ttp_param {
 	TTP_PARAM_SACK,
 	TTP_PARAM_CONGESTION_CONTROL,
 	TTP_PARAM_PACING,
+	TTP_PARAM_USER_TIMEOUT_MS,
 	__TTP_PARAM_COUNT
 };
 
@@ -556,6 +563,7 @@ enum ttp_counter {
 	TTP_MIB_LOSS_UNDO,	/* timeouts undone: window and flight restored */
 	TTP_MIB_FULL_UNDO,	/* fast recoveries undone by timestamps */
 	TTP_MIB_WQUEUE_TOO_BIG,	/* cuts of sent data refused: queue past its bound */
+	TTP_MIB_USER_TIMEOUTS,	/* connections aborted by their user timeout */
 	__TTP_MIB_COUNT
 };
 
