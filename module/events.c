@@ -231,3 +231,27 @@ void ttp_event_synflood(struct sock *sk, bool start, u64 count, u32 duration_ms)
 		      nla_put_u32(m.skb, TTP_EVENT_A_DURATION_MS, duration_ms);
 	ttp_event_end(net, &m, err);
 }
+
+/*
+ * connect() found no free local port for its destination: the addresses,
+ * the peer's port, and who asked (process context), so that an operator
+ * sees port exhaustion coming, and whose, before it bites every client.
+ */
+void ttp_event_ports_exhausted(struct sock *sk)
+{
+	struct net *net = sock_net(sk);
+	char comm[TASK_COMM_LEN];
+	struct ttp_event_msg m;
+	struct ttp_conn_key key;
+
+	if (!ttp_events_on(net) || !ttp_event_may_send(net) ||
+	    ttp_event_begin(&m, TTP_EVENT_PORTS_EXHAUSTED))
+		return;
+	ttp_conn_key_from_sock(sk, &key);
+	get_task_comm(comm, current);
+	ttp_event_end(net, &m, ttp_event_put_key(m.skb, &key) ||
+		      nla_put_u32(m.skb, TTP_EVENT_A_PID, task_tgid_nr(current)) ||
+		      nla_put_u32(m.skb, TTP_EVENT_A_UID,
+				  from_kuid_munged(&init_user_ns, current_uid())) ||
+		      nla_put_string(m.skb, TTP_EVENT_A_COMM, comm));
+}

@@ -24,5 +24,6 @@ void ttp_event_sock_state(struct sock *sk, int old, int new);
 void ttp_event_drop(struct net *net, const struct ttp_conn_key *key, const char *why);
 void ttp_event_param(struct net *net, const char *name, u64 old, u64 new);
 void ttp_event_synflood(struct sock *sk, bool start, u64 count, u32 duration_ms);
+void ttp_event_ports_exhausted(struct sock *sk);
 
 #endif /* _TTP_EVENTS_H */

@@ -9,7 +9,9 @@
 #include <net/addrconf.h>
 #include <net/ip.h>
 #include <net/secure_seq.h>
+#include "events.h"
 #include "netns.h"
+#include "stats.h"
 #include "ttp.h"
 #include "trace.h"
 
@@ -463,5 +465,10 @@ int ttp_port_connect(struct sock *sk)
 	if (err)
 		inet->inet_sport = 0;
 	spin_unlock_bh(&tn->port_lock);
+	/* Linux counts nothing here; an operator wants to see it coming. */
+	if (err == -EADDRNOTAVAIL) {
+		ttp_count(sock_net(sk), TTP_MIB_PORTS_EXHAUSTED);
+		ttp_event_ports_exhausted(sk);
+	}
 	return err;
 }

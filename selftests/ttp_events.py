@@ -8,19 +8,23 @@ the events held back that adds up to the EventsLost counter, while the box
 keeps answering; with nobody listening, no event is built at all (the
 Events counter, which counts every message built, does not move)."""
 
+import errno
 import json
 import os
 import queue
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from ttplib import (TTPCTL, Suite, Topology, check, guard, require_module,  # noqa: E402
-                    run, spoofed_syns, wait_for)
+from ttplib import (IPPROTO_TTP, TTPCTL, Suite, Topology, check, guard,  # noqa: E402
+                    require_module, run, spoofed_syns, wait_for)
+
+IP_BIND_ADDRESS_NO_PORT, IP_LOCAL_PORT_RANGE = 24, 51
 
 
 class Monitor:
@@ -298,6 +302,74 @@ def test_top():
         t.close()
 
 
+def test_ports_exhausted():
+    """Port exhaustion seen before it bites: with two local ports, the
+    third connect to one destination fails with EADDRNOTAVAIL, is counted
+    and makes an event naming both ends and the process; the options that
+    put it off work as on TCP: IP_BIND_ADDRESS_NO_PORT leaves the port to
+    connect(), IP_LOCAL_PORT_RANGE narrows one socket's range."""
+    t = Topology(socket.AF_INET, True)
+    m = None
+    try:
+        cli = t.client_ns
+        cli.sysctl("net.ipv4.ip_local_port_range", "40000 40001")
+        m = Monitor(cli)
+        lsn = t.listen()
+        port = lsn.getsockname()[1]
+        held = [t.connect(port), t.connect(port)]
+        check(sorted(c.getsockname()[1] for c in held) == [40000, 40001],
+              "ports: %s" % [c.getsockname()[1] for c in held])
+        s = cli.socket(t.family)
+        try:
+            s.connect((t.server_addr, port))
+            check(False, "a third connect succeeded from port %d" % s.getsockname()[1])
+        except OSError as e:
+            check(e.errno == errno.EADDRNOTAVAIL, "the third connect: %s" % e)
+        s.close()
+        check(cli.counter("PortsExhausted") == 1,
+              "PortsExhausted %d" % cli.counter("PortsExhausted"))
+        ev = m.drain(lambda ev: any(e["event"] == "ports-exhausted" for e in ev))
+        ev = [e for e in ev if e["event"] == "ports-exhausted"]
+        check(len(ev) == 1 and ev[0]["peer"] == t.server_addr and ev[0]["pport"] == port and
+              ev[0]["pid"] == os.getpid() and ev[0]["uid"] == 0 and ev[0]["comm"],
+              "the event: %s" % ev)
+        cli.sysctl("net.ipv4.ip_local_port_range", "40000 40100")
+
+        # IP_BIND_ADDRESS_NO_PORT: bind() takes the address only.
+        s = cli.socket(t.family)
+        s.setsockopt(socket.IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, 1)
+        s.bind((t.client_addr, 0))
+        check(s.getsockname()[1] == 0, "bound to port %d" % s.getsockname()[1])
+        s.settimeout(60)
+        s.connect((t.server_addr, port))
+        check(40002 <= s.getsockname()[1] <= 40100, "connected from %d" % s.getsockname()[1])
+        s.close()
+
+        # IP_LOCAL_PORT_RANGE (Linux 6.3): TTP answers as TCP does, and
+        # where the kernel has it, connect() keeps within it.
+        answers = []
+        for proto in (socket.IPPROTO_TCP, IPPROTO_TTP):
+            s = cli.call(socket.socket, t.family, socket.SOCK_STREAM, proto)
+            try:
+                s.setsockopt(socket.IPPROTO_IP, IP_LOCAL_PORT_RANGE,
+                             struct.pack("I", 40050 | 40050 << 16))
+                answers.append(0)
+            except OSError as e:
+                answers.append(e.errno)
+            if proto == IPPROTO_TTP and answers[-1] == 0:
+                s.settimeout(60)
+                s.connect((t.server_addr, port))
+                check(s.getsockname()[1] == 40050, "range 40050..40050: port %d" %
+                      s.getsockname()[1])
+            s.close()
+        check(answers[0] == answers[1], "IP_LOCAL_PORT_RANGE: TCP %s, TTP %s" % tuple(answers))
+        del held
+    finally:
+        if m:
+            m.stop()
+        t.close()
+
+
 def main():
     require_module()
     suite = Suite()
@@ -306,6 +378,8 @@ def main():
     suite.case("a SYN flood: episode start and end, events lost counted, box answers",
                test_flood)
     suite.case("no listener: no event built", test_no_listener)
+    suite.case("ports exhausted: counted, an event with the owner; the options that help",
+               test_ports_exhausted)
     suite.case("top: gauges, busiest counters, latest events; q quits", test_top)
     suite.run()
 

@@ -29,7 +29,8 @@
 static const char ttp_monitor_usage[] =
 	"Usage: ttpctl monitor [-c COUNT]\n"
 	"  every event of the namespace until interrupted (-c: COUNT events):\n"
-	"  state changes, drops, parameter changes, SYN floods, events lost\n";
+	"  state changes, drops, parameter changes, SYN floods, events lost,\n"
+	"  connects that found no free local port\n";
 
 static const char *const ttp_event_names[] = {
 	[TTP_EVENT_STATE] = "state",
@@ -38,6 +39,7 @@ static const char *const ttp_event_names[] = {
 	[TTP_EVENT_SYNFLOOD_START] = "synflood-start",
 	[TTP_EVENT_SYNFLOOD_END] = "synflood-end",
 	[TTP_EVENT_LOST] = "lost",
+	[TTP_EVENT_PORTS_EXHAUSTED] = "ports-exhausted",
 };
 
 struct ttp_monitor {
@@ -106,8 +108,10 @@ static void ttp_mon_json(struct ttp_monitor *m, int type, struct nlattr **tb)
 		ttp_json_string(&j, "param", ttp_mon_str(tb[TTP_EVENT_A_PARAM]));
 		ttp_json_u64(&j, "old_value", ttp_mon_u64(tb[TTP_EVENT_A_OLD_VALUE]));
 		ttp_json_u64(&j, "new_value", ttp_mon_u64(tb[TTP_EVENT_A_NEW_VALUE]));
+	}
+	if (tb[TTP_EVENT_A_PID]) {
 		ttp_json_u64(&j, "pid", nla_get_u32(tb[TTP_EVENT_A_PID]));
-		ttp_json_u64(&j, "uid", nla_get_u32(tb[TTP_EVENT_A_UID]));
+		ttp_json_u64(&j, "uid", tb[TTP_EVENT_A_UID] ? nla_get_u32(tb[TTP_EVENT_A_UID]) : 0);
 		ttp_json_string(&j, "comm", ttp_mon_str(tb[TTP_EVENT_A_COMM]));
 	}
 	if (tb[TTP_EVENT_A_COUNT])
@@ -164,6 +168,15 @@ void ttp_event_format(char *buf, size_t len, const struct ttp_state_names *names
 	case TTP_EVENT_LOST:
 		snprintf(buf, len, "lost %" PRIu64 " events (events_rate)",
 			 ttp_mon_u64(tb[TTP_EVENT_A_COUNT]));
+		break;
+	case TTP_EVENT_PORTS_EXHAUSTED:
+		/* No local port was found: the local side is an address alone. */
+		if (tb[TTP_EVENT_A_SADDR])
+			ttp_mon_addr(local, sizeof(local), tb[TTP_EVENT_A_SADDR], false);
+		snprintf(buf, len, "ports-exhausted %s > %s: no free local port, by pid %u uid %u (%s)",
+			 local, peer, tb[TTP_EVENT_A_PID] ? nla_get_u32(tb[TTP_EVENT_A_PID]) : 0,
+			 tb[TTP_EVENT_A_UID] ? nla_get_u32(tb[TTP_EVENT_A_UID]) : 0,
+			 ttp_mon_str(tb[TTP_EVENT_A_COMM]));
 		break;
 	default:
 		snprintf(buf, len, "event %u", type);

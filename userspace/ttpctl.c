@@ -66,7 +66,7 @@ static const struct ttp_object {
 	{ "monitor", ttp_cmd_monitor, {
 		{ "monitor [-c COUNT]",
 		  "events as they happen: state changes, drops,\n"
-		  "parameter changes, SYN floods" },
+		  "parameter changes, SYN floods, ports exhausted" },
 	} },
 	{ "top", ttp_cmd_top, {
 		{ "top [-d SECONDS] [-n FRAMES]",

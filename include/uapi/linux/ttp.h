@@ -371,6 +371,7 @@ enum ttp_event_type {
 	TTP_EVENT_SYNFLOOD_START, /* a listener's SYN queue overflowed */
 	TTP_EVENT_SYNFLOOD_END,	/* ... and has not for a second */
 	TTP_EVENT_LOST,		/* COUNT events not sent: events_rate */
+	TTP_EVENT_PORTS_EXHAUSTED, /* a connect() found no free local port */
 };
 
 /* Inside TTP_A_EVENT. Addresses and ports as in TTP_A_SOCK. */
@@ -564,6 +565,7 @@ enum ttp_counter {
 	TTP_MIB_FULL_UNDO,	/* fast recoveries undone by timestamps */
 	TTP_MIB_WQUEUE_TOO_BIG,	/* cuts of sent data refused: queue past its bound */
 	TTP_MIB_USER_TIMEOUTS,	/* connections aborted by their user timeout */
+	TTP_MIB_PORTS_EXHAUSTED, /* connects that found no free local port */
 	__TTP_MIB_COUNT
 };
 
