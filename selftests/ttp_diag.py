@@ -5,8 +5,9 @@ TIME_WAIT entries, checked against a census the test builds itself: a
 listener, established pairs, a half-closed pair, TIME_WAIT entries and
 request entries of a stalled handshake. Filters select exactly what they
 name, timers and queues read what the test made them, a table of many
-thousand TIME_WAIT entries dumps whole across many netlink messages, and
-kill ends exactly what its filter matches, and only for CAP_NET_ADMIN."""
+thousand TIME_WAIT entries dumps whole across many netlink messages,
+kill ends exactly what its filter matches, and only for CAP_NET_ADMIN, and
+-p names each socket's owner."""
 
 import json
 import os
@@ -312,6 +313,70 @@ def test_big_dump():
         t.close()
 
 
+def test_owners():
+    """-p: each socket's uid and the processes holding it, as ss -p finds
+    them (the fd in this process, a forked child's copy too); the OWNER
+    words select by uid, pid and command; an orphan has no holder."""
+    t = Topology(socket.AF_INET, True)
+    child = None
+    try:
+        lsn, c, s = t.pair()
+        port = lsn.getsockname()[1]
+        me = os.getpid()
+        with open("/proc/self/comm") as f:
+            comm = f.read().strip()
+        # A second holder of the client's socket: a child that inherits it.
+        child = subprocess.Popen(["sleep", "600"], pass_fds=(c.fileno(),))
+
+        def users(entry):
+            return sorted((u["comm"], u["pid"], u["fd"]) for u in entry.get("users", []))
+        got = {(e["lport"], e["pport"]): e for e in sockets(t.client_ns, "-p")}
+        e = got[(c.getsockname()[1], port)]
+        want = sorted([(comm, me, c.fileno()), ("sleep", child.pid, c.fileno())])
+        check(e["uid"] == 0 and users(e) == want, "client: uid %s users %s, not %s" %
+              (e["uid"], users(e), want))
+        srv = sockets(t.server_ns, "-p", "state", "listening")
+        check(len(srv) == 1 and users(srv[0]) == [(comm, me, lsn.fileno())],
+              "listener: %s" % srv)
+        line = [ln for ln in t.client_ns.ttpctl("sockets", "-p").stdout.splitlines()
+                if ":%d\t" % c.getsockname()[1] in ln]
+        text = 'uid:0 users:(("%s",pid=%d,fd=%d),("sleep",pid=%d,fd=%d))' % (
+            comm, me, c.fileno(), child.pid, c.fileno())
+        check(len(line) == 1 and line[0].split("\t")[6] == text, "text: %s, not %s" %
+              (line, text))
+
+        # Selected by owner; the words mix with the kernel's filter.
+        def count(ns, *f):
+            return len(sockets(ns, *f))
+        for ns, f, want in ((t.client_ns, ("pid", str(child.pid)), 1),
+                            (t.client_ns, ("comm", "sleep", "state", "established"), 1),
+                            (t.client_ns, ("comm", "nosuch"), 0),
+                            (t.server_ns, ("pid", str(me)), 2),
+                            (t.server_ns, ("uid", "0", "state", "listening"), 1),
+                            (t.server_ns, ("uid", "65534"), 0)):
+            check(count(ns, *f) == want, "%s: %d, not %d" % (" ".join(f), count(ns, *f), want))
+        p = t.server_ns.ttpctl("sockets", "pid", "x", check_rc=False)
+        check(p.returncode == 1 and "pid takes a number" in p.stderr, p.stderr)
+
+        # Closed by its holders, still finishing: an orphan, held by none.
+        child.kill()
+        child.wait()
+        child = None
+        t.server_ns.set(fin_timeout_ms=60000)
+        c.close()
+        wait_for(lambda: [e for e in sockets(t.client_ns, "-p", "state", "fin-wait-2")],
+                 60, "the client's FIN_WAIT_2")
+        e = sockets(t.client_ns, "-p", "state", "fin-wait-2")[0]
+        check(e.get("users") == [], "the orphan's holders: %s" % e)
+        s.close()
+        lsn.close()
+    finally:
+        if child:
+            child.kill()
+            child.wait()
+        t.close()
+
+
 def main():
     require_module()
     suite = Suite()
@@ -320,6 +385,7 @@ def main():
     suite.case("census: v6", test_census, socket.AF_INET6)
     suite.case("filters: states, groups, ports, prefixes, family; text and -i", test_filters)
     suite.case("kill: exactly what matches, counted; unprivileged refused", test_kill)
+    suite.case("-p: owners (uid, pid, fd, command) shown and selected", test_owners)
     suite.case("a table of many TIME_WAIT entries dumps whole", test_big_dump)
     suite.run()
 

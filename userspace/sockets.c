@@ -4,7 +4,8 @@
  * and TIME_WAIT entry of the namespace, as ss -tan shows TCP's, with -i the
  * socket's struct ttp_info; and kill, like ss -K. The kernel filters
  * (filter.c) and dumps in as many messages as the table needs, so lines are
- * printed as they come unless a terminal wants aligned columns.
+ * printed as they come unless a terminal wants aligned columns. With -p,
+ * each socket's owner: its uid and the processes holding it (owners.c).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -15,10 +16,12 @@
 #include <sys/socket.h>
 #include <linux/ttp.h>
 #include "filter.h"
+#include "owners.h"
+#include "parse.h"
 #include "ttpctl.h"
 
 static const char ttp_sockets_usage[] =
-	"Usage: ttpctl sockets [show] [-i] [FILTER]\n"
+	"Usage: ttpctl sockets [show] [-i] [-p] [OWNER] [FILTER]\n"
 	"       ttpctl sockets kill FILTER\n"
 	"where  FILTER := [ state STATE ]... [ exclude STATE ]... [ -4 | -6 ]\n"
 	"                 [ sport [=] [:]PORT ] [ dport [=] [:]PORT ]\n"
@@ -27,6 +30,9 @@ static const char ttp_sockets_usage[] =
 	"                  spellings too: time-wait, syn-recv, listening) |\n"
 	"                  all | connected | synchronized | bucket | big }\n"
 	"  -i    per-socket details (TTP_INFO): rtt, rto, cwnd, bytes, retransmissions\n"
+	"  -p    the owner: uid, and the processes holding it (as ss -p)\n"
+	"  OWNER := [ uid UID ] [ pid PID ] [ comm NAME ]: sockets of that uid, held\n"
+	"        by that process or by a process of that name (sockets only)\n"
 	"  kill  aborts matching sockets (RST), removes matching request and\n"
 	"        TIME_WAIT entries; needs CAP_NET_ADMIN and a filter (\"all\": all)\n";
 
@@ -64,10 +70,19 @@ struct ttp_sock_row {
 	struct ttp_info info;
 };
 
+/* OWNER words: which sockets by their owner; -1 or NULL: any. */
+struct ttp_owner_filter {
+	long long uid, pid;
+	const char *comm;
+};
+
 struct ttp_sockets {
 	struct ttp_ctl *ctl;
 	struct ttp_state_names names;
 	bool details;
+	bool owners_shown;		/* -p */
+	struct ttp_owner_filter want;
+	struct ttp_owners owners;	/* read with -p, pid or comm */
 	struct ttp_json json;
 	struct ttp_table table;
 	unsigned long count;
@@ -299,16 +314,67 @@ static void ttp_sock_row_json(struct ttp_sockets *s, const struct ttp_sock_row *
 		ttp_json_u64(j, "uid", r->uid);
 		ttp_json_u64(j, "inode", r->inode);
 	}
+	if (s->owners_shown && r->has_sock) {
+		size_t first = 0, n = ttp_owners_find(&s->owners, r->inode, &first), i;
+
+		ttp_json_begin_array(j, "users");
+		for (i = first; i < first + n; i++) {
+			ttp_json_begin_object(j, NULL);
+			ttp_json_string(j, "comm", s->owners.v[i].comm);
+			ttp_json_u64(j, "pid", s->owners.v[i].pid);
+			ttp_json_u64(j, "fd", s->owners.v[i].fd);
+			ttp_json_end_object(j);
+		}
+		ttp_json_end_array(j);
+	}
 	if (r->has_info)
 		ttp_info_json(j, &r->info);
 	ttp_json_end_object(j);
+}
+
+/* Whether R's owner is what the OWNER words ask for. */
+static bool ttp_owner_wanted(const struct ttp_sockets *s, const struct ttp_sock_row *r)
+{
+	size_t first = 0, n, i;
+	bool pid = s->want.pid < 0, comm = !s->want.comm;
+
+	if (s->want.uid < 0 && pid && comm)
+		return true;
+	if (!r->has_sock || (s->want.uid >= 0 && r->uid != s->want.uid))
+		return false;
+	n = ttp_owners_find(&s->owners, r->inode, &first);
+	for (i = first; i < first + n; i++) {
+		pid |= s->owners.v[i].pid == s->want.pid;
+		comm |= s->want.comm && !strcmp(s->owners.v[i].comm, s->want.comm);
+	}
+	return pid && comm;
+}
+
+/* ss -p's words: uid:UID users:(("COMM",pid=PID,fd=FD),...), else "-". */
+static void ttp_owner_text(char *dst, size_t len, const struct ttp_sockets *s,
+			   const struct ttp_sock_row *r)
+{
+	size_t first = 0, n, i, off;
+
+	if (!r->has_sock) {
+		snprintf(dst, len, "-");
+		return;
+	}
+	off = (size_t)snprintf(dst, len, "uid:%" PRIu32 " users:(", r->uid);
+	n = ttp_owners_find(&s->owners, r->inode, &first);
+	for (i = first; i < first + n && off < len; i++)
+		off += (size_t)snprintf(dst + off, len - off, "%s(\"%s\",pid=%d,fd=%d)",
+					i > first ? "," : "", s->owners.v[i].comm,
+					s->owners.v[i].pid, s->owners.v[i].fd);
+	if (off < len)
+		snprintf(dst + off, len - off, ")");
 }
 
 static int ttp_sockets_row(struct nlattr *attrs, int len, void *arg)
 {
 	struct ttp_sockets *s = arg;
 	char local[INET6_ADDRSTRLEN + 10], peer[INET6_ADDRSTRLEN + 10];
-	char rq[16], wq[16], timer[64];
+	char rq[16], wq[16], timer[64], owner[1024];
 	struct ttp_sock_row r;
 	const char *state;
 	struct nlattr *a;
@@ -320,6 +386,8 @@ static int ttp_sockets_row(struct nlattr *attrs, int len, void *arg)
 		err = ttp_sock_row_parse(a, &r);
 		if (err)
 			return err;
+		if (!ttp_owner_wanted(s, &r))
+			continue;
 		s->count++;
 		if (s->ctl->json) {
 			ttp_sock_row_json(s, &r);
@@ -334,16 +402,19 @@ static int ttp_sockets_row(struct nlattr *attrs, int len, void *arg)
 		snprintf(wq, sizeof(wq), "%" PRIu32, r.wqueue);
 		ttp_timer_text(timer, sizeof(timer), &r);
 		state = ttp_state_name(&s->names, r.state);
+		if (s->owners_shown)
+			ttp_owner_text(owner, sizeof(owner), s, &r);
 		if (s->ctl->tty && !s->details) {
-			const char *row[] = { state, rq, wq, local, peer, timer };
+			const char *row[] = { state, rq, wq, local, peer, timer, owner };
 
 			if (ttp_table_add(&s->table, row))
 				return -ENOMEM;
 			continue;
 		}
 		/* For scripts and with -i: tab-separated, details below. */
-		printf("%s\t%s\t%s\t%s\t%s\t%s\n", state, rq, wq, local, peer,
-		       timer[0] ? timer : "-");
+		printf("%s\t%s\t%s\t%s\t%s\t%s%s%s\n", state, rq, wq, local, peer,
+		       timer[0] ? timer : "-", s->owners_shown ? "\t" : "",
+		       s->owners_shown ? owner : "");
 		if (s->details && r.has_info && r.state != TTP_LISTEN)
 			ttp_info_text(stdout, &r.info);
 	}
@@ -368,28 +439,62 @@ static int ttp_sockets_show(struct ttp_ctl *ctl, int argc, char **argv)
 {
 	static const char *const header[] = {
 		"State", "Recv-Q", "Send-Q", "Local Address:Port",
-		"Peer Address:Port", "Timer"
+		"Peer Address:Port", "Timer", "Process"
 	};
-	static const bool right[] = { false, true, true, false, false, false };
-	struct ttp_sockets s = { .ctl = ctl };
+	static const bool right[] = { false, true, true, false, false, false, false };
+	struct ttp_sockets s = { .ctl = ctl, .want = { -1, -1, NULL } };
 	struct ttp_filter f;
 	struct nl_msg *msg;
-	int ret;
+	int ret, i, n;
 
-	if (argc > 0 && !strcmp(argv[0], "-i")) {
-		s.details = true;
-		argc--;
-		argv++;
+	for (; argc > 0; argc--, argv++) {
+		if (!strcmp(argv[0], "-i"))
+			s.details = true;
+		else if (!strcmp(argv[0], "-p"))
+			s.owners_shown = true;
+		else
+			break;
 	}
+	/* The OWNER words, taken out; the rest is the kernel's filter. */
+	for (i = n = 0; i < argc; i++) {
+		long long *num = !strcmp(argv[i], "uid") ? &s.want.uid :
+				 !strcmp(argv[i], "pid") ? &s.want.pid : NULL;
+
+		if (!num && strcmp(argv[i], "comm")) {
+			argv[n++] = argv[i];
+			continue;
+		}
+		if (i + 1 == argc)
+			return ttp_ctl_usage_error(ttp_sockets_usage, "\"%s\" needs a value",
+						   argv[i]);
+		if (!num) {
+			s.want.comm = argv[++i];
+		} else {
+			long v;
+
+			if (ttp_parse_long(argv[i + 1], 0, 0xffffffffLL, &v))
+				return ttp_ctl_usage_error(ttp_sockets_usage,
+							   "%s takes a number, not \"%s\"",
+							   argv[i], argv[i + 1]);
+			*num = v;
+			i++;
+		}
+	}
+	argc = n;
 	if (ttp_ctl_connect(ctl))
 		return TTP_EXIT_KERNEL;
 	ret = ttp_sockets_parse(ctl, &f, &s.names, argc, argv);
 	if (ret)
 		return ret;
+	if ((s.owners_shown || s.want.pid >= 0 || s.want.comm) && ttp_owners_read(&s.owners)) {
+		fprintf(stderr, "Error: cannot read the processes' files in /proc\n");
+		return TTP_EXIT_KERNEL;
+	}
 	msg = ttp_nl_msg(&ctl->nl, TTP_CMD_SOCK_GET, NLM_F_DUMP);
 	if (!msg || ttp_filter_put(msg, &f) ||
 	    (s.details && nla_put_flag(msg, TTP_A_SOCK_INFO))) {
 		nlmsg_free(msg);
+		ttp_owners_free(&s.owners);
 		fprintf(stderr, "Error: %s\n", strerror(ENOMEM));
 		return TTP_EXIT_KERNEL;
 	}
@@ -397,9 +502,10 @@ static int ttp_sockets_show(struct ttp_ctl *ctl, int argc, char **argv)
 		ttp_json_init(&s.json, stdout, ctl->pretty);
 		ttp_json_begin_array(&s.json, NULL);
 	} else if (ctl->tty && !s.details) {
-		ttp_table_init(&s.table, 6, header, right);
+		ttp_table_init(&s.table, s.owners_shown ? 7 : 6, header, right);
 	} else if (ctl->tty) {
-		printf("State\tRecv-Q\tSend-Q\tLocal Address:Port\tPeer Address:Port\tTimer\n");
+		printf("State\tRecv-Q\tSend-Q\tLocal Address:Port\tPeer Address:Port\tTimer%s\n",
+		       s.owners_shown ? "\tProcess" : "");
 	}
 	ret = ttp_nl_request(&ctl->nl, msg, ttp_sockets_row, &s);
 	if (ctl->json) {
@@ -409,6 +515,7 @@ static int ttp_sockets_show(struct ttp_ctl *ctl, int argc, char **argv)
 		ttp_table_print(&s.table, stdout, true);
 		ttp_table_free(&s.table);
 	}
+	ttp_owners_free(&s.owners);
 	if (ret) {
 		ttp_nl_print_error(&ctl->nl);
 		return TTP_EXIT_KERNEL;

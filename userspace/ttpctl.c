@@ -57,9 +57,10 @@ static const struct ttp_object {
 		  "node_exporter's textfile collector" },
 	} },
 	{ "sockets", ttp_cmd_sockets, {
-		{ "sockets [-i] [FILTER]",
+		{ "sockets [-i] [-p] [FILTER]",
 		  "every socket, request and TIME_WAIT entry, like\n"
-		  "ss -tan (alias: ss; -i: TTP_INFO details)" },
+		  "ss -tan (alias: ss; -i: TTP_INFO details;\n"
+		  "-p: uid and processes, as ss -p)" },
 		{ "sockets kill FILTER", "abort what FILTER matches, like ss -K" },
 	} },
 	{ .name = "ss", .fn = ttp_cmd_sockets },	/* ss(8)'s name for it */
