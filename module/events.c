@@ -255,3 +255,26 @@ void ttp_event_ports_exhausted(struct sock *sk)
 				  from_kuid_munged(&init_user_ns, current_uid())) ||
 		      nla_put_string(m.skb, TTP_EVENT_A_COMM, comm));
 }
+
+/*
+ * A connection has sat in CLOSE_WAIT past close_wait_warn_ms: the peer
+ * closed and the owner has not. Softirq: the owner is named by the
+ * socket's uid and inode, which ttpctl maps to the processes holding it.
+ */
+void ttp_event_close_wait(struct sock *sk, u32 duration_ms)
+{
+	struct net *net = sock_net(sk);
+	struct ttp_event_msg m;
+	struct ttp_conn_key key;
+
+	if (!ttp_events_on(net) || !ttp_event_may_send(net) ||
+	    ttp_event_begin(&m, TTP_EVENT_CLOSE_WAIT))
+		return;
+	ttp_conn_key_from_sock(sk, &key);
+	ttp_event_end(net, &m, ttp_event_put_key(m.skb, &key) ||
+		      nla_put_u32(m.skb, TTP_EVENT_A_UID,
+				  from_kuid_munged(&init_user_ns, READ_ONCE(sk->sk_uid))) ||
+		      nla_put_u64_64bit(m.skb, TTP_EVENT_A_INODE, sock_i_ino(sk),
+					TTP_EVENT_A_PAD) ||
+		      nla_put_u32(m.skb, TTP_EVENT_A_DURATION_MS, duration_ms));
+}

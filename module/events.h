@@ -25,5 +25,6 @@ void ttp_event_drop(struct net *net, const struct ttp_conn_key *key, const char 
 void ttp_event_param(struct net *net, const char *name, u64 old, u64 new);
 void ttp_event_synflood(struct sock *sk, bool start, u64 count, u32 duration_ms);
 void ttp_event_ports_exhausted(struct sock *sk);
+void ttp_event_close_wait(struct sock *sk, u32 duration_ms);
 
 #endif /* _TTP_EVENTS_H */

@@ -88,6 +88,8 @@ const struct ttp_param_def ttp_param_defs[TTP_PARAM_COUNT] = {
 		  "pace every flow, not only those with SO_MAX_PACING_RATE, unless fq does"),
 	TTP_PARAM(TTP_PARAM_USER_TIMEOUT_MS, "user_timeout_ms", "ms", 0, 0, INT_MAX,
 		  "abort when sent data stays unacknowledged this long (0: never)"),
+	TTP_PARAM(TTP_PARAM_CLOSE_WAIT_WARN_MS, "close_wait_warn_ms", "ms", 0, 0, INT_MAX,
+		  "an event and a count when a connection sits in CLOSE_WAIT this long (0: never)"),
 };
 EXPORT_SYMBOL_IF_KUNIT(ttp_param_defs);
 

@@ -33,6 +33,9 @@ void ttp_set_state(struct sock *sk, int state)
 		ttp_sk(sk)->rcv_tstamp = jiffies;
 		if (sock_flag(sk, SOCK_KEEPOPEN))
 			ttp_reset_keepalive(sk, ttp_keepidle(sk));
+	} else if (state == TTP_CLOSE_WAIT) {
+		ttp_sk(sk)->close_wait_warned = false;
+		ttp_close_wait_arm(sk);
 	}
 }
 

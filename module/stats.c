@@ -116,6 +116,7 @@ static const char *const ttp_counter_names[TTP_COUNTER_COUNT] = {
 	[TTP_MIB_WQUEUE_TOO_BIG]	= "WqueueTooBig",
 	[TTP_MIB_USER_TIMEOUTS]		= "UserTimeouts",
 	[TTP_MIB_PORTS_EXHAUSTED]	= "PortsExhausted",
+	[TTP_MIB_CLOSE_WAIT_WARNINGS]	= "CloseWaitWarnings",
 	[TTP_MIB_RENO_REORDER]		= "RenoReorder",
 	[TTP_MIB_KILLED]		= "Killed",
 	[TTP_MIB_EVENTS]		= "Events",

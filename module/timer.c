@@ -9,6 +9,7 @@
  * that finds the socket owned by a task leaves its work to release_sock()
  * (ttp_release_cb).
  */
+#include "events.h"
 #include "netns.h"
 #include "stats.h"
 #include "ttp.h"
@@ -139,9 +140,57 @@ static unsigned int ttp_keepcnt(const struct sock *sk)
 	return ttp_sk(sk)->keepcnt ?: ttp_sk_param(sk, TTP_PARAM_KEEPALIVE_PROBES);
 }
 
+/*
+ * Whether this CLOSE_WAIT is yet to be warned of (close_wait_warn_ms), and
+ * in how many jiffies (0: now). The warning shares the keepalive timer,
+ * which any user of it sets no later than that.
+ */
+static bool ttp_close_wait_left(const struct sock *sk, unsigned long *left)
+{
+	const struct ttp_sock *ts = ttp_sk(sk);
+	unsigned long due, warn;
+
+	if (sk->sk_state != TTP_CLOSE_WAIT || ts->close_wait_warned)
+		return false;
+	warn = msecs_to_jiffies(ttp_sk_param(sk, TTP_PARAM_CLOSE_WAIT_WARN_MS));
+	if (!warn)
+		return false;
+	due = ts->state_stamp + warn;
+	*left = time_after(due, jiffies) ? due - jiffies : 0;
+	return true;
+}
+
 void ttp_reset_keepalive(struct sock *sk, unsigned long when)
 {
+	unsigned long left;
+
+	if (ttp_close_wait_left(sk, &left))
+		when = min(when, left);
 	sk_reset_timer(sk, &ttp_sk(sk)->keepalive_timer, jiffies + when);
+}
+
+/* Entering CLOSE_WAIT, or keepalive off: the warning keeps its time. */
+void ttp_close_wait_arm(struct sock *sk)
+{
+	struct timer_list *timer = &ttp_sk(sk)->keepalive_timer;
+	unsigned long left;
+
+	if (ttp_close_wait_left(sk, &left) &&
+	    (!timer_pending(timer) || time_after(timer->expires, jiffies + left)))
+		sk_reset_timer(sk, timer, jiffies + left);
+}
+
+/* The warning's time has come: say so once, with how long it has been. */
+static void ttp_close_wait_check(struct sock *sk)
+{
+	struct ttp_sock *ts = ttp_sk(sk);
+	unsigned long left;
+
+	if (!ttp_close_wait_left(sk, &left) || left)
+		return;
+	ts->close_wait_warned = true;
+	ttp_count(sock_net(sk), TTP_MIB_CLOSE_WAIT_WARNINGS);
+	ttp_event_close_wait(sk, jiffies_to_msecs(jiffies - ts->state_stamp));
 }
 
 /*
@@ -152,10 +201,12 @@ void ttp_set_keepalive(struct sock *sk, int on)
 {
 	sock_owned_by_me(sk);
 	if (on && !sock_flag(sk, SOCK_KEEPOPEN) &&
-	    !((1 << sk->sk_state) & (TTPF_LISTEN | TTPF_CLOSED | TTPF_SYN_SENT | TTPF_SYN_RCVD)))
+	    !((1 << sk->sk_state) & (TTPF_LISTEN | TTPF_CLOSED | TTPF_SYN_SENT | TTPF_SYN_RCVD))) {
 		ttp_reset_keepalive(sk, ttp_keepidle(sk));
-	else if (!on)
+	} else if (!on) {
 		sk_stop_timer(sk, &ttp_sk(sk)->keepalive_timer);
+		ttp_close_wait_arm(sk);
+	}
 }
 
 /* A timer gives up on the peer: the connection fails with ETIMEDOUT. */
@@ -183,6 +234,7 @@ void ttp_keepalive_timeout(struct sock *sk)
 	unsigned long idle = ttp_keepidle(sk), elapsed, user;
 
 	sock_owned_by_me(sk);
+	ttp_close_wait_check(sk);
 	if (!sock_flag(sk, SOCK_KEEPOPEN))
 		return;
 	switch (sk->sk_state) {

@@ -398,6 +398,7 @@ struct ttp_sock {
 	int user_timeout;
 	u32 rtx_stamp;		/* jiffies: the data now resent was first sent */
 	u32 probes_stamp;	/* jiffies: zero-window probing began; 0: not */
+	bool close_wait_warned;	/* close_wait_warn_ms passed in this CLOSE_WAIT */
 	u32 msl;		/* TTP_MSL, ms; 0: the namespace's */
 	bool counted;		/* in sockets_allocated */
 	bool destroyed;
@@ -667,6 +668,7 @@ bool ttp_rtx_armed(const struct sock *sk);
 void ttp_schedule_delack(struct sock *sk);
 unsigned long ttp_keepidle(const struct sock *sk);
 unsigned long ttp_user_timeout(const struct sock *sk);
+void ttp_close_wait_arm(struct sock *sk);
 unsigned long ttp_user_timeout_clamp(const struct sock *sk, u32 stamp, unsigned long when);
 void ttp_reset_keepalive(struct sock *sk, unsigned long when);
 void ttp_set_keepalive(struct sock *sk, int on);

@@ -370,6 +370,57 @@ def test_ports_exhausted():
         t.close()
 
 
+def test_close_wait():
+    """close_wait_warn_ms: a connection the peer closed and its owner did
+    not, once that long in CLOSE_WAIT, is counted and announced once, with
+    the processes holding it, whether keepalive (which shares the timer,
+    two hours off) is on or not; one its owner closes in time is not."""
+    t = Topology(socket.AF_INET, True)
+    m = None
+    try:
+        srv = t.server_ns
+        srv.set(close_wait_warn_ms=2000)
+        with open("/proc/self/comm") as f:
+            comm = f.read().strip()
+        m = Monitor(srv)
+        pairs = [t.pair() for _ in range(3)]
+        held = pairs[0][2], pairs[1][2]
+        held[0].setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+        for lsn, c, s in pairs:
+            c.close()
+        wait_for(lambda: srv.gauges()["CLOSE_WAIT"] == 3, 60, "three in CLOSE_WAIT")
+        start = time.monotonic()
+        # Keepalive's idle clock measured again: its timer re-armed, two
+        # hours off, must still keep the warning's time.
+        held[0].setsockopt(253, 4, 7200000)     # SOL_TTP, TTP_KEEPIDLE
+        pairs[2][2].close()     # in time: never warned of
+        ev = m.drain(lambda ev: len([e for e in ev if e["event"] == "close-wait"]) >= 2)
+        took = time.monotonic() - start
+        ev = [e for e in ev if e["event"] == "close-wait"]
+        check(took >= 1.5, "warned %.1f s after CLOSE_WAIT, not 2" % took)
+        want = sorted((t.server_addr, s.getsockname()[1], s.getpeername()[1],
+                       os.fstat(s.fileno()).st_ino, s.fileno()) for s in held)
+        got = sorted((e["local"], e["lport"], e["pport"], e["inode"],
+                      e["users"][0]["fd"] if e["users"] else -1) for e in ev)
+        check(got == want, "close-wait events: %s, not %s" % (got, want))
+        check(all(e["uid"] == 0 and 2000 <= e["duration_ms"] < 6000 and
+                  e["users"] == [{"comm": comm, "pid": os.getpid(), "fd": e["users"][0]["fd"]}]
+                  for e in ev), "the events: %s" % ev)
+        # Once each: another two seconds bring no more.
+        time.sleep(2)
+        check(srv.counter("CloseWaitWarnings") == 2,
+              "CloseWaitWarnings %d" % srv.counter("CloseWaitWarnings"))
+        check(len([e for e in m.drain() if e["event"] == "close-wait"]) == 2,
+              "more close-wait events")
+        for lsn, c, s in pairs:
+            s.close()
+            lsn.close()
+    finally:
+        if m:
+            m.stop()
+        t.close()
+
+
 def main():
     require_module()
     suite = Suite()
@@ -380,6 +431,8 @@ def main():
     suite.case("no listener: no event built", test_no_listener)
     suite.case("ports exhausted: counted, an event with the owner; the options that help",
                test_ports_exhausted)
+    suite.case("CLOSE_WAIT past close_wait_warn_ms: counted, announced once with its owner",
+               test_close_wait)
     suite.case("top: gauges, busiest counters, latest events; q quits", test_top)
     suite.run()
 

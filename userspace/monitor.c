@@ -24,13 +24,15 @@
 #include "events.h"
 #include "loop.h"
 #include "parse.h"
+#include "owners.h"
 #include "ttpctl.h"
 
 static const char ttp_monitor_usage[] =
 	"Usage: ttpctl monitor [-c COUNT]\n"
 	"  every event of the namespace until interrupted (-c: COUNT events):\n"
 	"  state changes, drops, parameter changes, SYN floods, events lost,\n"
-	"  connects that found no free local port\n";
+	"  connects that found no free local port, CLOSE_WAIT past\n"
+	"  close_wait_warn_ms with the processes holding the socket\n";
 
 static const char *const ttp_event_names[] = {
 	[TTP_EVENT_STATE] = "state",
@@ -40,6 +42,7 @@ static const char *const ttp_event_names[] = {
 	[TTP_EVENT_SYNFLOOD_END] = "synflood-end",
 	[TTP_EVENT_LOST] = "lost",
 	[TTP_EVENT_PORTS_EXHAUSTED] = "ports-exhausted",
+	[TTP_EVENT_CLOSE_WAIT] = "close-wait",
 };
 
 struct ttp_monitor {
@@ -118,8 +121,48 @@ static void ttp_mon_json(struct ttp_monitor *m, int type, struct nlattr **tb)
 		ttp_json_u64(&j, "count", ttp_mon_u64(tb[TTP_EVENT_A_COUNT]));
 	if (tb[TTP_EVENT_A_DURATION_MS])
 		ttp_json_u64(&j, "duration_ms", nla_get_u32(tb[TTP_EVENT_A_DURATION_MS]));
+	if (tb[TTP_EVENT_A_INODE] && nla_len(tb[TTP_EVENT_A_INODE]) >= 8) {
+		struct ttp_owners o;
+		size_t first = 0, n = 0, i;
+
+		ttp_json_u64(&j, "uid", tb[TTP_EVENT_A_UID] ? nla_get_u32(tb[TTP_EVENT_A_UID]) : 0);
+		ttp_json_u64(&j, "inode", nla_get_u64(tb[TTP_EVENT_A_INODE]));
+		ttp_json_begin_array(&j, "users");
+		if (!ttp_owners_read(&o)) {
+			n = ttp_owners_find(&o, nla_get_u64(tb[TTP_EVENT_A_INODE]), &first);
+			for (i = first; i < first + n; i++) {
+				ttp_json_begin_object(&j, NULL);
+				ttp_json_string(&j, "comm", o.v[i].comm);
+				ttp_json_u64(&j, "pid", o.v[i].pid);
+				ttp_json_u64(&j, "fd", o.v[i].fd);
+				ttp_json_end_object(&j);
+			}
+			ttp_owners_free(&o);
+		}
+		ttp_json_end_array(&j);
+	}
 	ttp_json_end_object(&j);
 	ttp_json_finish(&j);
+}
+
+/*
+ * The processes holding the socket of inode A, as sockets -p shows them:
+ * ("COMM",pid=PID,fd=FD),... The socket may be gone by now: then none.
+ */
+static void ttp_mon_users(char *dst, size_t len, struct nlattr *a)
+{
+	struct ttp_owners o;
+	size_t first = 0, n, i, off = 0;
+
+	dst[0] = '\0';
+	if (!a || nla_len(a) < 8 || ttp_owners_read(&o))
+		return;
+	n = ttp_owners_find(&o, nla_get_u64(a), &first);
+	for (i = first; i < first + n && off < len; i++)
+		off += (size_t)snprintf(dst + off, len - off, "%s(\"%s\",pid=%d,fd=%d)",
+					i > first ? "," : "", o.v[i].comm, o.v[i].pid,
+					o.v[i].fd);
+	ttp_owners_free(&o);
 }
 
 /* One line: "state 10.0.0.1:40000 > 10.0.0.2:80 A -> B (why)". */
@@ -169,6 +212,16 @@ void ttp_event_format(char *buf, size_t len, const struct ttp_state_names *names
 		snprintf(buf, len, "lost %" PRIu64 " events (events_rate)",
 			 ttp_mon_u64(tb[TTP_EVENT_A_COUNT]));
 		break;
+	case TTP_EVENT_CLOSE_WAIT: {
+		char users[256];
+
+		ttp_mon_users(users, sizeof(users), tb[TTP_EVENT_A_INODE]);
+		snprintf(buf, len, "close-wait %s > %s: %u ms in CLOSE_WAIT, uid %u users:(%s)",
+			 local, peer,
+			 tb[TTP_EVENT_A_DURATION_MS] ? nla_get_u32(tb[TTP_EVENT_A_DURATION_MS]) : 0,
+			 tb[TTP_EVENT_A_UID] ? nla_get_u32(tb[TTP_EVENT_A_UID]) : 0, users);
+		break;
+	}
 	case TTP_EVENT_PORTS_EXHAUSTED:
 		/* No local port was found: the local side is an address alone. */
 		if (tb[TTP_EVENT_A_SADDR])

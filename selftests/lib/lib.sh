@@ -226,7 +226,7 @@ declare -A TTP_DEFAULTS=(
 	[keepalive_intvl_ms]=75000 [keepalive_probes]=9
 	[invalid_ratelimit_ms]=500 [syncookie_lifetime_ms]=120000 [events_rate]=1000
 	[orphan_retries]=8 [mtu_probing]=0 [l3mdev_accept]=0 [sack]=1
-	[congestion_control]=1 [pacing]=0 [user_timeout_ms]=0
+	[congestion_control]=1 [pacing]=0 [user_timeout_ms]=0 [close_wait_warn_ms]=0
 )
 # Global parameters: one value for every namespace, its default from the
 # memory size (ttp_memory.py checks them).

@@ -372,6 +372,7 @@ enum ttp_event_type {
 	TTP_EVENT_SYNFLOOD_END,	/* ... and has not for a second */
 	TTP_EVENT_LOST,		/* COUNT events not sent: events_rate */
 	TTP_EVENT_PORTS_EXHAUSTED, /* a connect() found no free local port */
+	TTP_EVENT_CLOSE_WAIT,	/* in CLOSE_WAIT past close_wait_warn_ms */
 };
 
 /* Inside TTP_A_EVENT. Addresses and ports as in TTP_A_SOCK. */
@@ -395,6 +396,7 @@ enum ttp_event_attr {
 	TTP_EVENT_A_COMM,	/* string */
 	TTP_EVENT_A_COUNT,	/* u64: LOST: events; SYNFLOOD_END: SYNs overflowed */
 	TTP_EVENT_A_DURATION_MS, /* u32: SYNFLOOD_END: how long it lasted */
+	TTP_EVENT_A_INODE,	/* u64: CLOSE_WAIT: the socket's, as in /proc/PID/fd */
 	__TTP_EVENT_A_MAX
 };
 #define TTP_EVENT_A_MAX (__TTP_EVENT_A_MAX - 1)
@@ -462,6 +464,7 @@ enum ttp_param {
 	TTP_PARAM_CONGESTION_CONTROL,
 	TTP_PARAM_PACING,
 	TTP_PARAM_USER_TIMEOUT_MS,
+	TTP_PARAM_CLOSE_WAIT_WARN_MS,
 	__TTP_PARAM_COUNT
 };
 
@@ -566,6 +569,7 @@ enum ttp_counter {
 	TTP_MIB_WQUEUE_TOO_BIG,	/* cuts of sent data refused: queue past its bound */
 	TTP_MIB_USER_TIMEOUTS,	/* connections aborted by their user timeout */
 	TTP_MIB_PORTS_EXHAUSTED, /* connects that found no free local port */
+	TTP_MIB_CLOSE_WAIT_WARNINGS, /* connections in CLOSE_WAIT past close_wait_warn_ms */
 	__TTP_MIB_COUNT
 };
 
