@@ -193,23 +193,30 @@ void ttp_event_drop(struct net *net, const struct ttp_conn_key *key, const char 
 		      nla_put_string(m.skb, TTP_EVENT_A_REASON, why));
 }
 
+/* Who asked, in process context: the current task's pid, uid and name. */
+static int ttp_event_put_task(struct sk_buff *skb)
+{
+	char comm[TASK_COMM_LEN];
+
+	get_task_comm(comm, current);
+	return nla_put_u32(skb, TTP_EVENT_A_PID, task_tgid_nr(current)) ||
+	       nla_put_u32(skb, TTP_EVENT_A_UID,
+			   from_kuid_munged(&init_user_ns, current_uid())) ||
+	       nla_put_string(skb, TTP_EVENT_A_COMM, comm);
+}
+
 /* Process context: the task changing the parameter is the one to name. */
 void ttp_event_param(struct net *net, const char *name, u64 old, u64 new)
 {
 	struct ttp_event_msg m;
-	char comm[TASK_COMM_LEN];
 
 	if (!ttp_events_on(net) || !ttp_event_may_send(net) ||
 	    ttp_event_begin(&m, TTP_EVENT_PARAM))
 		return;
-	get_task_comm(comm, current);
 	ttp_event_end(net, &m, nla_put_string(m.skb, TTP_EVENT_A_PARAM, name) ||
 		      nla_put_u64_64bit(m.skb, TTP_EVENT_A_OLD_VALUE, old, TTP_EVENT_A_PAD) ||
 		      nla_put_u64_64bit(m.skb, TTP_EVENT_A_NEW_VALUE, new, TTP_EVENT_A_PAD) ||
-		      nla_put_u32(m.skb, TTP_EVENT_A_PID, task_tgid_nr(current)) ||
-		      nla_put_u32(m.skb, TTP_EVENT_A_UID,
-				  from_kuid_munged(&init_user_ns, current_uid())) ||
-		      nla_put_string(m.skb, TTP_EVENT_A_COMM, comm));
+		      ttp_event_put_task(m.skb));
 }
 
 /* A listener's flood begins, or ends with COUNT overflows in DURATION_MS. */
@@ -240,7 +247,6 @@ void ttp_event_synflood(struct sock *sk, bool start, u64 count, u32 duration_ms)
 void ttp_event_ports_exhausted(struct sock *sk)
 {
 	struct net *net = sock_net(sk);
-	char comm[TASK_COMM_LEN];
 	struct ttp_event_msg m;
 	struct ttp_conn_key key;
 
@@ -248,12 +254,7 @@ void ttp_event_ports_exhausted(struct sock *sk)
 	    ttp_event_begin(&m, TTP_EVENT_PORTS_EXHAUSTED))
 		return;
 	ttp_conn_key_from_sock(sk, &key);
-	get_task_comm(comm, current);
-	ttp_event_end(net, &m, ttp_event_put_key(m.skb, &key) ||
-		      nla_put_u32(m.skb, TTP_EVENT_A_PID, task_tgid_nr(current)) ||
-		      nla_put_u32(m.skb, TTP_EVENT_A_UID,
-				  from_kuid_munged(&init_user_ns, current_uid())) ||
-		      nla_put_string(m.skb, TTP_EVENT_A_COMM, comm));
+	ttp_event_end(net, &m, ttp_event_put_key(m.skb, &key) || ttp_event_put_task(m.skb));
 }
 
 /*

@@ -122,24 +122,15 @@ static void ttp_mon_json(struct ttp_monitor *m, int type, struct nlattr **tb)
 	if (tb[TTP_EVENT_A_DURATION_MS])
 		ttp_json_u64(&j, "duration_ms", nla_get_u32(tb[TTP_EVENT_A_DURATION_MS]));
 	if (tb[TTP_EVENT_A_INODE] && nla_len(tb[TTP_EVENT_A_INODE]) >= 8) {
-		struct ttp_owners o;
-		size_t first = 0, n = 0, i;
+		/* The socket may be gone by now: then nobody holds it. */
+		struct ttp_owners o = { 0 };
 
 		ttp_json_u64(&j, "uid", tb[TTP_EVENT_A_UID] ? nla_get_u32(tb[TTP_EVENT_A_UID]) : 0);
 		ttp_json_u64(&j, "inode", nla_get_u64(tb[TTP_EVENT_A_INODE]));
-		ttp_json_begin_array(&j, "users");
-		if (!ttp_owners_read(&o)) {
-			n = ttp_owners_find(&o, nla_get_u64(tb[TTP_EVENT_A_INODE]), &first);
-			for (i = first; i < first + n; i++) {
-				ttp_json_begin_object(&j, NULL);
-				ttp_json_string(&j, "comm", o.v[i].comm);
-				ttp_json_u64(&j, "pid", o.v[i].pid);
-				ttp_json_u64(&j, "fd", o.v[i].fd);
-				ttp_json_end_object(&j);
-			}
-			ttp_owners_free(&o);
-		}
-		ttp_json_end_array(&j);
+		if (ttp_owners_read(&o))
+			o.n = 0;
+		ttp_owners_json(&j, &o, nla_get_u64(tb[TTP_EVENT_A_INODE]));
+		ttp_owners_free(&o);
 	}
 	ttp_json_end_object(&j);
 	ttp_json_finish(&j);
@@ -152,16 +143,11 @@ static void ttp_mon_json(struct ttp_monitor *m, int type, struct nlattr **tb)
 static void ttp_mon_users(char *dst, size_t len, struct nlattr *a)
 {
 	struct ttp_owners o;
-	size_t first = 0, n, i, off = 0;
 
 	dst[0] = '\0';
 	if (!a || nla_len(a) < 8 || ttp_owners_read(&o))
 		return;
-	n = ttp_owners_find(&o, nla_get_u64(a), &first);
-	for (i = first; i < first + n && off < len; i++)
-		off += (size_t)snprintf(dst + off, len - off, "%s(\"%s\",pid=%d,fd=%d)",
-					i > first ? "," : "", o.v[i].comm, o.v[i].pid,
-					o.v[i].fd);
+	ttp_owners_text(dst, len, &o, nla_get_u64(a));
 	ttp_owners_free(&o);
 }
 

@@ -148,3 +148,29 @@ size_t ttp_owners_find(const struct ttp_owners *o, uint64_t inode, size_t *first
 		n++;
 	return n;
 }
+
+void ttp_owners_text(char *dst, size_t len, const struct ttp_owners *o, uint64_t inode)
+{
+	size_t first = 0, n = ttp_owners_find(o, inode, &first), i, off = 0;
+
+	dst[0] = '\0';
+	for (i = first; i < first + n && off < len; i++)
+		off += (size_t)snprintf(dst + off, len - off, "%s(\"%s\",pid=%d,fd=%d)",
+					i > first ? "," : "", o->v[i].comm, o->v[i].pid,
+					o->v[i].fd);
+}
+
+void ttp_owners_json(struct ttp_json *j, const struct ttp_owners *o, uint64_t inode)
+{
+	size_t first = 0, n = ttp_owners_find(o, inode, &first), i;
+
+	ttp_json_begin_array(j, "users");
+	for (i = first; i < first + n; i++) {
+		ttp_json_begin_object(j, NULL);
+		ttp_json_string(j, "comm", o->v[i].comm);
+		ttp_json_u64(j, "pid", o->v[i].pid);
+		ttp_json_u64(j, "fd", o->v[i].fd);
+		ttp_json_end_object(j);
+	}
+	ttp_json_end_array(j);
+}

@@ -314,19 +314,8 @@ static void ttp_sock_row_json(struct ttp_sockets *s, const struct ttp_sock_row *
 		ttp_json_u64(j, "uid", r->uid);
 		ttp_json_u64(j, "inode", r->inode);
 	}
-	if (s->owners_shown && r->has_sock) {
-		size_t first = 0, n = ttp_owners_find(&s->owners, r->inode, &first), i;
-
-		ttp_json_begin_array(j, "users");
-		for (i = first; i < first + n; i++) {
-			ttp_json_begin_object(j, NULL);
-			ttp_json_string(j, "comm", s->owners.v[i].comm);
-			ttp_json_u64(j, "pid", s->owners.v[i].pid);
-			ttp_json_u64(j, "fd", s->owners.v[i].fd);
-			ttp_json_end_object(j);
-		}
-		ttp_json_end_array(j);
-	}
+	if (s->owners_shown && r->has_sock)
+		ttp_owners_json(j, &s->owners, r->inode);
 	if (r->has_info)
 		ttp_info_json(j, &r->info);
 	ttp_json_end_object(j);
@@ -354,20 +343,14 @@ static bool ttp_owner_wanted(const struct ttp_sockets *s, const struct ttp_sock_
 static void ttp_owner_text(char *dst, size_t len, const struct ttp_sockets *s,
 			   const struct ttp_sock_row *r)
 {
-	size_t first = 0, n, i, off;
+	char users[960];	/* the caller's 1024, less "uid:N users:()" */
 
 	if (!r->has_sock) {
 		snprintf(dst, len, "-");
 		return;
 	}
-	off = (size_t)snprintf(dst, len, "uid:%" PRIu32 " users:(", r->uid);
-	n = ttp_owners_find(&s->owners, r->inode, &first);
-	for (i = first; i < first + n && off < len; i++)
-		off += (size_t)snprintf(dst + off, len - off, "%s(\"%s\",pid=%d,fd=%d)",
-					i > first ? "," : "", s->owners.v[i].comm,
-					s->owners.v[i].pid, s->owners.v[i].fd);
-	if (off < len)
-		snprintf(dst + off, len - off, ")");
+	ttp_owners_text(users, sizeof(users), &s->owners, r->inode);
+	snprintf(dst, len, "uid:%" PRIu32 " users:(%s)", r->uid, users);
 }
 
 static int ttp_sockets_row(struct nlattr *attrs, int len, void *arg)

@@ -181,6 +181,21 @@ static void ttp_prom_name(char *dst, size_t len, const char *src)
 	dst[n] = '\0';
 }
 
+/* One family of per-state samples: each state's NOW, or its ENTERED. */
+static void ttp_prom_states(const struct ttp_stats *st, const char *ns, const char *family,
+			    const char *type, const char *help, bool now)
+{
+	char esc[TTP_NAME_MAX * 2 + 1];
+	int i;
+
+	printf("# HELP %s %s\n# TYPE %s %s\n", family, help, family, type);
+	for (i = 0; i < st->nstates; i++) {
+		ttp_prom_escape(esc, sizeof(esc), st->states[i].name);
+		printf("%s{%sstate=\"%s\"} %" PRIu64 "\n", family, ns, esc,
+		       now ? st->states[i].now : st->states[i].value);
+	}
+}
+
 /*
  * Prometheus's text exposition format (0.0.4), as node_exporter's
  * textfile collector reads it: every figure, zero or not, so a scrape
@@ -201,20 +216,10 @@ static void ttp_stats_print_prometheus(const struct ttp_ctl *ctl, const struct t
 		snprintf(nsonly, sizeof(nsonly), "{netns=\"%s\"}", esc);
 	}
 	if (st->nstates) {
-		printf("# HELP ttp_connections TTP connections in each state now.\n"
-		       "# TYPE ttp_connections gauge\n");
-		for (i = 0; i < st->nstates; i++) {
-			ttp_prom_escape(esc, sizeof(esc), st->states[i].name);
-			printf("ttp_connections{%sstate=\"%s\"} %" PRIu64 "\n", ns, esc,
-			       st->states[i].now);
-		}
-		printf("# HELP ttp_state_entered_total Times a TTP connection entered each state.\n"
-		       "# TYPE ttp_state_entered_total counter\n");
-		for (i = 0; i < st->nstates; i++) {
-			ttp_prom_escape(esc, sizeof(esc), st->states[i].name);
-			printf("ttp_state_entered_total{%sstate=\"%s\"} %" PRIu64 "\n", ns, esc,
-			       st->states[i].value);
-		}
+		ttp_prom_states(st, ns, "ttp_connections", "gauge",
+				"TTP connections in each state now.", true);
+		ttp_prom_states(st, ns, "ttp_state_entered_total", "counter",
+				"Times a TTP connection entered each state.", false);
 	}
 	for (i = 0; i < st->ncounters; i++) {
 		ttp_prom_name(name, sizeof(name), st->counters[i].name);
